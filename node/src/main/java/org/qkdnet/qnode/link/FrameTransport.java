@@ -1,0 +1,9 @@
+package org.qkdnet.qnode.link;
+
+import java.util.concurrent.CompletionStage;
+
+/** Alice's side of the frame synchronisation: tells Bob which frame comes next. */
+public interface FrameTransport {
+  /** Completes exceptionally when Bob cannot be reached. */
+  CompletionStage<FrameAnnounceResult> announce(String peer, long frameId, int frameBytes);
+}

@@ -1,0 +1,68 @@
+package org.qkdnet.qnode.relay;
+
+import java.util.List;
+
+/**
+ * One hop of a relay (DESIGN.md section 7), as the relay core sees it; {@code relay.grpc} maps it
+ * to and from {@code qnode.v1.RelayHop}. Ciphertext and tag are public values; the key they
+ * protect never appears here.
+ *
+ * @param hop index in {@code path} of the station that receives this message
+ */
+public record HopMessage(
+    String relayId,
+    List<String> path,
+    int hop,
+    String masterSae,
+    String slaveSae,
+    List<String> keyIds,
+    int keySizeBytes,
+    PadRange keyPad,
+    PadRange macPad,
+    byte[] ciphertext,
+    byte[] tag,
+    long deadlineEpochMs) {
+
+  public HopMessage {
+    path = List.copyOf(path);
+    keyIds = List.copyOf(keyIds);
+    ciphertext = ciphertext.clone();
+    tag = tag.clone();
+  }
+
+  public String sender() {
+    return path.get(hop - 1);
+  }
+
+  public String receiver() {
+    return path.get(hop);
+  }
+
+  public String origin() {
+    return path.get(0);
+  }
+
+  public String destination() {
+    return path.get(path.size() - 1);
+  }
+
+  public int payloadBytes() {
+    return keyIds.size() * keySizeBytes;
+  }
+
+  @Override
+  public byte[] ciphertext() {
+    return ciphertext.clone();
+  }
+
+  @Override
+  public byte[] tag() {
+    return tag.clone();
+  }
+
+  @Override
+  public String toString() {
+    return "HopMessage[relay=" + relayId + ", path=" + path + ", hop=" + hop + ", keys="
+        + keyIds.size() + "x" + keySizeBytes + "B, keyPad=" + keyPad + "]";
+  }
+}

@@ -1,0 +1,62 @@
+package org.qkdnet.qnode.relay.grpc;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.qkdnet.qnode.link.LinkKeySupply;
+import org.qkdnet.qnode.relay.RelayEngine;
+
+/** The station's LinkService endpoint: mutual TLS, neighbours only, bounded messages. */
+public final class LinkGrpcServer implements AutoCloseable {
+  /** Far above any legal hop (128 keys x 512 bytes + header) and far below memory trouble. */
+  static final int MAX_INBOUND_BYTES = 256 * 1024;
+
+  private final Server server;
+
+  private LinkGrpcServer(Server server) {
+    this.server = server;
+  }
+
+  public static LinkGrpcServer start(String host, int port, LinkTls tls, String self, Set<String> neighbours,
+      RelayEngine relay, Map<String, LinkKeySupply> links) {
+    LinkGrpcService service = new LinkGrpcService(self, relay, links);
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .sslContext(tls.server())
+        .maxInboundMessageSize(MAX_INBOUND_BYTES)
+        .maxInboundMetadataSize(16 * 1024)
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .maxConnectionIdle(10, TimeUnit.MINUTES)
+        .addService(ServerInterceptors.intercept(service, new PeerAuthInterceptor(neighbours)))
+        .build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot bind LinkService on " + host + ":" + port, e);
+    }
+    return new LinkGrpcServer(server);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(3, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package org.qkdnet.qnode.relay.grpc;
+
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.qkdnet.qnode.crypto.Identity;
+import org.qkdnet.qnode.crypto.TlsContexts;
+
+/** Netty TLS contexts for LinkService: TLS 1.3, mutual, our CA only. */
+public final class LinkTls {
+  private final Identity self;
+  private final X509Certificate ca;
+
+  public LinkTls(Identity self, X509Certificate ca) {
+    this.self = self;
+    this.ca = ca;
+  }
+
+  SslContext server() {
+    try {
+      return GrpcSslContexts.configure(
+              SslContextBuilder.forServer(TlsContexts.keyManagers(self))
+                  .trustManager(TlsContexts.trustManagers(ca))
+                  .clientAuth(ClientAuth.REQUIRE)
+                  .protocols("TLSv1.3"),
+              SslProvider.JDK)
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the LinkService server TLS context", e);
+    }
+  }
+
+  SslContext clientFor(String neighbour) {
+    try {
+      return GrpcSslContexts.configure(
+              SslContextBuilder.forClient()
+                  .keyManager(TlsContexts.keyManagers(self))
+                  .trustManager(new StationTrustManager(caTrust(), neighbour))
+                  .protocols("TLSv1.3"),
+              SslProvider.JDK)
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the LinkService client TLS context", e);
+    }
+  }
+
+  private X509ExtendedTrustManager caTrust() {
+    TrustManagerFactory tmf = TlsContexts.trustManagers(ca);
+    TrustManager[] tms = tmf.getTrustManagers();
+    return Arrays.stream(tms)
+        .filter(X509ExtendedTrustManager.class::isInstance)
+        .map(X509ExtendedTrustManager.class::cast)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no X509 trust manager for the CA"));
+  }
+}

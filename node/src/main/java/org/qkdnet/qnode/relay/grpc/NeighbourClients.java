@@ -1,0 +1,127 @@
+package org.qkdnet.qnode.relay.grpc;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.qkdnet.qnode.link.FrameAnnounceResult;
+import org.qkdnet.qnode.link.FrameTransport;
+import org.qkdnet.qnode.proto.v1.FrameAck;
+import org.qkdnet.qnode.proto.v1.FrameAnnounce;
+import org.qkdnet.qnode.proto.v1.LinkServiceGrpc;
+import org.qkdnet.qnode.proto.v1.RelayAck;
+import org.qkdnet.qnode.relay.HopMessage;
+import org.qkdnet.qnode.relay.HopTransport;
+import org.qkdnet.qnode.relay.RelayOutcome;
+
+/** Client side of LinkService toward each neighbour: one TLS channel per neighbour. */
+public final class NeighbourClients implements HopTransport, FrameTransport, AutoCloseable {
+  /** Where a neighbour's LinkService listens. */
+  public record Address(String host, int port) {}
+
+  private static final long ANNOUNCE_TIMEOUT_MS = 3_000;
+
+  private final String self;
+  private final LinkTls tls;
+  private final Function<String, Address> addresses;
+  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+  public NeighbourClients(String self, LinkTls tls, Function<String, Address> addresses) {
+    this.self = self;
+    this.tls = tls;
+    this.addresses = addresses;
+  }
+
+  private LinkServiceGrpc.LinkServiceStub stub(String neighbour) {
+    ManagedChannel ch = channels.computeIfAbsent(neighbour, n -> {
+      Address a = addresses.apply(n);
+      return NettyChannelBuilder.forAddress(a.host(), a.port())
+          .sslContext(tls.clientFor(n))
+          .maxInboundMessageSize(LinkGrpcServer.MAX_INBOUND_BYTES)
+          .keepAliveTime(30, TimeUnit.SECONDS)
+          .build();
+    });
+    return LinkServiceGrpc.newStub(ch);
+  }
+
+  @Override
+  public CompletionStage<RelayOutcome> send(HopMessage message, long timeoutMillis) {
+    CompletableFuture<RelayOutcome> result = new CompletableFuture<>();
+    String next = message.receiver();
+    stub(next).withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
+        .relay(RelayProtoMapper.toProto(message), new StreamObserver<>() {
+          @Override
+          public void onNext(RelayAck ack) {
+            result.complete(RelayProtoMapper.fromProto(ack));
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            Status s = Status.fromThrowable(t);
+            String reason = s.getCode() == Status.Code.DEADLINE_EXCEEDED ? RelayOutcome.TIMEOUT
+                : RelayOutcome.UNREACHABLE;
+            result.complete(RelayOutcome.failed(message.relayId(), reason,
+                "hop " + message.hop() + " to " + next + " failed: " + s.getCode()
+                    + (s.getDescription() == null ? "" : " (" + s.getDescription() + ")"), self));
+          }
+
+          @Override
+          public void onCompleted() {
+            result.complete(RelayOutcome.failed(message.relayId(), RelayOutcome.INTERNAL,
+                "no answer from " + next, self));
+          }
+        });
+    return result;
+  }
+
+  @Override
+  public CompletionStage<FrameAnnounceResult> announce(String peer, long frameId, int frameBytes) {
+    CompletableFuture<FrameAnnounceResult> result = new CompletableFuture<>();
+    stub(peer).withDeadlineAfter(ANNOUNCE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .announceFrame(FrameAnnounce.newBuilder().setFromStation(self).setFrameId(frameId)
+            .setFrameBytes(frameBytes).build(), new StreamObserver<>() {
+              @Override
+              public void onNext(FrameAck ack) {
+                FrameAnnounceResult.Outcome o = switch (ack.getOutcome()) {
+                  case APPENDED -> FrameAnnounceResult.Outcome.APPENDED;
+                  case POOL_FULL -> FrameAnnounceResult.Outcome.POOL_FULL;
+                  default -> FrameAnnounceResult.Outcome.REJECTED;
+                };
+                result.complete(new FrameAnnounceResult(o, ack.getDetail(), ack.getNextFrameId()));
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                result.completeExceptionally(new StatusRuntimeException(Status.fromThrowable(t)));
+              }
+
+              @Override
+              public void onCompleted() {
+                result.completeExceptionally(new IllegalStateException("no frame ack from " + peer));
+              }
+            });
+    return result;
+  }
+
+  @Override
+  public void close() {
+    channels.values().forEach(ManagedChannel::shutdown);
+    for (ManagedChannel ch : channels.values()) {
+      try {
+        if (!ch.awaitTermination(2, TimeUnit.SECONDS)) {
+          ch.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        ch.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

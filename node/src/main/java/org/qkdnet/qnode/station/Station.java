@@ -1,0 +1,282 @@
+package org.qkdnet.qnode.station;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.qkdnet.qnode.config.Endpoint;
+import org.qkdnet.qnode.config.LinkSpec;
+import org.qkdnet.qnode.config.QnodeSettings;
+import org.qkdnet.qnode.config.Role;
+import org.qkdnet.qnode.config.SaeSpec;
+import org.qkdnet.qnode.config.StationSpec;
+import org.qkdnet.qnode.config.TopologySpec;
+import org.qkdnet.qnode.crypto.Identity;
+import org.qkdnet.qnode.crypto.Pem;
+import org.qkdnet.qnode.crypto.TlsContexts;
+import org.qkdnet.qnode.device.DecoyStateParameters;
+import org.qkdnet.qnode.device.FramePacer;
+import org.qkdnet.qnode.device.QkdDevice;
+import org.qkdnet.qnode.device.sim.FinishedKeySimulator;
+import org.qkdnet.qnode.keystore.StationKeyStore;
+import org.qkdnet.qnode.kme.Kme;
+import org.qkdnet.qnode.kme.KmeLimits;
+import org.qkdnet.qnode.kme.SaeEntry;
+import org.qkdnet.qnode.kme.etsi014.Etsi014Server;
+import org.qkdnet.qnode.cluster.ClusterMembership;
+import org.qkdnet.qnode.cluster.LiveStations;
+import org.qkdnet.qnode.link.LinkKeySupply;
+import org.qkdnet.qnode.relay.RelayEngine;
+import org.qkdnet.qnode.relay.RelaySettingsView;
+import org.qkdnet.qnode.relay.grpc.LinkGrpcServer;
+import org.qkdnet.qnode.relay.grpc.LinkTls;
+import org.qkdnet.qnode.relay.grpc.NeighbourClients;
+import org.qkdnet.qnode.routing.PathFinder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running station: key store, QKD links, relay engine, LinkService (gRPC), ETSI 014 (HTTPS)
+ * and a Pekko Cluster member. {@link #close()} shuts it down in the reverse order of start.
+ */
+public final class Station implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Station.class);
+  private static final int MIN_FRAME_BYTES = 64;
+
+  private final QnodeSettings settings;
+  private final StationKeyStore store;
+  private final Map<String, LinkKeySupply> links;
+  private final LiveStations live;
+  private final RelayStats relayStats;
+  private final NeighbourClients clients;
+  private final LinkGrpcServer grpc;
+  private final ActorSystem<Void> system;
+  private final ServerBinding https;
+  private final Kme kme;
+
+  private Station(QnodeSettings settings, StationKeyStore store, Map<String, LinkKeySupply> links,
+      LiveStations live, RelayStats relayStats, NeighbourClients clients, LinkGrpcServer grpc,
+      ActorSystem<Void> system, ServerBinding https, Kme kme) {
+    this.settings = settings;
+    this.store = store;
+    this.links = links;
+    this.live = live;
+    this.relayStats = relayStats;
+    this.clients = clients;
+    this.grpc = grpc;
+    this.system = system;
+    this.https = https;
+    this.kme = kme;
+  }
+
+  /** Starts the station named by {@code settings.stationId()}; {@code config} is the full config. */
+  public static Station start(QnodeSettings settings, Config config) {
+    String self = settings.stationId();
+    if (self.isEmpty()) {
+      throw new IllegalArgumentException("qnode.station-id: no station chosen (use --station)");
+    }
+    TopologySpec topo = settings.topology();
+    Path tls = settings.tlsDir();
+    Identity identity = Pem.readIdentity(tls.resolve("stations").resolve(self + ".crt"),
+        tls.resolve("stations").resolve(self + ".key"));
+    X509Certificate ca = Pem.readCertificate(tls.resolve("ca.crt"));
+    Endpoint own = settings.ownEndpoint();
+
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      StationKeyStore store = StationKeyStore.open(settings.dataDir(), self);
+      started.add(store);
+
+      Map<String, LinkKeySupply> links = new LinkedHashMap<>();
+      DecoyStateParameters physics = DecoyStateParameters.defaults();
+      String seed = settings.device().seed().isEmpty() ? "topology:" + topo.name() : settings.device().seed();
+      for (String peer : topo.neighbors(self)) {
+        LinkSpec spec = topo.linkBetween(self, peer).orElseThrow();
+        QkdDevice device = new FinishedKeySimulator(QkdDevice.LinkEnds.of(self, peer, spec.km()), seed,
+            physics, settings.device().speedup());
+        int frameBytes = FramePacer.frameBytesFor(device.secureBitsPerSecond(),
+            settings.device().framePeriod().toMillis(), MIN_FRAME_BYTES, settings.device().frameBytes());
+        links.put(peer, new LinkKeySupply(self, device, store, settings.device().maxPoolBytes(), frameBytes,
+            System.nanoTime()));
+      }
+
+      LiveStations live = new LiveStations();
+      PathFinder paths = new PathFinder(topo.toGraph());
+      RelayEngine.Directory directory = new RelayEngine.Directory() {
+        @Override
+        public Optional<List<String>> route(String destination) {
+          return paths.shortestPath(self, destination,
+              s -> s.equals(self) || live.isLive(s), (a, b) -> true);
+        }
+
+        @Override
+        public boolean isSaeAt(String saeId, String stationId) {
+          return topo.sae(saeId).map(s -> s.stationId().equals(stationId)).orElse(false);
+        }
+      };
+
+      LinkTls linkTls = new LinkTls(identity, ca);
+      NeighbourClients clients = new NeighbourClients(self, linkTls, n -> {
+        Endpoint e = settings.network().endpointOf(n, topo);
+        return new NeighbourClients.Address(e.host(), e.grpcPort());
+      });
+      started.add(clients);
+
+      RelaySettingsView limits = new RelaySettingsView(settings.relay().hopTimeout().toMillis(),
+          settings.relay().relayTimeout().toMillis(), settings.relay().maxPathHops(),
+          settings.etsi014().maxKeyCount(), settings.etsi014().maxKeySize() / 8);
+      RelayEngine engine = new RelayEngine(self, store, clients, directory, limits, InstantSource.system());
+
+      LinkGrpcServer grpc = LinkGrpcServer.start(own.host(), own.grpcPort(), linkTls, self,
+          links.keySet(), engine, links);
+      started.add(grpc);
+
+      ActorSystem<Void> system = ActorSystem.create(
+          StationGuardian.create(live, links.values(), clients, settings.device().framePeriod()),
+          "qnode", systemConfig(settings, config));
+      started.add(() -> {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      });
+
+      RelayStats stats = new RelayStats();
+      List<SaeEntry> registry = new ArrayList<>();
+      for (SaeSpec sae : topo.saes()) {
+        registry.add(new SaeEntry(sae.id(), sae.stationId()));
+      }
+      KmeLimits kmeLimits = new KmeLimits(settings.etsi014().maxKeyCount(), settings.etsi014().maxKeySize(),
+          settings.etsi014().minKeySize(), settings.etsi014().defaultKeySize(), settings.etsi014().maxSaeIdCount());
+      Kme kme = new Kme(self, registry, kmeLimits, store,
+          new RelayKeyRelayer(engine, directory, store, stats), drbg());
+      SSLContext httpsTls = TlsContexts.mutualTls(identity, ca);
+      ServerBinding https = Etsi014Server.start(system, kme, httpsTls, own.host(), own.httpsPort())
+          .toCompletableFuture().get(15, TimeUnit.SECONDS);
+      log.info("station {} up: cluster {}:{}, LinkService {}:{}, ETSI 014 https://{}:{}, {} links",
+          self, own.host(), own.clusterPort(), own.host(), grpc.port(), own.host(),
+          https.localAddress().getPort(), links.size());
+      return new Station(settings, store, links, live, stats, clients, grpc, system, https, kme);
+    } catch (Exception e) {
+      for (int i = started.size() - 1; i >= 0; i--) {
+        try {
+          started.get(i).close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("station " + self + " failed to start: " + e.getMessage(), e);
+    }
+  }
+
+  private static SecureRandom drbg() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
+  }
+
+  /** Pekko settings of this station: its cluster address, roles and the seed nodes. */
+  static Config systemConfig(QnodeSettings settings, Config config) {
+    TopologySpec topo = settings.topology();
+    String self = settings.stationId();
+    Endpoint own = settings.ownEndpoint();
+    StationSpec spec = topo.station(self).orElseThrow();
+    List<String> seeds = new ArrayList<>();
+    for (StationSpec s : seedStations(topo)) {
+      Endpoint e = settings.network().endpointOf(s.id(), topo);
+      seeds.add("pekko://qnode@" + e.host() + ":" + e.clusterPort());
+    }
+    String roleName = spec.role() == Role.BACKBONE ? "backbone" : "relay";
+    return ConfigFactory.empty()
+        .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(own.host()))
+        .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(own.clusterPort()))
+        .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(
+            List.of(roleName, ClusterMembership.STATION_ROLE_PREFIX + self)))
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
+        .withFallback(config)
+        .resolve();
+  }
+
+  /** Backbone stations seed the cluster (all of them, so any one can bring it up again). */
+  static List<StationSpec> seedStations(TopologySpec topo) {
+    List<StationSpec> backbone = topo.stationsWithRole(Role.BACKBONE);
+    return backbone.isEmpty() ? List.of(topo.stations().get(0)) : backbone;
+  }
+
+  public String id() {
+    return settings.stationId();
+  }
+
+  public QnodeSettings settings() {
+    return settings;
+  }
+
+  public StationKeyStore store() {
+    return store;
+  }
+
+  public Map<String, LinkKeySupply> links() {
+    return links;
+  }
+
+  public LiveStations liveStations() {
+    return live;
+  }
+
+  public RelayStats relayStats() {
+    return relayStats;
+  }
+
+  public Kme kme() {
+    return kme;
+  }
+
+  public int httpsPort() {
+    return https.localAddress().getPort();
+  }
+
+  public int grpcPort() {
+    return grpc.port();
+  }
+
+  public ActorSystem<Void> actorSystem() {
+    return system;
+  }
+
+  @Override
+  public void close() {
+    log.info("station {} shutting down", id());
+    try {
+      https.terminate(Duration.ofSeconds(3)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("ETSI 014 server of {} did not stop cleanly: {}", id(), e.toString());
+    }
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("actor system of {} did not stop in time: {}", id(), e.toString());
+    }
+    grpc.close();
+    clients.close();
+    store.close();
+    log.info("station {} stopped", id());
+  }
+}
