@@ -1,0 +1,51 @@
+package org.qkdnet.qnode.config;
+
+import com.typesafe.config.Config;
+import java.util.Objects;
+import java.util.Set;
+
+/** {@code qnode.device}: which QKD device driver runs each link, and its simulator knobs. */
+public record DeviceSettings(String kind, int frameBytes, double speedup, String seed) {
+  public static final String PATH = "qnode.device";
+
+  /** Simulates a link's finished key at the decoy-state secure key rate for the link's length. */
+  public static final String FINISHED_KEY_SIM = "finished-key-sim";
+
+  public static final Set<String> KINDS = Set.of(FINISHED_KEY_SIM);
+  public static final int MIN_FRAME_BYTES = 64;
+  public static final int MAX_FRAME_BYTES = 1_048_576;
+
+  public DeviceSettings {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(seed, "seed");
+    String p = PATH + ".";
+    if (!KINDS.contains(kind)) {
+      throw new ConfigException(p + "kind", "'" + kind + "' is not one of " + KINDS);
+    }
+    if (frameBytes < MIN_FRAME_BYTES || frameBytes > MAX_FRAME_BYTES) {
+      throw new ConfigException(
+          p + "frame-bytes", frameBytes + " is outside " + MIN_FRAME_BYTES + ".." + MAX_FRAME_BYTES);
+    }
+    if (!(speedup > 0.0) || Double.isInfinite(speedup)) {
+      throw new ConfigException(p + "speedup", "must be a positive finite number, got " + speedup);
+    }
+  }
+
+  public static DeviceSettings create(Config root) {
+    Hocon d = new Hocon(root, "").child(PATH);
+    return new DeviceSettings(
+        d.string("kind"), d.integer("frame-bytes"), d.number("speedup"), d.string("seed"));
+  }
+
+  /** Hides the seed: with it, anyone could recompute the simulated key streams. */
+  @Override
+  public String toString() {
+    return "DeviceSettings[kind=" + kind + ", frameBytes=" + frameBytes + ", speedup=" + speedup
+        + ", seed=" + (seeded() ? "<set>" : "<none>") + "]";
+  }
+
+  /** True when runs should be reproducible (tests); production leaves the seed empty. */
+  public boolean seeded() {
+    return !seed.isEmpty();
+  }
+}

@@ -1,0 +1,86 @@
+package org.qkdnet.qnode.config;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Every {@code qnode.*} setting of one node, read and validated at start. A bad value stops the
+ * node here with the key's path, rather than later in the middle of a relay.
+ *
+ * @param stationId the station this process runs, or empty when none was chosen (tools)
+ * @param tlsDir PEM directory from {@code qnode certs}; the empty path when not configured
+ */
+public record QnodeSettings(
+    String stationId,
+    Path dataDir,
+    Path tlsDir,
+    TopologySpec topology,
+    NetworkSettings network,
+    DeviceSettings device,
+    RelaySettings relay,
+    EtsiSettings etsi014,
+    boolean keystoreSync) {
+
+  public QnodeSettings {
+    Objects.requireNonNull(stationId, "stationId");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(tlsDir, "tlsDir");
+    Objects.requireNonNull(topology, "topology");
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(device, "device");
+    Objects.requireNonNull(relay, "relay");
+    Objects.requireNonNull(etsi014, "etsi014");
+    if (!stationId.isEmpty() && topology.indexOf(stationId) < 0) {
+      throw new ConfigException(
+          "qnode.station-id",
+          "'" + stationId + "' is not a station of topology " + topology.name()
+              + " (stations: " + String.join(", ", topology.stations().stream().map(StationSpec::id).toList()) + ")");
+    }
+  }
+
+  public static QnodeSettings create(Config root) {
+    Hocon q = new Hocon(root, "").child("qnode");
+    String dataDir = q.string("data-dir");
+    if (dataDir.isBlank()) {
+      throw new ConfigException(q.path("data-dir"), "must not be empty");
+    }
+    TopologySpec topology = TopologySpec.fromConfig(root);
+    return new QnodeSettings(
+        q.string("station-id"),
+        toPath(q.path("data-dir"), dataDir),
+        toPath(q.path("tls-dir"), q.string("tls-dir")),
+        topology,
+        NetworkSettings.create(root, topology),
+        DeviceSettings.create(root),
+        RelaySettings.create(root),
+        EtsiSettings.create(root),
+        q.child("keystore").bool("sync"));
+  }
+
+  /** The station this node runs, if one was chosen. */
+  public Optional<StationSpec> station() {
+    return stationId.isEmpty() ? Optional.empty() : topology.station(stationId);
+  }
+
+  /** This node's own endpoint; fails if no station was chosen. */
+  public Endpoint ownEndpoint() {
+    if (stationId.isEmpty()) {
+      throw new ConfigException("qnode.station-id", "not set: pass --station");
+    }
+    return network.endpointOf(stationId, topology);
+  }
+
+  public boolean tlsConfigured() {
+    return !tlsDir.toString().isEmpty();
+  }
+
+  private static Path toPath(String at, String text) {
+    try {
+      return Path.of(text);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException(at, "'" + text + "' is not a valid path (" + e.getReason() + ")", e);
+    }
+  }
+}
