@@ -46,11 +46,27 @@ public final class ConfigLoader {
       throw new ConfigException(
           configArg, Files.exists(file) ? "not a regular file" : "no such file");
     }
-    return parse(configArg, () -> ConfigFactory.defaultOverrides(loader)
+    return withDefaults(parsed, loader, configArg);
+  }
+
+  /**
+   * {@code parsed} over the station's Pekko settings ({@code qnode-pekko.conf}) over every
+   * library's reference.conf; system properties ({@code -Dqnode...}) override all.
+   */
+  public static Config withDefaults(Config parsed) {
+    return withDefaults(parsed, ConfigLoader.class.getClassLoader(), "configuration");
+  }
+
+  private static Config withDefaults(Config parsed, ClassLoader loader, String source) {
+    return parse(source, () -> ConfigFactory.defaultOverrides(loader)
         .withFallback(parsed)
+        .withFallback(ConfigFactory.parseResources(loader, PEKKO_SETTINGS, strict(loader)))
         .withFallback(ConfigFactory.defaultReference(loader))
         .resolve());
   }
+
+  /** Pekko settings every station uses, packaged by cluster-config. */
+  public static final String PEKKO_SETTINGS = "qnode-pekko.conf";
 
   private static ConfigParseOptions strict(ClassLoader loader) {
     // allowMissing=false: a typo in the path must fail, not silently yield an empty config.

@@ -62,6 +62,10 @@ final class Hocon {
     return read(key, config::getInt, Function.identity());
   }
 
+  long bytes(String key) {
+    return read(key, config::getBytes, Long::longValue);
+  }
+
   boolean bool(String key) {
     return read(key, config::getBoolean, Function.identity());
   }

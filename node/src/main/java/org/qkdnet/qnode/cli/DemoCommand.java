@@ -1,0 +1,100 @@
+package org.qkdnet.qnode.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.qkdnet.qnode.config.ConfigException;
+import org.qkdnet.qnode.config.ConfigLoader;
+import org.qkdnet.qnode.config.TopologySpec;
+import org.qkdnet.qnode.demo.Demo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code qnode demo}: the whole backbone in one process, two applications sharing keys. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Start every station of a topology on loopback, deliver keys from a master SAE to a "
+        + "slave SAE over ETSI 014, compare them and use one with SM4; print a summary.")
+public final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--topology", defaultValue = "hubei",
+      description = "Built-in topology (hubei, local) or a topology file. Default: ${DEFAULT-VALUE}.")
+  String topology;
+
+  @Option(names = "--keys", defaultValue = "100", description = "Keys to deliver. Default: ${DEFAULT-VALUE}.")
+  int keys;
+
+  @Option(names = "--keys-per-request", defaultValue = "1",
+      description = "Keys per enc_keys request (each request is one relay). Default: ${DEFAULT-VALUE}.")
+  int keysPerRequest;
+
+  @Option(names = "--key-size", defaultValue = "256", description = "Key size in bits. Default: ${DEFAULT-VALUE}.")
+  int keySize;
+
+  @Option(names = "--from", description = "Master's station (default: first backbone station, Wuhan on hubei).")
+  String from;
+
+  @Option(names = "--to", description = "Slave's station (default: last backbone station, Yichang on hubei).")
+  String to;
+
+  @Option(names = "--work-dir", description = "Data and certificates (default: a new temporary directory).")
+  Path workDir;
+
+  @Option(names = "--speedup", description = "Simulated key-rate multiplier (qnode.device.speedup).")
+  Double speedup;
+
+  @Option(names = "--summary-json", description = "Also write the summary as JSON to this file.")
+  Path summaryJson;
+
+  @Option(names = "--keep-running", description = "Leave the network up as a sandbox until interrupted.")
+  boolean keepRunning;
+
+  @Option(names = "--verbose", description = "Show the stations' INFO logs.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!verbose && System.getProperty("qnode.log.level") == null) {
+      LogLevels.quiet();
+    }
+    Config cfg;
+    String master;
+    String slave;
+    try {
+      if (keys < 1 || keys > 100_000) {
+        throw new ConfigException("--keys", keys + " is outside 1..100000");
+      }
+      if (keysPerRequest < 1) {
+        throw new ConfigException("--keys-per-request", "must be at least 1");
+      }
+      if (keySize < 8 || keySize % 8 != 0) {
+        throw new ConfigException("--key-size", keySize + " is not a positive multiple of 8");
+      }
+      cfg = ConfigLoader.load(topology);
+      if (speedup != null) {
+        cfg = cfg.withValue("qnode.device.speedup", ConfigValueFactory.fromAnyRef(speedup));
+      }
+      TopologySpec topo = TopologySpec.fromConfig(cfg);
+      var backbone = topo.stationsWithRole(org.qkdnet.qnode.config.Role.BACKBONE);
+      var candidates = backbone.size() >= 2 ? backbone : topo.stations();
+      master = from != null ? from : candidates.get(0).id();
+      slave = to != null ? to : candidates.get(candidates.size() - 1).id();
+      for (String[] s : new String[][] {{"--from", master}, {"--to", slave}}) {
+        if (topo.station(s[1]).isEmpty()) {
+          throw new ConfigException(s[0], "'" + s[1] + "' is not a station of " + topo.name());
+        }
+      }
+      if (master.equals(slave)) {
+        throw new ConfigException("--to", "must differ from the master's station " + master);
+      }
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("qnode demo: " + e.getMessage());
+      return 2;
+    }
+    Path dir = workDir != null ? workDir : Files.createTempDirectory("qnode-demo-");
+    Files.createDirectories(dir);
+    Demo demo = new Demo(new Demo.Options(cfg, dir, keys, keysPerRequest, keySize, master, slave, summaryJson,
+        keepRunning), System.out);
+    return demo.run();
+  }
+}

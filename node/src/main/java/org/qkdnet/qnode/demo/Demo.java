@@ -1,0 +1,365 @@
+package org.qkdnet.qnode.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+import org.qkdnet.qnode.config.LinkSpec;
+import org.qkdnet.qnode.config.Role;
+import org.qkdnet.qnode.config.SaeSpec;
+import org.qkdnet.qnode.config.StationSpec;
+import org.qkdnet.qnode.config.TopologySpec;
+import org.qkdnet.qnode.crypto.Sm4Gcm;
+import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.keystore.Ledger;
+import org.qkdnet.qnode.keystore.StreamId;
+import org.qkdnet.qnode.routing.PathFinder;
+import org.qkdnet.qnode.sae.Etsi014Client;
+import org.qkdnet.qnode.station.Station;
+
+/**
+ * The main job: the whole backbone on loopback, then two applications sharing keys across it
+ * over ETSI 014. Progress goes to {@code out}; the return value is the process exit code.
+ */
+public final class Demo {
+  /** What the demo was asked to do. */
+  public record Options(Config config, Path workDir, int keys, int keysPerRequest, int keySizeBits,
+      String masterStation, String slaveStation, Path summaryJson, boolean keepRunning) {}
+
+  private static final Duration FORM_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration POOL_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration POLL = Duration.ofMillis(250);
+
+  private final Options o;
+  private final PrintStream out;
+  private final long t0 = System.nanoTime();
+
+  public Demo(Options options, PrintStream out) {
+    this.o = options;
+    this.out = out;
+  }
+
+  public int run() throws IOException, InterruptedException {
+    TopologySpec topo = TopologySpec.fromConfig(o.config());
+    String master = pickSae(topo, o.masterStation());
+    String slave = pickSae(topo, o.slaveStation());
+    List<String> route = new PathFinder(topo.toGraph()).shortestPath(o.masterStation(), o.slaveStation())
+        .orElseThrow(() -> new IllegalArgumentException("no path " + o.masterStation() + " -> " + o.slaveStation()));
+    say("topology %s: %d stations (%d backbone), %d fiber links, %.0f km; work dir %s",
+        topo.name(), topo.stations().size(), topo.stationsWithRole(Role.BACKBONE).size(), topo.links().size(),
+        topo.totalKm(), o.workDir());
+
+    AtomicInteger up = new AtomicInteger();
+    int total = topo.stations().size();
+    try (LocalNetwork net = LocalNetwork.start(o.config(), o.workDir(),
+        id -> say("[%2d/%d] station %s up", up.incrementAndGet(), total, id))) {
+      say("all %d stations running; waiting for the cluster to form", total);
+      waitForCluster(net, total);
+      say("cluster formed: every station sees %d live members (%.1f s)", total, elapsed());
+
+      int n = o.keys();
+      long perRelay = (long) Math.min(n, o.keysPerRequest()) * (o.keySizeBits() / 8) + 32;
+      say("route %s -> %s: %s (%d hops); waiting for key pools on the route",
+          master, slave, String.join(" -> ", route), route.size() - 1);
+      waitForPools(net, route, perRelay);
+
+      Etsi014Client masterApp = new Etsi014Client(net.etsi014Url(o.masterStation()), net.saeTls(master),
+          Duration.ofSeconds(10));
+      Etsi014Client slaveApp = new Etsi014Client(net.etsi014Url(o.slaveStation()), net.saeTls(slave),
+          Duration.ofSeconds(10));
+
+      Histogram requestMicros = new Histogram(60_000_000L, 3);
+      List<Etsi014Client.Key> sent = new ArrayList<>();
+      double firstKeyAt = Double.NaN;
+      int failures = 0;
+      int maxFailures = Math.max(10, n / 5);
+      while (sent.size() < n && failures < maxFailures) {
+        int batch = Math.min(o.keysPerRequest(), n - sent.size());
+        long start = System.nanoTime();
+        try {
+          List<Etsi014Client.Key> got = masterApp.encKeys(slave, batch, o.keySizeBits());
+          requestMicros.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+          sent.addAll(got);
+          if (Double.isNaN(firstKeyAt)) {
+            firstKeyAt = elapsed();
+            say("first key delivered to %s after %.1f s", master, firstKeyAt);
+          }
+        } catch (Etsi014Client.Etsi014Error e) {
+          failures++;
+          say("enc_keys refused (%s); pools refill, retrying", e.getMessage());
+          Thread.sleep(500); // waiting for the simulated links to deliver more key
+        }
+        if (sent.size() % 20 == 0 || sent.size() == n) {
+          say("keys delivered to master: %d/%d", sent.size(), n);
+        }
+      }
+
+      int matched = 0;
+      List<Etsi014Client.Key> received = new ArrayList<>();
+      for (int i = 0; i < sent.size(); i += o.keysPerRequest()) {
+        List<Etsi014Client.Key> chunk = sent.subList(i, Math.min(sent.size(), i + o.keysPerRequest()));
+        try {
+          received.addAll(slaveApp.decKeys(master, chunk.stream().map(Etsi014Client.Key::keyId).toList()));
+        } catch (Etsi014Client.Etsi014Error e) {
+          say("dec_keys failed: %s", e.getMessage());
+        }
+      }
+      for (Etsi014Client.Key s : sent) {
+        for (Etsi014Client.Key r : received) {
+          if (r.keyId().equals(s.keyId()) && r.key().contentEquals(s.key())) {
+            matched++;
+            break;
+          }
+        }
+      }
+      say("slave %s fetched %d keys by key_ID; %d/%d identical to the master's", slave, received.size(),
+          matched, sent.size());
+
+      boolean sm4Ok = !sent.isEmpty() && !received.isEmpty() && sm4RoundTrip(sent.get(0), received);
+      Station origin = net.station(o.masterStation());
+      double p50 = origin.relayStats().latencyMillis(50);
+      double p99 = origin.relayStats().latencyMillis(99);
+      ObjectNode summary = summary(net, topo, route, n, sent.size(), matched, p50, p99, firstKeyAt,
+          requestMicros, sm4Ok);
+      printSummary(summary, net, topo);
+      if (o.summaryJson() != null) {
+        Path parent = o.summaryJson().toAbsolutePath().getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        Path tmp = o.summaryJson().resolveSibling(o.summaryJson().getFileName() + ".tmp");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), summary);
+        Files.move(tmp, o.summaryJson(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        say("summary written to %s", o.summaryJson());
+      }
+      sent.forEach(k -> k.key().zeroize());
+      received.forEach(k -> k.key().zeroize());
+      boolean ok = sent.size() == n && matched == n && sm4Ok;
+      if (o.keepRunning()) {
+        sandbox(net, topo, master, slave);
+      }
+      say(ok ? "DEMO PASSED: %d/%d keys delivered and matched" : "DEMO FAILED: %d/%d keys matched", matched, n);
+      return ok ? 0 : 1;
+    }
+  }
+
+  private static String pickSae(TopologySpec topo, String station) {
+    List<SaeSpec> saes = topo.saesOf(station);
+    if (saes.isEmpty()) {
+      throw new IllegalArgumentException("station " + station + " has no SAE in the registry");
+    }
+    return saes.get(0).id();
+  }
+
+  private void waitForCluster(LocalNetwork net, int total) throws InterruptedException {
+    long deadline = System.nanoTime() + FORM_TIMEOUT.toNanos();
+    int lastShown = -1;
+    while (true) {
+      int min = net.stations().stream().mapToInt(s -> s.liveStations().snapshot().size()).min().orElse(0);
+      if (min >= total) {
+        return;
+      }
+      if (min != lastShown) {
+        say("cluster forming: least-informed station sees %d/%d members", min, total);
+        lastShown = min;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("cluster did not form within " + FORM_TIMEOUT.toSeconds() + " s");
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  private void waitForPools(LocalNetwork net, List<String> route, long bytesPerHop) throws InterruptedException {
+    long deadline = System.nanoTime() + POOL_TIMEOUT.toNanos();
+    long lastReport = 0;
+    while (true) {
+      long min = Long.MAX_VALUE;
+      StringBuilder levels = new StringBuilder();
+      for (int i = 0; i + 1 < route.size(); i++) {
+        long avail = net.station(route.get(i)).store().availableToSend(route.get(i + 1));
+        min = Math.min(min, avail);
+        levels.append(String.format(Locale.ROOT, " %s>%s:%dB", route.get(i), route.get(i + 1), avail));
+      }
+      if (min >= bytesPerHop) {
+        say("pools ready on every hop:%s", levels);
+        return;
+      }
+      if (System.nanoTime() - lastReport > 2_000_000_000L) {
+        say("pools filling:%s", levels);
+        lastReport = System.nanoTime();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("key pools on the route did not fill within " + POOL_TIMEOUT.toSeconds() + " s");
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  private boolean sm4RoundTrip(Etsi014Client.Key masterKey, List<Etsi014Client.Key> received) {
+    Etsi014Client.Key slaveKey = received.stream().filter(k -> k.keyId().equals(masterKey.keyId()))
+        .findFirst().orElse(null);
+    if (slaveKey == null) {
+      return false;
+    }
+    byte[] nonce = new byte[12];
+    new SecureRandom().nextBytes(nonce);
+    byte[] message = "Toll record 鄂A-12345, Wuhan -> Yichang, 2026-11-29".getBytes(StandardCharsets.UTF_8);
+    byte[] aad = masterKey.keyId().getBytes(StandardCharsets.UTF_8);
+    try (KeyMaterial k1 = masterKey.key().slice(0, 16); KeyMaterial k2 = slaveKey.key().slice(0, 16)) {
+      byte[] ct = Sm4Gcm.encrypt(k1, nonce, message, aad);
+      byte[] pt = Sm4Gcm.decrypt(k2, nonce, ct, aad);
+      boolean ok = Arrays.equals(pt, message);
+      say("SM4-GCM with key %s: %d-byte message encrypted at the master, decrypted at the slave: %s",
+          masterKey.keyId(), message.length, ok ? "identical" : "MISMATCH");
+      return ok;
+    } catch (Exception e) {
+      say("SM4-GCM round trip failed: %s", e.getClass().getSimpleName());
+      return false;
+    }
+  }
+
+  private ObjectNode summary(LocalNetwork net, TopologySpec topo, List<String> route, int requested,
+      int delivered, int matched, double p50, double p99, double firstKeyAt, Histogram requestMicros,
+      boolean sm4Ok) {
+    ObjectMapper m = new ObjectMapper();
+    ObjectNode s = m.createObjectNode();
+    s.put("topology", topo.name());
+    s.put("keys_requested", requested);
+    s.put("keys_delivered", delivered);
+    s.put("keys_matched", matched);
+    s.put("key_size_bits", o.keySizeBits());
+    s.put("keys_per_request", o.keysPerRequest());
+    ArrayNode r = s.putArray("route");
+    route.forEach(r::add);
+    s.put("hops", route.size() - 1);
+    ObjectNode lat = s.putObject("relay_latency_ms");
+    num(lat, "p50", p50);
+    num(lat, "p99", p99);
+    num(lat, "per_hop_p50", p50 / (route.size() - 1));
+    ObjectNode req = s.putObject("enc_keys_latency_ms");
+    boolean none = requestMicros.getTotalCount() == 0;
+    num(req, "p50", none ? Double.NaN : requestMicros.getValueAtPercentile(50) / 1000.0);
+    num(req, "p99", none ? Double.NaN : requestMicros.getValueAtPercentile(99) / 1000.0);
+    num(s, "first_key_after_s", firstKeyAt);
+    s.put("wall_time_s", round(elapsed()));
+    s.put("sm4_round_trip", sm4Ok);
+    s.put("ca_cert", net.pkiDir().resolve("ca.crt").toAbsolutePath().toString());
+    ArrayNode st = s.putArray("stations");
+    for (StationSpec spec : topo.stations()) {
+      ObjectNode e = st.addObject();
+      e.put("id", spec.id());
+      e.put("name", spec.name());
+      e.put("role", spec.role().name().toLowerCase(Locale.ROOT));
+      e.put("etsi014_url", net.etsi014Url(spec.id()));
+      ArrayNode saes = e.putArray("saes");
+      topo.saesOf(spec.id()).forEach(x -> saes.add(x.id()));
+    }
+    ArrayNode saes = s.putArray("saes");
+    for (SaeSpec sae : topo.saes()) {
+      ObjectNode e = saes.addObject();
+      e.put("id", sae.id());
+      e.put("station", sae.stationId());
+      e.put("cert", net.saeCert(sae.id()).toAbsolutePath().toString());
+      e.put("key", net.saeKey(sae.id()).toAbsolutePath().toString());
+    }
+    ArrayNode links = s.putArray("links");
+    for (LinkSpec l : topo.links()) {
+      ObjectNode e = links.addObject();
+      e.put("a", l.a());
+      e.put("b", l.b());
+      e.put("km", l.km());
+      e.put("secure_bps", Math.round(net.station(l.a()).links().get(l.b()).device().secureBitsPerSecond()));
+      e.put("pool_bytes_a", poolBytes(net.station(l.a()), l.b()));
+      e.put("pool_bytes_b", poolBytes(net.station(l.b()), l.a()));
+    }
+    return s;
+  }
+
+  private static long poolBytes(Station s, String peer) {
+    Ledger out = s.store().ledger(new StreamId(s.id(), peer));
+    Ledger in = s.store().ledger(new StreamId(peer, s.id()));
+    return out.available() + in.available();
+  }
+
+  private void printSummary(ObjectNode s, LocalNetwork net, TopologySpec topo) {
+    out.println();
+    out.println("================ qnode demo summary ================");
+    out.printf(Locale.ROOT, "route            : %s (%d hops)%n", String.join(" -> ", toList(s.get("route"))),
+        s.get("hops").asInt());
+    out.printf(Locale.ROOT, "keys             : %d requested, %d delivered, %d matched (%d bits each)%n",
+        s.get("keys_requested").asInt(), s.get("keys_delivered").asInt(), s.get("keys_matched").asInt(),
+        o.keySizeBits());
+    out.printf(Locale.ROOT, "relay latency    : p50 %.2f ms, p99 %.2f ms end to end (%.2f ms per hop p50)%n",
+        s.get("relay_latency_ms").get("p50").asDouble(), s.get("relay_latency_ms").get("p99").asDouble(),
+        s.get("relay_latency_ms").get("per_hop_p50").asDouble());
+    out.printf(Locale.ROOT, "first key after  : %.1f s; wall time %.1f s%n", s.get("first_key_after_s").asDouble(),
+        s.get("wall_time_s").asDouble());
+    out.printf(Locale.ROOT, "SM4-GCM          : %s%n", s.get("sm4_round_trip").asBoolean() ? "ok" : "FAILED");
+    out.println("pool levels per link (unused bytes at each end):");
+    for (var l : s.get("links")) {
+      out.printf(Locale.ROOT, "  %-4s - %-4s %5.0f km %9.2f Mbit/s   %9d B | %9d B%n", l.get("a").asText(),
+          l.get("b").asText(), l.get("km").asDouble(), l.get("secure_bps").asDouble() / 1e6,
+          l.get("pool_bytes_a").asLong(), l.get("pool_bytes_b").asLong());
+    }
+    out.println("=====================================================");
+  }
+
+  private static List<String> toList(com.fasterxml.jackson.databind.JsonNode arr) {
+    List<String> l = new ArrayList<>();
+    arr.forEach(x -> l.add(x.asText()));
+    return l;
+  }
+
+  private void sandbox(LocalNetwork net, TopologySpec topo, String master, String slave) throws InterruptedException {
+    out.println();
+    out.println("Sandbox running (Ctrl-C to stop). CA: " + net.pkiDir().resolve("ca.crt"));
+    out.println("Try, as application " + master + " at " + o.masterStation() + ":");
+    out.printf("  curl --cacert %s --cert %s --key %s %s/api/v1/keys/%s/status%n",
+        net.pkiDir().resolve("ca.crt"), net.saeCert(master), net.saeKey(master),
+        net.etsi014Url(o.masterStation()), slave);
+    out.flush();
+    Runtime.getRuntime().addShutdownHook(new Thread(net::close, "qnode-demo-shutdown"));
+    Object forever = new Object();
+    synchronized (forever) {
+      forever.wait(); // until the JVM is interrupted; the shutdown hook closes the network
+    }
+  }
+
+  private double elapsed() {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** JSON has no NaN: a figure that was not measured is null. */
+  private static void num(ObjectNode node, String field, double v) {
+    if (Double.isNaN(v)) {
+      node.putNull(field);
+    } else {
+      node.put(field, round(v));
+    }
+  }
+
+  private static double round(double v) {
+    return Double.isNaN(v) ? v : Math.round(v * 1000) / 1000.0;
+  }
+
+  private void say(String fmt, Object... args) {
+    out.printf(Locale.ROOT, "[%6.1fs] %s%n", elapsed(), String.format(Locale.ROOT, fmt, args));
+    out.flush();
+  }
+}

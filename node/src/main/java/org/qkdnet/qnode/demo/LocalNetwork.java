@@ -1,0 +1,251 @@
+package org.qkdnet.qnode.demo;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import org.qkdnet.qnode.config.QnodeSettings;
+import org.qkdnet.qnode.config.SaeSpec;
+import org.qkdnet.qnode.config.StationSpec;
+import org.qkdnet.qnode.config.TopologySpec;
+import org.qkdnet.qnode.crypto.DevPki;
+import org.qkdnet.qnode.crypto.Identity;
+import org.qkdnet.qnode.crypto.Pem;
+import org.qkdnet.qnode.crypto.TlsContexts;
+import org.qkdnet.qnode.station.Station;
+
+/**
+ * Every station of a topology in this process, on loopback: own ports, data directory and
+ * certificates each. The demo's sandbox, and the one-JVM integration tests' network.
+ */
+public final class LocalNetwork implements AutoCloseable {
+  private static final int PORT_ATTEMPTS = 40;
+
+  private final Config base;
+  private final TopologySpec topology;
+  private final Path workDir;
+  private final Path pkiDir;
+  private final int basePort;
+  private final Map<String, Station> stations = new LinkedHashMap<>();
+
+  private LocalNetwork(Config base, TopologySpec topology, Path workDir, Path pkiDir, int basePort) {
+    this.base = base;
+    this.topology = topology;
+    this.workDir = workDir;
+    this.pkiDir = pkiDir;
+    this.basePort = basePort;
+  }
+
+  /**
+   * Writes certificates, picks free ports and starts every station (a few at a time).
+   *
+   * @param config a loaded configuration holding {@code qnode.topology}
+   * @param progress told about each station that came up
+   */
+  public static LocalNetwork start(Config config, Path workDir, Consumer<String> progress) throws IOException {
+    TopologySpec topo = TopologySpec.fromConfig(config);
+    Path pki = workDir.resolve("pki");
+    if (!Files.isRegularFile(pki.resolve("ca.crt"))) {
+      DevPki.writeAll(pki, topo.stations().stream().map(StationSpec::id).toList(),
+          topo.saes().stream().map(SaeSpec::id).toList(), topo.operators());
+    }
+    int basePort = freeBasePort(topo.stations().size());
+    LocalNetwork net = new LocalNetwork(config, topo, workDir, pki, basePort);
+    try {
+      net.startAll(progress);
+    } catch (RuntimeException e) {
+      net.close();
+      throw e;
+    }
+    return net;
+  }
+
+  private void startAll(Consumer<String> progress) {
+    ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "station-starter");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Station>> futures = new ArrayList<>();
+      for (StationSpec s : topology.stations()) {
+        futures.add(pool.submit(() -> {
+          Station st = startStation(s.id());
+          progress.accept(s.id());
+          return st;
+        }));
+      }
+      RuntimeException failure = null;
+      for (int i = 0; i < futures.size(); i++) {
+        try {
+          Station st = futures.get(i).get();
+          synchronized (stations) {
+            stations.put(st.id(), st);
+          }
+        } catch (Exception e) {
+          if (failure == null) {
+            failure = new IllegalStateException("station " + topology.stations().get(i).id()
+                + " did not start: " + e.getMessage(), e);
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The settings of one station of this network. */
+  public Config stationConfig(String id) {
+    return ConfigFactory.empty()
+        .withValue("qnode.station-id", ConfigValueFactory.fromAnyRef(id))
+        .withValue("qnode.data-dir", ConfigValueFactory.fromAnyRef(workDir.resolve("data").resolve(id).toString()))
+        .withValue("qnode.tls-dir", ConfigValueFactory.fromAnyRef(pkiDir.toString()))
+        .withValue("qnode.network.base-port", ConfigValueFactory.fromAnyRef(basePort))
+        .withFallback(base)
+        .resolve();
+  }
+
+  private Station startStation(String id) {
+    Config cfg = stationConfig(id);
+    return Station.start(QnodeSettings.create(cfg), cfg);
+  }
+
+  /** Stops one station (as an orderly shutdown) and starts it again on the same ports and data. */
+  public Station restart(String id) {
+    Station old;
+    synchronized (stations) {
+      old = stations.remove(id);
+    }
+    if (old != null) {
+      old.close();
+    }
+    Station st = startStation(id);
+    synchronized (stations) {
+      stations.put(id, st);
+    }
+    return st;
+  }
+
+  /** Stops one station and leaves it down. */
+  public void stop(String id) {
+    Station old;
+    synchronized (stations) {
+      old = stations.remove(id);
+    }
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  public Station station(String id) {
+    synchronized (stations) {
+      Station s = stations.get(id);
+      if (s == null) {
+        throw new IllegalArgumentException("no running station " + id);
+      }
+      return s;
+    }
+  }
+
+  public List<Station> stations() {
+    synchronized (stations) {
+      return List.copyOf(stations.values());
+    }
+  }
+
+  public TopologySpec topology() {
+    return topology;
+  }
+
+  public Path pkiDir() {
+    return pkiDir;
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  public String etsi014Url(String stationId) {
+    return "https://127.0.0.1:" + station(stationId).httpsPort();
+  }
+
+  public Path saeCert(String saeId) {
+    return pkiDir.resolve("saes").resolve(saeId + ".crt");
+  }
+
+  public Path saeKey(String saeId) {
+    return pkiDir.resolve("saes").resolve(saeId + ".key");
+  }
+
+  /** TLS context of an application holding the SAE certificate {@code saeId}. */
+  public SSLContext saeTls(String saeId) {
+    try {
+      Identity id = Pem.readIdentity(saeCert(saeId), saeKey(saeId));
+      return TlsContexts.mutualTls(id, Pem.readCertificate(pkiDir.resolve("ca.crt")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    List<Station> all;
+    synchronized (stations) {
+      all = new ArrayList<>(stations.values());
+      stations.clear();
+    }
+    for (int i = all.size() - 1; i >= 0; i--) {
+      try {
+        all.get(i).close();
+      } catch (RuntimeException e) {
+        // keep closing the others; the failure is already logged by the station
+      }
+    }
+  }
+
+  /** A base port such that every port this network needs on 127.0.0.1 is free right now. */
+  static int freeBasePort(int stationCount) {
+    int span = stationCount * 10;
+    for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+      int candidate = 20_000 + 10 * ThreadLocalRandom.current().nextInt((40_000 - span) / 10);
+      if (allFree(candidate, stationCount)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("no free range of " + span + " ports on 127.0.0.1 after "
+        + PORT_ATTEMPTS + " attempts");
+  }
+
+  private static boolean allFree(int base, int stationCount) {
+    for (int i = 0; i < stationCount; i++) {
+      for (int k = 0; k < 3; k++) {
+        try (ServerSocket s = new ServerSocket()) {
+          s.setReuseAddress(false);
+          s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), base + 10 * i + k));
+        } catch (IOException e) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+}
