@@ -1,0 +1,175 @@
+package org.qkdnet.qnode.keystore;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.function.BiConsumer;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * One small RocksDB instance with synced writes. Sized for 25 stations in one JVM: a 4 MB
+ * write buffer, a 1 MB block cache, two background jobs.
+ *
+ * <p>Every write is synced and goes through the WAL (never {@code disableWAL}: facebook/rocksdb
+ * #1339). Concurrent synced writers are group-committed by RocksDB itself. The first failure
+ * fails the store closed.
+ */
+final class RocksStore implements AutoCloseable {
+  private static final long WRITE_BUFFER_BYTES = 4L << 20;
+  private static final long BLOCK_CACHE_BYTES = 1L << 20;
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final LRUCache cache;
+  private final Options options;
+  private final WriteOptions syncWrite;
+  private final RocksDB db;
+  private volatile KeyStoreFailedException failure;
+
+  private RocksStore(LRUCache cache, Options options, WriteOptions syncWrite, RocksDB db) {
+    this.cache = cache;
+    this.options = options;
+    this.syncWrite = syncWrite;
+    this.db = db;
+  }
+
+  static RocksStore open(Path dir) {
+    LRUCache cache = new LRUCache(BLOCK_CACHE_BYTES);
+    Options options =
+        new Options()
+            .setCreateIfMissing(true)
+            .setWriteBufferSize(WRITE_BUFFER_BYTES)
+            .setMaxWriteBufferNumber(2)
+            .setMaxBackgroundJobs(2)
+            .setMaxOpenFiles(64)
+            .setKeepLogFileNum(2)
+            .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+            .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
+    WriteOptions syncWrite = new WriteOptions().setSync(true);
+    try {
+      RocksDB db = RocksDB.open(options, dir.toAbsolutePath().toString());
+      return new RocksStore(cache, options, syncWrite, db);
+    } catch (RocksDBException e) {
+      syncWrite.close();
+      options.close();
+      cache.close();
+      throw new KeyStoreFailedException("cannot open key store at " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  byte[] get(byte[] key) {
+    checkHealthy();
+    try {
+      return db.get(key);
+    } catch (RocksDBException e) {
+      throw fail("read", e);
+    }
+  }
+
+  /** Writes the batch atomically and syncs it to disk before returning. */
+  void write(WriteBatch batch) {
+    checkHealthy();
+    try {
+      db.write(syncWrite, batch);
+    } catch (RocksDBException e) {
+      throw fail("synced write", e);
+    }
+  }
+
+  /** Visits every record whose key starts with {@code prefix}, in key order. */
+  void forEach(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+    checkHealthy();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (!StoreKeys.hasPrefix(key, prefix)) {
+          break;
+        }
+        visitor.accept(key, it.value());
+      }
+      checkIterator(it);
+    }
+  }
+
+  /**
+   * Copies bytes {@code [offset, offset+length)} of a stream stored as chunks keyed by their
+   * start offset. The caller owns (and must clear) the returned array.
+   */
+  byte[] readChunks(byte[] chunkPrefix, long offset, int length) {
+    checkHealthy();
+    byte[] out = new byte[length];
+    long end = offset + length;
+    long filled = offset;
+    try (RocksIterator it = db.newIterator()) {
+      it.seekForPrev(StoreKeys.withOffset(chunkPrefix, offset));
+      if (!it.isValid() || !StoreKeys.hasPrefix(it.key(), chunkPrefix)) {
+        it.seek(chunkPrefix);
+      }
+      for (; it.isValid() && filled < end; it.next()) {
+        byte[] key = it.key();
+        if (!StoreKeys.hasPrefix(key, chunkPrefix)) {
+          break;
+        }
+        long start = StoreKeys.offsetOf(key);
+        byte[] chunk = it.value();
+        long chunkEnd = start + chunk.length;
+        if (start > filled) {
+          break;
+        }
+        if (chunkEnd > filled) {
+          int from = (int) (filled - start);
+          int n = (int) (Math.min(chunkEnd, end) - filled);
+          System.arraycopy(chunk, from, out, (int) (filled - offset), n);
+          filled += n;
+        }
+        Arrays.fill(chunk, (byte) 0);
+      }
+      checkIterator(it);
+    }
+    if (filled < end) {
+      Arrays.fill(out, (byte) 0);
+      throw new IllegalStateException(
+          "pad bytes missing from the store at offset " + filled + " (corrupt chunk index)");
+    }
+    return out;
+  }
+
+  private void checkIterator(RocksIterator it) {
+    try {
+      it.status();
+    } catch (RocksDBException e) {
+      throw fail("scan", e);
+    }
+  }
+
+  void checkHealthy() {
+    KeyStoreFailedException f = failure;
+    if (f != null) {
+      throw new KeyStoreFailedException("key store failed earlier; refusing service", f);
+    }
+  }
+
+  private KeyStoreFailedException fail(String what, RocksDBException e) {
+    KeyStoreFailedException f =
+        new KeyStoreFailedException("key store " + what + " failed: " + e.getMessage(), e);
+    failure = f;
+    return f;
+  }
+
+  @Override
+  public void close() {
+    db.close();
+    syncWrite.close();
+    options.close();
+    cache.close();
+  }
+}

@@ -1,0 +1,136 @@
+package org.qkdnet.qnode.keystore;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * RocksDB key layout of a station store. One tag byte per record kind, then length-prefixed
+ * station ids so that prefixes never collide, then big-endian offsets so that byte order is
+ * offset order.
+ */
+final class StoreKeys {
+  static final byte[] FORMAT_VERSION = {'V'};
+  static final byte[] SELF_ID = {'M'};
+  private static final byte LAST_FRAME = 'L';
+  private static final byte COUNTERS = 'S';
+  private static final byte CHUNK = 'F';
+  private static final byte RUN = 'I';
+  private static final byte RESERVATION = 'R';
+  /** Index of reservations still RESERVED, so recovery scans only those. */
+  private static final byte PENDING = 'Q';
+  private static final byte DELIVERABLE = 'D';
+
+  private StoreKeys() {}
+
+  static byte[] lastFrame(String peer) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(LAST_FRAME);
+    writeString(out, peer);
+    return out.toByteArray();
+  }
+
+  static byte[] lastFramePrefix() {
+    return new byte[] {LAST_FRAME};
+  }
+
+  static String lastFramePeer(byte[] key) {
+    return readString(ByteBuffer.wrap(key, 1, key.length - 1));
+  }
+
+  static byte[] counters(StreamId s) {
+    return streamPrefix(COUNTERS, s);
+  }
+
+  static byte[] countersPrefix() {
+    return new byte[] {COUNTERS};
+  }
+
+  static byte[] chunkPrefix(StreamId s) {
+    return streamPrefix(CHUNK, s);
+  }
+
+  static byte[] chunk(StreamId s, long offset) {
+    return withOffset(chunkPrefix(s), offset);
+  }
+
+  static byte[] runPrefix(StreamId s) {
+    return streamPrefix(RUN, s);
+  }
+
+  static byte[] run(StreamId s, long start) {
+    return withOffset(runPrefix(s), start);
+  }
+
+  static byte[] reservation(StreamId s, long offset) {
+    return withOffset(streamPrefix(RESERVATION, s), offset);
+  }
+
+  static byte[] pending(StreamId s, long offset) {
+    return withOffset(streamPrefix(PENDING, s), offset);
+  }
+
+  static byte[] pendingPrefix() {
+    return new byte[] {PENDING};
+  }
+
+  static byte[] deliverable(String keyId) {
+    byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
+    byte[] key = new byte[id.length + 1];
+    key[0] = DELIVERABLE;
+    System.arraycopy(id, 0, key, 1, id.length);
+    return key;
+  }
+
+  static byte[] deliverablePrefix() {
+    return new byte[] {DELIVERABLE};
+  }
+
+  /** The stream named by a counters, pending or other stream-prefixed key. */
+  static StreamId streamOf(byte[] key) {
+    ByteBuffer buf = ByteBuffer.wrap(key, 1, key.length - 1);
+    String from = readString(buf);
+    String to = readString(buf);
+    return new StreamId(from, to);
+  }
+
+  /** The trailing big-endian offset of a chunk, run, reservation or pending key. */
+  static long offsetOf(byte[] key) {
+    return ByteBuffer.wrap(key, key.length - Long.BYTES, Long.BYTES).getLong();
+  }
+
+  static boolean hasPrefix(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length
+        && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  private static byte[] streamPrefix(byte tag, StreamId s) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(tag);
+    writeString(out, s.from());
+    writeString(out, s.to());
+    return out.toByteArray();
+  }
+
+  static byte[] withOffset(byte[] prefix, long offset) {
+    return ByteBuffer.allocate(prefix.length + Long.BYTES).put(prefix).putLong(offset).array();
+  }
+
+  static void writeString(ByteArrayOutputStream out, String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    if (b.length > 0xFFFF) {
+      throw new IllegalArgumentException("identifier too long to store: " + b.length + " bytes");
+    }
+    out.write(b.length >>> 8);
+    out.write(b.length & 0xFF);
+    out.write(b, 0, b.length);
+  }
+
+  static String readString(ByteBuffer buf) {
+    int n = Short.toUnsignedInt(buf.getShort());
+    byte[] b = new byte[n];
+    buf.get(b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}
