@@ -230,6 +230,9 @@ public final class Kme {
       forMaster.forEach(k -> k.key().zeroize());
       log.error("key store failed in enc_keys for SAE {}", masterSae, e);
       throw new KmeException(503, "key store unavailable", List.of("STORE_FAILED"));
+    } finally {
+      // the store keeps its own encoded copy
+      forSlave.forEach(k -> k.key().zeroize());
     }
     return forMaster;
   }
