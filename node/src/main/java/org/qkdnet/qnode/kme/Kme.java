@@ -1,0 +1,323 @@
+package org.qkdnet.qnode.kme;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+import org.qkdnet.qnode.keystore.DeliverableKey;
+import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.keystore.StationKeyStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The key-management entity of one station (ETSI GS QKD 014): checks who asks, makes keys
+ * (locally for a slave on this station, by relay otherwise) and hands each key once to the
+ * master and once to the slave.
+ *
+ * <p>Every refusal is a failed stage with a {@link KmeException}; nothing is stored or consumed
+ * by a refused request. Calls into the key store block, so callers run them off event loops.
+ */
+public final class Kme {
+  /** Same text whether the key never existed, belongs to another SAE or was already fetched. */
+  public static final String KEY_NOT_FOUND = "key not found";
+
+  private static final Logger log = LoggerFactory.getLogger(Kme.class);
+  private static final Pattern UUID_TEXT =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  private final String stationId;
+  private final Map<String, String> stationOfSae;
+  private final KmeLimits limits;
+  private final StationKeyStore store;
+  private final KeyRelayer relayer;
+  private final SecureRandom random;
+
+  public Kme(
+      String stationId,
+      Collection<SaeEntry> registry,
+      KmeLimits limits,
+      StationKeyStore store,
+      KeyRelayer relayer,
+      SecureRandom random) {
+    this.stationId = Objects.requireNonNull(stationId, "stationId");
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.store = Objects.requireNonNull(store, "store");
+    this.relayer = Objects.requireNonNull(relayer, "relayer");
+    this.random = Objects.requireNonNull(random, "random");
+    Map<String, String> map = new HashMap<>();
+    for (SaeEntry e : registry) {
+      if (map.putIfAbsent(e.saeId(), e.stationId()) != null) {
+        throw new IllegalArgumentException("SAE registry lists SAE " + e.saeId() + " twice");
+      }
+    }
+    this.stationOfSae = Map.copyOf(map);
+  }
+
+  public String stationId() {
+    return stationId;
+  }
+
+  public KmeLimits limits() {
+    return limits;
+  }
+
+  /** ETSI "Get status" of the key supply from {@code callerSae} (master) to {@code slaveSae}. */
+  public CompletionStage<KeyStatus> status(String callerSae, String slaveSae) {
+    try {
+      requireLocalCaller(callerSae);
+      String slaveStation = requireKnownPeer(slaveSae, "slave");
+      long stored;
+      if (slaveStation.equals(stationId)) {
+        stored = limits.maxKeyCount(); // made on demand from the local random source
+      } else {
+        stored = Math.max(0, relayer.availableKeyBytes(slaveStation)) / (limits.defaultKeySize() / 8);
+      }
+      return CompletableFuture.completedFuture(
+          new KeyStatus(
+              stationId,
+              slaveStation,
+              callerSae,
+              slaveSae,
+              limits.defaultKeySize(),
+              stored,
+              // keys are made per request, so the capacity is whatever can be made right now
+              Math.max(stored, limits.maxKeyCount()),
+              limits.maxKeyCount(),
+              limits.maxKeySize(),
+              limits.minKeySize(),
+              limits.maxSaeIdCount()));
+    } catch (KmeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * ETSI "Get key": {@code number} new keys of {@code sizeBits} for the master {@code callerSae},
+   * deliverable to {@code slaveSae}. All or nothing: either every key is stored for the slave and
+   * returned, or the stage fails and no key exists.
+   */
+  public CompletionStage<List<IssuedKey>> encKeys(
+      String callerSae,
+      String slaveSae,
+      int number,
+      int sizeBits,
+      List<String> additionalSlaveSaeIds,
+      List<String> extensionMandatory) {
+    try {
+      requireLocalCaller(callerSae);
+      String slaveStation = requireKnownPeer(slaveSae, "slave");
+      if (slaveSae.equals(callerSae)) {
+        throw KmeException.badRequest("the slave SAE must differ from the master SAE");
+      }
+      if (!extensionMandatory.isEmpty()) {
+        throw KmeException.badRequest("unsupported mandatory extension");
+      }
+      if (number < 1 || number > limits.maxKeyCount()) {
+        throw KmeException.badRequest(
+            "number must be between 1 and " + limits.maxKeyCount() + ", was " + number);
+      }
+      if (sizeBits % 8 != 0) {
+        throw KmeException.badRequest("size must be a multiple of 8 bits, was " + sizeBits);
+      }
+      if (sizeBits < limits.minKeySize() || sizeBits > limits.maxKeySize()) {
+        throw KmeException.badRequest(
+            "size must be between "
+                + limits.minKeySize()
+                + " and "
+                + limits.maxKeySize()
+                + " bits, was "
+                + sizeBits);
+      }
+      if (additionalSlaveSaeIds.size() > limits.maxSaeIdCount()) {
+        throw KmeException.badRequest(
+            "at most " + limits.maxSaeIdCount() + " additional_slave_SAE_IDs are allowed");
+      }
+      if (!additionalSlaveSaeIds.isEmpty()) {
+        // a relayed key is made from one route's pad, so it cannot reach a second station
+        throw KmeException.badRequest("keys for additional slave SAEs are not supported");
+      }
+      List<String> keyIds = new ArrayList<>(number);
+      for (int i = 0; i < number; i++) {
+        keyIds.add(UUID.randomUUID().toString());
+      }
+      if (slaveStation.equals(stationId)) {
+        return CompletableFuture.completedFuture(
+            makeLocalKeys(callerSae, slaveSae, keyIds, sizeBits / 8));
+      }
+      return relay(new RelayRequest(callerSae, slaveSae, slaveStation, keyIds, sizeBits / 8));
+    } catch (KmeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * ETSI "Get key with key IDs": the keys that {@code masterSae} obtained for the slave {@code
+   * callerSae}. Each key is returned once; all or nothing.
+   */
+  public CompletionStage<List<IssuedKey>> decKeys(
+      String callerSae, String masterSae, List<String> keyIds) {
+    try {
+      requireLocalCaller(callerSae);
+      requireKnownPeer(masterSae, "master");
+      if (keyIds.isEmpty() || keyIds.size() > limits.maxKeyCount()) {
+        throw KmeException.badRequest(
+            "between 1 and " + limits.maxKeyCount() + " key_IDs are required");
+      }
+      List<String> normalized = new ArrayList<>(keyIds.size());
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < keyIds.size(); i++) {
+        String id = keyIds.get(i);
+        // never echo the id: it is attacker-controlled text of any length
+        if (id == null || !UUID_TEXT.matcher(id).matches()) {
+          throw KmeException.badRequest("key_ID number " + (i + 1) + " is not a UUID");
+        }
+        String canonical = id.toLowerCase(Locale.ROOT);
+        if (!seen.add(canonical)) {
+          throw KmeException.badRequest("key_ID number " + (i + 1) + " is a duplicate");
+        }
+        normalized.add(canonical);
+      }
+      List<Optional<KeyMaterial>> taken;
+      try {
+        taken = store.takeAllForSlave(normalized, callerSae, masterSae);
+      } catch (RuntimeException e) {
+        log.error("key store failed in dec_keys for SAE {}", callerSae, e);
+        throw new KmeException(503, "key store unavailable", List.of("STORE_FAILED"));
+      }
+      if (taken.size() != normalized.size() || taken.stream().anyMatch(Optional::isEmpty)) {
+        taken.forEach(k -> k.ifPresent(KeyMaterial::zeroize));
+        throw KmeException.badRequest(KEY_NOT_FOUND);
+      }
+      List<IssuedKey> out = new ArrayList<>(normalized.size());
+      for (int i = 0; i < normalized.size(); i++) {
+        out.add(new IssuedKey(normalized.get(i), taken.get(i).orElseThrow()));
+      }
+      return CompletableFuture.completedFuture(out);
+    } catch (KmeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private List<IssuedKey> makeLocalKeys(
+      String masterSae, String slaveSae, List<String> keyIds, int sizeBytes) {
+    List<IssuedKey> forMaster = new ArrayList<>(keyIds.size());
+    List<DeliverableKey> forSlave = new ArrayList<>(keyIds.size());
+    for (String id : keyIds) {
+      byte[] bytes = new byte[sizeBytes];
+      random.nextBytes(bytes);
+      KeyMaterial key = KeyMaterial.wrap(bytes);
+      // separate copies: the store owns its key, the master's copy is zeroized after sending
+      forMaster.add(new IssuedKey(id, key.slice(0, sizeBytes)));
+      forSlave.add(new DeliverableKey(id, masterSae, slaveSae, key));
+    }
+    try {
+      store.storeDeliverable(forSlave);
+    } catch (RuntimeException e) {
+      forMaster.forEach(k -> k.key().zeroize());
+      log.error("key store failed in enc_keys for SAE {}", masterSae, e);
+      throw new KmeException(503, "key store unavailable", List.of("STORE_FAILED"));
+    } finally {
+      // the store keeps its own encoded copy
+      forSlave.forEach(k -> k.key().zeroize());
+    }
+    return forMaster;
+  }
+
+  private CompletionStage<List<IssuedKey>> relay(RelayRequest request) {
+    CompletionStage<List<KeyMaterial>> relayed;
+    try {
+      relayed = relayer.relayKeys(request);
+    } catch (RuntimeException e) {
+      relayed = CompletableFuture.failedFuture(e);
+    }
+    return relayed.handle(
+        (keys, error) -> {
+          if (error != null) {
+            throw relayFailure(request, unwrap(error));
+          }
+          return toIssued(request, keys);
+        });
+  }
+
+  private static List<IssuedKey> toIssued(RelayRequest request, List<KeyMaterial> keys) {
+    boolean wellFormed =
+        keys != null
+            && keys.size() == request.keyIds().size()
+            && keys.stream().allMatch(k -> k != null && k.length() == request.keySizeBytes());
+    if (!wellFormed) {
+      if (keys != null) {
+        keys.stream().filter(Objects::nonNull).forEach(KeyMaterial::zeroize);
+      }
+      log.error(
+          "relay to {} returned keys that do not match the request; answering 503",
+          request.destinationStation());
+      throw new KmeException(503, "key relay failed", List.of("INTERNAL"));
+    }
+    List<IssuedKey> out = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      out.add(new IssuedKey(request.keyIds().get(i), keys.get(i)));
+    }
+    return out;
+  }
+
+  private static KmeException relayFailure(RelayRequest request, Throwable error) {
+    if (error instanceof KmeException ke) {
+      return ke;
+    }
+    if (!(error instanceof RelayFailedException rf)) {
+      log.error("relay to {} failed unexpectedly", request.destinationStation(), error);
+      return new KmeException(503, "key relay failed", List.of("INTERNAL"));
+    }
+    log.warn(
+        "relay for {} to {} failed: {} ({})",
+        request.masterSae(),
+        request.destinationStation(),
+        rf.reason(),
+        rf.detail());
+    String message =
+        switch (rf.reason()) {
+          case RelayFailedException.POOL_EXHAUSTED -> "not enough key material on the route";
+          case RelayFailedException.NO_ROUTE -> "no route to the slave SAE's station";
+          case RelayFailedException.TIMEOUT -> "key relay timed out";
+          case RelayFailedException.REJECTED -> "key relay rejected by a station on the route";
+          default -> "key relay failed";
+        };
+    return new KmeException(503, message, List.of(rf.reason()));
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable cur = t;
+    for (int i = 0; i < 8 && cur instanceof CompletionException && cur.getCause() != null; i++) {
+      cur = cur.getCause();
+    }
+    return cur;
+  }
+
+  private void requireLocalCaller(String callerSae) {
+    if (callerSae == null || !stationId.equals(stationOfSae.get(callerSae))) {
+      throw KmeException.unauthorized("SAE is not registered at this KME");
+    }
+  }
+
+  private String requireKnownPeer(String saeId, String role) {
+    String station = saeId == null ? null : stationOfSae.get(saeId);
+    if (station == null) {
+      throw KmeException.badRequest("unknown " + role + " SAE");
+    }
+    return station;
+  }
+}

@@ -1,0 +1,245 @@
+package org.qkdnet.qnode.kme.etsi014;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.Query;
+import org.apache.pekko.http.javadsl.model.headers.Allow;
+import org.apache.pekko.http.javadsl.model.headers.CacheControl;
+import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.Materializer;
+import org.qkdnet.qnode.kme.Kme;
+import org.qkdnet.qnode.kme.KmeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes ETSI GS QKD 014 requests to {@link Kme}: authenticates the SAE by its certificate,
+ * parses the request and writes the answer. Holds no state of its own.
+ */
+final class Etsi014Handler {
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(Etsi014Handler.class);
+  private static final long BODY_TIMEOUT_MILLIS = 5_000;
+  private static final CacheControl NO_STORE = CacheControl.create(CacheDirectives.NO_STORE);
+
+  private final Kme kme;
+  private final Materializer materializer;
+  private final Executor blocking;
+  private final Etsi014Json json = new Etsi014Json();
+
+  Etsi014Handler(Kme kme, Materializer materializer, Executor blocking) {
+    this.kme = kme;
+    this.materializer = materializer;
+    this.blocking = blocking;
+  }
+
+  CompletionStage<HttpResponse> handle(HttpRequest request) {
+    Optional<String> sae = SaeCaller.of(request);
+    CompletionStage<HttpResponse> response;
+    try {
+      response = dispatch(request, sae);
+    } catch (RuntimeException e) {
+      request.discardEntityBytes(materializer);
+      response = CompletableFuture.failedFuture(e);
+    }
+    return response
+        .exceptionally(this::errorResponse)
+        .thenApply(r -> logged(request, sae, r.addHeader(NO_STORE)));
+  }
+
+  private CompletionStage<HttpResponse> dispatch(HttpRequest request, Optional<String> sae) {
+    List<String> path = new ArrayList<>();
+    request.getUri().pathSegments().forEach(path::add);
+    if (!path.isEmpty() && path.get(0).isEmpty()) {
+      path.remove(0);
+    }
+    if (path.size() != 5
+        || !path.get(0).equals("api")
+        || !path.get(1).equals("v1")
+        || !path.get(2).equals("keys")
+        || path.get(3).isEmpty()) {
+      throw new KmeException(404, "not found");
+    }
+    String peerSae = path.get(3);
+    HttpMethod method = request.method();
+    switch (path.get(4)) {
+      case "status" -> {
+        if (!method.equals(HttpMethods.GET)) {
+          return methodNotAllowed(request, HttpMethods.GET);
+        }
+        String caller = requireSae(sae);
+        request.discardEntityBytes(materializer);
+        return onBlocking(() -> kme.status(caller, peerSae))
+            .thenApply(s -> ok(json.status(s)));
+      }
+      case "enc_keys" -> {
+        if (!method.equals(HttpMethods.GET) && !method.equals(HttpMethods.POST)) {
+          return methodNotAllowed(request, HttpMethods.GET, HttpMethods.POST);
+        }
+        String caller = requireSae(sae);
+        return encKeysRequest(request)
+            .thenCompose(
+                r ->
+                    onBlocking(
+                        () ->
+                            kme.encKeys(
+                                caller,
+                                peerSae,
+                                r.number(),
+                                r.size(),
+                                r.additionalSlaveSaeIds(),
+                                r.extensionMandatory())))
+            .thenApply(keys -> ok(json.keys(keys)));
+      }
+      case "dec_keys" -> {
+        if (!method.equals(HttpMethods.GET) && !method.equals(HttpMethods.POST)) {
+          return methodNotAllowed(request, HttpMethods.GET, HttpMethods.POST);
+        }
+        String caller = requireSae(sae);
+        return decKeysRequest(request)
+            .thenCompose(ids -> onBlocking(() -> kme.decKeys(caller, peerSae, ids)))
+            .thenApply(keys -> ok(json.keys(keys)));
+      }
+      default -> throw new KmeException(404, "not found");
+    }
+  }
+
+  private CompletionStage<EncKeysRequest> encKeysRequest(HttpRequest request) {
+    if (request.method().equals(HttpMethods.POST)) {
+      return body(request).thenApply(b -> json.encKeysRequest(b, kme.limits()));
+    }
+    request.discardEntityBytes(materializer);
+    Query q = query(request);
+    int number = queryInt(q, "number", 1);
+    int size = queryInt(q, "size", kme.limits().defaultKeySize());
+    return CompletableFuture.completedFuture(new EncKeysRequest(number, size, List.of(), List.of()));
+  }
+
+  private CompletionStage<List<String>> decKeysRequest(HttpRequest request) {
+    if (request.method().equals(HttpMethods.POST)) {
+      return body(request).thenApply(json::decKeysRequest);
+    }
+    request.discardEntityBytes(materializer);
+    List<String> ids = query(request).getAll("key_ID");
+    if (ids.isEmpty()) {
+      throw new KmeException(400, "key_ID query parameter is required");
+    }
+    return CompletableFuture.completedFuture(ids);
+  }
+
+  private CompletionStage<byte[]> body(HttpRequest request) {
+    return request
+        .entity()
+        .withSizeLimit(MAX_BODY_BYTES)
+        .toStrict(BODY_TIMEOUT_MILLIS, materializer)
+        .handle(
+            (strict, error) -> {
+              if (error == null) {
+                return strict.getData().toArray();
+              }
+              if (unwrap(error) instanceof EntityStreamSizeException) {
+                throw new KmeException(
+                    400, "request body is larger than " + MAX_BODY_BYTES + " bytes");
+              }
+              throw new KmeException(400, "could not read the request body");
+            });
+  }
+
+  private static Query query(HttpRequest request) {
+    try {
+      return request.getUri().query();
+    } catch (RuntimeException e) {
+      throw new KmeException(400, "malformed query string");
+    }
+  }
+
+  private static int queryInt(Query q, String name, int fallback) {
+    List<String> values = q.getAll(name);
+    if (values.isEmpty()) {
+      return fallback;
+    }
+    if (values.size() > 1) {
+      throw new KmeException(400, name + " is given more than once");
+    }
+    try {
+      return Integer.parseInt(values.get(0));
+    } catch (NumberFormatException e) {
+      throw new KmeException(400, name + " must be an integer");
+    }
+  }
+
+  private static String requireSae(Optional<String> sae) {
+    return sae.orElseThrow(
+        () -> new KmeException(401, "client certificate is not an SAE certificate"));
+  }
+
+  private <T> CompletionStage<T> onBlocking(Supplier<CompletionStage<T>> call) {
+    // the key store does synced disk writes: keep them off the HTTP event loop
+    return CompletableFuture.supplyAsync(call, blocking).thenCompose(Function.identity());
+  }
+
+  private CompletionStage<HttpResponse> methodNotAllowed(
+      HttpRequest request, HttpMethod... allowed) {
+    request.discardEntityBytes(materializer);
+    return CompletableFuture.completedFuture(
+        jsonResponse(405, json.error("method not allowed", List.of()))
+            .addHeader(Allow.create(allowed)));
+  }
+
+  private HttpResponse errorResponse(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof KmeException e) {
+      return jsonResponse(e.httpStatus(), json.error(e.getMessage(), e.details()));
+    }
+    log.error("ETSI 014 request failed unexpectedly", cause);
+    return jsonResponse(500, json.error("internal error", List.of()));
+  }
+
+  private static HttpResponse ok(byte[] body) {
+    return jsonResponse(200, body);
+  }
+
+  private static HttpResponse jsonResponse(int status, byte[] body) {
+    return HttpResponse.create()
+        .withStatus(status)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
+  }
+
+  private static HttpResponse logged(HttpRequest request, Optional<String> sae, HttpResponse r) {
+    // method, path, status and SAE only: queries and bodies carry key ids, responses carry keys
+    String path = request.getUri().path();
+    if (path.length() > 200) {
+      path = path.substring(0, 200) + "…";
+    }
+    int status = r.status().intValue();
+    if (status < 400) {
+      log.debug("{} {} -> {} sae={}", request.method().value(), path, status, sae.orElse("-"));
+    } else {
+      log.info("{} {} -> {} sae={}", request.method().value(), path, status, sae.orElse("-"));
+    }
+    return r;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable cur = t;
+    for (int i = 0; i < 8 && cur instanceof CompletionException && cur.getCause() != null; i++) {
+      cur = cur.getCause();
+    }
+    return cur;
+  }
+}

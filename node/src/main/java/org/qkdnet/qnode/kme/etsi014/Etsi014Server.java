@@ -1,0 +1,40 @@
+package org.qkdnet.qnode.kme.etsi014;
+
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.ConnectionContext;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.stream.Materializer;
+import org.qkdnet.qnode.crypto.TlsContexts;
+import org.qkdnet.qnode.kme.Kme;
+
+/**
+ * The ETSI GS QKD 014 HTTPS endpoint of a station. TLS requires a client certificate; the SAE is
+ * the identity in that certificate, so the server reads the TLS session of every request.
+ */
+public final class Etsi014Server {
+  private Etsi014Server() {}
+
+  /** Binds on {@code host:port} (port 0 picks a free one); unbind through the returned binding. */
+  public static CompletionStage<ServerBinding> start(
+      ActorSystem<?> system, Kme kme, SSLContext ctx, String host, int port) {
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    Etsi014Handler handler =
+        new Etsi014Handler(kme, Materializer.matFromSystem(system), blocking);
+    HttpsConnectionContext https = ConnectionContext.httpsServer(() -> TlsContexts.serverEngine(ctx));
+    return Http.get(system)
+        .newServerAt(host, port)
+        .enableHttps(https)
+        // set here rather than in the station config, so the SAE check cannot be configured away
+        .adaptSettings(
+            s ->
+                s.withParserSettings(
+                    s.getParserSettings().withIncludeSslSessionAttribute(true)))
+        .bind(handler::handle);
+  }
+}
