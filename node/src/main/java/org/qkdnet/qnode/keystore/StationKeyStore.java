@@ -212,6 +212,17 @@ public final class StationKeyStore implements AutoCloseable {
         });
   }
 
+  /** The id of the next frame this link expects: 0 for a new link, else the last one + 1. */
+  public long nextFrameId(String peer) {
+    return guarded(
+        () -> {
+          Link link = link(peer);
+          synchronized (link) {
+            return link.lastFrame < 0 ? 0L : link.lastFrame + 1;
+          }
+        });
+  }
+
   private void appendSplit(Link link, long frameId, KeyMaterial frame) {
     byte[] bytes = frame.copyBytes();
     try {

@@ -91,13 +91,21 @@ public final class Station implements AutoCloseable {
     }
     TopologySpec topo = settings.topology();
     Path tls = settings.tlsDir();
-    Identity identity = Pem.readIdentity(tls.resolve("stations").resolve(self + ".crt"),
-        tls.resolve("stations").resolve(self + ".key"));
-    X509Certificate ca = Pem.readCertificate(tls.resolve("ca.crt"));
+    Identity identity;
+    X509Certificate ca;
+    try {
+      identity = Pem.readIdentity(tls.resolve("stations").resolve(self + ".crt"),
+          tls.resolve("stations").resolve(self + ".key"));
+      ca = Pem.readCertificate(tls.resolve("ca.crt"));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("qnode.tls-dir: cannot read the TLS material of station " + self
+          + ": " + e.getMessage(), e);
+    }
     Endpoint own = settings.ownEndpoint();
 
     List<AutoCloseable> started = new ArrayList<>();
     try {
+      java.nio.file.Files.createDirectories(settings.dataDir());
       StationKeyStore store = StationKeyStore.open(settings.dataDir(), self);
       started.add(store);
 
