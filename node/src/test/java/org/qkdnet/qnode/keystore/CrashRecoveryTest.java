@@ -1,0 +1,54 @@
+package org.qkdnet.qnode.keystore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Halts a real JVM at {@code keystore.afterReserveSync} and recovers its store here. */
+class CrashRecoveryTest {
+  @TempDir Path dir;
+
+  /** Child process: fills a pool, reserves, and (with the crash property) halts right after. */
+  public static final class Child {
+    private Child() {}
+
+    public static void main(String[] args) {
+      StationKeyStore store = StationKeyStore.open(Path.of(args[0]), "A");
+      store.appendFrame("B", 0, TestPads.frame(200, 1));
+      store.reserve("B", 25, "victim");
+      System.exit(3); // not reached when the crash point fires
+    }
+  }
+
+  @Test
+  void reserve_haltedAfterSync_reservationIsBurnedOnReopen() throws Exception {
+    Path err = dir.resolve("child.err");
+    Path db = dir.resolve("db");
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-D" + CrashPoints.PROPERTY + "=keystore.afterReserveSync",
+                Child.class.getName(),
+                db.toString())
+            .redirectError(err.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    boolean done = p.waitFor(60, TimeUnit.SECONDS);
+    if (!done) {
+      p.destroyForcibly();
+    }
+
+    assertThat(done).isTrue();
+    assertThat(p.exitValue()).isEqualTo(137);
+    assertThat(Files.readString(err)).contains("CRASH POINT keystore.afterReserveSync");
+    try (StationKeyStore a = StationKeyStore.open(db, "A")) {
+      assertThat(a.ledger(new StreamId("A", "B"))).isEqualTo(new Ledger(100, 75, 0, 0, 25));
+    }
+  }
+}
