@@ -23,6 +23,7 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.qkdnet.qnode.kme.Kme;
 import org.qkdnet.qnode.kme.KmeException;
+import org.qkdnet.qnode.kme.SaeThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +39,15 @@ final class Etsi014Handler {
   private static final CacheControl NO_STORE = CacheControl.create(CacheDirectives.NO_STORE);
 
   private final Kme kme;
+  private final Optional<SaeThrottle> throttle;
   private final Materializer materializer;
   private final Executor blocking;
   private final Etsi014Json json = new Etsi014Json();
 
-  Etsi014Handler(Kme kme, Materializer materializer, Executor blocking) {
+  Etsi014Handler(
+      Kme kme, Optional<SaeThrottle> throttle, Materializer materializer, Executor blocking) {
     this.kme = kme;
+    this.throttle = throttle;
     this.materializer = materializer;
     this.blocking = blocking;
   }
@@ -82,7 +86,7 @@ final class Etsi014Handler {
         if (!method.equals(HttpMethods.GET)) {
           return methodNotAllowed(request, HttpMethods.GET);
         }
-        String caller = requireSae(sae);
+        String caller = admit(sae);
         request.discardEntityBytes(materializer);
         return onBlocking(() -> kme.status(caller, peerSae))
             .thenApply(s -> ok(json.status(s)));
@@ -91,7 +95,7 @@ final class Etsi014Handler {
         if (!method.equals(HttpMethods.GET) && !method.equals(HttpMethods.POST)) {
           return methodNotAllowed(request, HttpMethods.GET, HttpMethods.POST);
         }
-        String caller = requireSae(sae);
+        String caller = admit(sae);
         return encKeysRequest(request)
             .thenCompose(
                 r ->
@@ -110,7 +114,7 @@ final class Etsi014Handler {
         if (!method.equals(HttpMethods.GET) && !method.equals(HttpMethods.POST)) {
           return methodNotAllowed(request, HttpMethods.GET, HttpMethods.POST);
         }
-        String caller = requireSae(sae);
+        String caller = admit(sae);
         return decKeysRequest(request)
             .thenCompose(ids -> onBlocking(() -> kme.decKeys(caller, peerSae, ids)))
             .thenApply(keys -> ok(json.keys(keys)));
@@ -183,9 +187,15 @@ final class Etsi014Handler {
     }
   }
 
-  private static String requireSae(Optional<String> sae) {
-    return sae.orElseThrow(
-        () -> new KmeException(401, "client certificate is not an SAE certificate"));
+  private String admit(Optional<String> sae) {
+    String caller =
+        sae.orElseThrow(
+            () -> new KmeException(401, "client certificate is not an SAE certificate"));
+    if (throttle.isPresent() && !throttle.get().tryAcquire(caller)) {
+      // ETSI GS QKD 014 knows only 400/401/503; 503 tells the SAE to come back later
+      throw new KmeException(503, "too many requests from this SAE", List.of("THROTTLED"));
+    }
+    return caller;
   }
 
   private <T> CompletionStage<T> onBlocking(Supplier<CompletionStage<T>> call) {

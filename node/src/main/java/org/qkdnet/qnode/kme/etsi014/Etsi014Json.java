@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,7 +84,7 @@ final class Etsi014Json {
         if (!e.isObject()) {
           throw bad("extension_mandatory must be an array of objects");
         }
-        e.fieldNames().forEachRemaining(mandatory::add);
+        e.properties().forEach(field -> mandatory.add(field.getKey()));
       }
     }
     JsonNode optional = root.get("extension_optional");
@@ -198,9 +197,8 @@ final class Etsi014Json {
   }
 
   private static void requireKnownFields(JsonNode node, Set<String> known, String where) {
-    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-    while (it.hasNext()) {
-      if (!known.contains(it.next().getKey())) {
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      if (!known.contains(field.getKey())) {
         throw bad("unknown field in " + where);
       }
     }

@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.kme.etsi014;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
@@ -12,6 +13,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.stream.Materializer;
 import org.qkdnet.qnode.crypto.TlsContexts;
 import org.qkdnet.qnode.kme.Kme;
+import org.qkdnet.qnode.kme.SaeThrottle;
 
 /**
  * The ETSI GS QKD 014 HTTPS endpoint of a station. TLS requires a client certificate; the SAE is
@@ -23,10 +25,27 @@ public final class Etsi014Server {
   /** Binds on {@code host:port} (port 0 picks a free one); unbind through the returned binding. */
   public static CompletionStage<ServerBinding> start(
       ActorSystem<?> system, Kme kme, SSLContext ctx, String host, int port) {
+    return start(system, kme, Optional.empty(), ctx, host, port);
+  }
+
+  /** As above, refusing with 503 (reason THROTTLED) an SAE that exceeds its {@code throttle}. */
+  public static CompletionStage<ServerBinding> start(
+      ActorSystem<?> system, Kme kme, SaeThrottle throttle, SSLContext ctx, String host, int port) {
+    return start(system, kme, Optional.of(throttle), ctx, host, port);
+  }
+
+  private static CompletionStage<ServerBinding> start(
+      ActorSystem<?> system,
+      Kme kme,
+      Optional<SaeThrottle> throttle,
+      SSLContext ctx,
+      String host,
+      int port) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     Etsi014Handler handler =
-        new Etsi014Handler(kme, Materializer.matFromSystem(system), blocking);
-    HttpsConnectionContext https = ConnectionContext.httpsServer(() -> TlsContexts.serverEngine(ctx));
+        new Etsi014Handler(kme, throttle, Materializer.matFromSystem(system), blocking);
+    HttpsConnectionContext https =
+        ConnectionContext.httpsServer(() -> TlsContexts.serverEngine(ctx));
     return Http.get(system)
         .newServerAt(host, port)
         .enableHttps(https)

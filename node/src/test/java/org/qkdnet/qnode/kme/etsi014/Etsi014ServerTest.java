@@ -37,6 +37,7 @@ import org.qkdnet.qnode.kme.Kme;
 import org.qkdnet.qnode.kme.KmeLimits;
 import org.qkdnet.qnode.kme.RelayFailedException;
 import org.qkdnet.qnode.kme.SaeEntry;
+import org.qkdnet.qnode.kme.SaeThrottle;
 import org.qkdnet.qnode.kme.StoringRelayer;
 
 /** ETSI GS QKD 014 over real HTTPS with client certificates: two stations, WUH and EZH. */
@@ -59,6 +60,7 @@ class Etsi014ServerTest {
   private final List<ServerBinding> bindings = new ArrayList<>();
   private String wuh;
   private String ezh;
+  private String wuhThrottled;
   private HttpClient bankA;
   private HttpClient bankB;
   private HttpClient etc1;
@@ -86,6 +88,20 @@ class Etsi014ServerTest {
         new Kme("EZH", REGISTRY, LIMITS, ezhStore, new StoringRelayer(wuhStore, 0), new SecureRandom());
     wuh = bind(wuhKme, TlsContexts.mutualTls(ca.issue(Role.STATION, "WUH"), ca.certificate()));
     ezh = bind(ezhKme, TlsContexts.mutualTls(ca.issue(Role.STATION, "EZH"), ca.certificate()));
+    // a clock that never advances: each SAE gets exactly its burst of 2 requests
+    SaeThrottle throttle = new SaeThrottle(1.0, 2, () -> 0L);
+    ServerBinding throttled =
+        Etsi014Server.start(
+                system,
+                wuhKme,
+                throttle,
+                TlsContexts.mutualTls(ca.issue(Role.STATION, "WUH"), ca.certificate()),
+                "127.0.0.1",
+                0)
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    bindings.add(throttled);
+    wuhThrottled = "https://127.0.0.1:" + throttled.localAddress().getPort();
 
     bankA = client(TlsContexts.mutualTls(ca.issue(Role.SAE, "bank-a"), ca.certificate()));
     bankB = client(TlsContexts.mutualTls(ca.issue(Role.SAE, "bank-b"), ca.certificate()));
@@ -323,6 +339,18 @@ class Etsi014ServerTest {
     assertThat(r.json.get("details").get(0).get("reason").asText()).isEqualTo("POOL_EXHAUSTED");
     assertThat(r.json.has("keys")).isFalse();
     assertThat(ezhStore.deliverableCount("etc-2")).isEqualTo(before);
+  }
+
+  @Test
+  void anyRequest_saeOverItsRate_is503ThrottledAndOtherSaeUnaffected() throws Exception {
+    assertThat(get(bankA, wuhThrottled, "/api/v1/keys/bank-b/status").status).isEqualTo(200);
+    assertThat(get(bankA, wuhThrottled, "/api/v1/keys/bank-b/status").status).isEqualTo(200);
+
+    Reply refused = get(bankA, wuhThrottled, "/api/v1/keys/bank-b/status");
+
+    assertThat(refused.status).isEqualTo(503);
+    assertThat(refused.json.get("details").get(0).get("reason").asText()).isEqualTo("THROTTLED");
+    assertThat(get(bankB, wuhThrottled, "/api/v1/keys/bank-a/status").status).isEqualTo(200);
   }
 
   @Test
