@@ -58,8 +58,14 @@ final class Hocon {
     return v;
   }
 
+  /** A whole number; Typesafe's getInt would silently truncate 1.5 to 1. */
   int integer(String key) {
-    return read(key, config::getInt, Function.identity());
+    Number n = read(key, config::getNumber, Function.identity());
+    double d = n.doubleValue();
+    if (d != Math.rint(d) || d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
+      throw new ConfigException(path(key), "must be a whole number, got " + n);
+    }
+    return n.intValue();
   }
 
   long bytes(String key) {
@@ -89,9 +95,9 @@ final class Hocon {
   }
 
   /**
-   * The entries of an object whose keys are data (station ids), in file order is not kept by
-   * HOCON, so callers must not depend on the order. Keys are read from the object itself, not
-   * parsed as paths, so an id containing a dot stays one key.
+   * The entries of an object whose keys are data (station ids). HOCON does not keep the file's
+   * order, so callers must not depend on it. Keys come from the object itself, not parsed as
+   * paths, so an id containing a dot stays one key.
    */
   Map<String, Hocon> entries(String key) {
     ConfigObject obj = read(key, config::getObject, Function.identity());

@@ -95,6 +95,12 @@ class SettingsTest {
   }
 
   @Test
+  void etsi_fractionalKeyCount_namesKey() {
+    ConfigException e = failure(() -> EtsiSettings.create(validWith("qnode.etsi014.max-key-count = 1.5")));
+    assertThat(e).hasMessage("qnode.etsi014.max-key-count: must be a whole number, got 1.5");
+  }
+
+  @Test
   void etsi_negativeSaeIdCount_namesKey() {
     ConfigException e = failure(() -> EtsiSettings.create(validWith("qnode.etsi014.max-sae-id-count = -1")));
     assertThat(e.keyPath()).isEqualTo("qnode.etsi014.max-sae-id-count");
