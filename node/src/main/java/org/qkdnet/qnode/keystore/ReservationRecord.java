@@ -3,7 +3,7 @@ package org.qkdnet.qnode.keystore;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 
-/** Persisted state of one send-side reservation (RELIABILITY.md: AVAILABLE → RESERVED → …). */
+/** Persisted state of one send-side reservation: RESERVED, then USED or BURNED. */
 record ReservationRecord(State state, int length, String relayId) {
   enum State {
     RESERVED,

@@ -62,7 +62,8 @@ final class RocksStore implements AutoCloseable {
       syncWrite.close();
       options.close();
       cache.close();
-      throw new KeyStoreFailedException("cannot open key store at " + dir + ": " + e.getMessage(), e);
+      throw new KeyStoreFailedException(
+          "cannot open key store at " + dir + ": " + e.getMessage(), e);
     }
   }
 

@@ -75,8 +75,8 @@ class DeliverableKeysTest {
     try (StationKeyStore s = StationKeyStore.open(dir, "D")) {
       assertThat(s.deliverableCount("saeSlave")).isEqualTo(2);
       assertThat(s.deliverableCount("other")).isEqualTo(1);
-      assertThat(s.takeForSlave("k1", "saeSlave", "saeMaster").orElseThrow().contentEquals(k1.key()))
-          .isTrue();
+      KeyMaterial got = s.takeForSlave("k1", "saeSlave", "saeMaster").orElseThrow();
+      assertThat(got.contentEquals(k1.key())).isTrue();
     }
     try (StationKeyStore s = StationKeyStore.open(dir, "D")) {
       assertThat(s.takeForSlave("k1", "saeSlave", "saeMaster")).isEmpty();
@@ -105,7 +105,8 @@ class DeliverableKeysTest {
     try (StationKeyStore s = StationKeyStore.open(dir, "D")) {
       s.storeDeliverable(List.of(k1, k2));
 
-      List<Optional<KeyMaterial>> got = s.takeAllForSlave(List.of("k2", "k1"), "saeSlave", "saeMaster");
+      List<Optional<KeyMaterial>> got =
+          s.takeAllForSlave(List.of("k2", "k1"), "saeSlave", "saeMaster");
 
       assertThat(got).hasSize(2);
       assertThat(got.get(0).orElseThrow().contentEquals(k2.key())).isTrue();

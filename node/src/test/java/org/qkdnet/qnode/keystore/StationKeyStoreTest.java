@@ -346,6 +346,21 @@ class StationKeyStoreTest {
     }
   }
 
+  @Test
+  void calls_afterCloseOrOnForeignStream_areRejected() {
+    StationKeyStore a = StationKeyStore.open(dirA, "A");
+    assertThatThrownBy(() -> a.ledger(new StreamId("B", "C")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("B->C");
+    assertThatThrownBy(() -> a.reserve("A", 1, "r")).isInstanceOf(IllegalArgumentException.class);
+    a.close();
+    a.close();
+
+    assertThatThrownBy(() -> a.availableToSend("B"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
+
   private static Reason rejection(Runnable call) {
     try {
       call.run();

@@ -1,0 +1,265 @@
+package org.qkdnet.qnode.keystore;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.qkdnet.qnode.keystore.PadRangeRejectedException.Reason;
+import org.qkdnet.qnode.keystore.ReservationRecord.State;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * The pad pool of one link as seen by this station: its sending stream (self→peer) and its
+ * receiving stream (peer→self). Both change together when a frame is appended, so one monitor
+ * guards both.
+ *
+ * <p>Each change is computed, written as one synced batch, and only then applied to memory, so
+ * a failed write changes nothing.
+ */
+final class LinkPool {
+  private final RocksStore rocks;
+  private final int maxRuns;
+  private final StreamId send;
+  private final StreamId recv;
+  private final boolean selfIsLo;
+  private final RunSet recvRuns;
+  /** Frame ids appended so far: [firstFrame, lastFrame]; none while lastFrame < 0. */
+  private long firstFrame;
+  private long lastFrame;
+  private StreamCounters sendCounters;
+  private StreamCounters recvCounters;
+
+  private LinkPool(RocksStore rocks, int maxRuns, StreamId send, long firstFrame, long lastFrame,
+      StreamCounters sendCounters, StreamCounters recvCounters, RunSet recvRuns) {
+    this.rocks = rocks;
+    this.maxRuns = maxRuns;
+    this.send = send;
+    this.recv = send.reversed();
+    this.selfIsLo = send.from().compareTo(send.to()) < 0;
+    this.firstFrame = firstFrame;
+    this.lastFrame = lastFrame;
+    this.sendCounters = sendCounters;
+    this.recvCounters = recvCounters;
+    this.recvRuns = recvRuns;
+  }
+
+  static LinkPool load(RocksStore rocks, int maxRuns, String self, String peer) {
+    StreamId send = new StreamId(self, peer);
+    StreamId recv = send.reversed();
+    byte[] frames = rocks.get(StoreKeys.lastFrame(peer));
+    long first = frames == null ? -1 : ByteBuffer.wrap(frames).getLong(0);
+    long last = frames == null ? -1 : ByteBuffer.wrap(frames).getLong(Long.BYTES);
+    StreamCounters rc = StoreRecovery.readCounters(rocks, recv);
+    List<RunSet.Run> runs = new ArrayList<>();
+    rocks.forEach(
+        StoreKeys.runPrefix(recv),
+        (k, v) -> runs.add(RunSet.Run.decode(StoreKeys.offsetOf(k), v)));
+    return new LinkPool(rocks, maxRuns, send, first, last,
+        StoreRecovery.readCounters(rocks, send), rc, new RunSet(rc.watermark(), runs));
+  }
+
+  // ---- frames --------------------------------------------------------------------------------
+
+  /** 0 for a link that has no frame yet, else the last frame id + 1. */
+  synchronized long nextFrameId() {
+    return lastFrame < 0 ? 0L : lastFrame + 1;
+  }
+
+  synchronized boolean appendFrame(long frameId, KeyMaterial frame) {
+    if (lastFrame >= 0) {
+      if (frameId >= firstFrame && frameId <= lastFrame) {
+        return false;
+      }
+      if (frameId != lastFrame + 1) {
+        throw new IllegalArgumentException(
+            "key frame " + frameId + " of link " + send + " out of order: frames " + firstFrame
+                + ".." + lastFrame + " appended, expected " + (lastFrame + 1));
+      }
+    }
+    byte[] bytes = frame.copyBytes();
+    try {
+      // Stream lo→hi takes the first floor(len/2) bytes, hi→lo the rest.
+      int half = bytes.length / 2;
+      int sendFrom = selfIsLo ? 0 : half;
+      int sendLen = selfIsLo ? half : bytes.length - half;
+      int recvFrom = selfIsLo ? half : 0;
+      int recvLen = bytes.length - sendLen;
+      StreamCounters sc = sendCounters.withGenerated(sendCounters.generated() + sendLen);
+      StreamCounters rc = recvCounters.withGenerated(recvCounters.generated() + recvLen);
+      long first = lastFrame < 0 ? frameId : firstFrame;
+      try (WriteBatch batch = new WriteBatch()) {
+        putChunk(batch, send, sendCounters.generated(), bytes, sendFrom, sendLen);
+        putChunk(batch, recv, recvCounters.generated(), bytes, recvFrom, recvLen);
+        batch.put(StoreKeys.counters(send), sc.encode());
+        batch.put(StoreKeys.counters(recv), rc.encode());
+        batch.put(
+            StoreKeys.lastFrame(send.to()),
+            ByteBuffer.allocate(2 * Long.BYTES).putLong(first).putLong(frameId).array());
+        rocks.write(batch);
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot build frame batch: " + e.getMessage(), e);
+      }
+      sendCounters = sc;
+      recvCounters = rc;
+      firstFrame = first;
+      lastFrame = frameId;
+      return true;
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
+  private static void putChunk(
+      WriteBatch batch, StreamId s, long offset, byte[] src, int from, int len)
+      throws RocksDBException {
+    if (len == 0) {
+      return;
+    }
+    byte[] chunk = Arrays.copyOfRange(src, from, from + len);
+    try {
+      batch.put(StoreKeys.chunk(s, offset), chunk);
+    } finally {
+      Arrays.fill(chunk, (byte) 0);
+    }
+  }
+
+  // ---- sending stream ------------------------------------------------------------------------
+
+  synchronized PadReservation reserve(int length, String relayId) {
+    long available = sendCounters.generated() - sendCounters.cursor();
+    if (length > available) {
+      throw new PoolExhaustedException(send, length, available);
+    }
+    PadReservation r = new PadReservation(send, sendCounters.cursor(), length, relayId);
+    StreamCounters next = sendCounters.plus(length, length, 0, 0);
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.put(
+          StoreKeys.reservation(send, r.offset()),
+          new ReservationRecord(State.RESERVED, length, relayId).encode());
+      batch.put(StoreKeys.pending(send, r.offset()), new byte[0]);
+      batch.put(StoreKeys.counters(send), next.encode());
+      rocks.write(batch);
+    } catch (RocksDBException e) {
+      throw new KeyStoreFailedException("cannot build reserve batch: " + e.getMessage(), e);
+    }
+    CrashPoints.hit("keystore.afterReserveSync");
+    sendCounters = next;
+    return r;
+  }
+
+  synchronized KeyMaterial padBytes(PadReservation r) {
+    ReservationRecord rec = findReservation(r);
+    if (rec.state() == State.BURNED) {
+      throw new IllegalStateException(
+          "reservation " + describe(r) + " is burned; its pad must not be used");
+    }
+    return KeyMaterial.wrap(rocks.readChunks(StoreKeys.chunkPrefix(send), r.offset(), r.length()));
+  }
+
+  /** RESERVED → {@code target}; a repeat is a no-op, the other final state an error. */
+  synchronized void settle(PadReservation r, State target) {
+    ReservationRecord rec = findReservation(r);
+    if (rec.state() == target) {
+      return;
+    }
+    if (rec.state() != State.RESERVED) {
+      throw new IllegalStateException(
+          "reservation " + describe(r) + " is already " + rec.state() + ", not " + target);
+    }
+    int n = r.length();
+    StreamCounters next =
+        sendCounters.plus(0, -n, target == State.USED ? n : 0, target == State.BURNED ? n : 0);
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.put(StoreKeys.reservation(send, r.offset()), rec.withState(target).encode());
+      batch.delete(StoreKeys.pending(send, r.offset()));
+      batch.put(StoreKeys.counters(send), next.encode());
+      rocks.write(batch);
+    } catch (RocksDBException e) {
+      throw new KeyStoreFailedException("cannot build settle batch: " + e.getMessage(), e);
+    }
+    sendCounters = next;
+  }
+
+  private ReservationRecord findReservation(PadReservation r) {
+    byte[] raw =
+        r.stream().equals(send) ? rocks.get(StoreKeys.reservation(send, r.offset())) : null;
+    ReservationRecord rec = raw == null ? null : ReservationRecord.decode(raw);
+    if (rec == null || !rec.matches(r)) {
+      throw new IllegalArgumentException("no reservation " + describe(r) + " in this store");
+    }
+    return rec;
+  }
+
+  private static String describe(PadReservation r) {
+    return r.stream() + " [" + r.offset() + ", +" + r.length() + ") of relay " + r.relayId();
+  }
+
+  // ---- receiving stream ----------------------------------------------------------------------
+
+  synchronized KeyMaterial acceptIncoming(long offset, int length) {
+    if (offset < 0 || length <= 0 || offset > Long.MAX_VALUE - length) {
+      throw new PadRangeRejectedException(Reason.INVALID_RANGE, recv, offset, length);
+    }
+    long end = offset + length;
+    if (end > recvCounters.generated()) {
+      throw new PadRangeRejectedException(Reason.NOT_GENERATED_YET, recv, offset, length);
+    }
+    if (recvRuns.overlaps(offset, end)) {
+      throw new PadRangeRejectedException(Reason.OVERLAPS_USED, recv, offset, length);
+    }
+    // Read before recording: a failed read must not consume the range.
+    byte[] pad = rocks.readChunks(StoreKeys.chunkPrefix(recv), offset, length);
+    try {
+      commitRuns(recvRuns.planAccept(offset, end));
+    } catch (RuntimeException e) {
+      Arrays.fill(pad, (byte) 0);
+      throw e;
+    }
+    RunSet.Change fold = recvRuns.planFold(maxRuns);
+    if (fold != null) {
+      commitRuns(fold);
+    }
+    return KeyMaterial.wrap(pad);
+  }
+
+  synchronized void burnIncoming(long offset, int length) {
+    RunSet.Change c = recvRuns.planBurn(offset, offset + length);
+    if (c.usedDelta() != 0 || c.burnedDelta() != 0) {
+      commitRuns(c);
+    }
+  }
+
+  private void commitRuns(RunSet.Change c) {
+    StreamCounters next =
+        recvCounters.plus(0, 0, c.usedDelta(), c.burnedDelta()).withWatermark(c.watermark());
+    try (WriteBatch batch = new WriteBatch()) {
+      for (long start : c.removed()) {
+        batch.delete(StoreKeys.run(recv, start));
+      }
+      for (RunSet.Run r : c.added()) {
+        batch.put(StoreKeys.run(recv, r.start()), r.encodeValue());
+      }
+      batch.put(StoreKeys.counters(recv), next.encode());
+      rocks.write(batch);
+    } catch (RocksDBException e) {
+      throw new KeyStoreFailedException("cannot build run batch: " + e.getMessage(), e);
+    }
+    recvRuns.apply(c);
+    recvCounters = next;
+  }
+
+  // ---- ledgers -------------------------------------------------------------------------------
+
+  synchronized Ledger sendLedger() {
+    StreamCounters c = sendCounters;
+    return new Ledger(
+        c.generated(), c.generated() - c.cursor(), c.reserved(), c.used(), c.burned());
+  }
+
+  synchronized Ledger recvLedger() {
+    StreamCounters c = recvCounters;
+    return new Ledger(
+        c.generated(), c.generated() - c.used() - c.burned(), 0, c.used(), c.burned());
+  }
+}

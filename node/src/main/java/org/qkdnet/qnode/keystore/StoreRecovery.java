@@ -1,0 +1,86 @@
+package org.qkdnet.qnode.keystore;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.qkdnet.qnode.keystore.ReservationRecord.State;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/** What happens once when a station store opens: identity check and in-doubt burning. */
+final class StoreRecovery {
+  static final int FORMAT_VERSION = 1;
+
+  private StoreRecovery() {}
+
+  /** Stamps a new store, or checks that an old one has our format and belongs to {@code self}. */
+  static void checkIdentity(RocksStore rocks, Path dir, String self) {
+    byte[] version = rocks.get(StoreKeys.FORMAT_VERSION);
+    byte[] owner = rocks.get(StoreKeys.SELF_ID);
+    if (version == null && owner == null) {
+      try (WriteBatch batch = new WriteBatch()) {
+        batch.put(StoreKeys.FORMAT_VERSION, ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
+        batch.put(StoreKeys.SELF_ID, self.getBytes(StandardCharsets.UTF_8));
+        rocks.write(batch);
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot initialize key store: " + e.getMessage(), e);
+      }
+      return;
+    }
+    if (version == null
+        || version.length != 4
+        || ByteBuffer.wrap(version).getInt() != FORMAT_VERSION) {
+      throw new IllegalStateException(
+          "key store at " + dir + " has an unknown format (expected " + FORMAT_VERSION + ")");
+    }
+    String stored = owner == null ? "" : new String(owner, StandardCharsets.UTF_8);
+    if (!stored.equals(self)) {
+      throw new IllegalArgumentException(
+          "key store at " + dir + " belongs to station '" + stored + "', not '" + self + "'");
+    }
+  }
+
+  /**
+   * RELIABILITY.md §3: a reservation whose use is unknown after a crash is burned, never
+   * returned to available. One synced batch, so a crash during recovery just repeats it.
+   */
+  static void burnInDoubt(RocksStore rocks) {
+    List<byte[]> pending = new ArrayList<>();
+    rocks.forEach(StoreKeys.pendingPrefix(), (k, v) -> pending.add(k));
+    if (pending.isEmpty()) {
+      return;
+    }
+    Map<StreamId, StreamCounters> counters = new HashMap<>();
+    try (WriteBatch batch = new WriteBatch()) {
+      for (byte[] key : pending) {
+        StreamId stream = StoreKeys.streamOf(key);
+        long offset = StoreKeys.offsetOf(key);
+        byte[] rkey = StoreKeys.reservation(stream, offset);
+        byte[] raw = rocks.get(rkey);
+        batch.delete(key);
+        ReservationRecord rec = raw == null ? null : ReservationRecord.decode(raw);
+        if (rec == null || rec.state() != State.RESERVED) {
+          continue;
+        }
+        batch.put(rkey, rec.withState(State.BURNED).encode());
+        StreamCounters c = counters.computeIfAbsent(stream, s -> readCounters(rocks, s));
+        counters.put(stream, c.plus(0, -rec.length(), 0, rec.length()));
+      }
+      for (Map.Entry<StreamId, StreamCounters> e : counters.entrySet()) {
+        batch.put(StoreKeys.counters(e.getKey()), e.getValue().encode());
+      }
+      rocks.write(batch);
+    } catch (RocksDBException e) {
+      throw new KeyStoreFailedException("cannot burn in-doubt reservations: " + e.getMessage(), e);
+    }
+  }
+
+  static StreamCounters readCounters(RocksStore rocks, StreamId s) {
+    byte[] raw = rocks.get(StoreKeys.counters(s));
+    return raw == null ? StreamCounters.EMPTY : StreamCounters.decode(raw);
+  }
+}
