@@ -13,6 +13,9 @@ final class LogLevels {
   static void quiet() {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
       ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+      // the demo's stations share two cores: Pekko's scheduling-delay and shutdown-time
+      // connection warnings say nothing about the network under test
+      ctx.getLogger("org.apache.pekko").setLevel(Level.ERROR);
     }
   }
 }

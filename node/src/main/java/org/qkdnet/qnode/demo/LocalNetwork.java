@@ -36,6 +36,8 @@ import org.qkdnet.qnode.station.Station;
  */
 public final class LocalNetwork implements AutoCloseable {
   private static final int PORT_ATTEMPTS = 40;
+  /** Tuning for many stations in one JVM, packaged by cluster-config. */
+  public static final String IN_PROCESS_SETTINGS = "qnode-inprocess.conf";
 
   private final Config base;
   private final TopologySpec topology;
@@ -58,7 +60,11 @@ public final class LocalNetwork implements AutoCloseable {
    * @param config a loaded configuration holding {@code qnode.topology}
    * @param progress told about each station that came up
    */
-  public static LocalNetwork start(Config config, Path workDir, Consumer<String> progress) throws IOException {
+  public static LocalNetwork start(Config loaded, Path workDir, Consumer<String> progress) throws IOException {
+    Config config = ConfigFactory.defaultOverrides()
+        .withFallback(ConfigFactory.parseResources(IN_PROCESS_SETTINGS))
+        .withFallback(loaded)
+        .resolve();
     TopologySpec topo = TopologySpec.fromConfig(config);
     Path pki = workDir.resolve("pki");
     if (!Files.isRegularFile(pki.resolve("ca.crt"))) {
@@ -213,11 +219,25 @@ public final class LocalNetwork implements AutoCloseable {
       all = new ArrayList<>(stations.values());
       stations.clear();
     }
-    for (int i = all.size() - 1; i >= 0; i--) {
+    // in parallel: each station's shutdown is mostly waiting (cluster leave, server drain)
+    List<Thread> closers = new ArrayList<>();
+    for (Station s : all) {
+      Thread t = new Thread(() -> {
+        try {
+          s.close();
+        } catch (RuntimeException e) {
+          // keep closing the others; the station logged the failure
+        }
+      }, "close-" + s.id());
+      t.start();
+      closers.add(t);
+    }
+    for (Thread t : closers) {
       try {
-        all.get(i).close();
-      } catch (RuntimeException e) {
-        // keep closing the others; the failure is already logged by the station
+        t.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }

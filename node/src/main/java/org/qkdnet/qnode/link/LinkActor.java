@@ -20,6 +20,12 @@ public final class LinkActor extends AbstractBehavior<LinkActor.Command> {
 
   private enum Tick implements Command { INSTANCE }
 
+  private enum PingTick implements Command { INSTANCE }
+
+  private record Pinged(Throwable failure) implements Command {}
+
+  private static final Duration PING_INTERVAL = Duration.ofSeconds(5);
+
   private record Announced(long frameId, int bytes, FrameAnnounceResult result, Throwable failure)
       implements Command {}
 
@@ -27,6 +33,7 @@ public final class LinkActor extends AbstractBehavior<LinkActor.Command> {
   private final FrameTransport transport;
   private boolean inFlight;
   private boolean peerWasDown;
+  private boolean peerEverSeen;
 
   public static Behavior<Command> create(LinkKeySupply supply, FrameTransport transport, Duration tick) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new LinkActor(ctx, timers, supply, transport, tick)));
@@ -39,6 +46,9 @@ public final class LinkActor extends AbstractBehavior<LinkActor.Command> {
     this.transport = transport;
     if (supply.isAlice()) {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, tick);
+    } else {
+      // Bob drives nothing, but keeps his channel toward Alice warm and watches her liveness.
+      timers.startTimerWithFixedDelay(PingTick.INSTANCE, Duration.ZERO, PING_INTERVAL);
     }
     ctx.getLog().info("link {} up: {} end, {}", supply.device().link(), supply.isAlice() ? "Alice" : "Bob",
         supply.device());
@@ -49,7 +59,14 @@ public final class LinkActor extends AbstractBehavior<LinkActor.Command> {
     return newReceiveBuilder()
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessage(Announced.class, this::onAnnounced)
+        .onMessageEquals(PingTick.INSTANCE, this::onPingTick)
+        .onMessage(Pinged.class, p -> onPeerAnswer(p.failure()))
         .build();
+  }
+
+  private Behavior<Command> onPingTick() {
+    getContext().pipeToSelf(transport.ping(supply.peer()), (station, failure) -> new Pinged(failure));
+    return this;
   }
 
   private Behavior<Command> onTick() {
@@ -69,23 +86,39 @@ public final class LinkActor extends AbstractBehavior<LinkActor.Command> {
 
   private Behavior<Command> onAnnounced(Announced a) {
     inFlight = false;
+    onPeerAnswer(a.failure());
     if (a.failure() != null) {
-      if (!peerWasDown) {
-        getContext().getLog().warn("link {}: peer {} not reachable for key frames ({})",
-            supply.device().link(), supply.peer(), a.failure().getClass().getSimpleName());
-        peerWasDown = true;
-      }
       return this;
-    }
-    if (peerWasDown) {
-      getContext().getLog().info("link {}: peer {} reachable again", supply.device().link(), supply.peer());
-      peerWasDown = false;
     }
     switch (a.result().outcome()) {
       case APPENDED -> supply.onPeerAppended(a.frameId(), a.bytes());
       case POOL_FULL -> { }
       case REJECTED -> getContext().getLog().warn("link {}: frame {} rejected by {}: {}",
           supply.device().link(), a.frameId(), supply.peer(), a.result().detail());
+    }
+    return this;
+  }
+
+  /** Tracks the peer's reachability from announce and ping answers; logs only transitions. */
+  private Behavior<Command> onPeerAnswer(Throwable failure) {
+    if (failure != null) {
+      if (!peerWasDown) {
+        String what = failure.getClass().getSimpleName();
+        if (peerEverSeen) {
+          getContext().getLog().warn("link {}: peer {} no longer reachable for key frames ({})",
+              supply.device().link(), supply.peer(), what);
+        } else {
+          getContext().getLog().info("link {}: waiting for peer {} ({})", supply.device().link(),
+              supply.peer(), what);
+        }
+        peerWasDown = true;
+      }
+      return this;
+    }
+    peerEverSeen = true;
+    if (peerWasDown) {
+      getContext().getLog().info("link {}: peer {} reachable", supply.device().link(), supply.peer());
+      peerWasDown = false;
     }
     return this;
   }

@@ -16,6 +16,8 @@ import org.qkdnet.qnode.link.FrameTransport;
 import org.qkdnet.qnode.proto.v1.FrameAck;
 import org.qkdnet.qnode.proto.v1.FrameAnnounce;
 import org.qkdnet.qnode.proto.v1.LinkServiceGrpc;
+import org.qkdnet.qnode.proto.v1.PingReply;
+import org.qkdnet.qnode.proto.v1.PingRequest;
 import org.qkdnet.qnode.proto.v1.RelayAck;
 import org.qkdnet.qnode.relay.HopMessage;
 import org.qkdnet.qnode.relay.HopTransport;
@@ -107,6 +109,29 @@ public final class NeighbourClients implements HopTransport, FrameTransport, Aut
                 result.completeExceptionally(new IllegalStateException("no frame ack from " + peer));
               }
             });
+    return result;
+  }
+
+  @Override
+  public CompletionStage<String> ping(String peer) {
+    CompletableFuture<String> result = new CompletableFuture<>();
+    stub(peer).withDeadlineAfter(ANNOUNCE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .ping(PingRequest.newBuilder().setFromStation(self).build(), new StreamObserver<>() {
+          @Override
+          public void onNext(PingReply reply) {
+            result.complete(reply.getStation());
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            result.completeExceptionally(new StatusRuntimeException(Status.fromThrowable(t)));
+          }
+
+          @Override
+          public void onCompleted() {
+            result.completeExceptionally(new IllegalStateException("no ping reply from " + peer));
+          }
+        });
     return result;
   }
 
