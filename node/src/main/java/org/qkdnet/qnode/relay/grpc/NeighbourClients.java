@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,7 @@ import org.qkdnet.qnode.proto.v1.LinkServiceGrpc;
 import org.qkdnet.qnode.proto.v1.PingReply;
 import org.qkdnet.qnode.proto.v1.PingRequest;
 import org.qkdnet.qnode.proto.v1.RelayAck;
+import org.qkdnet.qnode.relay.HopFaults;
 import org.qkdnet.qnode.relay.HopMessage;
 import org.qkdnet.qnode.relay.HopTransport;
 import org.qkdnet.qnode.relay.RelayOutcome;
@@ -54,7 +56,18 @@ public final class NeighbourClients implements HopTransport, FrameTransport, Aut
   }
 
   @Override
-  public CompletionStage<RelayOutcome> send(HopMessage message, long timeoutMillis) {
+  public CompletionStage<RelayOutcome> send(HopMessage original, long timeoutMillis) {
+    Optional<HopFaults.Fault> fault = HopFaults.take(self);
+    HopMessage message = fault.map(f -> HopFaults.apply(f, original)).orElse(original);
+    HopFaults.notifySent(self, message);
+    CompletionStage<RelayOutcome> first = sendOnce(message, timeoutMillis);
+    if (fault.isPresent() && fault.get() == HopFaults.Fault.SEND_TWICE) {
+      return first.thenCompose(o -> sendOnce(message, timeoutMillis));
+    }
+    return first;
+  }
+
+  private CompletionStage<RelayOutcome> sendOnce(HopMessage message, long timeoutMillis) {
     CompletableFuture<RelayOutcome> result = new CompletableFuture<>();
     String next = message.receiver();
     stub(next).withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)

@@ -1,0 +1,314 @@
+package org.qkdnet.qnode.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.device.DecoyStateParameters;
+import org.qkdnet.qnode.device.QkdDevice;
+import org.qkdnet.qnode.device.sim.FinishedKeySimulator;
+import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.keystore.Ledger;
+import org.qkdnet.qnode.keystore.StationKeyStore;
+import org.qkdnet.qnode.keystore.StreamId;
+
+/**
+ * The relay state machine over three real key stores (A - B - C) and an in-memory transport that
+ * delivers each hop to the receiving engine with the sender's identity, as mutual TLS would.
+ */
+class RelayEngineTest {
+  private static final int FRAME = 4096;
+  private static final int FRAMES = 4;
+  private static final int KEY = 32;
+
+  @TempDir Path dir;
+
+  private final Map<String, StationKeyStore> stores = new HashMap<>();
+  private final Map<String, RelayEngine> engines = new HashMap<>();
+  private final List<HopMessage> sent = new ArrayList<>();
+  /** Fault applied to hops sent by a station (tamper, replay...). */
+  private final Map<String, UnaryOperator<HopMessage>> tamper = new HashMap<>();
+
+  @BeforeEach
+  void setUp() {
+    for (String s : List.of("A", "B", "C")) {
+      stores.put(s, StationKeyStore.open(dir.resolve(s), s));
+    }
+    fillLink("A", "B");
+    fillLink("B", "C");
+    for (String s : List.of("A", "B", "C")) {
+      engines.put(s, engine(s));
+    }
+  }
+
+  @AfterEach
+  void tearDown() {
+    stores.values().forEach(StationKeyStore::close);
+  }
+
+  private void fillLink(String a, String b) {
+    QkdDevice device = new FinishedKeySimulator(QkdDevice.LinkEnds.of(a, b, 30), "test-seed",
+        DecoyStateParameters.defaults(), 1.0);
+    for (long f = 0; f < FRAMES; f++) {
+      try (KeyMaterial frameA = device.frame(f, FRAME); KeyMaterial frameB = device.frame(f, FRAME)) {
+        stores.get(a).appendFrame(b, f, frameA);
+        stores.get(b).appendFrame(a, f, frameB);
+      }
+    }
+  }
+
+  private RelayEngine engine(String self) {
+    HopTransport transport = (m, timeout) -> {
+      HopMessage out = tamper.getOrDefault(self, UnaryOperator.identity()).apply(m);
+      sent.add(out);
+      RelayEngine next = engines.get(out.receiver());
+      return next == null
+          ? CompletableFuture.completedFuture(RelayOutcome.failed(m.relayId(), RelayOutcome.UNREACHABLE, "down", self))
+          : next.onHop(self, out);
+    };
+    RelayEngine.Directory directory = new RelayEngine.Directory() {
+      @Override
+      public Optional<List<String>> route(String destination) {
+        List<String> line = List.of("A", "B", "C");
+        int from = line.indexOf(self);
+        int to = line.indexOf(destination);
+        if (from < 0 || to < 0) {
+          return Optional.empty();
+        }
+        List<String> path = new ArrayList<>();
+        for (int i = from; i != to; i += Integer.signum(to - from)) {
+          path.add(line.get(i));
+        }
+        path.add(destination);
+        return Optional.of(path);
+      }
+
+      @Override
+      public boolean isSaeAt(String saeId, String stationId) {
+        return saeId.equals(stationId + "-APP");
+      }
+    };
+    return new RelayEngine(self, stores.get(self), transport, directory,
+        new RelaySettingsView(1000, 5000, 8, 128, 512), InstantSource.system());
+  }
+
+  private static List<String> ids(int n) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(UUID.randomUUID().toString());
+    }
+    return ids;
+  }
+
+  private RelayEngine.Delivery relay(List<String> keyIds) {
+    return engines.get("A").originate("C", "A-APP", "C-APP", keyIds, KEY).toCompletableFuture().join();
+  }
+
+  private RelayOutcome failure(List<String> keyIds) {
+    return outcomeOf(engines.get("A").originate("C", "A-APP", "C-APP", keyIds, KEY).toCompletableFuture());
+  }
+
+  private static RelayOutcome outcomeOf(CompletableFuture<RelayEngine.Delivery> f) {
+    assertThatThrownBy(f::join).isInstanceOf(CompletionException.class).hasCauseInstanceOf(RelayException.class);
+    Throwable e = f.handle((d, t) -> t).join();
+    return ((RelayException) (e instanceof CompletionException ? e.getCause() : e)).outcome();
+  }
+
+  private Ledger ledger(String station, String from, String to) {
+    return stores.get(station).ledger(new StreamId(from, to));
+  }
+
+  @Test
+  void originate_twoHops_destinationHoldsIdenticalKeys() {
+    List<String> keyIds = ids(3);
+    RelayEngine.Delivery d = relay(keyIds);
+
+    assertThat(d.path()).containsExactly("A", "B", "C");
+    assertThat(d.keys()).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      Optional<KeyMaterial> atC = stores.get("C").takeForSlave(keyIds.get(i), "C-APP", "A-APP");
+      assertThat(atC).isPresent();
+      assertThat(atC.get().contentEquals(d.keys().get(i))).isTrue();
+    }
+    // the second hop carries ciphertext that is not the key
+    HopMessage hop2 = sent.get(1);
+    assertThat(hop2.hop()).isEqualTo(2);
+    assertThat(KeyMaterial.wrap(hop2.ciphertext()).contentEquals(
+        KeyMaterial.concat(d.keys()))).isFalse();
+  }
+
+  @Test
+  void originate_success_bothEndsOfEachLinkAgreeOnUsedPad() {
+    relay(ids(2));
+    int used = 2 * KEY + 32;
+    assertThat(ledger("A", "A", "B").used()).isEqualTo(used);
+    assertThat(ledger("B", "A", "B").used()).isEqualTo(used);
+    assertThat(ledger("B", "B", "C").used()).isEqualTo(used);
+    assertThat(ledger("C", "B", "C").used()).isEqualTo(used);
+    for (String s : List.of("A", "B", "C")) {
+      for (String[] st : new String[][] {{"A", "B"}, {"B", "A"}, {"B", "C"}, {"C", "B"}}) {
+        if (st[0].equals(s) || st[1].equals(s)) {
+          assertThat(ledger(s, st[0], st[1]).balances()).as(s + " " + st[0] + "->" + st[1]).isTrue();
+        }
+      }
+    }
+  }
+
+  @Test
+  void onHop_tamperedCiphertext_isRejectedPadBurnedNothingDelivered() {
+    tamper.put("B", m -> HopFaults.apply(HopFaults.Fault.FLIP_CIPHERTEXT_BIT, m));
+    List<String> keyIds = ids(1);
+
+    RelayOutcome o = failure(keyIds);
+
+    assertThat(o.reason()).isEqualTo(RelayOutcome.BAD_TAG);
+    assertThat(o.failedAt()).isEqualTo("C");
+    assertThat(ledger("C", "B", "C").burned()).isEqualTo(KEY + 32);
+    assertThat(ledger("C", "B", "C").used()).isZero();
+    assertThat(ledger("B", "B", "C").burned()).isEqualTo(KEY + 32);
+    assertThat(ledger("A", "A", "B").burned()).isEqualTo(KEY + 32);
+    assertThat(stores.get("C").deliverableCount("C-APP")).isZero();
+  }
+
+  @Test
+  void onHop_tamperedTagOnFirstHop_isRejected() {
+    tamper.put("A", m -> HopFaults.apply(HopFaults.Fault.FLIP_TAG_BIT, m));
+    RelayOutcome o = failure(ids(1));
+    assertThat(o.reason()).isEqualTo(RelayOutcome.BAD_TAG);
+    assertThat(o.failedAt()).isEqualTo("B");
+    assertThat(ledger("B", "A", "B").burned()).isEqualTo(KEY + 32);
+    assertThat(sent).hasSize(1); // nothing forwarded past B
+  }
+
+  @Test
+  void onHop_identicalRetry_getsSameAnswerWithoutTouchingPad() {
+    relay(ids(1));
+    HopMessage hop1 = sent.get(0);
+    Ledger before = ledger("B", "A", "B");
+    long deliverable = stores.get("C").deliverableCount("C-APP");
+
+    RelayOutcome again = engines.get("B").onHop("A", hop1).toCompletableFuture().join();
+
+    assertThat(again.delivered()).isTrue();
+    assertThat(ledger("B", "A", "B")).isEqualTo(before);
+    assertThat(stores.get("C").deliverableCount("C-APP")).isEqualTo(deliverable);
+  }
+
+  @Test
+  void onHop_replayAfterRestart_isRejectedAsUsedPad() {
+    relay(ids(1));
+    HopMessage hop1 = sent.get(0);
+    engines.put("B", engine("B")); // a restarted station has no memory of recent relay ids
+    Ledger before = ledger("B", "A", "B");
+
+    RelayOutcome replay = engines.get("B").onHop("A", hop1).toCompletableFuture().join();
+
+    assertThat(replay.delivered()).isFalse();
+    assertThat(replay.reason()).isEqualTo(RelayOutcome.PAD_RANGE_REJECTED);
+    assertThat(ledger("B", "A", "B")).isEqualTo(before);
+  }
+
+  @Test
+  void onHop_sameRelayIdDifferentContent_isRejectedWithoutTouchingPad() {
+    relay(ids(1));
+    HopMessage hop1 = sent.get(0);
+    HopMessage forged = HopFaults.apply(HopFaults.Fault.FLIP_TAG_BIT, hop1);
+    Ledger before = ledger("B", "A", "B");
+
+    RelayOutcome o = engines.get("B").onHop("A", forged).toCompletableFuture().join();
+
+    assertThat(o.reason()).isEqualTo(RelayOutcome.DUPLICATE_RELAY_ID);
+    assertThat(ledger("B", "A", "B")).isEqualTo(before);
+  }
+
+  @Test
+  void onHop_fromWrongPeer_isRejectedBeforeAnyPadIsTouched() {
+    relay(ids(1));
+    engines.put("B", engine("B"));
+    HopMessage hop1 = sent.get(0);
+    Ledger before = ledger("B", "A", "B");
+
+    RelayOutcome o = engines.get("B").onHop("C", hop1).toCompletableFuture().join();
+
+    assertThat(o.reason()).isEqualTo(RelayOutcome.BAD_REQUEST);
+    assertThat(o.detail()).contains("must come from A");
+    assertThat(ledger("B", "A", "B")).isEqualTo(before);
+  }
+
+  @Test
+  void originate_poolExhausted_failsAndReservesNothing() {
+    Ledger before = ledger("A", "A", "B");
+    // more than the A->B stream holds (4 frames x 2048 bytes): 64 keys of 256 bytes
+    CompletableFuture<RelayEngine.Delivery> f = engines.get("A")
+        .originate("C", "A-APP", "C-APP", ids(64), 256).toCompletableFuture();
+    RelayOutcome o = outcomeOf(f);
+    assertThat(o.reason()).isEqualTo(RelayOutcome.POOL_EXHAUSTED);
+    assertThat(ledger("A", "A", "B")).isEqualTo(before);
+  }
+
+  @Test
+  void originate_downstreamPoolExhausted_burnsFirstHopAndDeliversNothing() {
+    // drain B->C so that the second hop cannot be reserved
+    long avail = stores.get("B").availableToSend("C");
+    stores.get("B").markUsed(stores.get("B").reserve("C", (int) avail - 10, "drain"));
+
+    RelayOutcome o = failure(ids(1));
+
+    assertThat(o.reason()).isEqualTo(RelayOutcome.POOL_EXHAUSTED);
+    assertThat(o.failedAt()).isEqualTo("B");
+    assertThat(ledger("A", "A", "B").burned()).isEqualTo(KEY + 32);
+    assertThat(ledger("A", "A", "B").available() + ledger("A", "A", "B").burned())
+        .isEqualTo(ledger("A", "A", "B").generated());
+    assertThat(stores.get("C").deliverableCount("C-APP")).isZero();
+  }
+
+  @Test
+  void originate_destinationDown_failsUnreachableAndBurns() {
+    engines.remove("C");
+    RelayOutcome o = failure(ids(1));
+    assertThat(o.reason()).isEqualTo(RelayOutcome.UNREACHABLE);
+    assertThat(ledger("B", "B", "C").burned()).isEqualTo(KEY + 32);
+    assertThat(ledger("A", "A", "B").burned()).isEqualTo(KEY + 32);
+  }
+
+  @Test
+  void onHop_unknownSlaveAtDestination_fails() {
+    RelayOutcome o = outcomeOf(engines.get("A")
+        .originate("C", "A-APP", "NOBODY", ids(1), KEY).toCompletableFuture());
+    assertThat(o.reason()).isEqualTo(RelayOutcome.UNKNOWN_SAE);
+  }
+
+  @Test
+  void originate_badArguments_failWithoutReserving() {
+    Ledger before = ledger("A", "A", "B");
+    assertThat(engines.get("A").originate("A", "A-APP", "A-APP", ids(1), KEY).toCompletableFuture())
+        .isCompletedExceptionally();
+    assertThat(engines.get("A").originate("C", "A-APP", "C-APP", ids(1), 0).toCompletableFuture())
+        .isCompletedExceptionally();
+    assertThat(engines.get("A").originate("C", "A-APP", "C-APP", List.of(), KEY).toCompletableFuture())
+        .isCompletedExceptionally();
+    assertThat(engines.get("A").originate("Z", "A-APP", "C-APP", ids(1), KEY).toCompletableFuture())
+        .isCompletedExceptionally();
+    assertThat(ledger("A", "A", "B")).isEqualTo(before);
+  }
+
+  @Test
+  void hopMessage_toString_neverShowsCiphertextOrTag() {
+    relay(ids(1));
+    assertThat(sent.get(1).toString()).doesNotContain("ciphertext").doesNotContain("tag=");
+  }
+}
