@@ -27,12 +27,23 @@ public final class ClusterMembership extends AbstractBehavior<ClusterMembership.
 
   private record ReachabilityChanged(ClusterEvent.ReachabilityEvent event) implements Command {}
 
+  private enum Refresh implements Command { INSTANCE }
+
+  /**
+   * The cluster's read view can lag the event that announced a change, so the view is also
+   * re-read on a timer; events make the common case fast.
+   */
+  private static final java.time.Duration REFRESH = java.time.Duration.ofSeconds(1);
+
   private final LiveStations live;
   private final Cluster cluster;
   private Set<String> last = Set.of();
 
   public static Behavior<Command> create(LiveStations live) {
-    return Behaviors.setup(ctx -> new ClusterMembership(ctx, live));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Refresh.INSTANCE, REFRESH);
+      return new ClusterMembership(ctx, live);
+    }));
   }
 
   private ClusterMembership(ActorContext<Command> ctx, LiveStations live) {
@@ -52,6 +63,7 @@ public final class ClusterMembership extends AbstractBehavior<ClusterMembership.
     return newReceiveBuilder()
         .onMessage(MemberChanged.class, m -> recompute())
         .onMessage(ReachabilityChanged.class, m -> recompute())
+        .onMessageEquals(Refresh.INSTANCE, this::recompute)
         .build();
   }
 
@@ -66,7 +78,7 @@ public final class ClusterMembership extends AbstractBehavior<ClusterMembership.
       }
     }
     if (!stations.equals(last)) {
-      getContext().getLog().info("live stations: {} of cluster", stations.size());
+      getContext().getLog().info("live stations: {} of the cluster", stations.size());
       last = Set.copyOf(stations);
       live.set(stations);
     }

@@ -1,0 +1,221 @@
+package org.qkdnet.qnode.station;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.qkdnet.qnode.config.ConfigLoader;
+import org.qkdnet.qnode.crypto.Pem;
+import org.qkdnet.qnode.demo.LocalNetwork;
+import org.qkdnet.qnode.keystore.Ledger;
+import org.qkdnet.qnode.keystore.StreamId;
+import org.qkdnet.qnode.relay.HopFaults;
+import org.qkdnet.qnode.relay.HopMessage;
+import org.qkdnet.qnode.relay.RelayOutcome;
+import org.qkdnet.qnode.relay.grpc.LinkTls;
+import org.qkdnet.qnode.relay.grpc.NeighbourClients;
+import org.qkdnet.qnode.sae.Etsi014Client;
+
+/**
+ * The local ring (ALP - BRA - CHA - DEL - ALP) in one JVM with every layer real: RocksDB pools,
+ * LinkService over mutual TLS, Pekko Cluster, ETSI 014 over HTTPS. Keys go ALP -> BRA -> CHA.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalRingTest {
+  private static final String MASTER = "ALP-APP1";
+  private static final String SLAVE = "CHA-APP1";
+  private static final int KEY_BYTES = 32;
+  private static final int HOP_BYTES = KEY_BYTES + 32;
+
+  private LocalNetwork net;
+  private Etsi014Client master;
+  private Etsi014Client slave;
+  /** Every key the applications saw, to look for in the logs at the end (I5). */
+  private final List<byte[]> seenKeys = new ArrayList<>();
+
+  @BeforeAll
+  void startRing(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Config cfg = ConfigFactory.parseString("qnode.relay.relay-timeout = 60s, qnode.relay.hop-timeout = 20s")
+        .withFallback(ConfigLoader.load("local"));
+    net = LocalNetwork.start(cfg, dir, id -> { });
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+        net.stations().stream().allMatch(s -> s.liveStations().snapshot().size() == 4));
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+        net.station("ALP").store().availableToSend("BRA") > 20_000
+            && net.station("BRA").store().availableToSend("CHA") > 20_000);
+    master = new Etsi014Client(net.etsi014Url("ALP"), net.saeTls(MASTER), Duration.ofSeconds(10));
+    slave = new Etsi014Client(net.etsi014Url("CHA"), net.saeTls(SLAVE), Duration.ofSeconds(10));
+  }
+
+  @AfterEach
+  void disarm() {
+    HopFaults.clear();
+  }
+
+  @AfterAll
+  void stopRing() {
+    if (net != null) {
+      net.close();
+    }
+  }
+
+  private Ledger ledger(String station, String from, String to) {
+    return net.station(station).store().ledger(new StreamId(from, to));
+  }
+
+  private List<Etsi014Client.Key> enc(int n) throws Exception {
+    List<Etsi014Client.Key> keys = master.encKeys(SLAVE, n, KEY_BYTES * 8);
+    keys.forEach(k -> seenKeys.add(k.key().copyBytes()));
+    return keys;
+  }
+
+  @Test
+  @Order(1)
+  void encKeys_overTwoHops_slaveFetchesIdenticalKeys() throws Exception {
+    List<Etsi014Client.Key> sent = enc(5);
+    List<Etsi014Client.Key> got = slave.decKeys(MASTER, sent.stream().map(Etsi014Client.Key::keyId).toList());
+
+    assertThat(got).hasSize(5);
+    for (int i = 0; i < 5; i++) {
+      assertThat(got.get(i).keyId()).isEqualTo(sent.get(i).keyId());
+      assertThat(got.get(i).key().contentEquals(sent.get(i).key())).isTrue();
+    }
+    assertThat(net.station("ALP").relayStats().lastRoute()).containsExactly("ALP", "BRA", "CHA");
+    // a key is fetched once
+    assertThatThrownBy(() -> slave.decKeys(MASTER, List.of(sent.get(0).keyId())))
+        .isInstanceOfSatisfying(Etsi014Client.Etsi014Error.class, e -> assertThat(e.status()).isEqualTo(400));
+  }
+
+  @Test
+  @Order(2)
+  void encKeys_tamperedSecondHop_isRejected503AndPadBurnedAtBothEnds() throws Exception {
+    Ledger braOut = ledger("BRA", "BRA", "CHA");
+    Ledger chaIn = ledger("CHA", "BRA", "CHA");
+    long stored = net.station("CHA").store().deliverableCount(SLAVE);
+    HopFaults.arm("BRA", HopFaults.Fault.FLIP_CIPHERTEXT_BIT);
+
+    assertThatThrownBy(() -> enc(1))
+        .isInstanceOfSatisfying(Etsi014Client.Etsi014Error.class, e -> assertThat(e.status()).isEqualTo(503));
+
+    assertThat(ledger("CHA", "BRA", "CHA").burned() - chaIn.burned()).isEqualTo(HOP_BYTES);
+    assertThat(ledger("CHA", "BRA", "CHA").used()).isEqualTo(chaIn.used());
+    assertThat(ledger("BRA", "BRA", "CHA").burned() - braOut.burned()).isEqualTo(HOP_BYTES);
+    assertThat(net.station("CHA").store().deliverableCount(SLAVE)).isEqualTo(stored);
+  }
+
+  @Test
+  @Order(3)
+  void encKeys_retriedFirstHop_isAnsweredOnceWithoutExtraPad() throws Exception {
+    Ledger braIn = ledger("BRA", "ALP", "BRA");
+    HopFaults.arm("ALP", HopFaults.Fault.SEND_TWICE);
+
+    List<Etsi014Client.Key> sent = enc(1);
+
+    assertThat(ledger("BRA", "ALP", "BRA").used() - braIn.used()).isEqualTo(HOP_BYTES);
+    List<Etsi014Client.Key> got = slave.decKeys(MASTER, List.of(sent.get(0).keyId()));
+    assertThat(got.get(0).key().contentEquals(sent.get(0).key())).isTrue();
+  }
+
+  @Test
+  @Order(4)
+  void relay_hopReplayedAfterRestart_isRejectedAndDeliversNothing() throws Exception {
+    AtomicReference<HopMessage> captured = new AtomicReference<>();
+    HopFaults.observe("ALP", captured::set);
+    enc(1);
+    HopMessage hop1 = captured.get();
+    assertThat(hop1.receiver()).isEqualTo("BRA");
+
+    net.restart("BRA"); // forgets recent relay ids; the used pad range is durable
+    Ledger braIn = ledger("BRA", "ALP", "BRA");
+    long stored = net.station("CHA").store().deliverableCount(SLAVE);
+    Path pki = net.pkiDir();
+    LinkTls alpTls = new LinkTls(Pem.readIdentity(pki.resolve("stations/ALP.crt"), pki.resolve("stations/ALP.key")),
+        Pem.readCertificate(pki.resolve("ca.crt")));
+    try (NeighbourClients asAlp = new NeighbourClients("ALP", alpTls,
+        n -> new NeighbourClients.Address("127.0.0.1", net.station(n).grpcPort()))) {
+      RelayOutcome replay = asAlp.send(hop1, 10_000).toCompletableFuture().get();
+      assertThat(replay.delivered()).isFalse();
+      assertThat(replay.reason()).isEqualTo(RelayOutcome.PAD_RANGE_REJECTED);
+    }
+    assertThat(ledger("BRA", "ALP", "BRA").used()).isEqualTo(braIn.used());
+    assertThat(ledger("BRA", "ALP", "BRA").burned()).isEqualTo(braIn.burned());
+    assertThat(net.station("CHA").store().deliverableCount(SLAVE)).isEqualTo(stored);
+  }
+
+  @Test
+  @Order(5)
+  void restart_destination_keepsDeliverableKeysAndConsumedPad() throws Exception {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> net.station("ALP").liveStations().snapshot().size() == 4);
+    List<Etsi014Client.Key> sent = enc(2);
+    Ledger before = ledger("CHA", "BRA", "CHA");
+    Ledger beforeDel = ledger("CHA", "DEL", "CHA");
+
+    net.restart("CHA");
+
+    Ledger after = ledger("CHA", "BRA", "CHA");
+    assertThat(after.used()).isEqualTo(before.used());
+    assertThat(after.burned()).isEqualTo(before.burned());
+    assertThat(after.generated()).isGreaterThanOrEqualTo(before.generated());
+    assertThat(after.balances()).isTrue();
+    assertThat(ledger("CHA", "DEL", "CHA").used()).isEqualTo(beforeDel.used());
+    Etsi014Client slaveAfter = new Etsi014Client(net.etsi014Url("CHA"), net.saeTls(SLAVE), Duration.ofSeconds(10));
+    List<Etsi014Client.Key> got = slaveAfter.decKeys(MASTER, sent.stream().map(Etsi014Client.Key::keyId).toList());
+    assertThat(got.get(0).key().contentEquals(sent.get(0).key())).isTrue();
+    assertThat(got.get(1).key().contentEquals(sent.get(1).key())).isTrue();
+  }
+
+  @Test
+  @Order(6)
+  void ledgers_everyStreamBalances_andSenderConsumedCoversReceiver() {
+    for (var link : net.topology().links()) {
+      for (String[] s : new String[][] {{link.a(), link.b()}, {link.b(), link.a()}}) {
+        Ledger sender = ledger(s[0], s[0], s[1]);
+        Ledger receiver = ledger(s[1], s[0], s[1]);
+        assertThat(sender.balances()).as("sender %s->%s", s[0], s[1]).isTrue();
+        assertThat(receiver.balances()).as("receiver %s->%s", s[0], s[1]).isTrue();
+        assertThat(sender.used() + sender.burned() + sender.reserved())
+            .as("consumed %s->%s", s[0], s[1])
+            .isGreaterThanOrEqualTo(receiver.used() + receiver.burned());
+      }
+    }
+  }
+
+  @Test
+  @Order(100)
+  void logs_neverContainKeyBytes() throws Exception {
+    Path log = Path.of("target/test-logs/node-tests.log");
+    assertThat(log).exists();
+    String text = Files.readString(log, StandardCharsets.UTF_8);
+    assertThat(text).contains("station ALP up"); // the capture works: station logs are in it
+    assertThat(seenKeys).isNotEmpty();
+    HexFormat hex = HexFormat.of();
+    for (byte[] k : seenKeys) {
+      byte[] half = java.util.Arrays.copyOf(k, 16);
+      for (String form : List.of(hex.formatHex(half), hex.withUpperCase().formatHex(half),
+          Base64.getEncoder().encodeToString(k), Base64.getEncoder().encodeToString(half).replace("=", ""))) {
+        assertThat(text).as("a key in the logs").doesNotContain(form);
+      }
+    }
+  }
+}
