@@ -243,7 +243,7 @@ public final class LocalNetwork implements AutoCloseable {
   }
 
   /** A base port such that every port this network needs on 127.0.0.1 is free right now. */
-  static int freeBasePort(int stationCount) {
+  public static int freeBasePort(int stationCount) {
     int span = stationCount * 10;
     for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
       int candidate = 20_000 + 10 * ThreadLocalRandom.current().nextInt((40_000 - span) / 10);

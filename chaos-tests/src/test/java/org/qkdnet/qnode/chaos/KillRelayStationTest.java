@@ -1,0 +1,145 @@
+package org.qkdnet.qnode.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.crypto.Pem;
+import org.qkdnet.qnode.crypto.TlsContexts;
+import org.qkdnet.qnode.demo.LocalNetwork;
+import org.qkdnet.qnode.keystore.Ledger;
+import org.qkdnet.qnode.keystore.StationKeyStore;
+import org.qkdnet.qnode.keystore.StreamId;
+import org.qkdnet.qnode.sae.Etsi014Client;
+
+/**
+ * Three station processes in a line, WST - MID - EST. A key relayed through MID arrives intact;
+ * after {@code kill -9} of MID the next request fails promptly with 503 at the origin and nothing
+ * is delivered at the destination; the origin's pool ledger still balances with nothing in doubt.
+ */
+class KillRelayStationTest {
+  private static final Duration READY = Duration.ofSeconds(90);
+
+  @TempDir Path dir;
+  private final List<StationProcess> stations = new ArrayList<>();
+
+  @AfterEach
+  void killAll() throws InterruptedException {
+    for (StationProcess s : stations) {
+      s.close();
+    }
+  }
+
+  private Path writeTopology() throws Exception {
+    int base = LocalNetwork.freeBasePort(3);
+    String conf = """
+        # Three stations in a line for the chaos tests (written by KillRelayStationTest).
+        qnode.topology {
+          name = chaos-line
+          description = "WST - MID - EST"
+          stations = [
+            { id = WST, name = West, role = backbone, lat = 30.5, lon = 114.0 }
+            { id = MID, name = Middle, role = relay, lat = 30.5, lon = 114.3 }
+            { id = EST, name = East, role = backbone, lat = 30.5, lon = 114.6 }
+          ]
+          links = [
+            { a = WST, b = MID, km = 30 }
+            { a = MID, b = EST, km = 30 }
+          ]
+          saes = [
+            { id = WST-APP, station = WST, description = "master application" }
+            { id = EST-APP, station = EST, description = "slave application" }
+          ]
+          operators = [ admin ]
+        }
+        qnode.network.base-port = %d
+        qnode.device.max-pool-bytes = 1 MiB
+        """.formatted(base);
+    Path file = dir.resolve("chaos-line.conf");
+    Files.writeString(file, conf, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private SSLContext sae(Path pki, String id) throws Exception {
+    return TlsContexts.mutualTls(
+        Pem.readIdentity(pki.resolve("saes/" + id + ".crt"), pki.resolve("saes/" + id + ".key")),
+        Pem.readCertificate(pki.resolve("ca.crt")));
+  }
+
+  private static String url(Path config, int index) throws Exception {
+    String text = Files.readString(config);
+    int base = Integer.parseInt(text.replaceAll("(?s).*base-port = (\\d+).*", "$1"));
+    return "https://127.0.0.1:" + (base + 10 * index + 2);
+  }
+
+  @Test
+  void killMiddleStation_nextRequest503_andNothingDeliveredAtDestination() throws Exception {
+    Path config = writeTopology();
+    Path pki = dir.resolve("pki");
+    assertThat(StationProcess.runCli(dir, Duration.ofSeconds(60), "certs", "--config", config.toString(),
+        "--out", pki.toString())).as("qnode certs").isZero();
+
+    for (String id : List.of("WST", "MID", "EST")) {
+      stations.add(StationProcess.start(id, config, dir.resolve("data/" + id), pki, dir));
+    }
+    for (StationProcess s : stations) {
+      s.awaitReady(READY);
+    }
+    StationProcess mid = stations.get(1);
+
+    Etsi014Client master = new Etsi014Client(url(config, 0), sae(pki, "WST-APP"), Duration.ofSeconds(10));
+    Etsi014Client slave = new Etsi014Client(url(config, 2), sae(pki, "EST-APP"), Duration.ofSeconds(10));
+
+    // the cluster forms and the pools fill: retry, bounded, until the first key comes through
+    List<Etsi014Client.Key> keys = null;
+    long deadline = System.nanoTime() + READY.toNanos();
+    while (keys == null) {
+      try {
+        keys = master.encKeys("EST-APP", 1, 256);
+      } catch (Etsi014Client.Etsi014Error e) {
+        assertThat(e.status()).as(e.getMessage()).isEqualTo(503);
+        assertThat(System.nanoTime()).as("first key within " + READY).isLessThan(deadline);
+        Thread.sleep(500); // waiting for cluster formation and key frames in other processes
+      }
+    }
+    List<Etsi014Client.Key> fetched = slave.decKeys("WST-APP", List.of(keys.get(0).keyId()));
+    assertThat(fetched.get(0).key().contentEquals(keys.get(0).key())).isTrue();
+
+    mid.kill9();
+    assertThat(mid.isAlive()).isFalse();
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> master.encKeys("EST-APP", 1, 256))
+        .isInstanceOfSatisfying(Etsi014Client.Etsi014Error.class, e -> assertThat(e.status()).isEqualTo(503));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no hang").isLessThan(Duration.ofSeconds(30));
+
+    stations.get(0).stop();
+    stations.get(2).stop();
+    try (StationKeyStore est = StationKeyStore.open(dir.resolve("data/EST"), "EST")) {
+      assertThat(est.deliverableCount("EST-APP")).as("keys waiting at the destination").isZero();
+    }
+    try (StationKeyStore wst = StationKeyStore.open(dir.resolve("data/WST"), "WST")) {
+      Ledger out = wst.ledger(new StreamId("WST", "MID"));
+      assertThat(out.balances()).isTrue();
+      assertThat(out.reserved()).isZero();
+      assertThat(out.used()).isGreaterThanOrEqualTo(32 + 32);
+    }
+    byte[] key = keys.get(0).key().copyBytes();
+    for (StationProcess s : stations) {
+      String log = Files.readString(s.stderr());
+      assertThat(log).as(s.id() + " logged something").isNotEmpty();
+      assertThat(log).as(s.id() + " log holds key bytes")
+          .doesNotContain(java.util.HexFormat.of().formatHex(key))
+          .doesNotContain(java.util.Base64.getEncoder().encodeToString(key));
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package org.qkdnet.qnode.chaos;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One station as a real OS process: {@code java -jar qnode.jar run ...}, output to files. */
+final class StationProcess implements AutoCloseable {
+  private final String id;
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+
+  private StationProcess(String id, Process process, Path stdout, Path stderr) {
+    this.id = id;
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  static Path jar() {
+    String p = System.getProperty("qnode.jar");
+    if (p == null || !Files.isRegularFile(Path.of(p))) {
+      throw new IllegalStateException("qnode.jar not found at " + p + ": build node first (mvn package)");
+    }
+    return Path.of(p);
+  }
+
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Runs a qnode CLI command to completion (bounded) and returns its exit code. */
+  static int runCli(Path workDir, Duration timeout, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar().toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
+        .redirectOutput(workDir.resolve("cli.out").toFile()).redirectErrorStream(true).start();
+    if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("qnode " + String.join(" ", args) + " did not finish in " + timeout);
+    }
+    return p.exitValue();
+  }
+
+  static StationProcess start(String id, Path config, Path dataDir, Path tlsDir, Path logDir, String... jvmArgs)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m"));
+    cmd.addAll(List.of(jvmArgs));
+    cmd.addAll(List.of("-jar", jar().toString(), "run", "--config", config.toString(), "--station", id,
+        "--data-dir", dataDir.toString(), "--tls-dir", tlsDir.toString()));
+    Path out = logDir.resolve(id + ".out");
+    Path err = logDir.resolve(id + ".err");
+    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    return new StationProcess(id, p, out, err);
+  }
+
+  String id() {
+    return id;
+  }
+
+  /** Waits (bounded) for the station's READY line; fails with its log tail otherwise. */
+  void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(stdout) && Files.readString(stdout, StandardCharsets.UTF_8).contains("READY " + id)) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("station " + id + " exited with " + process.exitValue() + ":\n" + tail());
+      }
+      Thread.sleep(100); // polling a child process's output file
+    }
+    throw new IllegalStateException("station " + id + " not ready within " + timeout + ":\n" + tail());
+  }
+
+  String tail() throws IOException {
+    String err = Files.exists(stderr) ? Files.readString(stderr, StandardCharsets.UTF_8) : "";
+    return err.length() > 4000 ? err.substring(err.length() - 4000) : err;
+  }
+
+  Path stderr() {
+    return stderr;
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, no goodbye. */
+  void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM and wait for the orderly shutdown (bounded). */
+  void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill9();
+    }
+  }
+}
