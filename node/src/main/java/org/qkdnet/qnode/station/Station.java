@@ -67,10 +67,11 @@ public final class Station implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final ServerBinding https;
   private final Kme kme;
+  private final RelayEngine relay;
 
   private Station(QnodeSettings settings, StationKeyStore store, Map<String, LinkKeySupply> links,
       LiveStations live, RelayStats relayStats, NeighbourClients clients, LinkGrpcServer grpc,
-      ActorSystem<Void> system, ServerBinding https, Kme kme) {
+      ActorSystem<Void> system, ServerBinding https, Kme kme, RelayEngine relay) {
     this.settings = settings;
     this.store = store;
     this.links = links;
@@ -81,6 +82,7 @@ public final class Station implements AutoCloseable {
     this.system = system;
     this.https = https;
     this.kme = kme;
+    this.relay = relay;
   }
 
   /** Starts the station named by {@code settings.stationId()}; {@code config} is the full config. */
@@ -176,7 +178,7 @@ public final class Station implements AutoCloseable {
       log.info("station {} up: cluster {}:{}, LinkService {}:{}, ETSI 014 https://{}:{}, {} links",
           self, own.host(), own.clusterPort(), own.host(), grpc.port(), own.host(),
           https.localAddress().getPort(), links.size());
-      return new Station(settings, store, links, live, stats, clients, grpc, system, https, kme);
+      return new Station(settings, store, links, live, stats, clients, grpc, system, https, kme, engine);
     } catch (Exception e) {
       for (int i = started.size() - 1; i >= 0; i--) {
         try {
@@ -254,6 +256,11 @@ public final class Station implements AutoCloseable {
 
   public Kme kme() {
     return kme;
+  }
+
+  /** The relay engine, for benchmarks that measure relays without the HTTP layer. */
+  public RelayEngine relayEngine() {
+    return relay;
   }
 
   public int httpsPort() {

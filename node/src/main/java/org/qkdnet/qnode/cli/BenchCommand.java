@@ -1,0 +1,14 @@
+package org.qkdnet.qnode.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code qnode bench ...}: whole-system measurements, printed as medians and percentiles. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks: relay chains over loopback (more to come: cascade, pa, link).",
+    subcommands = {BenchRelayCommand.class})
+public final class BenchCommand implements Runnable {
+  @Override
+  public void run() {
+    picocli.CommandLine.usage(this, System.out);
+  }
+}
