@@ -1,0 +1,91 @@
+package org.qkdnet.qnode.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.Main;
+
+/** Bad command lines get exit code 2 and a message that names the problem; nothing starts. */
+class CliBadInputTest {
+  @TempDir Path dir;
+
+  private record Result(int code, String err) {}
+
+  private static Result run(String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream old = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      var cl = Main.commandLine();
+      cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+      return new Result(cl.execute(args), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(old);
+    }
+  }
+
+  @Test
+  void demo_zeroKeys_exit2NamingTheOption() {
+    Result r = run("demo", "--keys", "0");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--keys");
+  }
+
+  @Test
+  void demo_keySizeNotMultipleOf8_exit2() {
+    Result r = run("demo", "--key-size", "100");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--key-size");
+  }
+
+  @Test
+  void demo_unknownStation_exit2() {
+    Result r = run("demo", "--topology", "local", "--to", "NOWHERE");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("NOWHERE");
+  }
+
+  @Test
+  void demo_unknownTopology_exit2() {
+    Result r = run("demo", "--topology", "atlantis");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("atlantis");
+  }
+
+  @Test
+  void run_withoutTlsDir_exit2NamingTheKey() {
+    Result r = run("run", "--config", "local", "--station", "ALP", "--data-dir", dir.resolve("d").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("qnode.tls-dir");
+    assertThat(dir.resolve("d")).doesNotExist();
+  }
+
+  @Test
+  void run_unknownStation_exit2NamingTheKey() {
+    Result r = run("run", "--config", "local", "--station", "XYZ", "--tls-dir", dir.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("qnode.station-id").contains("XYZ");
+  }
+
+  @Test
+  void run_badSettingInFile_exit2NamingTheKey() throws Exception {
+    Path conf = dir.resolve("bad.conf");
+    Files.writeString(conf, "include classpath(\"local/topology.conf\")\nqnode.device.speedup = -3\n");
+    Result r = run("run", "--config", conf.toString(), "--station", "ALP", "--tls-dir", dir.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("qnode.device.speedup");
+  }
+
+  @Test
+  void run_missingStationOption_exit2WithUsage() {
+    Result r = run("run", "--config", "local");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--station");
+  }
+}
