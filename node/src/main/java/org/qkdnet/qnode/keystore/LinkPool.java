@@ -174,7 +174,8 @@ final class LinkPool {
       batch.put(StoreKeys.reservation(send, r.offset()), rec.withState(target).encode());
       batch.delete(StoreKeys.pending(send, r.offset()));
       batch.put(StoreKeys.counters(send), next.encode());
-      rocks.write(batch);
+      // not synced: if lost, the reservation is still pending and is burned at recovery
+      rocks.writeLazily(batch);
     } catch (RocksDBException e) {
       throw new KeyStoreFailedException("cannot build settle batch: " + e.getMessage(), e);
     }

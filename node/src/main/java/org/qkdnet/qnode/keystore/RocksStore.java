@@ -32,6 +32,7 @@ final class RocksStore implements AutoCloseable {
   private final LRUCache cache;
   private final Options options;
   private final WriteOptions syncWrite;
+  private final WriteOptions lazyWrite = new WriteOptions().setSync(false);
   private final RocksDB db;
   private volatile KeyStoreFailedException failure;
 
@@ -83,6 +84,21 @@ final class RocksStore implements AutoCloseable {
       db.write(syncWrite, batch);
     } catch (RocksDBException e) {
       throw fail("synced write", e);
+    }
+  }
+
+  /**
+   * Writes the batch atomically to the WAL without waiting for the disk; the next synced write
+   * (or the background flush) makes it durable. Only for transitions whose loss in a crash is
+   * safe: a settle (RESERVED to USED/BURNED) that is lost leaves the reservation RESERVED, and
+   * recovery burns it (RELIABILITY.md: nothing ever returns to AVAILABLE).
+   */
+  void writeLazily(WriteBatch batch) {
+    checkHealthy();
+    try {
+      db.write(lazyWrite, batch);
+    } catch (RocksDBException e) {
+      throw fail("write", e);
     }
   }
 
@@ -170,6 +186,7 @@ final class RocksStore implements AutoCloseable {
   public void close() {
     db.close();
     syncWrite.close();
+    lazyWrite.close();
     options.close();
     cache.close();
   }

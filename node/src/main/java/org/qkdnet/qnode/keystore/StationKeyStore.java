@@ -14,10 +14,13 @@ import org.qkdnet.qnode.keystore.ReservationRecord.State;
  * The durable key store of one station (DESIGN.md §6): the pad pools of its links, split into
  * directional streams, and the relayed keys waiting for slave SAEs, in one RocksDB.
  *
- * <p>Every state change is one synced write batch, made before the call returns and before
- * memory changes: a failed write changes nothing, a crash loses nothing acknowledged. Pad moves
- * AVAILABLE → RESERVED → USED | BURNED and never back; on open, whatever was still RESERVED (in
- * doubt) is burned.
+ * <p>Every state change is one atomic write batch, made before the call returns and before
+ * memory changes: a failed write changes nothing. Frames, reservations, accepted ranges and
+ * delivered keys are synced before the call returns, so a crash loses nothing acknowledged.
+ * Settling a reservation (RESERVED → USED | BURNED) goes to the write-ahead log without its own
+ * fsync: lost in a power cut, the reservation is still RESERVED at the next open and is burned.
+ * Pad moves AVAILABLE → RESERVED → USED | BURNED and never back; on open, whatever was still
+ * RESERVED (in doubt) is burned.
  *
  * <p>Thread-safe: one lock per link (both its streams grow together when a frame is appended),
  * another for delivered keys; {@link #close} waits for calls in progress.
@@ -123,12 +126,12 @@ public final class StationKeyStore implements AutoCloseable {
     return guarded(() -> ownLink(r).padBytes(r));
   }
 
-  /** RESERVED → USED, synced. Repeating it is a no-op; after a burn it is an error. */
+  /** RESERVED → USED (not fsynced: see the class comment). Repeating it is a no-op; after a burn it is an error. */
   public void markUsed(PadReservation r) {
     guarded(() -> settle(r, State.USED));
   }
 
-  /** RESERVED → BURNED, synced. Repeating it is a no-op; after markUsed it is an error. */
+  /** RESERVED → BURNED (not fsynced: see the class comment). Repeating it is a no-op; after markUsed it is an error. */
   public void burn(PadReservation r) {
     guarded(() -> settle(r, State.BURNED));
   }
