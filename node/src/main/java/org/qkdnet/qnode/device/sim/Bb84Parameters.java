@@ -1,0 +1,131 @@
+package org.qkdnet.qnode.device.sim;
+
+import org.qkdnet.qnode.device.DecoyStateParameters;
+
+/**
+ * Physics and protocol knobs of a decoy-state BB84 link with vacuum + one weak decoy
+ * (the "vacuum + weak decoy" protocol of Ma, Qi, Zhao and Lo, PRA 72, 012326 (2005)).
+ *
+ * <p>Defaults ({@link #defaults()}) are the figures of {@link DecoyStateParameters#defaults()}
+ * plus the decoy choice: nu = 0.05 keeps the weak-decoy bounds within 1.5 % (Y1) and 7 % (e1) of
+ * the true values, i.e. about 97 % of the infinite-decoy key rate; a larger nu gives better
+ * finite statistics but looser bounds (nu = 0.1: 94 %).
+ *
+ * @param pulseRateHz source repetition rate (slots per second)
+ * @param fiberLossDbPerKm attenuation of the fiber
+ * @param detectorEfficiency Bob's detection efficiency (incl. his optics)
+ * @param darkCountProbability background detection probability per slot (Y0)
+ * @param misalignmentError e_d, probability that a signal photon hits the wrong detector
+ * @param signalIntensity mu, mean photon number of signal pulses
+ * @param decoyIntensity nu, mean photon number of weak-decoy pulses (0 &lt; nu &lt; mu)
+ * @param signalProbability probability that Alice sends a signal pulse
+ * @param decoyProbability probability that Alice sends a weak-decoy pulse
+ * @param vacuumProbability probability that Alice sends a vacuum pulse (the three sum to 1)
+ * @param zBasisProbability probability of the Z basis, the same at both ends (efficient BB84)
+ * @param frameSlots pulses (slots) per frame
+ */
+public record Bb84Parameters(
+    double pulseRateHz,
+    double fiberLossDbPerKm,
+    double detectorEfficiency,
+    double darkCountProbability,
+    double misalignmentError,
+    double signalIntensity,
+    double decoyIntensity,
+    double signalProbability,
+    double decoyProbability,
+    double vacuumProbability,
+    double zBasisProbability,
+    int frameSlots) {
+
+  public static final int MIN_FRAME_SLOTS = 64;
+  /** One second of pulses at 1 GHz; bounds the memory of one frame's detections. */
+  public static final int MAX_FRAME_SLOTS = 1_000_000_000;
+
+  /** DESIGN.md section 4 physics at 1 GHz; decoy choice as in the class comment; 50 ms frames. */
+  public static Bb84Parameters defaults() {
+    DecoyStateParameters d = DecoyStateParameters.defaults();
+    return new Bb84Parameters(
+        d.pulseRateHz(), d.fiberLossDbPerKm(), d.detectorEfficiency(), d.darkCountProbability(),
+        d.misalignmentError(), d.signalIntensity(), 0.05, 0.80, 0.15, 0.05, 0.9, 50_000_000);
+  }
+
+  public Bb84Parameters {
+    requireIn("pulse-rate", pulseRateHz, 1, 1e12);
+    requireIn("fiber-loss-db-per-km", fiberLossDbPerKm, 0, 10);
+    requireIn("detector-efficiency", detectorEfficiency, 1e-6, 1);
+    requireIn("dark-count-probability", darkCountProbability, 0, 0.1);
+    requireIn("misalignment-error", misalignmentError, 0, 0.5);
+    requireIn("signal-intensity", signalIntensity, 1e-3, 10);
+    requireIn("decoy-intensity", decoyIntensity, 1e-4, 10);
+    if (!(decoyIntensity < signalIntensity)) {
+      throw new IllegalArgumentException("decoy-intensity = " + decoyIntensity
+          + " must be below signal-intensity = " + signalIntensity + " (the decoy bound needs nu < mu)");
+    }
+    requireIn("signal-probability", signalProbability, 1e-6, 1);
+    requireIn("decoy-probability", decoyProbability, 1e-6, 1);
+    requireIn("vacuum-probability", vacuumProbability, 1e-6, 1);
+    double sum = signalProbability + decoyProbability + vacuumProbability;
+    if (Math.abs(sum - 1) > 1e-9) {
+      throw new IllegalArgumentException("signal-probability + decoy-probability + vacuum-probability = "
+          + sum + ", must be 1");
+    }
+    // Both bases must occur: Z carries the key, X-basis signal bits estimate the QBER.
+    requireIn("z-basis-probability", zBasisProbability, 0.5, 0.999);
+    if (frameSlots < MIN_FRAME_SLOTS || frameSlots > MAX_FRAME_SLOTS) {
+      throw new IllegalArgumentException("frame-slots = " + frameSlots + " is outside ["
+          + MIN_FRAME_SLOTS + ", " + MAX_FRAME_SLOTS + "]");
+    }
+  }
+
+  /** Fiber and detector transmittance eta over {@code km}. */
+  public double transmittance(double km) {
+    if (!(km >= 0 && km <= 1000)) {
+      throw new IllegalArgumentException("fiber length must be in [0, 1000] km, got " + km);
+    }
+    return detectorEfficiency * Math.pow(10, -fiberLossDbPerKm * km / 10);
+  }
+
+  /** Mean photon number of an intensity class. */
+  public double intensity(Intensity k) {
+    return switch (k) {
+      case SIGNAL -> signalIntensity;
+      case DECOY -> decoyIntensity;
+      case VACUUM -> 0;
+    };
+  }
+
+  /** Probability that Alice sends a pulse of class {@code k}. */
+  public double probability(Intensity k) {
+    return switch (k) {
+      case SIGNAL -> signalProbability;
+      case DECOY -> decoyProbability;
+      case VACUUM -> vacuumProbability;
+    };
+  }
+
+  /** Probability that Alice's and Bob's bases agree. */
+  public double basisMatchProbability() {
+    return zBasisProbability * zBasisProbability + (1 - zBasisProbability) * (1 - zBasisProbability);
+  }
+
+  /** The same link as seen by the analytic formula: only signal-class, Z-matched pulses give key. */
+  public DecoyStateParameters analyticEquivalent(double reconciliationEfficiency) {
+    return new DecoyStateParameters(pulseRateHz, fiberLossDbPerKm, detectorEfficiency,
+        darkCountProbability, misalignmentError, signalIntensity,
+        signalProbability * zBasisProbability * zBasisProbability, reconciliationEfficiency);
+  }
+
+  /** A copy with another frame size (benchmarks). */
+  public Bb84Parameters withFrameSlots(int slots) {
+    return new Bb84Parameters(pulseRateHz, fiberLossDbPerKm, detectorEfficiency, darkCountProbability,
+        misalignmentError, signalIntensity, decoyIntensity, signalProbability, decoyProbability,
+        vacuumProbability, zBasisProbability, slots);
+  }
+
+  private static void requireIn(String name, double v, double lo, double hi) {
+    if (!(v >= lo && v <= hi)) {
+      throw new IllegalArgumentException(name + " = " + v + " is outside [" + lo + ", " + hi + "]");
+    }
+  }
+}
