@@ -21,7 +21,20 @@ public final class ToeplitzHash {
   /** Largest L: keeps FFT round-off under control and the arrays indexable. */
   static final int MAX_FFT = 1 << 27;
 
+  /** Building an FFT plan (twiddle tables) costs about as much as a transform; keep the last. */
+  private static final ThreadLocal<DoubleFFT_1D> PLAN = new ThreadLocal<>();
+  private static final ThreadLocal<Integer> PLAN_LEN = new ThreadLocal<>();
+
   private ToeplitzHash() {}
+
+  private static DoubleFFT_1D plan(int len) {
+    Integer have = PLAN_LEN.get();
+    if (have == null || have != len) {
+      PLAN.set(new DoubleFFT_1D(len));
+      PLAN_LEN.set(len);
+    }
+    return PLAN.get();
+  }
 
   /** Seed bits needed for an n-bit input and m-bit output. */
   public static int seedBits(int n, int m) {
@@ -51,7 +64,7 @@ public final class ToeplitzHash {
     }
     double[] a = spread(input.unsafeWords(), n, len);
     double[] b = spread(seed.unsafeWords(), n + m - 1, len);
-    DoubleFFT_1D fft = new DoubleFFT_1D(len);
+    DoubleFFT_1D fft = plan(len);
     fft.realForward(a);
     fft.realForward(b);
     multiplyPacked(a, b);
