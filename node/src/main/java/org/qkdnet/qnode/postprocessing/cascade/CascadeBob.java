@@ -17,9 +17,10 @@ import java.util.Optional;
  * search (the cascade), in the same rounds. The next pass starts when no block of any started
  * pass has odd parity difference. Bob counts every parity he receives ({@link #leakedBits()}).
  *
- * <p>Bookkeeping is by toggles: each pass keeps one "parity differs" bit per block and each
- * search knows whether its current interval still differs, both flipped whenever a corrected
- * bit lands in them, so no parity is ever recomputed over a large block.
+ * <p>Bookkeeping is by toggles: every node of a block's bisection tree whose parity is known
+ * (asked, or inferred as parent minus sibling) keeps one "parities differ" bit, flipped whenever a
+ * corrected bit lands in it. Searches walk down known nodes for free and ask only at the
+ * frontier, so no parity is disclosed twice and none is recomputed over a large block.
  */
 public final class CascadeBob {
   /** A frame that needs more rounds than this is broken, not slow. */
