@@ -1,0 +1,147 @@
+package org.qkdnet.qnode.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.qkdnet.qnode.postprocessing.cascade.BitString;
+import org.qkdnet.qnode.postprocessing.cascade.CascadeAlice;
+import org.qkdnet.qnode.postprocessing.cascade.CascadeBob;
+import org.qkdnet.qnode.postprocessing.cascade.CascadeVariant;
+import org.qkdnet.qnode.postprocessing.cascade.InProcessCascade;
+import org.qkdnet.qnode.postprocessing.cascade.SplitMix64;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code qnode bench cascade}: reconciles random frames with binary-symmetric noise, Alice and
+ * Bob in this JVM exchanging the Cascade messages as bytes, on one thread. Only the exchange is
+ * timed (not frame generation).
+ */
+@Command(name = "cascade", mixinStandardHelpOptions = true,
+    description = "Benchmark Cascade reconciliation in process: efficiency, frame error rate, "
+        + "speed and round trips.")
+public final class BenchCascadeCommand implements Callable<Integer> {
+  static final int EXIT_OK = 0;
+  static final int EXIT_IO = 1;
+  static final int EXIT_BAD_INPUT = 2;
+  private static final long PROGRESS_NANOS = 5_000_000_000L;
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--bits", paramLabel = "N", required = true,
+      description = "Frame length in sifted bits.")
+  private int bits;
+
+  @Option(names = "--qber", paramLabel = "Q", required = true,
+      description = "Bit error rate of the simulated channel, e.g. 0.02.")
+  private double qber;
+
+  @Option(names = "--frames", paramLabel = "K", defaultValue = "20",
+      description = "Frames to measure. Default: ${DEFAULT-VALUE}.")
+  private int frames;
+
+  @Option(names = "--variant", paramLabel = "V", defaultValue = "yanetal",
+      description = "original, yanetal or option7. Default: ${DEFAULT-VALUE}.")
+  private String variant;
+
+  @Option(names = "--warmup", paramLabel = "W", defaultValue = "3",
+      description = "Frames run first and not counted (JIT warm-up). Default: ${DEFAULT-VALUE}.")
+  private int warmup;
+
+  @Option(names = "--seed", defaultValue = "1",
+      description = "Seed of the frames, noise and permutations. Default: ${DEFAULT-VALUE}.")
+  private long seed;
+
+  @Option(names = "--max-seconds", defaultValue = "900",
+      description = "Stop after this long, reporting the frames done. Default: ${DEFAULT-VALUE}.")
+  private long maxSeconds;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
+  private Path json;
+
+  @Override
+  public Integer call() {
+    CascadeVariant v;
+    try {
+      v = CascadeVariant.parse(variant);
+      v.blockSize(1, qber, Math.max(bits, 1));
+    } catch (IllegalArgumentException e) {
+      return fail(EXIT_BAD_INPUT, e.getMessage());
+    }
+    if (bits < 64 || frames < 1 || warmup < 0 || maxSeconds < 1 || qber <= 0) {
+      return fail(EXIT_BAD_INPUT, "need --bits ≥ 64, --frames ≥ 1, --warmup ≥ 0, "
+          + "--max-seconds ≥ 1 and --qber > 0");
+    }
+    SplitMix64 rng = new SplitMix64(seed);
+    for (int i = 0; i < warmup; i++) {
+      runFrame(-1 - i, v, rng);
+    }
+    long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
+    long nextProgress = System.nanoTime() + PROGRESS_NANOS;
+    double effSum = 0;
+    long rounds = 0;
+    long nanos = 0;
+    long bytes = 0;
+    int bad = 0;
+    int done = 0;
+    for (; done < frames && System.nanoTime() < deadline; done++) {
+      Frame f = runFrame(done, v, rng);
+      effSum += f.efficiency;
+      rounds += f.result.roundTrips();
+      nanos += f.nanos;
+      bytes += f.result.questionBytes() + f.result.answerBytes();
+      bad += f.ok ? 0 : 1;
+      if (System.nanoTime() > nextProgress) {
+        spec.commandLine().getErr().printf(Locale.ROOT, "cascade: %d/%d frames, f=%.4f%n",
+            done + 1, frames, effSum / (done + 1));
+        spec.commandLine().getErr().flush();
+        nextProgress += PROGRESS_NANOS;
+      }
+    }
+    double mbps = (double) bits * done / (nanos / 1e9) / 1e6;
+    String result = String.format(Locale.ROOT,
+        "{\"bits\": %d, \"qber\": %s, \"frames\": %d, \"variant\": \"%s\", "
+            + "\"efficiency_mean\": %.5f, \"frame_error_rate\": %.5f, \"mbit_per_s\": %.3f, "
+            + "\"round_trips_mean\": %.1f, \"message_bytes_mean\": %d}",
+        bits, qber, done, v.name().toLowerCase(Locale.ROOT), effSum / done, bad / (double) done,
+        mbps, rounds / (double) done, bytes / done);
+    spec.commandLine().getOut().println(result);
+    spec.commandLine().getOut().flush();
+    if (json != null) {
+      try {
+        Files.writeString(json, result + "\n");
+      } catch (IOException e) {
+        return fail(EXIT_IO, "cannot write " + json + ": " + e.getMessage());
+      }
+    }
+    return EXIT_OK;
+  }
+
+  private record Frame(InProcessCascade.Result result, double efficiency, boolean ok,
+      long nanos) {}
+
+  private Frame runFrame(long frameId, CascadeVariant v, SplitMix64 rng) {
+    BitString alice = InProcessCascade.randomFrame(bits, rng);
+    BitString bob = InProcessCascade.withErrors(alice, qber, rng);
+    int errors = alice.hammingDistance(bob);
+    long permutationSeed = rng.nextLong();
+    long t0 = System.nanoTime();
+    CascadeAlice a = new CascadeAlice(frameId, alice, permutationSeed);
+    CascadeBob b = new CascadeBob(frameId, bob, v, qber, permutationSeed);
+    InProcessCascade.Result r = InProcessCascade.run(a, b);
+    long dt = System.nanoTime() - t0;
+    boolean ok = b.correctedKey().contentEquals(alice);
+    return new Frame(r, InProcessCascade.efficiency(r.leakedBits(), bits, errors), ok, dt);
+  }
+
+  private int fail(int code, String message) {
+    spec.commandLine().getErr().println("cascade: " + message);
+    spec.commandLine().getErr().flush();
+    return code;
+  }
+}

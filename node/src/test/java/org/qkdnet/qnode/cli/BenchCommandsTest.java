@@ -1,0 +1,63 @@
+package org.qkdnet.qnode.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BenchCommandsTest {
+  @TempDir
+  Path tmp;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(Callable<Integer> cmd, String... args) {
+    CommandLine cl = new CommandLine(cmd);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void cascade_smallRun_printsAndWritesAllFields() throws Exception {
+    Path json = tmp.resolve("c.json");
+    int rc = run(new BenchCascadeCommand(), "--bits", "20000", "--qber", "0.02", "--frames", "3",
+        "--warmup", "0", "--variant", "option7", "--json", json.toString());
+    assertThat(rc).isZero();
+    String written = Files.readString(json);
+    assertThat(written).contains("\"bits\": 20000", "\"qber\": 0.02", "\"frames\": 3",
+        "\"variant\": \"option7\"", "\"frame_error_rate\": 0.00000", "\"efficiency_mean\": 1.",
+        "\"mbit_per_s\"", "\"round_trips_mean\"");
+    assertThat(out.toString().trim()).isEqualTo(written.trim());
+  }
+
+  @Test
+  void cascade_unknownVariant_exitCode2WithReason() {
+    int rc = run(new BenchCascadeCommand(), "--bits", "20000", "--qber", "0.02", "--variant",
+        "ldpc");
+    assertThat(rc).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown Cascade variant 'ldpc'");
+  }
+
+  @Test
+  void pa_smallRun_writesBitsAndSpeed() throws Exception {
+    Path json = tmp.resolve("p.json");
+    int rc = run(new BenchPaCommand(), "--bits", "10000", "--reps", "2", "--warmup", "0",
+        "--json", json.toString());
+    assertThat(rc).isZero();
+    assertThat(Files.readString(json)).contains("\"bits\": 10000", "\"mbit_per_s\"");
+  }
+
+  @Test
+  void pa_outputLongerThanInput_exitCode2() {
+    assertThat(run(new BenchPaCommand(), "--bits", "1000", "--out-ratio", "1.5")).isEqualTo(2);
+    assertThat(err.toString()).contains("--out-ratio");
+  }
+}
