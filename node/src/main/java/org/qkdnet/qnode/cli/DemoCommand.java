@@ -95,6 +95,12 @@ public final class DemoCommand implements Callable<Integer> {
     Files.createDirectories(dir);
     Demo demo = new Demo(new Demo.Options(cfg, dir, keys, keysPerRequest, keySize, master, slave, summaryJson,
         keepRunning), System.out);
-    return demo.run();
+    try {
+      return demo.run();
+    } catch (IllegalStateException e) {
+      System.out.flush();
+      System.err.println("qnode demo: FAILED: " + e.getMessage());
+      return 1;
+    }
   }
 }

@@ -14,7 +14,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
- * Tracks cluster membership and reachability and publishes the set of live stations. A station's
+ * Tracks cluster membership and reachability and publishes the set of live stations (joining,
+ * weakly up or up, and reachable). A station's
  * id is carried in its member role {@code station-<ID>}; the Split Brain Resolver (configured in
  * reference.conf) decides about members that stay unreachable.
  */
@@ -72,7 +73,10 @@ public final class ClusterMembership extends AbstractBehavior<ClusterMembership.
     Set<Member> unreachable = state.getUnreachable();
     Set<String> stations = new HashSet<>();
     for (Member m : state.getMembers()) {
-      boolean up = m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp();
+      // A joining member is alive and reachable: routes may use it before gossip converges
+      // (moving 25 joining stations to Up takes many gossip rounds on a busy machine).
+      boolean up = m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp()
+          || m.status() == MemberStatus.joining();
       if (up && !unreachable.contains(m)) {
         stationOf(m).ifPresent(stations::add);
       }

@@ -242,17 +242,36 @@ public final class LocalNetwork implements AutoCloseable {
     }
   }
 
-  /** A base port such that every port this network needs on 127.0.0.1 is free right now. */
+  /**
+   * A base port such that every port this network needs on 127.0.0.1 is free right now, chosen
+   * below the kernel's ephemeral range so that outgoing connections cannot take it meanwhile.
+   */
   public static int freeBasePort(int stationCount) {
     int span = stationCount * 10;
+    int low = 20_000;
+    int high = Math.min(ephemeralLow(), 65_000) - span;
+    if (high <= low) {
+      low = 1_024;
+    }
     for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-      int candidate = 20_000 + 10 * ThreadLocalRandom.current().nextInt((40_000 - span) / 10);
+      int candidate = low + 10 * ThreadLocalRandom.current().nextInt(Math.max(1, (high - low) / 10));
       if (allFree(candidate, stationCount)) {
         return candidate;
       }
     }
     throw new IllegalStateException("no free range of " + span + " ports on 127.0.0.1 after "
         + PORT_ATTEMPTS + " attempts");
+  }
+
+  /** Lower end of the kernel's ephemeral port range (Linux), 32768 where it cannot be read. */
+  static int ephemeralLow() {
+    // read as a stream: /proc files report a size that Files.readString trusts
+    try (var in = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+      String range = in.readLine().trim();
+      return Integer.parseInt(range.split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
+    }
   }
 
   private static boolean allFree(int base, int stationCount) {
