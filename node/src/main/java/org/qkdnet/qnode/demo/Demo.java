@@ -150,10 +150,10 @@ public final class Demo {
       sent.forEach(k -> k.key().zeroize());
       received.forEach(k -> k.key().zeroize());
       boolean ok = sent.size() == n && matched == n && sm4Ok;
+      say(ok ? "DEMO PASSED: %d/%d keys delivered and matched" : "DEMO FAILED: %d/%d keys matched", matched, n);
       if (o.keepRunning()) {
         sandbox(net, topo, master, slave);
       }
-      say(ok ? "DEMO PASSED: %d/%d keys delivered and matched" : "DEMO FAILED: %d/%d keys matched", matched, n);
       return ok ? 0 : 1;
     }
   }
