@@ -17,8 +17,6 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.qkdnet.qnode.config.ConfigException;
 import org.qkdnet.qnode.config.ConfigLoader;
-import org.qkdnet.qnode.config.Role;
-import org.qkdnet.qnode.config.StationSpec;
 import org.qkdnet.qnode.config.TopologySpec;
 import org.qkdnet.qnode.demo.LocalNetwork;
 import org.qkdnet.qnode.keystore.KeyMaterial;
@@ -76,10 +74,9 @@ public final class BenchRelayCommand implements Callable<Integer> {
       }
       cfg = ConfigLoader.load(topology);
       topo = TopologySpec.fromConfig(cfg);
-      List<StationSpec> backbone = topo.stationsWithRole(Role.BACKBONE);
-      List<StationSpec> candidates = backbone.size() >= 2 ? backbone : topo.stations();
-      from = from != null ? from : candidates.get(0).id();
-      to = to != null ? to : candidates.get(candidates.size() - 1).id();
+      List<String> defaults = topo.defaultEndpoints();
+      from = from != null ? from : defaults.get(0);
+      to = to != null ? to : defaults.get(1);
       if (topo.station(from).isEmpty() || topo.station(to).isEmpty() || from.equals(to)) {
         throw new ConfigException("--from/--to", "two different stations of " + topo.name());
       }

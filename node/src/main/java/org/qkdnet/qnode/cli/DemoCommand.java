@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.qkdnet.qnode.config.ConfigException;
 import org.qkdnet.qnode.config.ConfigLoader;
@@ -75,10 +76,9 @@ public final class DemoCommand implements Callable<Integer> {
         cfg = cfg.withValue("qnode.device.speedup", ConfigValueFactory.fromAnyRef(speedup));
       }
       TopologySpec topo = TopologySpec.fromConfig(cfg);
-      var backbone = topo.stationsWithRole(org.qkdnet.qnode.config.Role.BACKBONE);
-      var candidates = backbone.size() >= 2 ? backbone : topo.stations();
-      master = from != null ? from : candidates.get(0).id();
-      slave = to != null ? to : candidates.get(candidates.size() - 1).id();
+      List<String> defaults = topo.defaultEndpoints();
+      master = from != null ? from : defaults.get(0);
+      slave = to != null ? to : defaults.get(1);
       for (String[] s : new String[][] {{"--from", master}, {"--to", slave}}) {
         if (topo.station(s[1]).isEmpty()) {
           throw new ConfigException(s[0], "'" + s[1] + "' is not a station of " + topo.name());

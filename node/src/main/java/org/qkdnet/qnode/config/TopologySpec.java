@@ -76,6 +76,16 @@ public record TopologySpec(
     return -1;
   }
 
+  /**
+   * The two stations the demo and benchmarks connect by default: the first and the last backbone
+   * station (Wuhan and Yichang on hubei), or the first and last station without two backbones.
+   */
+  public List<String> defaultEndpoints() {
+    List<StationSpec> backbone = stationsWithRole(Role.BACKBONE);
+    List<StationSpec> candidates = backbone.size() >= 2 ? backbone : stations;
+    return List.of(candidates.get(0).id(), candidates.get(candidates.size() - 1).id());
+  }
+
   public List<StationSpec> stationsWithRole(Role role) {
     return stations.stream().filter(s -> s.role() == role).toList();
   }
