@@ -130,7 +130,7 @@ public final class Station implements AutoCloseable {
         QkdDevice device;
         if (rawDetections) {
           Bb84LinkEnd end = new Bb84LinkEnd(self, ends, seed, bb84, store, settings.device().maxPoolBytes(),
-              settings.device().speedup());
+              settings.device().speedup(), settings.device().framePeriod().toNanos());
           bb84Links.put(peer, end);
           device = new Bb84Device(end, settings.device().speedup());
         } else {

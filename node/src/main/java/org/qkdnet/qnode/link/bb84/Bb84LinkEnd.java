@@ -23,12 +23,13 @@ public final class Bb84LinkEnd {
   private final StationKeyStore store;
   private final long maxPoolBytes;
   private final double speedup;
+  private final long minFramePeriodNanos;
   private final LinkStats stats;
   private final AliceFrames alice;
   private volatile ParityAnswerer answerer;
 
   public Bb84LinkEnd(String self, LinkEnds link, String seed, Bb84Settings settings, StationKeyStore store,
-      long maxPoolBytes, double speedup) {
+      long maxPoolBytes, double speedup, long minFramePeriodNanos) {
     this.self = Objects.requireNonNull(self, "self");
     this.link = Objects.requireNonNull(link, "link");
     this.peer = link.peerOf(self);
@@ -37,6 +38,7 @@ public final class Bb84LinkEnd {
     this.store = Objects.requireNonNull(store, "store");
     this.maxPoolBytes = maxPoolBytes;
     this.speedup = speedup;
+    this.minFramePeriodNanos = minFramePeriodNanos;
     this.stats = new LinkStats(System.nanoTime());
     this.alice = isAlice() ? new AliceFrames(this) : null;
   }
@@ -96,10 +98,14 @@ public final class Bb84LinkEnd {
         settings.abortQber());
   }
 
-  /** Wall-clock nanoseconds between two raw frames: one frame of pulses, scaled by the speedup. */
+  /**
+   * Wall-clock nanoseconds between two raw frames: one frame of pulses scaled by the speedup, but
+   * no less than the device's frame period (qnode.device.frame-period), which caps the CPU a
+   * link may take: the rates then reflect the slower, scaled time.
+   */
   public long framePeriodNanos() {
     double seconds = settings.params().frameSlots() / settings.params().pulseRateHz() / speedup;
-    return Math.max(1L, (long) (seconds * 1e9));
+    return Math.max(Math.max(1L, minFramePeriodNanos), (long) (seconds * 1e9));
   }
 
   /** Bytes this end still holds unused, both directions. */

@@ -58,8 +58,8 @@ class LinkPostProcessorTest {
         """));
     aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA");
     bobStore = StationKeyStore.open(dir.resolve("b"), "BBB");
-    Bb84LinkEnd alice = new Bb84LinkEnd("AAA", LINK, "test-seed", s, aliceStore, 1 << 20, 1.0);
-    Bb84LinkEnd bob = new Bb84LinkEnd("BBB", LINK, "test-seed", s, bobStore, 1 << 20, 1.0);
+    Bb84LinkEnd alice = new Bb84LinkEnd("AAA", LINK, "test-seed", s, aliceStore, 1 << 20, 1.0, 0);
+    Bb84LinkEnd bob = new Bb84LinkEnd("BBB", LINK, "test-seed", s, bobStore, 1 << 20, 1.0, 0);
     kit.spawn(LinkPostProcessor.create(bob, new DirectTransport(alice), new SecureRandom(), residualErrorFor),
         "bob", org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("qnode.link-dispatcher"));
     return new Bb84LinkEnd[] {alice, bob};
