@@ -5,8 +5,6 @@ import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -49,15 +47,7 @@ final class StationGuardian {
         if (end.isAlice()) {
           ActorRef<ReconciliationActor.Command> r = ctx.spawn(ReconciliationActor.create(end, null),
               "reconciliation-" + end.peer(), DispatcherSelector.fromConfig(ReconciliationActor.DISPATCHER));
-          Scheduler scheduler = ctx.getSystem().scheduler();
-          end.answerer((rawFrame, questions) -> AskPattern.<ReconciliationActor.Command, ReconciliationActor.Answered>ask(
-              r, replyTo -> new ReconciliationActor.Answer(rawFrame, questions, replyTo), ANSWER_TIMEOUT, scheduler)
-              .thenApply(a -> {
-                if (!a.error().isEmpty()) {
-                  throw new IllegalArgumentException(a.error());
-                }
-                return a.answers();
-              }));
+          end.answerer(ReconciliationActor.answerer(r, ctx.getSystem().scheduler(), ANSWER_TIMEOUT));
         } else {
           ctx.spawn(LinkPostProcessor.create(end, postProcessing, random, null), "postprocessor-" + end.peer(),
               DispatcherSelector.fromConfig(LINK_DISPATCHER));

@@ -52,6 +52,7 @@ public final class AliceFrames {
 
   /** One open frame at Alice. */
   private static final class Frame {
+    /** Null for a frame opened by {@link #openForReconciliation}. */
     final SiftedFrame sifted;
     final FrameStatistics.SentPulses sent;
     Estimate estimate;
@@ -65,7 +66,9 @@ public final class AliceFrames {
     }
 
     void zeroize() {
-      sifted.zeroize();
+      if (sifted != null) {
+        sifted.zeroize();
+      }
       if (cascade != null) {
         cascade.zeroize();
       }
@@ -101,7 +104,7 @@ public final class AliceFrames {
   public synchronized EstimateReplyData estimate(long raw, org.qkdnet.qnode.postprocessing.sifting.BitString bobDisclosed,
       long permutationSeed) {
     Frame f = frame(raw);
-    if (f.estimate != null) {
+    if (f.estimate != null || f.sifted == null) {
       throw new IllegalStateException("raw frame " + raw + " was already estimated");
     }
     FrameStatistics stats = FrameStatistics.tally(f.sifted, bobDisclosed, f.sent,
@@ -135,6 +138,20 @@ public final class AliceFrames {
     synchronized (cascade) {
       return CascadeCodec.encode(cascade.answer(CascadeCodec.decodeQuestions(questions)));
     }
+  }
+
+  /**
+   * Opens {@code raw} for Cascade directly, with a key sifted and estimated elsewhere: for the
+   * reconciliation benchmark over LinkService (not reachable from the wire).
+   */
+  public synchronized void openForReconciliation(long raw, BitString key, long permutationSeed) {
+    if (open.containsKey(raw)) {
+      throw new IllegalStateException("raw frame " + raw + " is already open");
+    }
+    Frame f = new Frame(null, new FrameStatistics.SentPulses(1, 1, 1));
+    f.key = key.copy();
+    f.cascade = new CascadeAlice(raw, f.key, permutationSeed);
+    open.put(raw, f);
   }
 
   /** Step 4: the verification tag of Alice's frame under Bob's fresh key. */
@@ -176,7 +193,7 @@ public final class AliceFrames {
       return new CommitResult(false, "pool frame " + poolFrameId + " would leave a gap: expected " + next, next);
     }
     Frame f = frame(raw);
-    if (f.tagBits < 0) {
+    if (f.tagBits < 0 || f.estimate == null) {
       throw new IllegalStateException("raw frame " + raw + " was not verified");
     }
     long bound = secureBound(f);

@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.link.bb84;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -7,6 +8,8 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -71,6 +74,22 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
         .onMessage(RoundAnswered.class, this::onRoundAnswered)
         .onSignal(PostStop.class, sig -> onStop())
         .build();
+  }
+
+  /**
+   * Alice's {@link ParityAnswerer} over her reconciliation actor {@code ref}: LinkService's
+   * handler asks the actor and completes with the encoded answers (exceptionally with an
+   * {@link IllegalArgumentException} naming the problem).
+   */
+  public static ParityAnswerer answerer(ActorRef<Command> ref, Scheduler scheduler, Duration timeout) {
+    return (raw, questions) -> AskPattern.<Command, Answered>ask(ref,
+        replyTo -> new Answer(raw, questions, replyTo), timeout, scheduler)
+        .thenApply(a -> {
+          if (!a.error().isEmpty()) {
+            throw new IllegalArgumentException(a.error());
+          }
+          return a.answers();
+        });
   }
 
   private void ranHere() {
