@@ -26,8 +26,8 @@ import org.qkdnet.qnode.postprocessing.verification.FrameVerifier;
  * more key than her own bound is refused. Bad or out-of-order calls throw
  * {@link IllegalArgumentException} / {@link IllegalStateException} and change nothing.
  *
- * <p>Raw frame ids must increase from one sifting to the next (a replayed or reused raw frame
- * is refused). At most {@link #MAX_OPEN_FRAMES} frames are open; opening more forgets the oldest.
+ * <p>A raw frame is sifted at most once (a replayed or reused raw frame is refused; frames in
+ * flight may arrive in any order). At most {@link #MAX_OPEN_FRAMES} frames are open; opening more forgets the oldest.
  */
 public final class AliceFrames {
   public static final int MAX_OPEN_FRAMES = 128;
@@ -44,7 +44,13 @@ public final class AliceFrames {
       return size() > COMMIT_MEMORY;
     }
   };
-  private long lastSifted = -1;
+  /**
+   * Raw frames sifted lately: Bob's sifting calls for frames in flight may arrive out of order, so
+   * a frame is refused only if it was sifted already or is older than everything remembered.
+   */
+  private final java.util.TreeSet<Long> recentlySifted = new java.util.TreeSet<>();
+  private long siftedFloor = -1;
+  private static final int SIFTED_MEMORY = 256;
 
   AliceFrames(Bb84LinkEnd end) {
     this.end = end;
@@ -81,13 +87,16 @@ public final class AliceFrames {
   /** Step 1: match Bob's announcement against what Alice sent in that raw frame. */
   public synchronized SiftingReply sift(SiftingAnnouncement announcement) {
     long raw = announcement.frame();
-    if (raw <= lastSifted) {
-      throw new IllegalArgumentException("raw frame " + raw + " is not after the last sifted frame "
-          + lastSifted + " (raw frames are never reused)");
+    if (raw <= siftedFloor || recentlySifted.contains(raw)) {
+      throw new IllegalArgumentException("raw frame " + raw + " was sifted before or is too old"
+          + " (raw frames are never reused)");
     }
     Bb84AliceView view = end.simulator().aliceView(raw);
     Sifter.AliceSifting s = Sifter.alice(view, announcement);
-    lastSifted = raw;
+    recentlySifted.add(raw);
+    if (recentlySifted.size() > SIFTED_MEMORY) {
+      siftedFloor = recentlySifted.pollFirst();
+    }
     FrameStatistics.SentPulses sent = new FrameStatistics.SentPulses(view.pulses(Intensity.SIGNAL),
         view.pulses(Intensity.DECOY), view.pulses(Intensity.VACUUM));
     open.put(raw, new Frame(s.sifted(), sent));
