@@ -3,6 +3,8 @@ package org.qkdnet.qnode.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.qkdnet.qnode.postprocessing.cascade.BitString;
@@ -64,6 +66,15 @@ public final class BenchCascadeCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
   private Path json;
 
+  @Option(names = "--over", paramLabel = "T", defaultValue = "in-process",
+      description = "in-process (one thread, messages as bytes) or grpc (Alice's and Bob's reconciliation "
+          + "actors in two actor systems, LinkService over loopback mutual TLS). Default: ${DEFAULT-VALUE}.")
+  private String over;
+
+  @Option(names = "--in-flight", paramLabel = "F", defaultValue = "4",
+      description = "With --over grpc: frames reconciled at once (1..64). Default: ${DEFAULT-VALUE}.")
+  private int inFlight;
+
   @Override
   public Integer call() {
     CascadeVariant v;
@@ -77,7 +88,16 @@ public final class BenchCascadeCommand implements Callable<Integer> {
       return fail(EXIT_BAD_INPUT, "need --bits ≥ 64, --frames ≥ 1, --warmup ≥ 0, "
           + "--max-seconds ≥ 1 and --qber > 0");
     }
+    if (!over.equals("in-process") && !over.equals("grpc")) {
+      return fail(EXIT_BAD_INPUT, "--over must be in-process or grpc, got '" + over + "'");
+    }
+    if (inFlight < 1 || inFlight > 64) {
+      return fail(EXIT_BAD_INPUT, "--in-flight must be in 1..64");
+    }
     SplitMix64 rng = new SplitMix64(seed);
+    if (over.equals("grpc")) {
+      return overGrpc(v, rng);
+    }
     for (int i = 0; i < warmup; i++) {
       runFrame(-1 - i, v, rng);
     }
@@ -110,6 +130,10 @@ public final class BenchCascadeCommand implements Callable<Integer> {
             + "\"round_trips_mean\": %.1f, \"message_bytes_mean\": %d}",
         bits, qber, done, v.name().toLowerCase(Locale.ROOT), effSum / done, bad / (double) done,
         mbps, rounds / (double) done, bytes / done);
+    return emit(result);
+  }
+
+  private int emit(String result) {
     spec.commandLine().getOut().println(result);
     spec.commandLine().getOut().flush();
     if (json != null) {
@@ -120,6 +144,76 @@ public final class BenchCascadeCommand implements Callable<Integer> {
       }
     }
     return EXIT_OK;
+  }
+
+  /**
+   * Frames through two stations' reconciliation actors over LinkService, {@code inFlight} at a
+   * time; Mbit/s is sifted bits over the wall time of the measured frames (frame generation
+   * excluded: frames are made before the clock starts).
+   */
+  private int overGrpc(CascadeVariant v, SplitMix64 rng) {
+    try (CascadeOverGrpc link = new CascadeOverGrpc()) {
+      runBatch(link, v, rng, warmup, -1_000_000L);
+      Batch b = runBatch(link, v, rng, frames, 0);
+      String result = String.format(Locale.ROOT,
+          "{\"bits\": %d, \"qber\": %s, \"frames\": %d, \"variant\": \"%s\", "
+              + "\"efficiency_mean\": %.5f, \"frame_error_rate\": %.5f, \"mbit_per_s\": %.3f, "
+              + "\"round_trips_mean\": %.1f, \"over\": \"grpc\", \"in_flight\": %d}",
+          bits, qber, b.done, v.name().toLowerCase(Locale.ROOT), b.effSum / b.done, b.bad / (double) b.done,
+          (double) bits * b.done / (b.nanos / 1e9) / 1e6, b.rounds / (double) b.done, inFlight);
+      return emit(result);
+    } catch (Exception e) {
+      return fail(EXIT_IO, "cascade over gRPC failed: " + e);
+    }
+  }
+
+  private static final class Batch {
+    int done;
+    int bad;
+    double effSum;
+    long rounds;
+    long nanos;
+  }
+
+  private Batch runBatch(CascadeOverGrpc link, CascadeVariant v, SplitMix64 rng, int count, long firstId)
+      throws Exception {
+    List<BitString[]> pairs = new ArrayList<>();
+    List<Long> seeds = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      BitString a = InProcessCascade.randomFrame(bits, rng);
+      pairs.add(new BitString[] {a, InProcessCascade.withErrors(a, qber, rng)});
+      seeds.add(rng.nextLong());
+    }
+    Batch b = new Batch();
+    long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
+    long t0 = System.nanoTime();
+    java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Void>> running = new java.util.ArrayDeque<>();
+    for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
+      while (running.size() >= inFlight) {
+        running.poll().get(10, java.util.concurrent.TimeUnit.MINUTES);
+      }
+      BitString a = pairs.get(i)[0];
+      BitString bob = pairs.get(i)[1];
+      int errors = a.hammingDistance(bob);
+      running.add(link.reconcile(firstId + i, a, bob, v, qber, seeds.get(i)).toCompletableFuture()
+          .thenAccept(o -> {
+            synchronized (b) {
+              b.done++;
+              b.rounds += o.roundTrips();
+              boolean ok = o.failure().isEmpty() && o.corrected().contentEquals(a);
+              b.bad += ok ? 0 : 1;
+              b.effSum += InProcessCascade.efficiency(o.leakedBits(), bits, errors);
+              if (o.corrected() != null) {
+                o.corrected().zeroize();
+              }
+            }
+          }));
+    }
+    while (!running.isEmpty()) {
+      running.poll().get(10, java.util.concurrent.TimeUnit.MINUTES);
+    }
+    b.nanos = System.nanoTime() - t0;
+    return b;
   }
 
   private record Frame(InProcessCascade.Result result, double efficiency, boolean ok,

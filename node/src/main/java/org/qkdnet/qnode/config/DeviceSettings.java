@@ -13,7 +13,13 @@ public record DeviceSettings(
   /** Simulates a link's finished key at the decoy-state secure key rate for the link's length. */
   public static final String FINISHED_KEY_SIM = "finished-key-sim";
 
-  public static final Set<String> KINDS = Set.of(FINISHED_KEY_SIM);
+  /**
+   * Simulates raw decoy-state BB84 detections ({@link Bb84Settings}); the two stations of the link
+   * post-process them into key over LinkService.
+   */
+  public static final String BB84_SIM = "bb84-sim";
+
+  public static final Set<String> KINDS = Set.of(FINISHED_KEY_SIM, BB84_SIM);
   public static final int MIN_FRAME_BYTES = 64;
   public static final int MAX_FRAME_BYTES = 1_048_576;
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
 import org.qkdnet.qnode.config.LinkSpec;
@@ -29,6 +30,7 @@ import org.qkdnet.qnode.keystore.Ledger;
 import org.qkdnet.qnode.keystore.StreamId;
 import org.qkdnet.qnode.routing.PathFinder;
 import org.qkdnet.qnode.sae.Etsi014Client;
+import org.qkdnet.qnode.link.bb84.LinkStats;
 import org.qkdnet.qnode.station.Station;
 
 /**
@@ -284,7 +286,29 @@ public final class Demo {
       e.put("a", l.a());
       e.put("b", l.b());
       e.put("km", l.km());
-      e.put("secure_bps", Math.round(net.station(l.a()).links().get(l.b()).device().secureBitsPerSecond()));
+      // bb84-sim links: figures measured at Bob's end (the higher id), which drives post-processing
+      String bobId = l.a().compareTo(l.b()) > 0 ? l.a() : l.b();
+      String aliceId = bobId.equals(l.a()) ? l.b() : l.a();
+      Optional<LinkStats.Snapshot> pp = net.station(bobId).linkStats(aliceId);
+      if (pp.isPresent()) {
+        LinkStats.Snapshot f = pp.get();
+        e.put("secure_bps", Math.round(f.secureBps()));
+        e.put("raw_bps", Math.round(f.rawBps()));
+        e.put("sifted_bps", Math.round(f.siftedBps()));
+        num(e, "qber", f.framesDone() == 0 ? Double.NaN : Math.round(f.qberMean() * 1e5) / 1e5);
+        num(e, "f", f.efficiencyMean());
+        e.put("frames_done", f.framesDone());
+        e.put("frames_dropped", f.framesDropped());
+        ObjectNode reasons = e.putObject("drop_reasons");
+        f.dropReasons().forEach(reasons::put);
+      } else {
+        e.put("secure_bps", Math.round(net.station(l.a()).links().get(l.b()).device().secureBitsPerSecond()));
+        e.putNull("raw_bps");
+        e.putNull("sifted_bps");
+        e.putNull("qber");
+        e.putNull("f");
+        e.put("frames_dropped", 0);
+      }
       e.put("pool_bytes_a", poolBytes(net.station(l.a()), l.b()));
       e.put("pool_bytes_b", poolBytes(net.station(l.b()), l.a()));
     }
@@ -311,11 +335,20 @@ public final class Demo {
     out.printf(Locale.ROOT, "first key after  : %.1f s; wall time %.1f s%n", s.get("first_key_after_s").asDouble(),
         s.get("wall_time_s").asDouble());
     out.printf(Locale.ROOT, "SM4-GCM          : %s%n", s.get("sm4_round_trip").asBoolean() ? "ok" : "FAILED");
-    out.println("pool levels per link (unused bytes at each end):");
+    out.println("links: secure rate, pool levels (unused bytes at each end); bb84-sim links also raw and");
+    out.println("sifted rates, QBER, Cascade efficiency f and frames dropped (measured at Bob's end):");
     for (var l : s.get("links")) {
-      out.printf(Locale.ROOT, "  %-4s - %-4s %5.0f km %9.2f Mbit/s   %9d B | %9d B%n", l.get("a").asText(),
+      out.printf(Locale.ROOT, "  %-4s - %-4s %5.0f km %9.3f Mbit/s   %9d B | %9d B", l.get("a").asText(),
           l.get("b").asText(), l.get("km").asDouble(), l.get("secure_bps").asDouble() / 1e6,
           l.get("pool_bytes_a").asLong(), l.get("pool_bytes_b").asLong());
+      if (!l.get("raw_bps").isNull()) {
+        out.printf(Locale.ROOT, "   raw %8.3f  sifted %8.3f Mbit/s  QBER %s  f %s  dropped %d",
+            l.get("raw_bps").asDouble() / 1e6, l.get("sifted_bps").asDouble() / 1e6,
+            l.get("qber").isNull() ? "  -   " : String.format(Locale.ROOT, "%5.2f%%", 100 * l.get("qber").asDouble()),
+            l.get("f").isNull() ? " -  " : String.format(Locale.ROOT, "%.3f", l.get("f").asDouble()),
+            l.get("frames_dropped").asLong());
+      }
+      out.println();
     }
     out.println("=====================================================");
   }

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.qkdnet.qnode.config.Bb84Settings;
+import org.qkdnet.qnode.config.DeviceSettings;
 import org.qkdnet.qnode.config.Endpoint;
 import org.qkdnet.qnode.config.LinkSpec;
 import org.qkdnet.qnode.config.QnodeSettings;
@@ -40,6 +42,9 @@ import org.qkdnet.qnode.kme.etsi014.Etsi014Server;
 import org.qkdnet.qnode.cluster.ClusterMembership;
 import org.qkdnet.qnode.cluster.LiveStations;
 import org.qkdnet.qnode.link.LinkKeySupply;
+import org.qkdnet.qnode.link.bb84.Bb84Device;
+import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
+import org.qkdnet.qnode.link.bb84.LinkStats;
 import org.qkdnet.qnode.relay.RelayEngine;
 import org.qkdnet.qnode.relay.RelaySettingsView;
 import org.qkdnet.qnode.relay.grpc.LinkGrpcServer;
@@ -60,6 +65,7 @@ public final class Station implements AutoCloseable {
   private final QnodeSettings settings;
   private final StationKeyStore store;
   private final Map<String, LinkKeySupply> links;
+  private final Map<String, Bb84LinkEnd> bb84Links;
   private final LiveStations live;
   private final RelayStats relayStats;
   private final NeighbourClients clients;
@@ -70,11 +76,12 @@ public final class Station implements AutoCloseable {
   private final RelayEngine relay;
 
   private Station(QnodeSettings settings, StationKeyStore store, Map<String, LinkKeySupply> links,
-      LiveStations live, RelayStats relayStats, NeighbourClients clients, LinkGrpcServer grpc,
+      Map<String, Bb84LinkEnd> bb84Links, LiveStations live, RelayStats relayStats, NeighbourClients clients, LinkGrpcServer grpc,
       ActorSystem<Void> system, ServerBinding https, Kme kme, RelayEngine relay) {
     this.settings = settings;
     this.store = store;
     this.links = links;
+    this.bb84Links = bb84Links;
     this.live = live;
     this.relayStats = relayStats;
     this.clients = clients;
@@ -112,12 +119,23 @@ public final class Station implements AutoCloseable {
       started.add(store);
 
       Map<String, LinkKeySupply> links = new LinkedHashMap<>();
+      Map<String, Bb84LinkEnd> bb84Links = new LinkedHashMap<>();
       DecoyStateParameters physics = DecoyStateParameters.defaults();
       String seed = settings.device().seed().isEmpty() ? "topology:" + topo.name() : settings.device().seed();
+      boolean rawDetections = DeviceSettings.BB84_SIM.equals(settings.device().kind());
+      Bb84Settings bb84 = rawDetections ? Bb84Settings.create(config) : null;
       for (String peer : topo.neighbors(self)) {
         LinkSpec spec = topo.linkBetween(self, peer).orElseThrow();
-        QkdDevice device = new FinishedKeySimulator(QkdDevice.LinkEnds.of(self, peer, spec.km()), seed,
-            physics, settings.device().speedup());
+        QkdDevice.LinkEnds ends = QkdDevice.LinkEnds.of(self, peer, spec.km());
+        QkdDevice device;
+        if (rawDetections) {
+          Bb84LinkEnd end = new Bb84LinkEnd(self, ends, seed, bb84, store, settings.device().maxPoolBytes(),
+              settings.device().speedup(), settings.device().framePeriod().toNanos());
+          bb84Links.put(peer, end);
+          device = new Bb84Device(end, settings.device().speedup());
+        } else {
+          device = new FinishedKeySimulator(ends, seed, physics, settings.device().speedup());
+        }
         int frameBytes = FramePacer.frameBytesFor(device.secureBitsPerSecond(),
             settings.device().framePeriod().toMillis(), MIN_FRAME_BYTES, settings.device().frameBytes());
         links.put(peer, new LinkKeySupply(self, device, store, settings.device().maxPoolBytes(), frameBytes,
@@ -152,11 +170,12 @@ public final class Station implements AutoCloseable {
       RelayEngine engine = new RelayEngine(self, store, clients, directory, limits, InstantSource.system());
 
       LinkGrpcServer grpc = LinkGrpcServer.start(own.host(), own.grpcPort(), linkTls, self,
-          links.keySet(), engine, links);
+          links.keySet(), engine, links, bb84Links);
       started.add(grpc);
 
       ActorSystem<Void> system = ActorSystem.create(
-          StationGuardian.create(live, links.values(), clients, settings.device().framePeriod()),
+          StationGuardian.create(live, links.values(), clients, settings.device().framePeriod(),
+              bb84Links.values(), clients, drbg()),
           "qnode", systemConfig(settings, config));
       started.add(() -> {
         system.terminate();
@@ -178,7 +197,7 @@ public final class Station implements AutoCloseable {
       log.info("station {} up: cluster {}:{}, LinkService {}:{}, ETSI 014 https://{}:{}, {} links",
           self, own.host(), own.clusterPort(), own.host(), grpc.port(), own.host(),
           https.localAddress().getPort(), links.size());
-      return new Station(settings, store, links, live, stats, clients, grpc, system, https, kme, engine);
+      return new Station(settings, store, links, bb84Links, live, stats, clients, grpc, system, https, kme, engine);
     } catch (Exception e) {
       for (int i = started.size() - 1; i >= 0; i--) {
         try {
@@ -244,6 +263,16 @@ public final class Station implements AutoCloseable {
 
   public Map<String, LinkKeySupply> links() {
     return links;
+  }
+
+  /** Links whose device is the raw-detection simulator (device kind bb84-sim), by peer. */
+  public Map<String, Bb84LinkEnd> bb84Links() {
+    return bb84Links;
+  }
+
+  /** Post-processing figures of the link to {@code peer}; empty for finished-key devices. */
+  public Optional<LinkStats.Snapshot> linkStats(String peer) {
+    return Optional.ofNullable(bb84Links.get(peer)).map(e -> e.stats().snapshot());
   }
 
   public LiveStations liveStations() {

@@ -1,7 +1,10 @@
 package org.qkdnet.qnode.station;
 
 import java.time.Duration;
+import java.security.SecureRandom;
 import java.util.Collection;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -10,21 +13,51 @@ import org.qkdnet.qnode.cluster.LiveStations;
 import org.qkdnet.qnode.link.FrameTransport;
 import org.qkdnet.qnode.link.LinkActor;
 import org.qkdnet.qnode.link.LinkKeySupply;
+import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
+import org.qkdnet.qnode.link.bb84.LinkPostProcessor;
+import org.qkdnet.qnode.link.bb84.PostProcessingTransport;
+import org.qkdnet.qnode.link.bb84.ReconciliationActor;
 
 /** Root of a station's actor tree: cluster membership and one actor per fiber link. */
 final class StationGuardian {
   /** Pool appends are synced disk writes: keep them off the default dispatcher. */
   static final String LINK_DISPATCHER = "qnode.link-dispatcher";
 
+  private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+
   private StationGuardian() {}
 
   static Behavior<Void> create(LiveStations live, Collection<LinkKeySupply> links, FrameTransport frames,
       Duration tick) {
+    return create(live, links, frames, tick, List.of(), null, null);
+  }
+
+  /**
+   * @param bb84 the links whose device is the raw-detection simulator: no LinkActor; Bob's end
+   *     runs a {@link LinkPostProcessor} (with its reconciliation actor), Alice's end a
+   *     {@link ReconciliationActor} that answers the parity questions LinkService receives
+   */
+  static Behavior<Void> create(LiveStations live, Collection<LinkKeySupply> links, FrameTransport frames,
+      Duration tick, Collection<Bb84LinkEnd> bb84, PostProcessingTransport postProcessing, SecureRandom random) {
     return Behaviors.setup(ctx -> {
       ctx.spawn(ClusterMembership.create(live), "cluster-membership");
+      java.util.Set<String> raw = new java.util.HashSet<>();
+      for (Bb84LinkEnd end : bb84) {
+        raw.add(end.peer());
+        if (end.isAlice()) {
+          ActorRef<ReconciliationActor.Command> r = ctx.spawn(ReconciliationActor.create(end, null),
+              "reconciliation-" + end.peer(), DispatcherSelector.fromConfig(ReconciliationActor.DISPATCHER));
+          end.answerer(ReconciliationActor.answerer(r, ctx.getSystem().scheduler(), ANSWER_TIMEOUT));
+        } else {
+          ctx.spawn(LinkPostProcessor.create(end, postProcessing, random, null), "postprocessor-" + end.peer(),
+              DispatcherSelector.fromConfig(LINK_DISPATCHER));
+        }
+      }
       for (LinkKeySupply link : links) {
-        ctx.spawn(LinkActor.create(link, frames, tick), "link-" + link.peer(),
-            DispatcherSelector.fromConfig(LINK_DISPATCHER));
+        if (!raw.contains(link.peer())) {
+          ctx.spawn(LinkActor.create(link, frames, tick), "link-" + link.peer(),
+              DispatcherSelector.fromConfig(LINK_DISPATCHER));
+        }
       }
       return Behaviors.empty();
     });

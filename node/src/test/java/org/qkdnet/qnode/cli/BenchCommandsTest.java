@@ -39,6 +39,23 @@ class BenchCommandsTest {
   }
 
   @Test
+  void cascadeOverGrpc_smallRun_reconcilesEveryFrameOverLinkService() throws Exception {
+    Path json = tmp.resolve("g.json");
+    int rc = run(new BenchCascadeCommand(), "--bits", "20000", "--qber", "0.02", "--frames", "4",
+        "--warmup", "1", "--over", "grpc", "--json", json.toString());
+    assertThat(rc).as(err.toString()).isZero();
+    String written = Files.readString(json);
+    assertThat(written).contains("\"bits\": 20000", "\"frames\": 4", "\"frame_error_rate\": 0.00000",
+        "\"efficiency_mean\": 1.", "\"over\": \"grpc\"", "\"mbit_per_s\"", "\"round_trips_mean\"");
+  }
+
+  @Test
+  void cascade_badTransport_exitCode2() {
+    assertThat(run(new BenchCascadeCommand(), "--bits", "20000", "--qber", "0.02", "--over", "udp")).isEqualTo(2);
+    assertThat(err.toString()).contains("--over");
+  }
+
+  @Test
   void cascade_unknownVariant_exitCode2WithReason() {
     int rc = run(new BenchCascadeCommand(), "--bits", "20000", "--qber", "0.02", "--variant",
         "ldpc");

@@ -10,12 +10,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.qkdnet.qnode.link.LinkKeySupply;
+import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
 import org.qkdnet.qnode.relay.RelayEngine;
 
 /** The station's LinkService endpoint: mutual TLS, neighbours only, bounded messages. */
 public final class LinkGrpcServer implements AutoCloseable {
-  /** Far above any legal hop (128 keys x 512 bytes + header) and far below memory trouble. */
-  static final int MAX_INBOUND_BYTES = 256 * 1024;
+  /**
+   * Far above any legal hop (128 keys x 512 bytes + header) and any post-processing message of a
+   * frame of at most {@link PostProcessingProtoMapper#MAX_DETECTIONS} detections (slot gaps of up
+   * to 5 bytes, one basis bit; a Toeplitz seed of twice the key), far below memory trouble.
+   */
+  static final int MAX_INBOUND_BYTES = 24 * 1024 * 1024;
 
   private final Server server;
 
@@ -24,8 +29,8 @@ public final class LinkGrpcServer implements AutoCloseable {
   }
 
   public static LinkGrpcServer start(String host, int port, LinkTls tls, String self, Set<String> neighbours,
-      RelayEngine relay, Map<String, LinkKeySupply> links) {
-    LinkGrpcService service = new LinkGrpcService(self, relay, links);
+      RelayEngine relay, Map<String, LinkKeySupply> links, Map<String, Bb84LinkEnd> bb84) {
+    LinkGrpcService service = new LinkGrpcService(self, relay, links, bb84);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .sslContext(tls.server())
         .maxInboundMessageSize(MAX_INBOUND_BYTES)

@@ -3,6 +3,24 @@ package org.qkdnet.qnode.relay.grpc;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.qkdnet.qnode.link.bb84.AliceFrames;
+import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
+import org.qkdnet.qnode.link.bb84.CommitResult;
+import org.qkdnet.qnode.link.bb84.EstimateReplyData;
+import org.qkdnet.qnode.link.bb84.ParityAnswerer;
+import org.qkdnet.qnode.proto.v1.CascadeAnswer;
+import org.qkdnet.qnode.proto.v1.CascadeRound;
+import org.qkdnet.qnode.proto.v1.CommitReply;
+import org.qkdnet.qnode.proto.v1.CommitRequest;
+import org.qkdnet.qnode.proto.v1.DropReply;
+import org.qkdnet.qnode.proto.v1.DropRequest;
+import org.qkdnet.qnode.proto.v1.EstimateReply;
+import org.qkdnet.qnode.proto.v1.EstimateRequest;
+import org.qkdnet.qnode.proto.v1.SiftReply;
+import org.qkdnet.qnode.proto.v1.SiftRequest;
+import org.qkdnet.qnode.proto.v1.VerifyReply;
+import org.qkdnet.qnode.proto.v1.VerifyRequest;
 import org.qkdnet.qnode.link.FrameAnnounceResult;
 import org.qkdnet.qnode.link.LinkKeySupply;
 import org.qkdnet.qnode.proto.v1.FrameAck;
@@ -23,11 +41,13 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
   private final String self;
   private final RelayEngine relay;
   private final Map<String, LinkKeySupply> links;
+  private final Map<String, Bb84LinkEnd> bb84;
 
-  LinkGrpcService(String self, RelayEngine relay, Map<String, LinkKeySupply> links) {
+  LinkGrpcService(String self, RelayEngine relay, Map<String, LinkKeySupply> links, Map<String, Bb84LinkEnd> bb84) {
     this.self = self;
     this.relay = relay;
     this.links = Map.copyOf(links);
+    this.bb84 = Map.copyOf(bb84);
   }
 
   @Override
@@ -83,5 +103,135 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
   public void ping(PingRequest request, StreamObserver<PingReply> response) {
     response.onNext(PingReply.newBuilder().setStation(self).build());
     response.onCompleted();
+  }
+
+  // --- post-processing of bb84-sim links: Bob (the caller) drives, this end is Alice ---
+
+  /** Alice's frames of the caller's link, or null after answering the caller with an error. */
+  private AliceFrames alice(StreamObserver<?> response) {
+    String peer = PeerAuthInterceptor.PEER_STATION.get();
+    Bb84LinkEnd end = bb84.get(peer);
+    if (end == null || !end.isAlice()) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription(
+          self + " is not the Alice end of a bb84-sim link with " + peer).asRuntimeException());
+      return null;
+    }
+    return end.alice();
+  }
+
+  /** Runs one Alice step, mapping bad input to INVALID_ARGUMENT and wrong state to FAILED_PRECONDITION. */
+  private static <T> void answer(StreamObserver<T> response, Supplier<T> step) {
+    T reply;
+    try {
+      reply = step.get();
+    } catch (IllegalArgumentException e) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (IllegalStateException e) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (RuntimeException e) {
+      log.error("post-processing step failed internally", e);
+      response.onError(Status.INTERNAL.withDescription("post-processing failed internally").asRuntimeException());
+      return;
+    }
+    response.onNext(reply);
+    response.onCompleted();
+  }
+
+  @Override
+  public void sift(SiftRequest request, StreamObserver<SiftReply> response) {
+    AliceFrames a = alice(response);
+    if (a != null) {
+      answer(response, () -> PostProcessingProtoMapper.toProto(a.sift(PostProcessingProtoMapper.fromProto(request))));
+    }
+  }
+
+  @Override
+  public void estimate(EstimateRequest request, StreamObserver<EstimateReply> response) {
+    AliceFrames a = alice(response);
+    if (a != null) {
+      answer(response, () -> {
+        EstimateReplyData d = a.estimate(request.getRawFrameId(), PostProcessingProtoMapper.bits(
+            request.getDisclosed(), request.getDisclosedLength(), "disclosed"), request.getPermutationSeed());
+        return EstimateReply.newBuilder().setDisclosedLength(d.disclosed().length())
+            .setDisclosed(PostProcessingProtoMapper.bytes(d.disclosed())).setSentSignal(d.sent().signal())
+            .setSentDecoy(d.sent().decoy()).setSentVacuum(d.sent().vacuum()).setDropReason(d.dropReason()).build();
+      });
+    }
+  }
+
+  @Override
+  public void reconcile(CascadeRound request, StreamObserver<CascadeAnswer> response) {
+    String peer = PeerAuthInterceptor.PEER_STATION.get();
+    AliceFrames a = alice(response);
+    if (a == null) {
+      return;
+    }
+    ParityAnswerer answerer = bb84.get(peer).answerer();
+    if (answerer == null) {
+      response.onError(Status.UNAVAILABLE.withDescription("reconciliation of " + self + " not started yet")
+          .asRuntimeException());
+      return;
+    }
+    answerer.answer(request.getRawFrameId(), request.getQuestions().toByteArray()).whenComplete((bytes, failure) -> {
+      if (failure != null) {
+        Throwable c = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        Status s = c instanceof IllegalArgumentException ? Status.INVALID_ARGUMENT
+            : c instanceof IllegalStateException ? Status.FAILED_PRECONDITION : Status.UNAVAILABLE;
+        response.onError(s.withDescription(String.valueOf(c.getMessage())).asRuntimeException());
+        return;
+      }
+      response.onNext(CascadeAnswer.newBuilder().setAnswers(com.google.protobuf.ByteString.copyFrom(bytes)).build());
+      response.onCompleted();
+    });
+  }
+
+  @Override
+  public void verify(VerifyRequest request, StreamObserver<VerifyReply> response) {
+    AliceFrames a = alice(response);
+    if (a != null) {
+      answer(response, () -> {
+        if (request.getHashKey() == 0 || request.getTagBits() < 1 || request.getTagBits() > 64) {
+          throw new IllegalArgumentException("hash key must be nonzero and tag bits in 1..64");
+        }
+        return VerifyReply.newBuilder().setTag(a.verify(request.getRawFrameId(), request.getHashKey(),
+            request.getTagBits())).build();
+      });
+    }
+  }
+
+  @Override
+  public void commit(CommitRequest request, StreamObserver<CommitReply> response) {
+    AliceFrames a = alice(response);
+    if (a != null) {
+      answer(response, () -> {
+        if (request.getSecureBits() < 0) {
+          throw new IllegalArgumentException("secure_bits beyond 2^31");
+        }
+        long seedBits = (long) request.getToeplitzSeed().size() * 8;
+        CommitResult r = a.commit(request.getRawFrameId(), request.getPoolFrameId(), request.getSecureBits(),
+            PostProcessingProtoMapper.seed(request.getToeplitzSeed(), seedLength(a, request, seedBits)));
+        return CommitReply.newBuilder().setOutcome(r.appended() ? CommitReply.Outcome.APPENDED
+            : CommitReply.Outcome.REFUSED).setDetail(r.detail()).setNextPoolFrameId(r.nextPoolFrameId()).build();
+      });
+    }
+  }
+
+  /** The seed's bit length is not on the wire: it follows from the frame's key and the output length. */
+  private static int seedLength(AliceFrames a, CommitRequest r, long bytesAsBits) {
+    int exact = a.seedBits(r.getRawFrameId(), r.getSecureBits());
+    return exact < 0 ? (int) Math.min(bytesAsBits, Integer.MAX_VALUE) : exact;
+  }
+
+  @Override
+  public void drop(DropRequest request, StreamObserver<DropReply> response) {
+    AliceFrames a = alice(response);
+    if (a != null) {
+      String reason = request.getReason().length() > 200 ? request.getReason().substring(0, 200) : request.getReason();
+      answer(response, () -> DropReply.newBuilder()
+          .setNextPoolFrameId(a.drop(request.getRawFrameId(), reason)).build());
+    }
   }
 }

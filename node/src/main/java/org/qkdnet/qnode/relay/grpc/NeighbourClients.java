@@ -14,6 +14,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.qkdnet.qnode.link.FrameAnnounceResult;
 import org.qkdnet.qnode.link.FrameTransport;
+import org.qkdnet.qnode.link.bb84.CommitResult;
+import org.qkdnet.qnode.link.bb84.EstimateReplyData;
+import org.qkdnet.qnode.link.bb84.PostProcessingTransport;
+import org.qkdnet.qnode.postprocessing.estimation.FrameStatistics;
+import org.qkdnet.qnode.postprocessing.sifting.SiftingAnnouncement;
+import org.qkdnet.qnode.postprocessing.sifting.SiftingReply;
+import org.qkdnet.qnode.proto.v1.CascadeAnswer;
+import org.qkdnet.qnode.proto.v1.CascadeRound;
+import org.qkdnet.qnode.proto.v1.CommitReply;
+import org.qkdnet.qnode.proto.v1.CommitRequest;
+import org.qkdnet.qnode.proto.v1.DropReply;
+import org.qkdnet.qnode.proto.v1.DropRequest;
+import org.qkdnet.qnode.proto.v1.EstimateReply;
+import org.qkdnet.qnode.proto.v1.EstimateRequest;
+import org.qkdnet.qnode.proto.v1.SiftReply;
+import org.qkdnet.qnode.proto.v1.VerifyReply;
+import org.qkdnet.qnode.proto.v1.VerifyRequest;
 import org.qkdnet.qnode.proto.v1.FrameAck;
 import org.qkdnet.qnode.proto.v1.FrameAnnounce;
 import org.qkdnet.qnode.proto.v1.LinkServiceGrpc;
@@ -26,11 +43,13 @@ import org.qkdnet.qnode.relay.HopTransport;
 import org.qkdnet.qnode.relay.RelayOutcome;
 
 /** Client side of LinkService toward each neighbour: one TLS channel per neighbour. */
-public final class NeighbourClients implements HopTransport, FrameTransport, AutoCloseable {
+public final class NeighbourClients implements HopTransport, FrameTransport, PostProcessingTransport, AutoCloseable {
   /** Where a neighbour's LinkService listens. */
   public record Address(String host, int port) {}
 
   private static final long ANNOUNCE_TIMEOUT_MS = 3_000;
+  /** Post-processing calls: sifting a large frame on a loaded station can take a while. */
+  private static final long POSTPROCESS_TIMEOUT_MS = 20_000;
 
   private final String self;
   private final LinkTls tls;
@@ -146,6 +165,81 @@ public final class NeighbourClients implements HopTransport, FrameTransport, Aut
           }
         });
     return result;
+  }
+
+  /** One unary call with the post-processing deadline. */
+  private interface Call<Q, R> {
+    void invoke(LinkServiceGrpc.LinkServiceStub stub, Q request, StreamObserver<R> observer);
+  }
+
+  private <Q, R, T> CompletionStage<T> unary(String peer, Q request, Call<Q, R> call, Function<R, T> convert) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    call.invoke(stub(peer).withDeadlineAfter(POSTPROCESS_TIMEOUT_MS, TimeUnit.MILLISECONDS), request,
+        new StreamObserver<>() {
+          @Override
+          public void onNext(R reply) {
+            try {
+              result.complete(convert.apply(reply));
+            } catch (RuntimeException e) {
+              result.completeExceptionally(e);
+            }
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            result.completeExceptionally(new StatusRuntimeException(Status.fromThrowable(t)));
+          }
+
+          @Override
+          public void onCompleted() {
+            result.completeExceptionally(new IllegalStateException("no answer from " + peer));
+          }
+        });
+    return result;
+  }
+
+  @Override
+  public CompletionStage<SiftingReply> sift(String peer, SiftingAnnouncement a) {
+    return unary(peer, PostProcessingProtoMapper.toProto(a), LinkServiceGrpc.LinkServiceStub::sift,
+        (SiftReply r) -> PostProcessingProtoMapper.fromProto(a.frame(), a.size(), r));
+  }
+
+  @Override
+  public CompletionStage<EstimateReplyData> estimate(String peer, long raw,
+      org.qkdnet.qnode.postprocessing.sifting.BitString disclosed, long permutationSeed) {
+    EstimateRequest q = EstimateRequest.newBuilder().setRawFrameId(raw).setDisclosedLength(disclosed.length())
+        .setDisclosed(PostProcessingProtoMapper.bytes(disclosed)).setPermutationSeed(permutationSeed).build();
+    return unary(peer, q, LinkServiceGrpc.LinkServiceStub::estimate, (EstimateReply r) -> new EstimateReplyData(
+        PostProcessingProtoMapper.bits(r.getDisclosed(), r.getDisclosedLength(), "disclosed"),
+        new FrameStatistics.SentPulses(r.getSentSignal(), r.getSentDecoy(), r.getSentVacuum()), r.getDropReason()));
+  }
+
+  @Override
+  public CompletionStage<byte[]> reconcile(String peer, long raw, byte[] questions) {
+    CascadeRound q = CascadeRound.newBuilder().setRawFrameId(raw)
+        .setQuestions(com.google.protobuf.ByteString.copyFrom(questions)).build();
+    return unary(peer, q, LinkServiceGrpc.LinkServiceStub::reconcile, (CascadeAnswer a) -> a.getAnswers().toByteArray());
+  }
+
+  @Override
+  public CompletionStage<Long> verify(String peer, long raw, long hashKey, int tagBits) {
+    VerifyRequest q = VerifyRequest.newBuilder().setRawFrameId(raw).setHashKey(hashKey).setTagBits(tagBits).build();
+    return unary(peer, q, LinkServiceGrpc.LinkServiceStub::verify, VerifyReply::getTag);
+  }
+
+  @Override
+  public CompletionStage<CommitResult> commit(String peer, long raw, long poolFrameId, int secureBits,
+      org.qkdnet.qnode.postprocessing.cascade.BitString seed) {
+    CommitRequest q = CommitRequest.newBuilder().setRawFrameId(raw).setPoolFrameId(poolFrameId)
+        .setSecureBits(secureBits).setToeplitzSeed(PostProcessingProtoMapper.bytes(seed)).build();
+    return unary(peer, q, LinkServiceGrpc.LinkServiceStub::commit, (CommitReply r) -> new CommitResult(
+        r.getOutcome() == CommitReply.Outcome.APPENDED, r.getDetail(), r.getNextPoolFrameId()));
+  }
+
+  @Override
+  public CompletionStage<Long> drop(String peer, long raw, String reason) {
+    return unary(peer, DropRequest.newBuilder().setRawFrameId(raw).setReason(reason).build(),
+        LinkServiceGrpc.LinkServiceStub::drop, DropReply::getNextPoolFrameId);
   }
 
   @Override

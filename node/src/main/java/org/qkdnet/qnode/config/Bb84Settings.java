@@ -1,0 +1,74 @@
+package org.qkdnet.qnode.config;
+
+import com.typesafe.config.Config;
+import java.util.Objects;
+import org.qkdnet.qnode.device.sim.Bb84Parameters;
+import org.qkdnet.qnode.postprocessing.cascade.CascadeVariant;
+
+/**
+ * {@code qnode.device.bb84}: physics of the raw-detection simulator (device kind
+ * {@value DeviceSettings#BB84_SIM}) and the knobs of the post-processing between the two ends.
+ *
+ * @param params simulator physics and frame size
+ * @param abortQber frames whose disclosed QBER exceeds this are dropped, (0, 0.5]
+ * @param cascadeVariant Cascade block-size schedule
+ * @param epsPa security parameter of privacy amplification, (0, 1)
+ * @param verificationTagBits bits of the verification hash tag, 1..64, counted as leaked
+ * @param authBitsPerFrame authentication key charged per frame, counted as leaked (>= 0)
+ * @param framesInFlight frames Bob post-processes concurrently per link, 1..64 (hides round trips)
+ */
+public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVariant cascadeVariant, double epsPa,
+    int verificationTagBits, long authBitsPerFrame, int framesInFlight) {
+  public static final String PATH = DeviceSettings.PATH + ".bb84";
+
+  public Bb84Settings {
+    Objects.requireNonNull(params, "params");
+    Objects.requireNonNull(cascadeVariant, "cascadeVariant");
+    String p = PATH + ".";
+    if (!(abortQber > 0 && abortQber <= 0.5)) {
+      throw new ConfigException(p + "abort-qber", abortQber + " is outside (0, 0.5]");
+    }
+    if (!(epsPa > 0 && epsPa < 1)) {
+      throw new ConfigException(p + "eps-pa", epsPa + " is outside (0, 1)");
+    }
+    if (verificationTagBits < 1 || verificationTagBits > 64) {
+      throw new ConfigException(p + "verification-tag-bits", verificationTagBits + " is outside 1..64");
+    }
+    if (authBitsPerFrame < 0) {
+      throw new ConfigException(p + "auth-bits-per-frame", "must be >= 0, got " + authBitsPerFrame);
+    }
+    if (framesInFlight < 1 || framesInFlight > 64) {
+      throw new ConfigException(p + "frames-in-flight", framesInFlight + " is outside 1..64");
+    }
+  }
+
+  public static Bb84Settings create(Config root) {
+    Hocon b = new Hocon(root, "").child(PATH);
+    Bb84Parameters params;
+    try {
+      params = new Bb84Parameters(b.number("pulse-rate"), b.number("fiber-loss-db-per-km"),
+          b.number("detector-efficiency"), b.number("dark-count-probability"), b.number("misalignment-error"),
+          b.number("signal-intensity"), b.number("decoy-intensity"), b.number("signal-probability"),
+          b.number("decoy-probability"), b.number("vacuum-probability"), b.number("z-basis-probability"),
+          b.integer("frame-slots"));
+    } catch (IllegalArgumentException e) {
+      // Bb84Parameters names the offending key first ("frame-slots = ... is outside ...").
+      String msg = String.valueOf(e.getMessage());
+      int space = msg.indexOf(' ');
+      String key = space > 0 ? msg.substring(0, space) : "";
+      throw new ConfigException(key.isEmpty() ? PATH : p(key), msg, e);
+    }
+    CascadeVariant variant;
+    try {
+      variant = CascadeVariant.parse(b.string("cascade-variant"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(PATH + ".cascade-variant", String.valueOf(e.getMessage()), e);
+    }
+    return new Bb84Settings(params, b.number("abort-qber"), variant, b.number("eps-pa"),
+        b.integer("verification-tag-bits"), b.integer("auth-bits-per-frame"), b.integer("frames-in-flight"));
+  }
+
+  private static String p(String key) {
+    return PATH + "." + key;
+  }
+}

@@ -1,0 +1,89 @@
+package org.qkdnet.qnode.link.bb84;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Per-link post-processing figures of one end (thread-safe). Rates are per second of wall time
+ * since the first frame this end started; QBER and efficiency are means over the frames that
+ * reached the pool.
+ */
+public final class LinkStats {
+  /** An immutable copy of the figures. */
+  public record Snapshot(double rawBps, double siftedBps, double secureBps, double qberMean, double efficiencyMean,
+      long framesDone, long framesDropped, Map<String, Long> dropReasons, String reconciliationThread) {}
+
+  private static final int MAX_REASONS = 16;
+
+  private final long startNanos;
+  private long firstFrameNanos = -1;
+  private long rawDetections;
+  private long siftedKeyBits;
+  private long secureBits;
+  private double qberSum;
+  private double fSum;
+  private long fCount;
+  private long framesDone;
+  private final Map<String, Long> dropped = new TreeMap<>();
+  private volatile String reconciliationThread = "";
+
+  public LinkStats(long nowNanos) {
+    this.startNanos = nowNanos;
+  }
+
+  /** A raw frame of {@code detections} clicks was started. */
+  public synchronized void frameStarted(long nowNanos, long detections) {
+    if (firstFrameNanos < 0) {
+      firstFrameNanos = nowNanos;
+    }
+    rawDetections += detections;
+  }
+
+  /**
+   * A frame reached the pool with {@code secure} bits.
+   *
+   * @param efficiency reconciliation efficiency f (NaN when the frame had no error to measure it)
+   */
+  public synchronized void frameDone(long siftedKey, long secure, double qber, double efficiency) {
+    siftedKeyBits += siftedKey;
+    secureBits += secure;
+    qberSum += qber;
+    framesDone++;
+    if (Double.isFinite(efficiency)) {
+      fSum += efficiency;
+      fCount++;
+    }
+  }
+
+  /** A frame was dropped; {@code reason} is a short public phrase (never key material). */
+  public synchronized void frameDropped(String reason) {
+    // numbers vary frame by frame; the kinds of reason are few (bounded map)
+    String kind = reason.replaceAll("[0-9]+(\\.[0-9]+)?(e-?[0-9]+)?", "#");
+    if (!dropped.containsKey(kind) && dropped.size() >= MAX_REASONS) {
+      kind = "other";
+    }
+    dropped.merge(kind, 1L, Long::sum);
+  }
+
+  /** Records the thread the link's reconciliation actor last ran on. */
+  public void reconciliationRanOn(String threadName) {
+    reconciliationThread = threadName;
+  }
+
+  public synchronized Snapshot snapshot(long nowNanos) {
+    double seconds = Math.max(1e-9, (nowNanos - (firstFrameNanos < 0 ? startNanos : firstFrameNanos)) / 1e9);
+    long drops = dropped.values().stream().mapToLong(Long::longValue).sum();
+    return new Snapshot(rawDetections / seconds, siftedKeyBits / seconds, secureBits / seconds,
+        framesDone == 0 ? 0 : qberSum / framesDone, fCount == 0 ? Double.NaN : fSum / fCount,
+        framesDone, drops, Map.copyOf(dropped), reconciliationThread);
+  }
+
+  public Snapshot snapshot() {
+    return snapshot(System.nanoTime());
+  }
+
+  @Override
+  public synchronized String toString() {
+    return "LinkStats[framesDone=" + framesDone + ", dropped=" + dropped + "]";
+  }
+}

@@ -1,0 +1,28 @@
+package org.qkdnet.qnode.link.bb84;
+
+import java.util.concurrent.CompletionStage;
+import org.qkdnet.qnode.postprocessing.cascade.BitString;
+import org.qkdnet.qnode.postprocessing.sifting.SiftingAnnouncement;
+import org.qkdnet.qnode.postprocessing.sifting.SiftingReply;
+
+/**
+ * Bob's calls to Alice over the link's classical channel ({@code LinkService}); each completes
+ * exceptionally when Alice cannot be reached, refuses, or does not answer in time.
+ */
+public interface PostProcessingTransport {
+  CompletionStage<SiftingReply> sift(String peer, SiftingAnnouncement announcement);
+
+  CompletionStage<EstimateReplyData> estimate(String peer, long raw,
+      org.qkdnet.qnode.postprocessing.sifting.BitString disclosed, long permutationSeed);
+
+  /** One Cascade round: CascadeCodec-encoded questions in, answers out. */
+  CompletionStage<byte[]> reconcile(String peer, long raw, byte[] questions);
+
+  /** Alice's verification tag of her frame. */
+  CompletionStage<Long> verify(String peer, long raw, long hashKey, int tagBits);
+
+  CompletionStage<CommitResult> commit(String peer, long raw, long poolFrameId, int secureBits, BitString seed);
+
+  /** Tells Alice to forget {@code raw}; answers the next pool frame id she expects. */
+  CompletionStage<Long> drop(String peer, long raw, String reason);
+}

@@ -1,0 +1,80 @@
+package org.qkdnet.qnode.link.bb84;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.config.Bb84Settings;
+import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
+import org.qkdnet.qnode.device.sim.Bb84Parameters;
+import org.qkdnet.qnode.keystore.StationKeyStore;
+import org.qkdnet.qnode.postprocessing.cascade.CascadeVariant;
+
+class AliceFramesTest {
+  private static final LinkEnds LINK = LinkEnds.of("AAA", "BBB", 25);
+  @TempDir
+  Path dir;
+  private StationKeyStore aliceStore;
+  private StationKeyStore bobStore;
+  private Bb84LinkEnd alice;
+  private Bb84LinkEnd bob;
+
+  @BeforeEach
+  void open() {
+    Bb84Settings s = new Bb84Settings(Bb84Parameters.defaults().withFrameSlots(200_000), 0.11,
+        CascadeVariant.YANETAL, 1e-10, 64, 256, 4);
+    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA");
+    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB");
+    alice = new Bb84LinkEnd("AAA", LINK, "seed", s, aliceStore, 1 << 20, 1, 0);
+    bob = new Bb84LinkEnd("BBB", LINK, "seed", s, bobStore, 1 << 20, 1, 0);
+  }
+
+  @AfterEach
+  void close() {
+    aliceStore.close();
+    bobStore.close();
+  }
+
+  @Test
+  void sift_sameRawFrameTwice_refused() {
+    BobFrame f = BobFrame.start(bob, 10);
+    alice.alice().sift(f.announcement());
+    assertThatThrownBy(() -> alice.alice().sift(f.announcement()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never reused");
+    assertThat(alice.alice().openFrames()).isEqualTo(1);
+  }
+
+  @Test
+  void sift_framesInFlightOutOfOrder_accepted() {
+    BobFrame later = BobFrame.start(bob, 12);
+    BobFrame earlier = BobFrame.start(bob, 11);
+    alice.alice().sift(later.announcement());
+    alice.alice().sift(earlier.announcement());
+    assertThat(alice.alice().openFrames()).isEqualTo(2);
+  }
+
+  @Test
+  void commit_unknownOrUnverifiedFrame_refusedNothingAppended() {
+    var seed = org.qkdnet.qnode.postprocessing.cascade.BitString.wrap(new long[2], 100);
+    assertThatThrownBy(() -> alice.alice().commit(99, 0, 64, seed)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no open raw frame 99");
+    BobFrame f = BobFrame.start(bob, 20);
+    alice.alice().sift(f.announcement());
+    assertThatThrownBy(() -> alice.alice().commit(20, 0, 64, seed)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not verified");
+    assertThat(aliceStore.nextFrameId("BBB")).isZero();
+  }
+
+  @Test
+  void commit_poolFrameGap_refusedWithExpectedId() {
+    var seed = org.qkdnet.qnode.postprocessing.cascade.BitString.wrap(new long[2], 100);
+    CommitResult r = alice.alice().commit(5, 3, 64, seed);
+    assertThat(r.appended()).isFalse();
+    assertThat(r.detail()).contains("gap");
+    assertThat(r.nextPoolFrameId()).isZero();
+  }
+}

@@ -1,0 +1,138 @@
+package org.qkdnet.qnode.link.bb84;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.function.IntPredicate;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.config.Bb84Settings;
+import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
+import org.qkdnet.qnode.device.sim.Bb84Parameters;
+import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.keystore.PadReservation;
+import org.qkdnet.qnode.keystore.StationKeyStore;
+import org.qkdnet.qnode.keystore.StreamId;
+import org.qkdnet.qnode.postprocessing.cascade.CascadeVariant;
+
+/** Bob's post-processor against Alice's frames in one JVM, without the network. */
+class LinkPostProcessorTest {
+  private static final LinkEnds LINK = LinkEnds.of("AAA", "BBB", 25);
+
+  @TempDir
+  Path dir;
+  private ActorTestKit kit;
+  private StationKeyStore aliceStore;
+  private StationKeyStore bobStore;
+
+  @AfterEach
+  void stop() {
+    if (kit != null) {
+      kit.shutdownTestKit();
+    }
+    if (aliceStore != null) {
+      aliceStore.close();
+    }
+    if (bobStore != null) {
+      bobStore.close();
+    }
+  }
+
+  private static Bb84Settings settings(double abortQber) {
+    return new Bb84Settings(Bb84Parameters.defaults().withFrameSlots(2_000_000), abortQber, CascadeVariant.YANETAL,
+        1e-10, 64, 256, 4);
+  }
+
+  /** Starts both ends; returns {alice, bob}. */
+  private Bb84LinkEnd[] run(Bb84Settings s, IntPredicate residualErrorFor) {
+    kit = ActorTestKit.create(ConfigFactory.parseString("""
+        qkd.reconciliation-dispatcher { type = PinnedDispatcher, executor = "thread-pool-executor" }
+        qnode.link-dispatcher { type = Dispatcher, executor = "thread-pool-executor",
+          thread-pool-executor.fixed-pool-size = 1 }
+        """));
+    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA");
+    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB");
+    Bb84LinkEnd alice = new Bb84LinkEnd("AAA", LINK, "test-seed", s, aliceStore, 1 << 20, 1.0, 0);
+    Bb84LinkEnd bob = new Bb84LinkEnd("BBB", LINK, "test-seed", s, bobStore, 1 << 20, 1.0, 0);
+    kit.spawn(LinkPostProcessor.create(bob, new DirectTransport(alice), new SecureRandom(), residualErrorFor),
+        "bob", org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("qnode.link-dispatcher"));
+    return new Bb84LinkEnd[] {alice, bob};
+  }
+
+  @Test
+  void residualError_verificationDropsFrame_neverStored() {
+    // every raw frame with an even id gets one bit flipped after Cascade
+    Bb84LinkEnd[] ends = run(settings(0.11), raw -> raw % 2 == 0);
+    Bb84LinkEnd bob = ends[1];
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
+        bob.stats().snapshot().framesDone() >= 3
+            && bob.stats().snapshot().dropReasons().getOrDefault("verification tag mismatch (residual error)", 0L) >= 3);
+    kit.shutdownTestKit();
+    kit = null;
+
+    LinkStats.Snapshot s = bob.stats().snapshot();
+    long poolFrames = bobStore.nextFrameId("AAA");
+    // only the frames that passed verification reached the pool, at both ends, identically
+    assertThat(poolFrames).isEqualTo(s.framesDone());
+    assertThat(ends[0].alice().openFrames()).isLessThanOrEqualTo(4);
+    assertSameStreams();
+  }
+
+  @Test
+  void qberAboveAbort_framesDroppedWithReason_nothingStored() {
+    // the default channel has ~1.5 % QBER: an abort threshold of 0.5 % drops every frame
+    Bb84LinkEnd[] ends = run(settings(0.005), null);
+    Bb84LinkEnd bob = ends[1];
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
+        bob.stats().snapshot().framesDropped() >= 5);
+    LinkStats.Snapshot s = bob.stats().snapshot();
+    assertThat(s.dropReasons().keySet()).allSatisfy(r -> assertThat(r).contains("QBER").contains("abort"));
+    assertThat(s.framesDone()).isZero();
+    assertThat(bobStore.nextFrameId("AAA")).isZero();
+    assertThat(aliceStore.nextFrameId("BBB")).isZero();
+    assertThat(ends[0].stats().snapshot().dropReasons().keySet()).anySatisfy(r -> assertThat(r).contains("QBER"));
+  }
+
+  @Test
+  void cleanChannel_framesCommitted_poolsIdentical() {
+    Bb84LinkEnd[] ends = run(settings(0.11), null);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
+        ends[1].stats().snapshot().framesDone() >= 4);
+    kit.shutdownTestKit();
+    kit = null;
+    assertThat(ends[1].stats().snapshot().dropReasons()).isEmpty();
+    assertThat(ends[1].stats().snapshot().reconciliationThread()).contains(ReconciliationActor.DISPATCHER);
+    assertSameStreams();
+  }
+
+  /**
+   * Every byte Bob holds of both directional streams equals Alice's. Alice appends first, so
+   * when the actors stop mid-commit she may hold one frame more than Bob, never less.
+   */
+  private void assertSameStreams() {
+    long lead = aliceStore.nextFrameId("BBB") - bobStore.nextFrameId("AAA");
+    assertThat(lead).isBetween(0L, 1L);
+    for (boolean aliceSends : new boolean[] {true, false}) {
+      StationKeyStore from = aliceSends ? aliceStore : bobStore;
+      StationKeyStore to = aliceSends ? bobStore : aliceStore;
+      String fromId = aliceSends ? "AAA" : "BBB";
+      String toId = aliceSends ? "BBB" : "AAA";
+      long n = bobStore.ledger(new StreamId(fromId, toId)).available();
+      assertThat(n).isPositive();
+      if (lead == 0) {
+        assertThat(aliceStore.ledger(new StreamId(fromId, toId)).available()).isEqualTo(n);
+      }
+      PadReservation r = from.reserve(toId, (int) n, "all-" + fromId);
+      try (KeyMaterial sent = from.padBytes(r);
+          KeyMaterial got = to.acceptIncoming(fromId, r.offset(), r.length(), "all-" + fromId)) {
+        assertThat(sent.contentEquals(got)).isTrue();
+      }
+    }
+  }
+}
