@@ -41,6 +41,10 @@ public final class ToeplitzHash {
   static final int MIN_FFT = 1 << 7;
   /** Buffers up to this length are kept per thread between calls (allocation costs ~ a pass). */
   private static final int CACHE_MAX_LEN = 1 << 21;
+  /** Memory any shape may use even when the single block would need less. */
+  static final long MEMORY_FREE = 64L << 20;
+  /** Spectrum entries multiplied together (even; 23 spectra of it fit in L2 with room). */
+  private static final int SLICE = 1 << 12;
 
   private static final ThreadLocal<DoubleFFT_1D> PLAN = new ThreadLocal<>();
   private static final ThreadLocal<Integer> PLAN_LEN = new ThreadLocal<>();
@@ -82,11 +86,25 @@ public final class ToeplitzHash {
       return nx + windows() + (ny == 1 ? 0 : ny);
     }
 
-    /** Rough work estimate: transforms plus the pointwise products. */
+    /**
+     * Estimated nanoseconds on one core: transforms (JTransforms real FFT per element, measured
+     * here inside this hash: cheaper while an array fits the 4 MB L2 cache, but the many small
+     * blocks evict each other), the pointwise products (one per block) and the spreading and
+     * wiping of every buffer. Calibrated so that 1e6 → 5e5 picks what measured fastest here.
+     */
     double cost() {
-      return transforms() * (double) len * (31 - Integer.numberOfLeadingZeros(len))
-          + 4.0 * nx * ny * len;
+      return transforms() * (double) len * nanosPerElement(len)
+          + nx * (double) ny * len * 2.0
+          + buffers() * (double) len * 0.6;
     }
+  }
+
+  static double nanosPerElement(int len) {
+    int lg = 31 - Integer.numberOfLeadingZeros(len);
+    if (lg <= 18) {
+      return 8.0 + 0.5 * Math.max(0, lg - 16);
+    }
+    return lg <= 22 ? 11.5 + 0.3 * (lg - 19) : 18.0;
   }
 
   private ToeplitzHash() {}
@@ -134,22 +152,28 @@ public final class ToeplitzHash {
     return BitString.wrap(out, m);
   }
 
-  /** The cheapest shape for n → m by {@link Shape#cost}. */
+  /**
+   * The cheapest shape for n → m by {@link Shape#cost} among those that need no more memory
+   * than the single block (two arrays of the next power of two ≥ n+m-1) or
+   * {@link #MEMORY_FREE} bytes: blocks save time, not memory (all input spectra are kept).
+   */
   static Shape shape(int n, int m) {
+    long single = 2L * 8 * fftLength(n + m - 1);
+    long budget = Math.max(single, MEMORY_FREE);
     Shape best = null;
     for (int len = MIN_FFT; len <= MAX_FFT && len > 0; len <<= 1) {
       if (len >= n + m - 1) {
         // one block; any longer transform only costs more
-        best = cheaper(best, new Shape(len, n, m, 1, 1));
+        best = cheaper(best, new Shape(len, n, m, 1, 1), Long.MAX_VALUE);
         break;
       }
-      best = cheaper(best, blocks(n, m, len, len / 2, len / 2));
+      best = cheaper(best, blocks(n, m, len, len / 2, len / 2), budget);
       if (len - m + 1 > 0) {
-        best = cheaper(best, blocks(n, m, len, len - m + 1, m));
+        best = cheaper(best, blocks(n, m, len, len - m + 1, m), budget);
       }
       int by = (len - n + 1) & ~63;
       if (by > 0) {
-        best = cheaper(best, blocks(n, m, len, n, by));
+        best = cheaper(best, blocks(n, m, len, n, by), budget);
       }
     }
     if (best == null) {
@@ -170,8 +194,8 @@ public final class ToeplitzHash {
     return new Shape(len, x, y, (int) nx, (int) ny);
   }
 
-  private static Shape cheaper(Shape a, Shape b) {
-    if (b == null) {
+  private static Shape cheaper(Shape a, Shape b, long budget) {
+    if (b == null || 8L * b.len() * b.buffers() > budget) {
       return a;
     }
     return a == null || b.cost() < a.cost() ? b : a;
@@ -224,7 +248,7 @@ public final class ToeplitzHash {
       run(parallelism, nx + windows, t -> {
         DoubleFFT_1D fft = plan(len);
         if (t < nx) {
-          spread(in, t * bx, Math.min(bx, n - t * bx), xs[t]);
+          spread(in, t * bx, Math.min(bx, n - t * bx), xs[t], 0);
           fft.realForward(xs[t]);
         } else {
           int w = t - nx;
@@ -232,18 +256,30 @@ public final class ToeplitzHash {
           fft.realForward(ws[w]);
         }
       });
-      run(parallelism, ny, q -> {
-        double[] acc = ny == 1 ? xs[0] : buf[nx + windows + q];
-        for (int p = 0; p < nx; p++) {
-          double[] w = ws[windowOf[q * nx + p]];
-          if (p == 0) {
-            multiply(xs[0], w, acc);
-          } else {
-            multiplyAdd(xs[p], w, acc);
+      double[][] accs = new double[ny][];
+      for (int q = 0; q < ny; q++) {
+        accs[q] = ny == 1 ? xs[0] : buf[nx + windows + q];
+      }
+      // all products of one slice of the spectra at once: every spectrum is read from memory
+      // once instead of once per block, and the slices are independent
+      int slices = (len + SLICE - 1) / SLICE;
+      run(parallelism, slices, c -> {
+        int from = c * SLICE;
+        int to = Math.min(len, from + SLICE);
+        for (int q = 0; q < ny; q++) {
+          for (int p = 0; p < nx; p++) {
+            double[] w = ws[windowOf[q * nx + p]];
+            if (p == 0) {
+              multiply(xs[0], w, accs[q], from, to);
+            } else {
+              multiplyAdd(xs[p], w, accs[q], from, to);
+            }
           }
         }
-        plan(len).realInverse(acc, true);
-        extract(acc, bx - 1, q * by, Math.min(by, m - q * by), out);
+      });
+      run(parallelism, ny, q -> {
+        plan(len).realInverse(accs[q], true);
+        extract(accs[q], bx - 1, q * by, Math.min(by, m - q * by), out);
       });
     } finally {
       // spectra of key material: never leave them behind in reused buffers
@@ -314,7 +350,10 @@ public final class ToeplitzHash {
     return PLAN.get();
   }
 
-  /** count arrays of length len; small ones are reused by the calling thread. */
+  /**
+   * count all-zero arrays of length len; small ones are reused by the calling thread (they are
+   * wiped after every use, so they are all-zero between calls).
+   */
   private static double[][] buffers(int len, int count) {
     if (len > CACHE_MAX_LEN) {
       double[][] fresh = new double[count][];
@@ -362,25 +401,33 @@ public final class ToeplitzHash {
     }
   }
 
-  /** d[0..count) := bits from..from+count of words, the rest of d := 0. */
-  private static void spread(long[] words, int from, int count, double[] d) {
-    for (int i = 0; i < count; i++) {
-      int b = from + i;
-      d[i] = (words[b >>> 6] >>> b) & 1L;
+  /** d[at..at+count) := bits from..from+count of words; the rest of d is already 0. */
+  private static void spread(long[] words, int from, int count, double[] d, int at) {
+    int k = 0;
+    int b = from;
+    // bit by bit up to a word boundary, then whole words
+    for (; k < count && (b & 63) != 0; k++, b++) {
+      d[at + k] = (words[b >>> 6] >>> b) & 1L;
     }
-    Arrays.fill(d, count, d.length, 0);
+    for (; k + 64 <= count; k += 64, b += 64) {
+      long w = words[b >>> 6];
+      int o = at + k;
+      for (int i = 0; i < 64; i++) {
+        d[o + i] = (w >>> i) & 1L;
+      }
+    }
+    for (; k < count; k++, b++) {
+      d[at + k] = (words[b >>> 6] >>> b) & 1L;
+    }
   }
 
-  /** d[k] := seed bit base+k for k < count (0 outside the seed), the rest of d := 0. */
+  /** d[k] := seed bit base+k for k < count (0 outside the seed); d beyond is already 0. */
   private static void spreadWindow(long[] words, int seedLen, int base, int count, double[] d) {
     int lo = Math.max(0, -base);
     int hi = Math.min(count, seedLen - base);
-    Arrays.fill(d, 0, lo, 0);
-    for (int k = lo; k < hi; k++) {
-      int b = base + k;
-      d[k] = (words[b >>> 6] >>> b) & 1L;
+    if (hi > lo) {
+      spread(words, base + lo, hi - lo, d, lo);
     }
-    Arrays.fill(d, Math.max(lo, hi), d.length, 0);
   }
 
   /** out[from..from+count) := parity of the rounded sums at a[offset..offset+count). */
@@ -393,11 +440,18 @@ public final class ToeplitzHash {
     }
   }
 
-  /** acc := a·b for spectra in JTransforms' packed real layout (acc may be a). */
-  private static void multiply(double[] a, double[] b, double[] acc) {
-    acc[0] = a[0] * b[0];
-    acc[1] = a[1] * b[1];
-    for (int k = 2; k < a.length; k += 2) {
+  /**
+   * acc := a·b on [from, to) (even bounds) for spectra in JTransforms' packed real layout, where
+   * entries 0 and 1 are the real values at frequencies 0 and len/2; acc may be a.
+   */
+  private static void multiply(double[] a, double[] b, double[] acc, int from, int to) {
+    int k = from;
+    if (k == 0) {
+      acc[0] = a[0] * b[0];
+      acc[1] = a[1] * b[1];
+      k = 2;
+    }
+    for (; k < to; k += 2) {
       double re = a[k] * b[k] - a[k + 1] * b[k + 1];
       double im = a[k] * b[k + 1] + a[k + 1] * b[k];
       acc[k] = re;
@@ -405,11 +459,15 @@ public final class ToeplitzHash {
     }
   }
 
-  /** acc += a·b for spectra in JTransforms' packed real layout. */
-  private static void multiplyAdd(double[] a, double[] b, double[] acc) {
-    acc[0] += a[0] * b[0];
-    acc[1] += a[1] * b[1];
-    for (int k = 2; k < a.length; k += 2) {
+  /** acc += a·b on [from, to), layout as for {@link #multiply}. */
+  private static void multiplyAdd(double[] a, double[] b, double[] acc, int from, int to) {
+    int k = from;
+    if (k == 0) {
+      acc[0] += a[0] * b[0];
+      acc[1] += a[1] * b[1];
+      k = 2;
+    }
+    for (; k < to; k += 2) {
       acc[k] += a[k] * b[k] - a[k + 1] * b[k + 1];
       acc[k + 1] += a[k] * b[k + 1] + a[k + 1] * b[k];
     }

@@ -94,10 +94,24 @@ class ToeplitzHashTest {
   }
 
   @Test
-  void shape_millionBits_usesHalfLengthBlocks() {
+  void shape_millionBits_usesBlocksNotOnePaddedTransform() {
     Shape sh = ToeplitzHash.shape(1_000_000, 500_000);
-    assertThat(sh.len()).isEqualTo(1 << 20);
-    assertThat(sh.transforms()).isEqualTo(5);
+    assertThat(sh.len()).isLessThan(1 << 21);
+    assertThat(sh.nx()).isGreaterThan(1);
+  }
+
+  @Test
+  void shape_anySize_needsNoMoreMemoryThanSingleBlockOrTheFreeAllowance() {
+    int[][] sizes = {{1000, 10}, {1_000_000, 500_000}, {10_000_000, 5_000_000},
+        {10_000_000, 9_000_000}, {50_000_000, 5_000_000}};
+    for (int[] nm : sizes) {
+      Shape sh = ToeplitzHash.shape(nm[0], nm[1]);
+      long single = 16L * ToeplitzHash.fftLength(nm[0] + nm[1] - 1);
+      assertThat(8L * sh.len() * sh.buffers())
+          .as("%s", sh).isLessThanOrEqualTo(Math.max(single, ToeplitzHash.MEMORY_FREE));
+      assertThat((long) sh.nx() * sh.bx()).isGreaterThanOrEqualTo(nm[0]);
+      assertThat((long) sh.ny() * sh.by()).isGreaterThanOrEqualTo(nm[1]);
+    }
   }
 
   @Test
