@@ -39,8 +39,11 @@ public final class ToeplitzHash {
   static final int MAX_FFT = 1 << 27;
   /** Smallest transform considered for blocks; also keeps square blocks a multiple of 64 bits. */
   static final int MIN_FFT = 1 << 7;
-  /** Buffers up to this length are kept per thread between calls (allocation costs ~ a pass). */
-  private static final int CACHE_MAX_LEN = 1 << 21;
+  /**
+   * Buffers up to this many bytes in all are kept per calling thread between calls (fresh ones
+   * cost an extra pass to zero and garbage to collect); larger sets are allocated each time.
+   */
+  private static final long CACHE_MAX_BYTES = 32L << 20;
   /** Memory any shape may use even when the single block would need less. */
   static final long MEMORY_FREE = 64L << 20;
   /** Spectrum entries multiplied together (even; 23 spectra of it fit in L2 with room). */
@@ -355,7 +358,7 @@ public final class ToeplitzHash {
    * wiped after every use, so they are all-zero between calls).
    */
   private static double[][] buffers(int len, int count) {
-    if (len > CACHE_MAX_LEN) {
+    if (8L * len * count > CACHE_MAX_BYTES) {
       double[][] fresh = new double[count][];
       for (int i = 0; i < count; i++) {
         fresh[i] = new double[len];
