@@ -1,11 +1,14 @@
 package org.qkdnet.qnode.cli;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.qkdnet.qnode.postprocessing.amplification.SingleFftToeplitz;
 import org.qkdnet.qnode.postprocessing.amplification.ToeplitzHash;
 import org.qkdnet.qnode.postprocessing.cascade.BitString;
 import org.qkdnet.qnode.postprocessing.cascade.InProcessCascade;
@@ -17,7 +20,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code qnode bench pa}: Toeplitz privacy amplification of random blocks with a fresh seed
- * each time; reports the median speed in input bits.
+ * each time; reports the median speed in input bits. {@code --impl both} runs the blocked
+ * implementation and the earlier single-FFT one alternately on the same blocks, so the ratio is
+ * measured under the same machine load.
  */
 @Command(name = "pa", mixinStandardHelpOptions = true,
     description = "Benchmark Toeplitz privacy amplification (FFT).")
@@ -25,6 +30,8 @@ public final class BenchPaCommand implements Callable<Integer> {
   static final int EXIT_OK = 0;
   static final int EXIT_IO = 1;
   static final int EXIT_BAD_INPUT = 2;
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   @Spec
   private CommandSpec spec;
@@ -46,8 +53,17 @@ public final class BenchPaCommand implements Callable<Integer> {
   private int warmup;
 
   @Option(names = "--threads", defaultValue = "1",
-      description = "FFT threads (JTransforms). Default: ${DEFAULT-VALUE}.")
+      description = "Threads: parallel transforms for the blocked hash (JTransforms itself on "
+          + "one thread), JTransforms threads for the single-FFT hash. Default: ${DEFAULT-VALUE}.")
   private int threads;
+
+  /** Which implementation to time. */
+  enum Impl { blocked, single, both }
+
+  @Option(names = "--impl", defaultValue = "blocked",
+      description = "blocked, single (the earlier one-FFT hash) or both alternately. "
+          + "Default: ${DEFAULT-VALUE}.")
+  private Impl impl;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
   private Path json;
@@ -59,25 +75,58 @@ public final class BenchPaCommand implements Callable<Integer> {
       return fail(EXIT_BAD_INPUT, "need --bits ≥ 2, --reps ≥ 1, --warmup ≥ 0, --threads ≥ 1 "
           + "and 0 < --out-ratio ≤ 1");
     }
-    pl.edu.icm.jlargearrays.ConcurrencyUtils.setNumberOfThreads(threads);
     SplitMix64 rng = new SplitMix64(1);
-    long[] nanos = new long[reps];
+    long[] blocked = new long[reps];
+    long[] single = new long[reps];
+    long[] blockedCpu = new long[reps];
+    long[] singleCpu = new long[reps];
     for (int i = -warmup; i < reps; i++) {
       BitString x = InProcessCascade.randomFrame(bits, rng);
       BitString seed = InProcessCascade.randomFrame(ToeplitzHash.seedBits(bits, m), rng);
-      long t0 = System.nanoTime();
-      ToeplitzHash.hash(x, seed, m);
-      long dt = System.nanoTime() - t0;
-      if (i >= 0) {
-        nanos[i] = dt;
+      // alternate which one goes first so neither always runs on a warmer cache
+      boolean blockedFirst = (i & 1) == 0;
+      for (int k = 0; k < 2; k++) {
+        boolean runBlocked = (k == 0) == blockedFirst;
+        if (runBlocked && impl != Impl.single) {
+          long c0 = THREADS.getCurrentThreadCpuTime();
+          long dt = timeBlocked(x, seed, m);
+          long dc = THREADS.getCurrentThreadCpuTime() - c0;
+          if (i >= 0) {
+            blocked[i] = dt;
+            blockedCpu[i] = dc;
+          }
+        } else if (!runBlocked && impl != Impl.blocked) {
+          long c0 = THREADS.getCurrentThreadCpuTime();
+          long dt = timeSingle(x, seed, m);
+          long dc = THREADS.getCurrentThreadCpuTime() - c0;
+          if (i >= 0) {
+            single[i] = dt;
+            singleCpu[i] = dc;
+          }
+        }
       }
     }
-    Arrays.sort(nanos);
-    long median = nanos[reps / 2];
-    String result = String.format(Locale.ROOT,
-        "{\"bits\": %d, \"out_bits\": %d, \"threads\": %d, \"mbit_per_s\": %.2f, "
-            + "\"median_ms\": %.2f}",
-        bits, m, threads, bits / (median / 1e9) / 1e6, median / 1e6);
+    // on one thread, the caller's CPU time is the whole work and hardly depends on other load
+    String result;
+    if (impl == Impl.both) {
+      double b = median(blocked);
+      double s = median(single);
+      result = String.format(Locale.ROOT,
+          "{\"bits\": %d, \"out_bits\": %d, \"threads\": %d, \"mbit_per_s\": %.2f, "
+              + "\"median_ms\": %.2f, \"single_fft_mbit_per_s\": %.2f, "
+              + "\"single_fft_median_ms\": %.2f, \"speedup\": %.2f, "
+              + "\"caller_cpu_median_ms\": %.2f, \"single_fft_caller_cpu_median_ms\": %.2f}",
+          bits, m, threads, bits / (b / 1e9) / 1e6, b / 1e6, bits / (s / 1e9) / 1e6, s / 1e6,
+          s / b, median(blockedCpu) / 1e6, median(singleCpu) / 1e6);
+    } else {
+      long[] times = impl == Impl.single ? single : blocked;
+      long[] cpu = impl == Impl.single ? singleCpu : blockedCpu;
+      double med = median(times);
+      result = String.format(Locale.ROOT,
+          "{\"bits\": %d, \"out_bits\": %d, \"threads\": %d, \"impl\": \"%s\", "
+              + "\"mbit_per_s\": %.2f, \"median_ms\": %.2f, \"caller_cpu_median_ms\": %.2f}",
+          bits, m, threads, impl, bits / (med / 1e9) / 1e6, med / 1e6, median(cpu) / 1e6);
+    }
     spec.commandLine().getOut().println(result);
     spec.commandLine().getOut().flush();
     if (json != null) {
@@ -88,6 +137,26 @@ public final class BenchPaCommand implements Callable<Integer> {
       }
     }
     return EXIT_OK;
+  }
+
+  private long timeBlocked(BitString x, BitString seed, int m) {
+    pl.edu.icm.jlargearrays.ConcurrencyUtils.setNumberOfThreads(1);
+    long t0 = System.nanoTime();
+    ToeplitzHash.hash(x, seed, m, threads);
+    return System.nanoTime() - t0;
+  }
+
+  private long timeSingle(BitString x, BitString seed, int m) {
+    pl.edu.icm.jlargearrays.ConcurrencyUtils.setNumberOfThreads(threads);
+    long t0 = System.nanoTime();
+    SingleFftToeplitz.hash(x, seed, m);
+    return System.nanoTime() - t0;
+  }
+
+  private static double median(long[] nanos) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
   }
 
   private int fail(int code, String message) {

@@ -13,23 +13,32 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.qkdnet.qnode.postprocessing.amplification.SingleFftToeplitz;
 import org.qkdnet.qnode.postprocessing.amplification.ToeplitzHash;
 import org.qkdnet.qnode.postprocessing.cascade.BitString;
 import org.qkdnet.qnode.postprocessing.cascade.InProcessCascade;
 import org.qkdnet.qnode.postprocessing.cascade.SplitMix64;
 
-/** Toeplitz hashing of an n-bit block to n/2 bits by FFT, on one FFT thread. */
+/**
+ * Toeplitz hashing of an n-bit block to n/2 bits: the blocked hash ({@code impl=blocked},
+ * {@code threads} = its parallelism, JTransforms on one thread) against the earlier single-FFT
+ * hash ({@code impl=single}, {@code threads} = JTransforms threads). Sample time, so the report
+ * has medians (p0.50).
+ */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 3)
 @Fork(value = 1, jvmArgs = {"-Xmx1g"})
 public class ToeplitzBenchmark {
-  @Param({"100000", "1000000"})
+  @Param({"1000000", "10000000"})
   public int bits;
 
-  @Param({"1"})
+  @Param({"blocked", "single"})
+  public String impl;
+
+  @Param({"1", "2"})
   public int threads;
 
   private BitString input;
@@ -37,7 +46,8 @@ public class ToeplitzBenchmark {
 
   @Setup(Level.Trial)
   public void blocks() {
-    pl.edu.icm.jlargearrays.ConcurrencyUtils.setNumberOfThreads(threads);
+    pl.edu.icm.jlargearrays.ConcurrencyUtils.setNumberOfThreads(
+        impl.equals("single") ? threads : 1);
     SplitMix64 rng = new SplitMix64(3);
     input = InProcessCascade.randomFrame(bits, rng);
     seed = InProcessCascade.randomFrame(ToeplitzHash.seedBits(bits, bits / 2), rng);
@@ -45,6 +55,8 @@ public class ToeplitzBenchmark {
 
   @Benchmark
   public BitString hash() {
-    return ToeplitzHash.hash(input, seed, bits / 2);
+    return impl.equals("single")
+        ? SingleFftToeplitz.hash(input, seed, bits / 2)
+        : ToeplitzHash.hash(input, seed, bits / 2, threads);
   }
 }
