@@ -17,13 +17,16 @@ import org.rocksdb.WriteOptions;
  * One small RocksDB instance with synced writes. Sized for 25 stations in one JVM: a 4 MB
  * write buffer, a 1 MB block cache, two background jobs.
  *
- * <p>Every write is synced and goes through the WAL (never {@code disableWAL}: facebook/rocksdb
- * #1339). Concurrent synced writers are group-committed by RocksDB itself. The first failure
- * fails the store closed.
+ * <p>Every write goes through the WAL (never {@code disableWAL}: facebook/rocksdb #1339).
+ * Callers that must keep the order of their writes (a stream's counters are overwritten whole)
+ * write under their own lock without waiting for the disk ({@link #writeUnsynced}), then wait
+ * for durability outside the lock ({@link #sync}); RocksDB group-commits concurrent synced
+ * writers into one fsync. The first failure fails the store closed.
  */
 final class RocksStore implements AutoCloseable {
   private static final long WRITE_BUFFER_BYTES = 4L << 20;
   private static final long BLOCK_CACHE_BYTES = 1L << 20;
+  private static final byte[] SYNC_VALUE = new byte[0];
 
   static {
     RocksDB.loadLibrary();
@@ -88,17 +91,34 @@ final class RocksStore implements AutoCloseable {
   }
 
   /**
-   * Writes the batch atomically to the WAL without waiting for the disk; the next synced write
-   * (or the background flush) makes it durable. Only for transitions whose loss in a crash is
-   * safe: a settle (RESERVED to USED/BURNED) that is lost leaves the reservation RESERVED, and
-   * recovery burns it (RELIABILITY.md: nothing ever returns to AVAILABLE).
+   * Writes the batch atomically to the WAL and memtable without waiting for the disk: it is in
+   * WAL order (after every write that returned before it), and the next {@link #sync} by any
+   * thread makes it durable. A caller must not acknowledge it before such a sync, except for
+   * transitions whose loss in a crash is safe: a settle (RESERVED to USED/BURNED) that is lost
+   * leaves the reservation RESERVED, and recovery burns it (RELIABILITY.md: nothing ever returns
+   * to AVAILABLE).
    */
-  void writeLazily(WriteBatch batch) {
+  void writeUnsynced(WriteBatch batch) {
     checkHealthy();
     try {
       db.write(lazyWrite, batch);
     } catch (RocksDBException e) {
       throw fail("write", e);
+    }
+  }
+
+  /**
+   * Returns once every write that returned before this call is on disk. It is a synced write of
+   * a one-byte marker: a synced write fsyncs the whole WAL (every live log file), so it covers
+   * the unsynced writes before it, and concurrent callers share one fsync (group commit). Never
+   * retried: a failure fails the store closed (RELIABILITY.md section 6).
+   */
+  void sync() {
+    checkHealthy();
+    try {
+      db.put(syncWrite, StoreKeys.SYNC_MARKER, SYNC_VALUE);
+    } catch (RocksDBException e) {
+      throw fail("synced write", e);
     }
   }
 
