@@ -2,6 +2,7 @@ package org.qkdnet.qnode.keystore;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.InfoLogLevel;
@@ -38,6 +39,8 @@ final class RocksStore implements AutoCloseable {
   private final WriteOptions lazyWrite = new WriteOptions().setSync(false);
   private final RocksDB db;
   private volatile KeyStoreFailedException failure;
+  /** Durability barriers requested (tests check the relay path's count). */
+  private final LongAdder syncs = new LongAdder();
 
   private RocksStore(LRUCache cache, Options options, WriteOptions syncWrite, RocksDB db) {
     this.cache = cache;
@@ -115,11 +118,16 @@ final class RocksStore implements AutoCloseable {
    */
   void sync() {
     checkHealthy();
+    syncs.increment();
     try {
       db.put(syncWrite, StoreKeys.SYNC_MARKER, SYNC_VALUE);
     } catch (RocksDBException e) {
       throw fail("synced write", e);
     }
+  }
+
+  long syncCount() {
+    return syncs.sum();
   }
 
   /** Visits every record whose key starts with {@code prefix}, in key order. */

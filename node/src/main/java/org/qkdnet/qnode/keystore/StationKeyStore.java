@@ -455,6 +455,11 @@ public final class StationKeyStore implements AutoCloseable {
     return result;
   }
 
+  /** Syncs (durability barriers) requested so far; tests count them per operation. */
+  long syncCount() {
+    return rocks.syncCount();
+  }
+
   /** Runs {@code op} while the store is open and healthy. */
   private <T> T guarded(Supplier<T> op) {
     Lock l = lifecycle.readLock();
