@@ -85,7 +85,8 @@ class GroupCommitTest {
         Collections.shuffle(order, new Random(t));
         List<Integer> mine = new ArrayList<>();
         for (int i : order) {
-          try (KeyMaterial pad = a.acceptIncoming("B", (long) i * len, len, "t" + t)) {
+          try {
+            a.acceptIncoming("B", (long) i * len, len, "t" + t).zeroize();
             mine.add(i);
           } catch (PadRangeRejectedException e) {
             assertThat(e.reason()).isEqualTo(Reason.OVERLAPS_USED);
