@@ -2,7 +2,10 @@ package org.qkdnet.qnode.keystore;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.InfoLogLevel;
@@ -21,13 +24,14 @@ import org.rocksdb.WriteOptions;
  * <p>Every write goes through the WAL (never {@code disableWAL}: facebook/rocksdb #1339).
  * Callers that must keep the order of their writes (a stream's counters are overwritten whole)
  * write under their own lock without waiting for the disk ({@link #writeUnsynced}), then wait
- * for durability outside the lock ({@link #sync}); RocksDB group-commits concurrent synced
- * writers into one fsync. The first failure fails the store closed.
+ * for durability outside the lock ({@link #sync}), which group-commits: one WAL fsync covers
+ * every write made before it. Not RocksDB's own synced writes for this: a write queued behind
+ * a synced write group waits for its fsync, so writers under a lock would queue on the disk
+ * again. The first failure fails the store closed.
  */
 final class RocksStore implements AutoCloseable {
   private static final long WRITE_BUFFER_BYTES = 4L << 20;
   private static final long BLOCK_CACHE_BYTES = 1L << 20;
-  private static final byte[] SYNC_VALUE = new byte[0];
 
   static {
     RocksDB.loadLibrary();
@@ -41,6 +45,14 @@ final class RocksStore implements AutoCloseable {
   private volatile KeyStoreFailedException failure;
   /** Durability barriers requested (tests check the relay path's count). */
   private final LongAdder syncs = new LongAdder();
+  private final LongAdder fsyncs = new LongAdder();
+  /** Unsynced writes completed so far: a ticket a later fsync covers. */
+  private final AtomicLong written = new AtomicLong();
+  private final ReentrantLock syncLock = new ReentrantLock();
+  private final Condition syncDone = syncLock.newCondition();
+  /** Guarded by syncLock: writes counted up to here are on disk; whether a sync is running. */
+  private long durable;
+  private boolean syncing;
 
   private RocksStore(LRUCache cache, Options options, WriteOptions syncWrite, RocksDB db) {
     this.cache = cache;
@@ -108,26 +120,68 @@ final class RocksStore implements AutoCloseable {
     } catch (RocksDBException e) {
       throw fail("write", e);
     }
+    // In the WAL file (the OS's cache) now: any fsync that starts later covers it.
+    written.incrementAndGet();
   }
 
   /**
-   * Returns once every write that returned before this call is on disk. It is a synced write of
-   * a one-byte marker: a synced write fsyncs the whole WAL (every live log file), so it covers
-   * the unsynced writes before it, and concurrent callers share one fsync (group commit). Never
-   * retried: a failure fails the store closed (RELIABILITY.md section 6).
+   * Returns once every write that returned before this call is on disk (RocksDB SyncWAL: fsync
+   * of every live WAL file). Group commit: one caller at a time syncs, covering all writes made
+   * before its fsync began; callers whose writes that fsync covered return without their own,
+   * the others elect the next syncer. SyncWAL does not block writers, so threads keep writing
+   * (in their locks' order) while an fsync runs. Never retried: a failure fails the store closed
+   * (RELIABILITY.md section 6) and every waiter throws.
    */
   void sync() {
     checkHealthy();
     syncs.increment();
+    long need = written.get();
+    long target;
+    syncLock.lock();
     try {
-      db.put(syncWrite, StoreKeys.SYNC_MARKER, SYNC_VALUE);
+      while (true) {
+        checkHealthy();
+        if (durable >= need) {
+          return;
+        }
+        if (!syncing) {
+          break;
+        }
+        syncDone.awaitUninterruptibly();
+      }
+      syncing = true;
+      target = written.get();
+    } finally {
+      syncLock.unlock();
+    }
+    boolean ok = false;
+    try {
+      db.syncWal();
+      fsyncs.increment();
+      ok = true;
     } catch (RocksDBException e) {
-      throw fail("synced write", e);
+      throw fail("WAL sync", e);
+    } finally {
+      syncLock.lock();
+      try {
+        syncing = false;
+        if (ok) {
+          durable = Math.max(durable, target);
+        }
+        syncDone.signalAll();
+      } finally {
+        syncLock.unlock();
+      }
     }
   }
 
   long syncCount() {
     return syncs.sum();
+  }
+
+  /** WAL fsyncs actually made: at most {@link #syncCount()}, fewer under concurrency. */
+  long fsyncCount() {
+    return fsyncs.sum();
   }
 
   /** Visits every record whose key starts with {@code prefix}, in key order. */

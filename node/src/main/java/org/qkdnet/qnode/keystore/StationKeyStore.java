@@ -460,6 +460,10 @@ public final class StationKeyStore implements AutoCloseable {
     return rocks.syncCount();
   }
 
+  long fsyncCount() {
+    return rocks.fsyncCount();
+  }
+
   /** Runs {@code op} while the store is open and healthy. */
   private <T> T guarded(Supplier<T> op) {
     Lock l = lifecycle.readLock();

@@ -13,8 +13,6 @@ import java.util.Arrays;
 final class StoreKeys {
   static final byte[] FORMAT_VERSION = {'V'};
   static final byte[] SELF_ID = {'M'};
-  /** Overwritten by every durability barrier; its value means nothing. */
-  static final byte[] SYNC_MARKER = {'W'};
   private static final byte LAST_FRAME = 'L';
   private static final byte COUNTERS = 'S';
   private static final byte CHUNK = 'F';
