@@ -28,7 +28,8 @@ import org.rocksdb.WriteBatch;
  * RESERVED (in doubt) is burned.
  *
  * <p>Group commit: a batch is written in WAL order under its link's lock but synced after the
- * lock is released ({@link RocksStore#sync}), so concurrent calls on one link share fsyncs. A
+ * lock is released ({@link RocksStore#sync}: one WAL fsync covers every write made before it),
+ * so concurrent calls share fsyncs instead of queueing behind each other's. A
  * call returns (and hands out pad or keys) only after its sync. Until then another call may
  * already see the change (a range in flight is not accepted twice); if the sync fails, the store
  * refuses all further calls, so an allocated but unsynced range is never handed out or reused.
@@ -92,6 +93,11 @@ public final class StationKeyStore implements AutoCloseable {
     return self;
   }
 
+  /** The id of the next frame this link expects: 0 for a new link, else the last one + 1. */
+  public long nextFrameId(String peer) {
+    return guarded(() -> link(peer).nextFrameId());
+  }
+
   /**
    * Appends a link's key frame, split so both ends agree without talking: the first
    * floor(len/2) bytes extend stream lo→hi, the rest hi→lo (lo, hi by {@link String#compareTo}).
@@ -101,11 +107,6 @@ public final class StationKeyStore implements AutoCloseable {
    * @throws IllegalArgumentException if {@code frameId} leaves a gap or precedes the link's
    *     first frame
    */
-  /** The id of the next frame this link expects: 0 for a new link, else the last one + 1. */
-  public long nextFrameId(String peer) {
-    return guarded(() -> link(peer).nextFrameId());
-  }
-
   public boolean appendFrame(String peer, long frameId, KeyMaterial frame) {
     Objects.requireNonNull(frame, "frame");
     if (frameId < 0) {

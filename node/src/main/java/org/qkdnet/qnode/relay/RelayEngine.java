@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.qkdnet.qnode.crypto.OneTimeMac;
@@ -247,17 +248,17 @@ public final class RelayEngine {
   /** Destination: accepts the pad and stores the keys in one synced write of the store. */
   private RelayOutcome deliver(HopMessage m, Predicate<KeyMaterial> macVerifies, byte[] ciphertext) {
     boolean saeKnown = directory.isSaeAt(m.slaveSae(), self);
-    String[] refusal = {null};
+    AtomicReference<String> refusal = new AtomicReference<>();
     boolean stored;
     try {
       stored = store.acceptAndStoreDeliverable(m.sender(), m.keyPad().offset(),
           m.payloadBytes() + MAC_KEY_BYTES, m.relayId(), pad -> {
             if (!macVerifies.test(pad)) {
-              refusal[0] = RelayOutcome.BAD_TAG;
+              refusal.set(RelayOutcome.BAD_TAG);
               return List.of();
             }
             if (!saeKnown) {
-              refusal[0] = RelayOutcome.UNKNOWN_SAE;
+              refusal.set(RelayOutcome.UNKNOWN_SAE);
               return List.of();
             }
             try (KeyMaterial key = recoverKey(m, pad, ciphertext)) {
@@ -273,7 +274,7 @@ public final class RelayEngine {
       return RelayOutcome.failed(m.relayId(), RelayOutcome.BAD_REQUEST, e.getMessage(), self);
     }
     if (!stored) {
-      return RelayOutcome.BAD_TAG.equals(refusal[0]) ? badTag(m)
+      return RelayOutcome.BAD_TAG.equals(refusal.get()) ? badTag(m)
           : RelayOutcome.failed(m.relayId(), RelayOutcome.UNKNOWN_SAE,
               "slave SAE " + m.slaveSae() + " is not registered at " + self, self);
     }

@@ -52,6 +52,7 @@ class CombinedStepsTest {
   void acceptAndReserve_checkPasses_acceptsAndReservesWithOneSync() {
     AtomicReference<KeyMaterial> seen = new AtomicReference<>();
     long syncs = b.syncCount();
+    long fsyncs = b.fsyncCount();
 
     Optional<ForwardPads> got =
         b.acceptAndReserve("A", 100, 64, "r1", "C", 64, pad -> {
@@ -60,6 +61,7 @@ class CombinedStepsTest {
         });
 
     assertThat(b.syncCount() - syncs).isEqualTo(1);
+    assertThat(b.fsyncCount() - fsyncs).isEqualTo(1);
     assertThat(got).isPresent();
     ForwardPads p = got.get();
     // A < B: stream A->B is the first half of each frame; B < C: B->C too.
