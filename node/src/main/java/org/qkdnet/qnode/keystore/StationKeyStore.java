@@ -402,7 +402,11 @@ public final class StationKeyStore implements AutoCloseable {
     Objects.requireNonNull(callerSae, "callerSae");
     Objects.requireNonNull(masterSae, "masterSae");
     return guarded(
-        () -> synced(shelf.take(keyId, callerSae, masterSae), k -> k.ifPresent(KeyMaterial::zeroize)));
+        () -> {
+          Optional<KeyMaterial> k = shelf.take(keyId, callerSae, masterSae);
+          // Nothing found: nothing was written, nothing to wait for.
+          return k.isEmpty() ? k : synced(k, x -> x.ifPresent(KeyMaterial::zeroize));
+        });
   }
 
   /**
@@ -415,10 +419,12 @@ public final class StationKeyStore implements AutoCloseable {
     Objects.requireNonNull(callerSae, "callerSae");
     Objects.requireNonNull(masterSae, "masterSae");
     return guarded(
-        () ->
-            synced(
-                shelf.takeAll(ids, callerSae, masterSae),
-                keys -> keys.forEach(k -> k.ifPresent(KeyMaterial::zeroize))));
+        () -> {
+          List<Optional<KeyMaterial>> keys = shelf.takeAll(ids, callerSae, masterSae);
+          return keys.isEmpty()
+              ? keys
+              : synced(keys, ks -> ks.forEach(k -> k.ifPresent(KeyMaterial::zeroize)));
+        });
   }
 
   /** Keys waiting for {@code slaveSae} (ETSI 014 status: stored_key_count). */
