@@ -10,16 +10,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
 /**
  * Relayed keys waiting for their slave SAE (invariant I2): fetched once, only by the designated
  * slave for the named master, and durably deleted when fetched.
+ *
+ * <p>Like {@link LinkPool}, changes are written in lock order without waiting for the disk; the
+ * caller syncs ({@link RocksStore#sync}) after releasing the lock and before acknowledging or
+ * handing out a key. Methods named {@code *Locked} and the check/put/apply steps require
+ * {@link #lock()} held; a link's lock may be held around them, never the other way round.
  */
 final class DeliverableShelf {
   private final RocksStore rocks;
-  private final Object lock = new Object();
+  private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, Long> countBySlave = new HashMap<>();
 
   private record Entry(String masterSae, String slaveSae, byte[] key) {
@@ -53,27 +59,56 @@ final class DeliverableShelf {
         });
   }
 
+  void lock() {
+    lock.lock();
+  }
+
+  void unlock() {
+    lock.unlock();
+  }
+
+  /** Unsynced: the caller syncs before acknowledging. */
   void store(List<DeliverableKey> keys) {
-    synchronized (lock) {
-      Set<String> ids = new HashSet<>();
-      for (DeliverableKey k : keys) {
-        if (!ids.add(k.keyId()) || rocks.get(StoreKeys.deliverable(k.keyId())) != null) {
-          throw new IllegalArgumentException("duplicate key id " + k.keyId() + "; nothing stored");
-        }
-      }
+    lock();
+    try {
+      checkNewLocked(keys);
       try (WriteBatch batch = new WriteBatch()) {
-        for (DeliverableKey k : keys) {
-          byte[] value = encode(k);
-          batch.put(StoreKeys.deliverable(k.keyId()), value);
-          Arrays.fill(value, (byte) 0);
-        }
-        rocks.write(batch);
+        put(batch, keys);
+        rocks.writeUnsynced(batch);
       } catch (RocksDBException e) {
         throw new KeyStoreFailedException("cannot build deliverable batch: " + e.getMessage(), e);
       }
-      for (DeliverableKey k : keys) {
-        countBySlave.merge(k.slaveSae(), 1L, Long::sum);
+      applyStored(keys);
+    } finally {
+      unlock();
+    }
+  }
+
+  /** Lock held: throws if a key id is named twice or already stored; changes nothing. */
+  void checkNewLocked(List<DeliverableKey> keys) {
+    Set<String> ids = new HashSet<>();
+    for (DeliverableKey k : keys) {
+      if (!ids.add(k.keyId()) || rocks.get(StoreKeys.deliverable(k.keyId())) != null) {
+        throw new IllegalArgumentException("duplicate key id " + k.keyId() + "; nothing stored");
       }
+    }
+  }
+
+  void put(WriteBatch batch, List<DeliverableKey> keys) throws RocksDBException {
+    for (DeliverableKey k : keys) {
+      byte[] value = encode(k);
+      try {
+        batch.put(StoreKeys.deliverable(k.keyId()), value);
+      } finally {
+        Arrays.fill(value, (byte) 0);
+      }
+    }
+  }
+
+  /** Lock held; only after the batch was written. */
+  void applyStored(List<DeliverableKey> keys) {
+    for (DeliverableKey k : keys) {
+      countBySlave.merge(k.slaveSae(), 1L, Long::sum);
     }
   }
 
@@ -82,8 +117,10 @@ final class DeliverableShelf {
     return got.isEmpty() ? Optional.empty() : got.get(0);
   }
 
+  /** Unsynced: the caller syncs before handing out the keys, and clears them if that fails. */
   List<Optional<KeyMaterial>> takeAll(List<String> keyIds, String callerSae, String masterSae) {
-    synchronized (lock) {
+    lock();
+    try {
       if (keyIds.isEmpty() || new HashSet<>(keyIds).size() != keyIds.size()) {
         return List.of();
       }
@@ -106,7 +143,7 @@ final class DeliverableShelf {
         for (String id : keyIds) {
           batch.delete(StoreKeys.deliverable(id));
         }
-        rocks.write(batch);
+        rocks.writeUnsynced(batch);
         deleted = true;
       } catch (RocksDBException e) {
         throw new KeyStoreFailedException("cannot build delete batch: " + e.getMessage(), e);
@@ -121,12 +158,17 @@ final class DeliverableShelf {
         out.add(Optional.of(KeyMaterial.wrap(e.key())));
       }
       return out;
+    } finally {
+      unlock();
     }
   }
 
   long count(String slaveSae) {
-    synchronized (lock) {
+    lock();
+    try {
       return countBySlave.getOrDefault(slaveSae, 0L);
+    } finally {
+      unlock();
     }
   }
 

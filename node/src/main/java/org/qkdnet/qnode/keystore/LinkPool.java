@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.qkdnet.qnode.keystore.PadRangeRejectedException.Reason;
 import org.qkdnet.qnode.keystore.ReservationRecord.State;
 import org.rocksdb.RocksDBException;
@@ -11,13 +12,27 @@ import org.rocksdb.WriteBatch;
 
 /**
  * The pad pool of one link as seen by this station: its sending stream (self→peer) and its
- * receiving stream (peer→self). Both change together when a frame is appended, so one monitor
+ * receiving stream (peer→self). Both change together when a frame is appended, so one lock
  * guards both.
  *
- * <p>Each change is computed, written as one synced batch, and only then applied to memory, so
- * a failed write changes nothing.
+ * <p>Each change is computed, written as one batch in WAL order while the lock is held (not yet
+ * synced), and then applied to memory, so a failed write changes nothing. The caller
+ * ({@link StationKeyStore}) makes it durable with {@link RocksStore#sync} after the lock is
+ * released, before it acknowledges anything: concurrent changes on one link then share an
+ * fsync instead of queueing behind each other's. Writing in lock order matters because the
+ * stream counters and run records are overwritten whole: replaying any prefix of the WAL gives
+ * a state this pool really had.
+ *
+ * <p>Methods named {@code *Locked} and the plan/put/apply steps require {@link #lock()} held.
  */
 final class LinkPool {
+  /** A reservation worked out under the lock, not yet written. */
+  record ReservePlan(PadReservation reservation, StreamCounters next) {}
+
+  /** A change of the receiving stream's runs worked out under the lock, not yet written. */
+  record RunPlan(RunSet.Change change, StreamCounters next) {}
+
+  private final ReentrantLock lock = new ReentrantLock();
   private final RocksStore rocks;
   private final int maxRuns;
   private final StreamId send;
@@ -59,14 +74,54 @@ final class LinkPool {
         StoreRecovery.readCounters(rocks, send), rc, new RunSet(rc.watermark(), runs));
   }
 
+  String peer() {
+    return send.to();
+  }
+
+  void lock() {
+    lock.lock();
+  }
+
+  void unlock() {
+    lock.unlock();
+  }
+
+  /** Locks two different links in one global order (by peer id), so no two callers deadlock. */
+  static void lockBoth(LinkPool a, LinkPool b) {
+    LinkPool first = a.peer().compareTo(b.peer()) < 0 ? a : b;
+    LinkPool second = first == a ? b : a;
+    first.lock();
+    try {
+      second.lock();
+    } catch (RuntimeException | Error e) {
+      first.unlock();
+      throw e;
+    }
+  }
+
   // ---- frames --------------------------------------------------------------------------------
 
   /** 0 for a link that has no frame yet, else the last frame id + 1. */
-  synchronized long nextFrameId() {
-    return lastFrame < 0 ? 0L : lastFrame + 1;
+  long nextFrameId() {
+    lock();
+    try {
+      return lastFrame < 0 ? 0L : lastFrame + 1;
+    } finally {
+      unlock();
+    }
   }
 
-  synchronized boolean appendFrame(long frameId, KeyMaterial frame) {
+  /** Unsynced: the caller syncs before acknowledging. */
+  boolean appendFrame(long frameId, KeyMaterial frame) {
+    lock();
+    try {
+      return appendFrameLocked(frameId, frame);
+    } finally {
+      unlock();
+    }
+  }
+
+  private boolean appendFrameLocked(long frameId, KeyMaterial frame) {
     if (lastFrame >= 0) {
       if (frameId >= firstFrame && frameId <= lastFrame) {
         return false;
@@ -96,7 +151,7 @@ final class LinkPool {
         batch.put(
             StoreKeys.lastFrame(send.to()),
             ByteBuffer.allocate(2 * Long.BYTES).putLong(first).putLong(frameId).array());
-        rocks.write(batch);
+        rocks.writeUnsynced(batch);
       } catch (RocksDBException e) {
         throw new KeyStoreFailedException("cannot build frame batch: " + e.getMessage(), e);
       }
@@ -126,60 +181,97 @@ final class LinkPool {
 
   // ---- sending stream ------------------------------------------------------------------------
 
-  synchronized PadReservation reserve(int length, String relayId) {
+  /** Unsynced: the caller syncs before the reservation (or its pad) leaves the store. */
+  PadReservation reserve(int length, String relayId) {
+    lock();
+    try {
+      ReservePlan p = planReserve(length, relayId);
+      try (WriteBatch batch = new WriteBatch()) {
+        putReserve(batch, p);
+        rocks.writeUnsynced(batch);
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot build reserve batch: " + e.getMessage(), e);
+      }
+      applyReserve(p);
+      return p.reservation();
+    } finally {
+      unlock();
+    }
+  }
+
+  /** Lock held. */
+  ReservePlan planReserve(int length, String relayId) {
     long available = sendCounters.generated() - sendCounters.cursor();
     if (length > available) {
       throw new PoolExhaustedException(send, length, available);
     }
     PadReservation r = new PadReservation(send, sendCounters.cursor(), length, relayId);
-    StreamCounters next = sendCounters.plus(length, length, 0, 0);
-    try (WriteBatch batch = new WriteBatch()) {
-      batch.put(
-          StoreKeys.reservation(send, r.offset()),
-          new ReservationRecord(State.RESERVED, length, relayId).encode());
-      batch.put(StoreKeys.pending(send, r.offset()), new byte[0]);
-      batch.put(StoreKeys.counters(send), next.encode());
-      rocks.write(batch);
-    } catch (RocksDBException e) {
-      throw new KeyStoreFailedException("cannot build reserve batch: " + e.getMessage(), e);
-    }
-    CrashPoints.hit("keystore.afterReserveSync");
-    sendCounters = next;
-    return r;
+    return new ReservePlan(r, sendCounters.plus(length, length, 0, 0));
   }
 
-  synchronized KeyMaterial padBytes(PadReservation r) {
-    ReservationRecord rec = findReservation(r);
-    if (rec.state() == State.BURNED) {
-      throw new IllegalStateException(
-          "reservation " + describe(r) + " is burned; its pad must not be used");
-    }
-    return KeyMaterial.wrap(rocks.readChunks(StoreKeys.chunkPrefix(send), r.offset(), r.length()));
+  void putReserve(WriteBatch batch, ReservePlan p) throws RocksDBException {
+    PadReservation r = p.reservation();
+    batch.put(
+        StoreKeys.reservation(send, r.offset()),
+        new ReservationRecord(State.RESERVED, r.length(), r.relayId()).encode());
+    batch.put(StoreKeys.pending(send, r.offset()), new byte[0]);
+    batch.put(StoreKeys.counters(send), p.next().encode());
   }
 
-  /** RESERVED → {@code target}; a repeat is a no-op, the other final state an error. */
-  synchronized void settle(PadReservation r, State target) {
-    ReservationRecord rec = findReservation(r);
-    if (rec.state() == target) {
-      return;
+  /** Lock held; only after the plan's batch was written. */
+  void applyReserve(ReservePlan p) {
+    sendCounters = p.next();
+  }
+
+  /** Lock held: the pad of a reservation just planned (no record lookup needed). */
+  byte[] readSendLocked(PadReservation r) {
+    return rocks.readChunks(StoreKeys.chunkPrefix(send), r.offset(), r.length());
+  }
+
+  KeyMaterial padBytes(PadReservation r) {
+    lock();
+    try {
+      ReservationRecord rec = findReservation(r);
+      if (rec.state() == State.BURNED) {
+        throw new IllegalStateException(
+            "reservation " + describe(r) + " is burned; its pad must not be used");
+      }
+      return KeyMaterial.wrap(readSendLocked(r));
+    } finally {
+      unlock();
     }
-    if (rec.state() != State.RESERVED) {
-      throw new IllegalStateException(
-          "reservation " + describe(r) + " is already " + rec.state() + ", not " + target);
+  }
+
+  /**
+   * RESERVED → {@code target}; a repeat is a no-op, the other final state an error. Never
+   * synced: if lost, the reservation is still pending and is burned at recovery.
+   */
+  void settle(PadReservation r, State target) {
+    lock();
+    try {
+      ReservationRecord rec = findReservation(r);
+      if (rec.state() == target) {
+        return;
+      }
+      if (rec.state() != State.RESERVED) {
+        throw new IllegalStateException(
+            "reservation " + describe(r) + " is already " + rec.state() + ", not " + target);
+      }
+      int n = r.length();
+      StreamCounters next =
+          sendCounters.plus(0, -n, target == State.USED ? n : 0, target == State.BURNED ? n : 0);
+      try (WriteBatch batch = new WriteBatch()) {
+        batch.put(StoreKeys.reservation(send, r.offset()), rec.withState(target).encode());
+        batch.delete(StoreKeys.pending(send, r.offset()));
+        batch.put(StoreKeys.counters(send), next.encode());
+        rocks.writeUnsynced(batch);
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot build settle batch: " + e.getMessage(), e);
+      }
+      sendCounters = next;
+    } finally {
+      unlock();
     }
-    int n = r.length();
-    StreamCounters next =
-        sendCounters.plus(0, -n, target == State.USED ? n : 0, target == State.BURNED ? n : 0);
-    try (WriteBatch batch = new WriteBatch()) {
-      batch.put(StoreKeys.reservation(send, r.offset()), rec.withState(target).encode());
-      batch.delete(StoreKeys.pending(send, r.offset()));
-      batch.put(StoreKeys.counters(send), next.encode());
-      // not synced: if lost, the reservation is still pending and is burned at recovery
-      rocks.writeLazily(batch);
-    } catch (RocksDBException e) {
-      throw new KeyStoreFailedException("cannot build settle batch: " + e.getMessage(), e);
-    }
-    sendCounters = next;
   }
 
   private ReservationRecord findReservation(PadReservation r) {
@@ -198,7 +290,31 @@ final class LinkPool {
 
   // ---- receiving stream ----------------------------------------------------------------------
 
-  synchronized KeyMaterial acceptIncoming(long offset, int length) {
+  /** Unsynced: the caller syncs before the returned pad is used for anything leaving it. */
+  KeyMaterial acceptIncoming(long offset, int length) {
+    lock();
+    try {
+      checkAcceptable(offset, length);
+      // Read before recording: a failed read must not consume the range.
+      byte[] pad = readRecvLocked(offset, length);
+      try {
+        commitRuns(planRuns(offset, length, RunSet.Mark.USED));
+        foldIfDueLocked();
+      } catch (RuntimeException e) {
+        Arrays.fill(pad, (byte) 0);
+        throw e;
+      }
+      return KeyMaterial.wrap(pad);
+    } finally {
+      unlock();
+    }
+  }
+
+  /**
+   * Lock held: throws unless {@code [offset, offset+length)} of the receiving stream is
+   * generated and was never accepted or burned. Changes nothing.
+   */
+  void checkAcceptable(long offset, int length) {
     if (offset < 0 || length <= 0 || offset > Long.MAX_VALUE - length) {
       throw new PadRangeRejectedException(Reason.INVALID_RANGE, recv, offset, length);
     }
@@ -209,58 +325,96 @@ final class LinkPool {
     if (recvRuns.overlaps(offset, end)) {
       throw new PadRangeRejectedException(Reason.OVERLAPS_USED, recv, offset, length);
     }
-    // Read before recording: a failed read must not consume the range.
-    byte[] pad = rocks.readChunks(StoreKeys.chunkPrefix(recv), offset, length);
-    try {
-      commitRuns(recvRuns.planAccept(offset, end));
-    } catch (RuntimeException e) {
-      Arrays.fill(pad, (byte) 0);
-      throw e;
-    }
-    RunSet.Change fold = recvRuns.planFold(maxRuns);
-    if (fold != null) {
-      commitRuns(fold);
-    }
-    return KeyMaterial.wrap(pad);
   }
 
-  synchronized void burnIncoming(long offset, int length) {
-    RunSet.Change c = recvRuns.planBurn(offset, offset + length);
-    if (c.usedDelta() != 0 || c.burnedDelta() != 0) {
-      commitRuns(c);
-    }
+  /** Lock held; the caller owns (and must clear) the bytes. */
+  byte[] readRecvLocked(long offset, int length) {
+    return rocks.readChunks(StoreKeys.chunkPrefix(recv), offset, length);
   }
 
-  private void commitRuns(RunSet.Change c) {
-    StreamCounters next =
-        recvCounters.plus(0, 0, c.usedDelta(), c.burnedDelta()).withWatermark(c.watermark());
+  /** Lock held, range checked by {@link #checkAcceptable}: marks it USED or BURNED. */
+  RunPlan planRuns(long offset, int length, RunSet.Mark mark) {
+    RunSet.Change c =
+        mark == RunSet.Mark.USED
+            ? recvRuns.planAccept(offset, offset + length)
+            : recvRuns.planReject(offset, offset + length);
+    return planOf(c);
+  }
+
+  private RunPlan planOf(RunSet.Change c) {
+    return new RunPlan(c,
+        recvCounters.plus(0, 0, c.usedDelta(), c.burnedDelta()).withWatermark(c.watermark()));
+  }
+
+  void putRuns(WriteBatch batch, RunPlan p) throws RocksDBException {
+    for (long start : p.change().removed()) {
+      batch.delete(StoreKeys.run(recv, start));
+    }
+    for (RunSet.Run r : p.change().added()) {
+      batch.put(StoreKeys.run(recv, r.start()), r.encodeValue());
+    }
+    batch.put(StoreKeys.counters(recv), p.next().encode());
+  }
+
+  /** Lock held; only after the plan's batch was written. */
+  void applyRuns(RunPlan p) {
+    recvRuns.apply(p.change());
+    recvCounters = p.next();
+  }
+
+  /** Lock held: writes (unsynced) and applies a run change on its own. */
+  void commitRuns(RunPlan p) {
     try (WriteBatch batch = new WriteBatch()) {
-      for (long start : c.removed()) {
-        batch.delete(StoreKeys.run(recv, start));
-      }
-      for (RunSet.Run r : c.added()) {
-        batch.put(StoreKeys.run(recv, r.start()), r.encodeValue());
-      }
-      batch.put(StoreKeys.counters(recv), next.encode());
-      rocks.write(batch);
+      putRuns(batch, p);
+      rocks.writeUnsynced(batch);
     } catch (RocksDBException e) {
       throw new KeyStoreFailedException("cannot build run batch: " + e.getMessage(), e);
     }
-    recvRuns.apply(c);
-    recvCounters = next;
+    applyRuns(p);
+  }
+
+  /** Lock held: folds the lowest runs into the watermark once there are too many. */
+  void foldIfDueLocked() {
+    RunSet.Change fold = recvRuns.planFold(maxRuns);
+    if (fold != null) {
+      commitRuns(planOf(fold));
+    }
+  }
+
+  /** Unsynced, like every change here. */
+  void burnIncoming(long offset, int length) {
+    lock();
+    try {
+      RunSet.Change c = recvRuns.planBurn(offset, offset + length);
+      if (c.usedDelta() != 0 || c.burnedDelta() != 0) {
+        commitRuns(planOf(c));
+      }
+    } finally {
+      unlock();
+    }
   }
 
   // ---- ledgers -------------------------------------------------------------------------------
 
-  synchronized Ledger sendLedger() {
-    StreamCounters c = sendCounters;
-    return new Ledger(
-        c.generated(), c.generated() - c.cursor(), c.reserved(), c.used(), c.burned());
+  Ledger sendLedger() {
+    lock();
+    try {
+      StreamCounters c = sendCounters;
+      return new Ledger(
+          c.generated(), c.generated() - c.cursor(), c.reserved(), c.used(), c.burned());
+    } finally {
+      unlock();
+    }
   }
 
-  synchronized Ledger recvLedger() {
-    StreamCounters c = recvCounters;
-    return new Ledger(
-        c.generated(), c.generated() - c.used() - c.burned(), 0, c.used(), c.burned());
+  Ledger recvLedger() {
+    lock();
+    try {
+      StreamCounters c = recvCounters;
+      return new Ledger(
+          c.generated(), c.generated() - c.used() - c.burned(), 0, c.used(), c.burned());
+    } finally {
+      unlock();
+    }
   }
 }

@@ -2,6 +2,10 @@ package org.qkdnet.qnode.keystore;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.InfoLogLevel;
@@ -17,9 +21,13 @@ import org.rocksdb.WriteOptions;
  * One small RocksDB instance with synced writes. Sized for 25 stations in one JVM: a 4 MB
  * write buffer, a 1 MB block cache, two background jobs.
  *
- * <p>Every write is synced and goes through the WAL (never {@code disableWAL}: facebook/rocksdb
- * #1339). Concurrent synced writers are group-committed by RocksDB itself. The first failure
- * fails the store closed.
+ * <p>Every write goes through the WAL (never {@code disableWAL}: facebook/rocksdb #1339).
+ * Callers that must keep the order of their writes (a stream's counters are overwritten whole)
+ * write under their own lock without waiting for the disk ({@link #writeUnsynced}), then wait
+ * for durability outside the lock ({@link #sync}), which group-commits: one WAL fsync covers
+ * every write made before it. Not RocksDB's own synced writes for this: a write queued behind
+ * a synced write group waits for its fsync, so writers under a lock would queue on the disk
+ * again. The first failure fails the store closed.
  */
 final class RocksStore implements AutoCloseable {
   private static final long WRITE_BUFFER_BYTES = 4L << 20;
@@ -35,6 +43,16 @@ final class RocksStore implements AutoCloseable {
   private final WriteOptions lazyWrite = new WriteOptions().setSync(false);
   private final RocksDB db;
   private volatile KeyStoreFailedException failure;
+  /** Durability barriers requested (tests check the relay path's count). */
+  private final LongAdder syncs = new LongAdder();
+  private final LongAdder fsyncs = new LongAdder();
+  /** Unsynced writes completed so far: a ticket a later fsync covers. */
+  private final AtomicLong written = new AtomicLong();
+  private final ReentrantLock syncLock = new ReentrantLock();
+  private final Condition syncDone = syncLock.newCondition();
+  /** Guarded by syncLock: writes counted up to here are on disk; whether a sync is running. */
+  private long durable;
+  private boolean syncing;
 
   private RocksStore(LRUCache cache, Options options, WriteOptions syncWrite, RocksDB db) {
     this.cache = cache;
@@ -88,18 +106,82 @@ final class RocksStore implements AutoCloseable {
   }
 
   /**
-   * Writes the batch atomically to the WAL without waiting for the disk; the next synced write
-   * (or the background flush) makes it durable. Only for transitions whose loss in a crash is
-   * safe: a settle (RESERVED to USED/BURNED) that is lost leaves the reservation RESERVED, and
-   * recovery burns it (RELIABILITY.md: nothing ever returns to AVAILABLE).
+   * Writes the batch atomically to the WAL and memtable without waiting for the disk: it is in
+   * WAL order (after every write that returned before it), and the next {@link #sync} by any
+   * thread makes it durable. A caller must not acknowledge it before such a sync, except for
+   * transitions whose loss in a crash is safe: a settle (RESERVED to USED/BURNED) that is lost
+   * leaves the reservation RESERVED, and recovery burns it (RELIABILITY.md: nothing ever returns
+   * to AVAILABLE).
    */
-  void writeLazily(WriteBatch batch) {
+  void writeUnsynced(WriteBatch batch) {
     checkHealthy();
     try {
       db.write(lazyWrite, batch);
     } catch (RocksDBException e) {
       throw fail("write", e);
     }
+    // In the WAL file (the OS's cache) now: any fsync that starts later covers it.
+    written.incrementAndGet();
+  }
+
+  /**
+   * Returns once every write that returned before this call is on disk (RocksDB SyncWAL: fsync
+   * of every live WAL file). Group commit: one caller at a time syncs, covering all writes made
+   * before its fsync began; callers whose writes that fsync covered return without their own,
+   * the others elect the next syncer. SyncWAL does not block writers, so threads keep writing
+   * (in their locks' order) while an fsync runs. Never retried: a failure fails the store closed
+   * (RELIABILITY.md section 6) and every waiter throws.
+   */
+  void sync() {
+    checkHealthy();
+    syncs.increment();
+    long need = written.get();
+    long target;
+    syncLock.lock();
+    try {
+      while (true) {
+        checkHealthy();
+        if (durable >= need) {
+          return;
+        }
+        if (!syncing) {
+          break;
+        }
+        syncDone.awaitUninterruptibly();
+      }
+      syncing = true;
+      target = written.get();
+    } finally {
+      syncLock.unlock();
+    }
+    boolean ok = false;
+    try {
+      db.syncWal();
+      fsyncs.increment();
+      ok = true;
+    } catch (RocksDBException e) {
+      throw fail("WAL sync", e);
+    } finally {
+      syncLock.lock();
+      try {
+        syncing = false;
+        if (ok) {
+          durable = Math.max(durable, target);
+        }
+        syncDone.signalAll();
+      } finally {
+        syncLock.unlock();
+      }
+    }
+  }
+
+  long syncCount() {
+    return syncs.sum();
+  }
+
+  /** WAL fsyncs actually made: at most {@link #syncCount()}, fewer under concurrency. */
+  long fsyncCount() {
+    return fsyncs.sum();
   }
 
   /** Visits every record whose key starts with {@code prefix}, in key order. */

@@ -79,6 +79,14 @@ final class RunSet {
   }
 
   /**
+   * Marks the fresh range {@code [s, e)} BURNED: pad that arrived but was refused (a failed
+   * check), so it can never be accepted later. Caller checked {@link #overlaps} is false.
+   */
+  Change planReject(long s, long e) {
+    return planMark(s, e, Mark.BURNED);
+  }
+
+  /**
    * Re-marks the accepted range {@code [s, e)} BURNED.
    *
    * @throws IllegalStateException if part of it is already settled below the watermark

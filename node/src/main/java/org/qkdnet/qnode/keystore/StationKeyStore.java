@@ -7,23 +7,39 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.qkdnet.qnode.keystore.ReservationRecord.State;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
 
 /**
  * The durable key store of one station (DESIGN.md §6): the pad pools of its links, split into
  * directional streams, and the relayed keys waiting for slave SAEs, in one RocksDB.
  *
- * <p>Every state change is one atomic write batch, made before the call returns and before
- * memory changes: a failed write changes nothing. Frames, reservations, accepted ranges and
+ * <p>Every state change is one atomic write batch, written before memory changes: a failed
+ * write changes nothing (and fails the store closed). Frames, reservations, accepted ranges and
  * delivered keys are synced before the call returns, so a crash loses nothing acknowledged.
  * Settling a reservation (RESERVED → USED | BURNED) goes to the write-ahead log without its own
  * fsync: lost in a power cut, the reservation is still RESERVED at the next open and is burned.
  * Pad moves AVAILABLE → RESERVED → USED | BURNED and never back; on open, whatever was still
  * RESERVED (in doubt) is burned.
  *
+ * <p>Group commit: a batch is written in WAL order under its link's lock but synced after the
+ * lock is released ({@link RocksStore#sync}: one WAL fsync covers every write made before it),
+ * so concurrent calls share fsyncs instead of queueing behind each other's. A
+ * call returns (and hands out pad or keys) only after its sync. Until then another call may
+ * already see the change (a range in flight is not accepted twice); if the sync fails, the store
+ * refuses all further calls, so an allocated but unsynced range is never handed out or reused.
+ * The relay path needs one sync per station and hop: {@link #reserve} at the origin,
+ * {@link #acceptAndReserve} at a transit station, {@link #acceptAndStoreDeliverable} at the
+ * destination.
+ *
  * <p>Thread-safe: one lock per link (both its streams grow together when a frame is appended),
- * another for delivered keys; {@link #close} waits for calls in progress.
+ * another for delivered keys (taken after a link's lock, never before); calls touching two links
+ * lock them in peer-id order; {@link #close} waits for calls in progress.
  */
 public final class StationKeyStore implements AutoCloseable {
   /** Runs above the receive watermark before the lowest are folded into it. */
@@ -77,6 +93,11 @@ public final class StationKeyStore implements AutoCloseable {
     return self;
   }
 
+  /** The id of the next frame this link expects: 0 for a new link, else the last one + 1. */
+  public long nextFrameId(String peer) {
+    return guarded(() -> link(peer).nextFrameId());
+  }
+
   /**
    * Appends a link's key frame, split so both ends agree without talking: the first
    * floor(len/2) bytes extend stream lo→hi, the rest hi→lo (lo, hi by {@link String#compareTo}).
@@ -86,11 +107,6 @@ public final class StationKeyStore implements AutoCloseable {
    * @throws IllegalArgumentException if {@code frameId} leaves a gap or precedes the link's
    *     first frame
    */
-  /** The id of the next frame this link expects: 0 for a new link, else the last one + 1. */
-  public long nextFrameId(String peer) {
-    return guarded(() -> link(peer).nextFrameId());
-  }
-
   public boolean appendFrame(String peer, long frameId, KeyMaterial frame) {
     Objects.requireNonNull(frame, "frame");
     if (frameId < 0) {
@@ -99,7 +115,7 @@ public final class StationKeyStore implements AutoCloseable {
     if (frame.length() == 0) {
       throw new IllegalArgumentException("empty key frame " + frameId + " on link to " + peer);
     }
-    return guarded(() -> link(peer).appendFrame(frameId, frame));
+    return guarded(() -> synced(link(peer).appendFrame(frameId, frame), b -> { }));
   }
 
   /**
@@ -113,7 +129,12 @@ public final class StationKeyStore implements AutoCloseable {
       throw new IllegalArgumentException("reservation length must be positive: " + length);
     }
     checkRelayId(relayId);
-    return guarded(() -> link(peer).reserve(length, relayId));
+    return guarded(
+        () -> {
+          PadReservation r = synced(link(peer).reserve(length, relayId), x -> { });
+          CrashPoints.hit("keystore.afterReserveSync");
+          return r;
+        });
   }
 
   /**
@@ -160,7 +181,172 @@ public final class StationKeyStore implements AutoCloseable {
    */
   public KeyMaterial acceptIncoming(String peer, long offset, int length, String relayId) {
     checkRelayId(relayId);
-    return guarded(() -> link(peer).acceptIncoming(offset, length));
+    return guarded(() -> synced(link(peer).acceptIncoming(offset, length), KeyMaterial::zeroize));
+  }
+
+  /**
+   * A transit station's step, one synced batch: accepts pad {@code [offset, offset+length)} of
+   * stream peer→self (as {@link #acceptIncoming}) and reserves {@code outLength} bytes of stream
+   * self→next (as {@link #reserve}). {@code check} (the hop's MAC) runs on the incoming pad
+   * before anything is written, with both links locked, so it must be quick; it must neither keep
+   * nor clear the pad. Nothing derived from the pad may leave the process before this returns.
+   *
+   * @return the pads and the reservation; empty if {@code check} failed, in which case the
+   *     incoming range is recorded BURNED and nothing is reserved
+   * @throws PadRangeRejectedException if the incoming range is refused; nothing changes then
+   * @throws PoolExhaustedException if stream self→next has fewer than {@code outLength} bytes;
+   *     the incoming range is recorded BURNED (it arrived, so it can never be accepted again)
+   *     and nothing is reserved
+   */
+  public Optional<ForwardPads> acceptAndReserve(String peer, long offset, int length,
+      String relayId, String next, int outLength, Predicate<KeyMaterial> check) {
+    checkRelayId(relayId);
+    Objects.requireNonNull(check, "check");
+    if (outLength <= 0) {
+      throw new IllegalArgumentException("reservation length must be positive: " + outLength);
+    }
+    if (Objects.equals(peer, next)) {
+      throw new IllegalArgumentException("a relay cannot be forwarded back to " + peer);
+    }
+    return guarded(() -> transit(link(peer), offset, length, relayId, link(next), outLength, check));
+  }
+
+  private Optional<ForwardPads> transit(LinkPool in, long offset, int length, String relayId,
+      LinkPool out, int outLength, Predicate<KeyMaterial> check) {
+    KeyMaterial pad = null;
+    ForwardPads result = null;
+    PoolExhaustedException exhausted = null;
+    LinkPool.lockBoth(in, out);
+    try {
+      in.checkAcceptable(offset, length);
+      pad = KeyMaterial.wrap(in.readRecvLocked(offset, length));
+      if (!check.test(pad)) {
+        in.commitRuns(in.planRuns(offset, length, RunSet.Mark.BURNED));
+      } else {
+        LinkPool.ReservePlan reserve = null;
+        try {
+          reserve = out.planReserve(outLength, relayId);
+        } catch (PoolExhaustedException e) {
+          exhausted = e;
+          in.commitRuns(in.planRuns(offset, length, RunSet.Mark.BURNED));
+        }
+        if (reserve != null) {
+          LinkPool.RunPlan accept = in.planRuns(offset, length, RunSet.Mark.USED);
+          KeyMaterial outPad = KeyMaterial.wrap(out.readSendLocked(reserve.reservation()));
+          try (WriteBatch batch = new WriteBatch()) {
+            in.putRuns(batch, accept);
+            out.putReserve(batch, reserve);
+            rocks.writeUnsynced(batch);
+          } catch (RocksDBException e) {
+            outPad.zeroize();
+            throw new KeyStoreFailedException("cannot build transit batch: " + e.getMessage(), e);
+          } catch (RuntimeException e) {
+            outPad.zeroize();
+            throw e;
+          }
+          in.applyRuns(accept);
+          out.applyReserve(reserve);
+          result = new ForwardPads(pad, reserve.reservation(), outPad);
+          in.foldIfDueLocked();
+        }
+      }
+    } catch (RuntimeException e) {
+      if (result != null) {
+        result.close();
+      } else if (pad != null) {
+        pad.zeroize();
+      }
+      throw e;
+    } finally {
+      out.unlock();
+      in.unlock();
+    }
+    if (result == null) {
+      pad.zeroize();
+    }
+    synced(result, r -> {
+      if (r != null) {
+        r.close();
+      }
+    });
+    if (exhausted != null) {
+      throw exhausted;
+    }
+    if (result != null) {
+      CrashPoints.hit("keystore.afterTransitSync");
+    }
+    return Optional.ofNullable(result);
+  }
+
+  /**
+   * The destination's step, one synced batch: accepts pad {@code [offset, offset+length)} of
+   * stream peer→self (as {@link #acceptIncoming}) and stores the keys {@code keysFromPad} makes
+   * of it (as {@link #storeDeliverable}). {@code keysFromPad} (MAC check, decryption) runs with
+   * the link locked, so it must be quick; it must neither keep nor clear the pad, and the store
+   * owns (and clears) the keys it returns.
+   *
+   * @return true if stored; false if {@code keysFromPad} returned no keys (refused), in which
+   *     case the incoming range is recorded BURNED and nothing is stored
+   * @throws PadRangeRejectedException if the incoming range is refused; nothing changes then
+   * @throws IllegalArgumentException if a key id is duplicate or already stored; the incoming
+   *     range is recorded BURNED and nothing is stored
+   */
+  public boolean acceptAndStoreDeliverable(String peer, long offset, int length, String relayId,
+      Function<KeyMaterial, List<DeliverableKey>> keysFromPad) {
+    checkRelayId(relayId);
+    Objects.requireNonNull(keysFromPad, "keysFromPad");
+    return guarded(() -> destination(link(peer), offset, length, keysFromPad));
+  }
+
+  private boolean destination(LinkPool in, long offset, int length,
+      Function<KeyMaterial, List<DeliverableKey>> keysFromPad) {
+    boolean stored = false;
+    IllegalArgumentException refused = null;
+    List<DeliverableKey> keys = List.of();
+    in.lock();
+    try {
+      in.checkAcceptable(offset, length);
+      try (KeyMaterial pad = KeyMaterial.wrap(in.readRecvLocked(offset, length))) {
+        keys = List.copyOf(keysFromPad.apply(pad));
+      }
+      shelf.lock();
+      try {
+        if (!keys.isEmpty()) {
+          try {
+            shelf.checkNewLocked(keys);
+          } catch (IllegalArgumentException e) {
+            refused = e;
+          }
+        }
+        if (keys.isEmpty() || refused != null) {
+          in.commitRuns(in.planRuns(offset, length, RunSet.Mark.BURNED));
+        } else {
+          LinkPool.RunPlan accept = in.planRuns(offset, length, RunSet.Mark.USED);
+          try (WriteBatch batch = new WriteBatch()) {
+            in.putRuns(batch, accept);
+            shelf.put(batch, keys);
+            rocks.writeUnsynced(batch);
+          } catch (RocksDBException e) {
+            throw new KeyStoreFailedException(
+                "cannot build destination batch: " + e.getMessage(), e);
+          }
+          in.applyRuns(accept);
+          shelf.applyStored(keys);
+          stored = true;
+        }
+      } finally {
+        shelf.unlock();
+      }
+      in.foldIfDueLocked();
+    } finally {
+      in.unlock();
+      keys.forEach(k -> k.key().zeroize());
+    }
+    rocks.sync();
+    if (refused != null) {
+      throw new IllegalArgumentException(refused.getMessage() + "; incoming pad burned", refused);
+    }
+    return stored;
   }
 
   /**
@@ -177,7 +363,7 @@ public final class StationKeyStore implements AutoCloseable {
     guarded(
         () -> {
           link(peer).burnIncoming(offset, length);
-          return null;
+          return synced(null, x -> { });
         });
   }
 
@@ -203,7 +389,7 @@ public final class StationKeyStore implements AutoCloseable {
     guarded(
         () -> {
           shelf.store(copy);
-          return null;
+          return synced(null, x -> { });
         });
   }
 
@@ -215,7 +401,12 @@ public final class StationKeyStore implements AutoCloseable {
     Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(callerSae, "callerSae");
     Objects.requireNonNull(masterSae, "masterSae");
-    return guarded(() -> shelf.take(keyId, callerSae, masterSae));
+    return guarded(
+        () -> {
+          Optional<KeyMaterial> k = shelf.take(keyId, callerSae, masterSae);
+          // Nothing found: nothing was written, nothing to wait for.
+          return k.isEmpty() ? k : synced(k, x -> x.ifPresent(KeyMaterial::zeroize));
+        });
   }
 
   /**
@@ -227,7 +418,13 @@ public final class StationKeyStore implements AutoCloseable {
     List<String> ids = List.copyOf(keyIds);
     Objects.requireNonNull(callerSae, "callerSae");
     Objects.requireNonNull(masterSae, "masterSae");
-    return guarded(() -> shelf.takeAll(ids, callerSae, masterSae));
+    return guarded(
+        () -> {
+          List<Optional<KeyMaterial>> keys = shelf.takeAll(ids, callerSae, masterSae);
+          return keys.isEmpty()
+              ? keys
+              : synced(keys, ks -> ks.forEach(k -> k.ifPresent(KeyMaterial::zeroize)));
+        });
   }
 
   /** Keys waiting for {@code slaveSae} (ETSI 014 status: stored_key_count). */
@@ -249,6 +446,29 @@ public final class StationKeyStore implements AutoCloseable {
       throw new IllegalArgumentException(
           "relay id must be 1.." + MAX_RELAY_ID_LENGTH + " non-blank characters");
     }
+  }
+
+  /**
+   * Waits until {@code result}'s change (and everything written before it) is on disk, then
+   * returns it; if that fails, {@code discard} clears it and the store is failed closed.
+   */
+  private <T> T synced(T result, Consumer<? super T> discard) {
+    try {
+      rocks.sync();
+    } catch (RuntimeException e) {
+      discard.accept(result);
+      throw e;
+    }
+    return result;
+  }
+
+  /** Syncs (durability barriers) requested so far; tests count them per operation. */
+  long syncCount() {
+    return rocks.syncCount();
+  }
+
+  long fsyncCount() {
+    return rocks.fsyncCount();
   }
 
   /** Runs {@code op} while the store is open and healthy. */

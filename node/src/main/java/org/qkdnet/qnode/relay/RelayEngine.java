@@ -12,10 +12,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.qkdnet.qnode.crypto.OneTimeMac;
 import org.qkdnet.qnode.keystore.CrashPoints;
 import org.qkdnet.qnode.keystore.DeliverableKey;
+import org.qkdnet.qnode.keystore.ForwardPads;
 import org.qkdnet.qnode.keystore.KeyMaterial;
 import org.qkdnet.qnode.keystore.PadRangeRejectedException;
 import org.qkdnet.qnode.keystore.PadReservation;
@@ -30,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>origin: reserves pad on the first link (that pad is the new key), sends hop 1, and hands
  *       the key out only after the destination confirmed it stored it;
- *   <li>transit: accepts the incoming pad range (replay defence), checks the one-time MAC,
- *       recovers the key, re-encrypts it with fresh pad toward the next station, forgets it;
- *   <li>destination: stores the key durably for the slave SAE, then answers.
+ *   <li>transit: checks the one-time MAC on the incoming pad, then accepts that range (replay
+ *       defence) and reserves fresh pad toward the next station in one synced write; recovers
+ *       the key, re-encrypts it, forgets it;
+ *   <li>destination: checks the MAC, then accepts the pad and stores the key for the slave SAE
+ *       in one synced write, then answers.
  * </ul>
  * Every pad byte that was reserved stays consumed (USED on success, BURNED otherwise); a retry of
  * the identical hop is answered from the first attempt, without touching pad again.
@@ -204,77 +209,106 @@ public final class RelayEngine {
 
   private CompletionStage<RelayOutcome> process(HopMessage m) {
     int n = m.payloadBytes();
-    KeyMaterial pad;
+    byte[] header = HopCodec.header(m);
+    byte[] ciphertext = m.ciphertext();
+    byte[] tag = m.tag();
+    // Runs inside the store on pad not yet durably accepted: nothing derived leaves before the
+    // store's synced write, and a failure there burns the incoming range.
+    Predicate<KeyMaterial> macVerifies = pad -> {
+      try (KeyMaterial macKey = pad.slice(n, MAC_KEY_BYTES)) {
+        return OneTimeMac.verify(macKey, tag, header, ciphertext);
+      }
+    };
     try {
-      pad = store.acceptIncoming(m.sender(), m.keyPad().offset(), n + MAC_KEY_BYTES, m.relayId());
+      if (m.receiver().equals(m.destination())) {
+        return done(deliver(m, macVerifies, ciphertext));
+      }
+      return forward(m, macVerifies, ciphertext);
     } catch (PadRangeRejectedException e) {
       log.warn("relay {} from {}: pad range rejected ({})", m.relayId(), m.sender(), e.getMessage());
       return done(RelayOutcome.failed(m.relayId(), RelayOutcome.PAD_RANGE_REJECTED, e.getMessage(), self));
     }
-    KeyMaterial key;
-    try (KeyMaterial macKey = pad.slice(n, MAC_KEY_BYTES)) {
-      byte[] ciphertext = m.ciphertext();
-      if (!OneTimeMac.verify(macKey, m.tag(), HopCodec.header(m), ciphertext)) {
-        store.burnIncoming(m.sender(), m.keyPad().offset(), n + MAC_KEY_BYTES);
-        log.error("ALARM relay {} hop {} from {}: one-time MAC failed; pad burned, hop rejected",
-            m.relayId(), m.hop(), m.sender());
-        pad.zeroize();
-        return done(RelayOutcome.failed(m.relayId(), RelayOutcome.BAD_TAG,
-            "authentication tag of hop " + m.hop() + " from " + m.sender() + " did not verify", self));
-      }
-      try (KeyMaterial keyPad = pad.slice(0, n)) {
-        key = m.hop() == 1 ? keyPad.slice(0, n) : keyPad.xor(ciphertext);
-      }
-    } finally {
-      pad.zeroize();
-    }
-    if (m.receiver().equals(m.destination())) {
-      return done(deliver(m, key));
-    }
-    return forward(m, key);
   }
 
-  private RelayOutcome deliver(HopMessage m, KeyMaterial key) {
+  private RelayOutcome badTag(HopMessage m) {
+    log.error("ALARM relay {} hop {} from {}: one-time MAC failed; pad burned, hop rejected",
+        m.relayId(), m.hop(), m.sender());
+    return RelayOutcome.failed(m.relayId(), RelayOutcome.BAD_TAG,
+        "authentication tag of hop " + m.hop() + " from " + m.sender() + " did not verify", self);
+  }
+
+  /** The relayed key from the incoming pad: hop 1 carries the pad itself, later hops K xor pad. */
+  private static KeyMaterial recoverKey(HopMessage m, KeyMaterial incomingPad, byte[] ciphertext) {
+    int n = m.payloadBytes();
+    try (KeyMaterial keyPad = incomingPad.slice(0, n)) {
+      return m.hop() == 1 ? keyPad.slice(0, n) : keyPad.xor(ciphertext);
+    }
+  }
+
+  /** Destination: accepts the pad and stores the keys in one synced write of the store. */
+  private RelayOutcome deliver(HopMessage m, Predicate<KeyMaterial> macVerifies, byte[] ciphertext) {
+    boolean saeKnown = directory.isSaeAt(m.slaveSae(), self);
+    AtomicReference<String> refusal = new AtomicReference<>();
+    boolean stored;
     try {
-      if (!directory.isSaeAt(m.slaveSae(), self)) {
-        return RelayOutcome.failed(m.relayId(), RelayOutcome.UNKNOWN_SAE,
-            "slave SAE " + m.slaveSae() + " is not registered at " + self, self);
-      }
-      List<KeyMaterial> keys = split(key, m.keyIds().size(), m.keySizeBytes());
-      List<DeliverableKey> deliverable = new ArrayList<>(keys.size());
-      for (int i = 0; i < keys.size(); i++) {
-        deliverable.add(new DeliverableKey(m.keyIds().get(i), m.masterSae(), m.slaveSae(), keys.get(i)));
-      }
-      try {
-        store.storeDeliverable(deliverable);
-      } catch (IllegalArgumentException e) {
-        return RelayOutcome.failed(m.relayId(), RelayOutcome.BAD_REQUEST, e.getMessage(), self);
-      } finally {
-        keys.forEach(KeyMaterial::zeroize);
-      }
-      CrashPoints.hit("relay.destinationAfterStoreBeforeAck");
-      return RelayOutcome.delivered(m.relayId());
-    } finally {
-      key.zeroize();
+      stored = store.acceptAndStoreDeliverable(m.sender(), m.keyPad().offset(),
+          m.payloadBytes() + MAC_KEY_BYTES, m.relayId(), pad -> {
+            if (!macVerifies.test(pad)) {
+              refusal.set(RelayOutcome.BAD_TAG);
+              return List.of();
+            }
+            if (!saeKnown) {
+              refusal.set(RelayOutcome.UNKNOWN_SAE);
+              return List.of();
+            }
+            try (KeyMaterial key = recoverKey(m, pad, ciphertext)) {
+              List<KeyMaterial> keys = split(key, m.keyIds().size(), m.keySizeBytes());
+              List<DeliverableKey> deliverable = new ArrayList<>(keys.size());
+              for (int i = 0; i < keys.size(); i++) {
+                deliverable.add(new DeliverableKey(m.keyIds().get(i), m.masterSae(), m.slaveSae(), keys.get(i)));
+              }
+              return deliverable;
+            }
+          });
+    } catch (IllegalArgumentException e) {
+      return RelayOutcome.failed(m.relayId(), RelayOutcome.BAD_REQUEST, e.getMessage(), self);
     }
+    if (!stored) {
+      return RelayOutcome.BAD_TAG.equals(refusal.get()) ? badTag(m)
+          : RelayOutcome.failed(m.relayId(), RelayOutcome.UNKNOWN_SAE,
+              "slave SAE " + m.slaveSae() + " is not registered at " + self, self);
+    }
+    CrashPoints.hit("relay.destinationAfterStoreBeforeAck");
+    return RelayOutcome.delivered(m.relayId());
   }
 
-  private CompletionStage<RelayOutcome> forward(HopMessage in, KeyMaterial key) {
+  /**
+   * Transit: accepts the incoming pad and reserves the outgoing one in one synced write of the
+   * store, then re-encrypts the key toward the next station and forgets it.
+   */
+  private CompletionStage<RelayOutcome> forward(
+      HopMessage in, Predicate<KeyMaterial> macVerifies, byte[] ciphertext) {
     int n = in.payloadBytes();
     String next = in.path().get(in.hop() + 1);
-    PadReservation reservation;
+    Optional<ForwardPads> accepted;
     try {
-      reservation = store.reserve(next, n + MAC_KEY_BYTES, in.relayId());
+      accepted = store.acceptAndReserve(in.sender(), in.keyPad().offset(), n + MAC_KEY_BYTES,
+          in.relayId(), next, n + MAC_KEY_BYTES, macVerifies);
     } catch (PoolExhaustedException e) {
-      key.zeroize();
       return done(RelayOutcome.failed(in.relayId(), RelayOutcome.POOL_EXHAUSTED, e.getMessage(), self));
     }
+    if (accepted.isEmpty()) {
+      return done(badTag(in));
+    }
     CrashPoints.hit("relay.transitAfterReserveBeforeSend");
+    PadReservation reservation = accepted.get().outgoing();
     HopMessage out;
-    KeyMaterial pad = store.padBytes(reservation);
-    try (KeyMaterial keyPad = pad.slice(0, n);
-        KeyMaterial macKey = pad.slice(n, MAC_KEY_BYTES);
+    try (ForwardPads pads = accepted.get();
+        KeyMaterial key = recoverKey(in, pads.incoming(), ciphertext);
+        KeyMaterial keyPad = pads.outgoingPad().slice(0, n);
+        KeyMaterial macKey = pads.outgoingPad().slice(n, MAC_KEY_BYTES);
         KeyMaterial cipher = key.xor(keyPad)) {
+      // a transit station forgets the key as soon as it is re-encrypted (try-with-resources)
       byte[] c = cipher.copyBytes(); // ciphertext is public: K xor fresh pad
       PadRange keyRange = new PadRange(self, next, reservation.offset(), n);
       PadRange macRange = new PadRange(self, next, reservation.offset() + n, MAC_KEY_BYTES);
@@ -282,9 +316,6 @@ public final class RelayEngine {
           in.slaveSae(), in.keyIds(), in.keySizeBytes(), keyRange, macRange, c, new byte[0],
           in.deadlineEpochMs());
       out = withTag(unsigned, macKey, c);
-    } finally {
-      pad.zeroize();
-      key.zeroize(); // a transit station forgets the key as soon as it is re-encrypted
     }
     int remainingHops = in.path().size() - 1 - in.hop();
     return transport

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ class RelayEngineTest {
 
   private final Map<String, StationKeyStore> stores = new HashMap<>();
   private final Map<String, RelayEngine> engines = new HashMap<>();
-  private final List<HopMessage> sent = new ArrayList<>();
+  private final List<HopMessage> sent = Collections.synchronizedList(new ArrayList<>());
   /** Fault applied to hops sent by a station (tamper, replay...). */
   private final Map<String, UnaryOperator<HopMessage>> tamper = new HashMap<>();
 
@@ -191,7 +192,11 @@ class RelayEngineTest {
     assertThat(o.reason()).isEqualTo(RelayOutcome.BAD_TAG);
     assertThat(o.failedAt()).isEqualTo("B");
     assertThat(ledger("B", "A", "B").burned()).isEqualTo(KEY + 32);
+    assertThat(ledger("B", "A", "B").used()).isZero();
     assertThat(sent).hasSize(1); // nothing forwarded past B
+    // the MAC is checked before the outgoing reservation is written: none exists
+    Ledger bc = ledger("B", "B", "C");
+    assertThat(bc.reserved() + bc.used() + bc.burned()).isZero();
   }
 
   @Test
@@ -273,6 +278,9 @@ class RelayEngineTest {
     assertThat(ledger("A", "A", "B").burned()).isEqualTo(KEY + 32);
     assertThat(ledger("A", "A", "B").available() + ledger("A", "A", "B").burned())
         .isEqualTo(ledger("A", "A", "B").generated());
+    // the transit station consumed the incoming range (burned: it arrived, it was not relayed)
+    assertThat(ledger("B", "A", "B").burned()).isEqualTo(KEY + 32);
+    assertThat(ledger("B", "B", "C").reserved()).isZero();
     assertThat(stores.get("C").deliverableCount("C-APP")).isZero();
   }
 
@@ -290,6 +298,33 @@ class RelayEngineTest {
     RelayOutcome o = outcomeOf(engines.get("A")
         .originate("C", "A-APP", "NOBODY", ids(1), KEY).toCompletableFuture());
     assertThat(o.reason()).isEqualTo(RelayOutcome.UNKNOWN_SAE);
+    assertThat(ledger("C", "B", "C").burned()).isEqualTo(KEY + 32);
+    assertThat(stores.get("C").deliverableCount("NOBODY")).isZero();
+  }
+
+  @Test
+  void originate_concurrentRelays_allDeliveredAndLedgersAgree() {
+    List<List<String>> keyIds = new ArrayList<>();
+    List<CompletableFuture<RelayEngine.Delivery>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      keyIds.add(ids(1));
+    }
+    // parallel streams: each relay runs its three stations' steps on a pool thread
+    keyIds.parallelStream().forEach(k -> {
+      CompletableFuture<RelayEngine.Delivery> f =
+          engines.get("A").originate("C", "A-APP", "C-APP", k, KEY).toCompletableFuture();
+      synchronized (inFlight) {
+        inFlight.add(f);
+      }
+    });
+    inFlight.forEach(CompletableFuture::join);
+
+    int used = 12 * (KEY + 32);
+    assertThat(ledger("A", "A", "B").used()).isEqualTo(used);
+    assertThat(ledger("B", "A", "B").used()).isEqualTo(used);
+    assertThat(ledger("B", "B", "C").used()).isEqualTo(used);
+    assertThat(ledger("C", "B", "C").used()).isEqualTo(used);
+    assertThat(stores.get("C").deliverableCount("C-APP")).isEqualTo(12);
   }
 
   @Test
