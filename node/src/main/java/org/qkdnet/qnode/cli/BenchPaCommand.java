@@ -68,12 +68,24 @@ public final class BenchPaCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
   private Path json;
 
+  @Option(names = "--parallel-frames", defaultValue = "1",
+      description = "Station throughput: hash this many frames at once, one per thread (blocked "
+          + "implementation, one thread per hash); reports input Mbit/s of all of them together. "
+          + "Default: ${DEFAULT-VALUE}.")
+  private int parallelFrames;
+
   @Override
   public Integer call() {
     int m = (int) Math.round(bits * outRatio);
     if (bits < 2 || reps < 1 || warmup < 0 || threads < 1 || m < 1 || m > bits) {
       return fail(EXIT_BAD_INPUT, "need --bits ≥ 2, --reps ≥ 1, --warmup ≥ 0, --threads ≥ 1 "
           + "and 0 < --out-ratio ≤ 1");
+    }
+    if (parallelFrames < 1 || parallelFrames > 64) {
+      return fail(EXIT_BAD_INPUT, "--parallel-frames must be 1..64");
+    }
+    if (parallelFrames > 1) {
+      return stationThroughput(m);
     }
     SplitMix64 rng = new SplitMix64(1);
     long[] blocked = new long[reps];
@@ -127,6 +139,59 @@ public final class BenchPaCommand implements Callable<Integer> {
               + "\"mbit_per_s\": %.2f, \"median_ms\": %.2f, \"caller_cpu_median_ms\": %.2f}",
           bits, m, threads, impl, bits / (med / 1e9) / 1e6, med / 1e6, median(cpu) / 1e6);
     }
+    spec.commandLine().getOut().println(result);
+    spec.commandLine().getOut().flush();
+    if (json != null) {
+      try {
+        Files.writeString(json, result + "\n");
+      } catch (IOException e) {
+        return fail(EXIT_IO, "cannot write " + json + ": " + e.getMessage());
+      }
+    }
+    return EXIT_OK;
+  }
+
+  /**
+   * Several frames hashed at once, as a station with several links does: wall time of each round
+   * of {@code parallelFrames} concurrent hashes, median over {@code reps} rounds.
+   */
+  private int stationThroughput(int m) {
+    pl.edu.icm.jlargearrays.ConcurrencyUtils.setNumberOfThreads(1);
+    SplitMix64 rng = new SplitMix64(1);
+    BitString[] xs = new BitString[parallelFrames];
+    BitString[] seeds = new BitString[parallelFrames];
+    for (int t = 0; t < parallelFrames; t++) {
+      xs[t] = InProcessCascade.randomFrame(bits, rng);
+      seeds[t] = InProcessCascade.randomFrame(ToeplitzHash.seedBits(bits, m), rng);
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallelFrames);
+    long[] rounds = new long[reps];
+    try {
+      for (int i = -warmup; i < reps; i++) {
+        java.util.List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int t = 0; t < parallelFrames; t++) {
+          int k = t;
+          fs.add(pool.submit(() -> ToeplitzHash.hash(xs[k], seeds[k], m, 1)));
+        }
+        for (java.util.concurrent.Future<?> f : fs) {
+          f.get();
+        }
+        if (i >= 0) {
+          rounds[i] = System.nanoTime() - t0;
+        }
+      }
+    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+      return fail(EXIT_IO, "hashing failed: " + e);
+    } finally {
+      pool.shutdownNow();
+    }
+    double med = median(rounds);
+    String result = String.format(Locale.ROOT,
+        "{\"bits\": %d, \"out_bits\": %d, \"parallel_frames\": %d, \"mbit_per_s\": %.2f, "
+            + "\"round_median_ms\": %.2f, \"cores\": %d}",
+        bits, m, parallelFrames, (double) parallelFrames * bits / (med / 1e9) / 1e6, med / 1e6,
+        Runtime.getRuntime().availableProcessors());
     spec.commandLine().getOut().println(result);
     spec.commandLine().getOut().flush();
     if (json != null) {

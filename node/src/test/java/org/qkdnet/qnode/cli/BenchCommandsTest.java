@@ -77,4 +77,19 @@ class BenchCommandsTest {
     assertThat(run(new BenchPaCommand(), "--bits", "1000", "--out-ratio", "1.5")).isEqualTo(2);
     assertThat(err.toString()).contains("--out-ratio");
   }
+
+  @Test
+  void pa_parallelFrames_reportsStationThroughput() throws Exception {
+    Path json = tmp.resolve("pp.json");
+    int rc = run(new BenchPaCommand(), "--bits", "10000", "--reps", "2", "--warmup", "0",
+        "--parallel-frames", "2", "--json", json.toString());
+    assertThat(rc).isZero();
+    assertThat(Files.readString(json)).contains("\"parallel_frames\": 2", "\"mbit_per_s\"");
+  }
+
+  @Test
+  void pa_parallelFramesZero_exitCode2() {
+    assertThat(run(new BenchPaCommand(), "--bits", "1000", "--parallel-frames", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--parallel-frames");
+  }
 }
