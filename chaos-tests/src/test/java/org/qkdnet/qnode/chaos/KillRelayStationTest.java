@@ -100,17 +100,18 @@ class KillRelayStationTest {
     Etsi014Client slave = new Etsi014Client(url(config, 2), sae(pki, "EST-APP"), Duration.ofSeconds(10));
 
     // the cluster forms and the pools fill: retry, bounded, until the first key comes through
-    List<Etsi014Client.Key> keys = null;
-    long deadline = System.nanoTime() + READY.toNanos();
-    while (keys == null) {
-      try {
-        keys = master.encKeys("EST-APP", 1, 256);
-      } catch (Etsi014Client.Etsi014Error e) {
-        assertThat(e.status()).as(e.getMessage()).isEqualTo(503);
-        assertThat(System.nanoTime()).as("first key within " + READY).isLessThan(deadline);
-        Thread.sleep(500); // waiting for cluster formation and key frames in other processes
-      }
-    }
+    java.util.concurrent.atomic.AtomicReference<List<Etsi014Client.Key>> first = new java.util.concurrent.atomic.AtomicReference<>();
+    org.awaitility.Awaitility.await("first key through MID").atMost(READY).pollInterval(Duration.ofMillis(500))
+        .until(() -> {
+          try {
+            first.set(master.encKeys("EST-APP", 1, 256));
+            return true;
+          } catch (Etsi014Client.Etsi014Error e) {
+            assertThat(e.status()).as(e.getMessage()).isEqualTo(503); // not ready yet, nothing else
+            return false;
+          }
+        });
+    List<Etsi014Client.Key> keys = first.get();
     List<Etsi014Client.Key> fetched = slave.decKeys("WST-APP", List.of(keys.get(0).keyId()));
     assertThat(fetched.get(0).key().contentEquals(keys.get(0).key())).isTrue();
 

@@ -64,18 +64,26 @@ final class StationProcess implements AutoCloseable {
   }
 
   /** Waits (bounded) for the station's READY line; fails with its log tail otherwise. */
-  void awaitReady(Duration timeout) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(stdout) && Files.readString(stdout, StandardCharsets.UTF_8).contains("READY " + id)) {
-        return;
+  void awaitReady(Duration timeout) {
+    try {
+      org.awaitility.Awaitility.await("station " + id + " READY").atMost(timeout)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            if (!process.isAlive()) {
+              throw new IllegalStateException("station " + id + " exited with " + process.exitValue()
+                  + ":\n" + tail());
+            }
+            return Files.exists(stdout) && Files.readString(stdout, StandardCharsets.UTF_8).contains("READY " + id);
+          });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      String log;
+      try {
+        log = tail();
+      } catch (IOException io) {
+        log = "(log unreadable: " + io.getMessage() + ")";
       }
-      if (!process.isAlive()) {
-        throw new IllegalStateException("station " + id + " exited with " + process.exitValue() + ":\n" + tail());
-      }
-      Thread.sleep(100); // polling a child process's output file
+      throw new IllegalStateException("station " + id + " not ready within " + timeout + ":\n" + log, e);
     }
-    throw new IllegalStateException("station " + id + " not ready within " + timeout + ":\n" + tail());
   }
 
   String tail() throws IOException {
