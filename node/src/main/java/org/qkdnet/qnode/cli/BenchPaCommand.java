@@ -139,16 +139,7 @@ public final class BenchPaCommand implements Callable<Integer> {
               + "\"mbit_per_s\": %.2f, \"median_ms\": %.2f, \"caller_cpu_median_ms\": %.2f}",
           bits, m, threads, impl, bits / (med / 1e9) / 1e6, med / 1e6, median(cpu) / 1e6);
     }
-    spec.commandLine().getOut().println(result);
-    spec.commandLine().getOut().flush();
-    if (json != null) {
-      try {
-        Files.writeString(json, result + "\n");
-      } catch (IOException e) {
-        return fail(EXIT_IO, "cannot write " + json + ": " + e.getMessage());
-      }
-    }
-    return EXIT_OK;
+    return emit(result);
   }
 
   /**
@@ -192,6 +183,11 @@ public final class BenchPaCommand implements Callable<Integer> {
             + "\"round_median_ms\": %.2f, \"cores\": %d}",
         bits, m, parallelFrames, (double) parallelFrames * bits / (med / 1e9) / 1e6, med / 1e6,
         Runtime.getRuntime().availableProcessors());
+    return emit(result);
+  }
+
+  /** Prints the JSON line and writes it to {@code --json} when given. */
+  private int emit(String result) {
     spec.commandLine().getOut().println(result);
     spec.commandLine().getOut().flush();
     if (json != null) {
