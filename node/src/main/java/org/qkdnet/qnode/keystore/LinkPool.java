@@ -122,6 +122,11 @@ final class LinkPool {
   }
 
   private boolean appendFrameLocked(long frameId, KeyMaterial frame) {
+    return appendFrameLocked(frameId, frame, null);
+  }
+
+  /** {@code alsoDelete}, if not null, is deleted in the frame's batch. */
+  private boolean appendFrameLocked(long frameId, KeyMaterial frame, byte[] alsoDelete) {
     if (lastFrame >= 0) {
       if (frameId >= firstFrame && frameId <= lastFrame) {
         return false;
@@ -151,6 +156,9 @@ final class LinkPool {
         batch.put(
             StoreKeys.lastFrame(send.to()),
             ByteBuffer.allocate(2 * Long.BYTES).putLong(first).putLong(frameId).array());
+        if (alsoDelete != null) {
+          batch.delete(alsoDelete);
+        }
         rocks.writeUnsynced(batch);
       } catch (RocksDBException e) {
         throw new KeyStoreFailedException("cannot build frame batch: " + e.getMessage(), e);
@@ -162,6 +170,125 @@ final class LinkPool {
       return true;
     } finally {
       Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
+  // ---- staged (pending) frames: two-phase commit of a link's final key ------------------------
+
+  /** Unsynced; true if written, false for an identical repeat. */
+  boolean stagePending(long frameId, KeyMaterial frame) {
+    lock();
+    try {
+      if (isAppendedLocked(frameId)) {
+        throw new IllegalStateException(
+            "key frame " + frameId + " of link " + send + " is already in the pool; it cannot be staged");
+      }
+      byte[] key = StoreKeys.stagedFrame(peer(), frameId);
+      byte[] had = rocks.get(key);
+      if (had != null) {
+        try (KeyMaterial old = KeyMaterial.wrap(had)) {
+          if (old.contentEquals(frame)) {
+            return false;
+          }
+        }
+        throw new IllegalStateException(
+            "key frame " + frameId + " of link " + send + " is already staged with different content");
+      }
+      byte[] bytes = frame.copyBytes();
+      try (WriteBatch batch = new WriteBatch()) {
+        batch.put(key, bytes);
+        rocks.writeUnsynced(batch);
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot build staging batch: " + e.getMessage(), e);
+      } finally {
+        Arrays.fill(bytes, (byte) 0);
+      }
+      return true;
+    } finally {
+      unlock();
+    }
+  }
+
+  /** The staged frame (the caller owns it), or null. */
+  KeyMaterial pending(long frameId) {
+    lock();
+    try {
+      byte[] had = rocks.get(StoreKeys.stagedFrame(peer(), frameId));
+      return had == null ? null : KeyMaterial.wrap(had);
+    } finally {
+      unlock();
+    }
+  }
+
+  /**
+   * Unsynced: appends the staged frame and deletes its record in one batch. False if the frame
+   * is already in the pool (a leftover staged copy is deleted then); throws if nothing is staged.
+   */
+  boolean commitPending(long frameId) {
+    lock();
+    try {
+      byte[] key = StoreKeys.stagedFrame(peer(), frameId);
+      byte[] had = rocks.get(key);
+      if (isAppendedLocked(frameId)) {
+        if (had != null) {
+          Arrays.fill(had, (byte) 0);
+          deleteLocked(key);
+        }
+        return false;
+      }
+      if (had == null) {
+        throw new IllegalStateException(
+            "key frame " + frameId + " of link " + send + " is neither staged nor in the pool");
+      }
+      try (KeyMaterial frame = KeyMaterial.wrap(had)) {
+        return appendFrameLocked(frameId, frame, key);
+      }
+    } finally {
+      unlock();
+    }
+  }
+
+  /** Unsynced; a no-op if nothing is staged under {@code frameId}. */
+  boolean discardPending(long frameId) {
+    lock();
+    try {
+      byte[] key = StoreKeys.stagedFrame(peer(), frameId);
+      byte[] had = rocks.get(key);
+      if (had == null) {
+        return false;
+      }
+      Arrays.fill(had, (byte) 0);
+      deleteLocked(key);
+      return true;
+    } finally {
+      unlock();
+    }
+  }
+
+  List<Long> pendingIds() {
+    lock();
+    try {
+      List<Long> ids = new ArrayList<>();
+      rocks.forEach(StoreKeys.stagedFramePrefix(peer()), (k, v) -> {
+        Arrays.fill(v, (byte) 0);
+        ids.add(StoreKeys.offsetOf(k));
+      });
+      return ids;
+    } finally {
+      unlock();
+    }
+  }
+
+  private boolean isAppendedLocked(long frameId) {
+    return lastFrame >= 0 && frameId >= firstFrame && frameId <= lastFrame;
+  }
+
+  private void deleteLocked(byte[] key) {
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.delete(key);
+      rocks.writeUnsynced(batch);
+    } catch (RocksDBException e) {
+      throw new KeyStoreFailedException("cannot build delete batch: " + e.getMessage(), e);
     }
   }
 

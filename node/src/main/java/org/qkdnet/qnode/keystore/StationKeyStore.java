@@ -119,6 +119,56 @@ public final class StationKeyStore implements AutoCloseable {
   }
 
   /**
+   * Phase one of a link's two-phase frame commit: stores {@code frame} durably as staged (not
+   * yet in the pool) under {@code poolFrameId}. Repeating it with identical content is a no-op.
+   * The caller keeps ownership of {@code frame}.
+   *
+   * @throws IllegalStateException if other content is staged under that id, or the id is
+   *     already in the pool; nothing changes then
+   */
+  public void stagePending(String peer, long poolFrameId, KeyMaterial frame) {
+    Objects.requireNonNull(frame, "frame");
+    checkFrame(peer, poolFrameId, frame);
+    guarded(() -> synced(link(peer).stagePending(poolFrameId, frame), b -> { }));
+  }
+
+  /** The frame staged under {@code poolFrameId}, if any; the caller owns (and zeroizes) it. */
+  public Optional<KeyMaterial> pending(String peer, long poolFrameId) {
+    return guarded(() -> Optional.ofNullable(link(peer).pending(poolFrameId)));
+  }
+
+  /**
+   * Phase two: appends the staged frame to the pool and deletes the staged copy, in one synced
+   * batch (as {@link #appendFrame}).
+   *
+   * @return false if the frame is already in the pool (a repeat; any staged copy left is deleted)
+   * @throws IllegalStateException if nothing is staged under that id and it is not in the pool
+   * @throws IllegalArgumentException if the id leaves a gap in the pool
+   */
+  public boolean commitPending(String peer, long poolFrameId) {
+    return guarded(() -> synced(link(peer).commitPending(poolFrameId), b -> { }));
+  }
+
+  /** Deletes the frame staged under {@code poolFrameId}, durably; a no-op if none is. */
+  public void discardPending(String peer, long poolFrameId) {
+    guarded(() -> synced(link(peer).discardPending(poolFrameId), b -> { }));
+  }
+
+  /** The ids of the frames staged on the link to {@code peer}, ascending. */
+  public List<Long> pendingIds(String peer) {
+    return guarded(() -> List.copyOf(link(peer).pendingIds()));
+  }
+
+  private static void checkFrame(String peer, long frameId, KeyMaterial frame) {
+    if (frameId < 0) {
+      throw new IllegalArgumentException("negative frame id " + frameId);
+    }
+    if (frame.length() == 0) {
+      throw new IllegalArgumentException("empty key frame " + frameId + " on link to " + peer);
+    }
+  }
+
+  /**
    * Reserves {@code length} bytes of stream self→peer for relay {@code relayId}, durably, before
    * any byte encrypted with them may leave the process (write-ahead reservation).
    *

@@ -21,6 +21,8 @@ final class StoreKeys {
   /** Index of reservations still RESERVED, so recovery scans only those. */
   private static final byte PENDING = 'Q';
   private static final byte DELIVERABLE = 'D';
+  /** A link's final key frames staged for a two-phase commit, not yet in the pool. */
+  private static final byte STAGED_FRAME = 'P';
 
   private StoreKeys() {}
 
@@ -37,6 +39,17 @@ final class StoreKeys {
 
   static String lastFramePeer(byte[] key) {
     return readString(ByteBuffer.wrap(key, 1, key.length - 1));
+  }
+
+  static byte[] stagedFramePrefix(String peer) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(STAGED_FRAME);
+    writeString(out, peer);
+    return out.toByteArray();
+  }
+
+  static byte[] stagedFrame(String peer, long frameId) {
+    return withOffset(stagedFramePrefix(peer), frameId);
   }
 
   static byte[] counters(StreamId s) {
