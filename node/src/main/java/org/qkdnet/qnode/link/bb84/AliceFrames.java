@@ -185,14 +185,30 @@ public final class AliceFrames {
   }
 
   /**
-   * Step 5: privacy amplification and append under {@code poolFrameId}, idempotent for a repeat
-   * of the same commit. The final key leaves this method only into the key store.
+   * Step 5: privacy amplification and the commit under {@code poolFrameId} (two-phase: the final
+   * key is staged durably, then moved into the pool in one synced batch, before the answer).
+   * Idempotent: a repeat of the last appended pool frame is acknowledged (Bob stages a frame
+   * before he sends its commit and sends pool frame n + 1 only after appending n, so Alice's
+   * pool is never more than one frame ahead of Bob's, and the frame she holds as n is the one
+   * Bob staged as n). A commit Alice cannot carry out (the raw frame is not open here, e.g.
+   * after her restart) is refused, and she can never append that frame later: Bob then discards
+   * his staged copy and both reuse the pool frame id. The final key leaves this method only
+   * into the key store.
+   *
+   * <p>A secure length of 0 marks Bob's recovery commit after his restart ({@code raw} is then
+   * not a frame): Alice first forgets every open frame (all from Bob's previous run), then
+   * answers whether she holds pool frame {@code poolFrameId}.
    */
   public synchronized CommitResult commit(long raw, long poolFrameId, int secureBits, BitString seed) {
+    settleOwnPendingLocked();
+    boolean recovery = secureBits == 0;
+    if (recovery) {
+      forgetAllOpen();
+    }
     long next = end.nextPoolFrameId();
     if (poolFrameId < next) {
       Long had = committed.get(poolFrameId);
-      if (had != null && had == raw) {
+      if (poolFrameId == next - 1 && (had == null || had == raw || recovery)) {
         return new CommitResult(true, "already appended", next);
       }
       return new CommitResult(false, "pool frame " + poolFrameId + " already holds "
@@ -201,7 +217,11 @@ public final class AliceFrames {
     if (poolFrameId > next) {
       return new CommitResult(false, "pool frame " + poolFrameId + " would leave a gap: expected " + next, next);
     }
-    Frame f = frame(raw);
+    Frame f = recovery ? null : open.get(raw);
+    if (f == null) {
+      return new CommitResult(false, recovery ? "pool frame " + poolFrameId + " was never committed here"
+          : "no open raw frame " + raw + " on link " + end.link() + " (dropped, or Alice restarted)", next);
+    }
     if (f.tagBits < 0 || f.estimate == null) {
       throw new IllegalStateException("raw frame " + raw + " was not verified");
     }
@@ -216,10 +236,11 @@ public final class AliceFrames {
     }
     BitString out = ToeplitzHash.hash(f.key, seed, secureBits);
     try (KeyMaterial finalKey = out.toKeyMaterial()) {
-      end.store().appendFrame(end.peer(), poolFrameId, finalKey);
+      end.store().stagePending(end.peer(), poolFrameId, finalKey);
     } finally {
       out.zeroize();
     }
+    end.store().commitPending(end.peer(), poolFrameId);
     committed.put(poolFrameId, raw);
     long siftedKey = f.key.length();
     double qber = f.estimate.qber();
@@ -228,12 +249,51 @@ public final class AliceFrames {
     return new CommitResult(true, "", poolFrameId + 1);
   }
 
-  /** Bob dropped (or abandoned) raw frame {@code raw}; returns the next pool frame id Alice expects. */
+  /**
+   * Bob dropped (or abandoned) raw frame {@code raw}; returns the next pool frame id Alice
+   * expects. With reason {@link #RESTART} (Bob's first call after he starts) every open frame is
+   * forgotten: they all belong to Bob's previous run, and a late commit of one must not append.
+   */
   public synchronized long drop(long raw, String reason) {
-    if (open.containsKey(raw)) {
+    settleOwnPendingLocked();
+    if (RESTART.equals(reason)) {
+      forgetAllOpen();
+    } else if (open.containsKey(raw)) {
       forget(raw, reason);
     }
     return end.nextPoolFrameId();
+  }
+
+  /** The drop reason Bob sends first after he starts. */
+  public static final String RESTART = "restart";
+
+  /**
+   * Once, before the first answer after Alice starts: a frame she staged but did not move into
+   * the pool (she stopped between the two writes) was staged by Bob too (he stages before he
+   * sends the commit) and Bob discards his copy only after Alice told him she does not hold it,
+   * so Alice completes it. Anything else staged cannot belong to the pool and is discarded.
+   */
+  private void settleOwnPendingLocked() {
+    if (pendingSettled) {
+      return;
+    }
+    for (long id : end.store().pendingIds(end.peer())) {
+      if (id <= end.nextPoolFrameId()) {
+        end.store().commitPending(end.peer(), id);
+      } else {
+        end.store().discardPending(end.peer(), id);
+      }
+    }
+    pendingSettled = true;
+  }
+
+  private boolean pendingSettled;
+
+  private void forgetAllOpen() {
+    while (!open.isEmpty()) {
+      open.pollFirstEntry().getValue().zeroize();
+      end.stats().frameDropped("abandoned by Bob (restart)");
+    }
   }
 
   /** Toeplitz seed bits a commit of open frame {@code raw} to {@code secureBits} needs; -1 if not open. */

@@ -29,19 +29,24 @@ import org.qkdnet.qnode.postprocessing.sifting.SiftingReply;
  * are synced writes: spawn this actor on the blocking-IO link dispatcher.
  *
  * <p><b>Commit order.</b> Frames finish out of order but are committed one at a time, in the
- * order they become ready, each under the next pool frame id: Bob sends Commit(n), Alice
- * appends frame n (idempotently) and acknowledges, then Bob appends. Alice is never behind Bob.
- * If the Commit call fails (Alice down, timeout), Bob keeps the key in memory and repeats the
- * same Commit(n) until Alice answers; an answer that Alice already expects n + 1 means she
- * appended it before (Bob has sent pool frame n with no other raw frame), so Bob appends too.
+ * order they become ready, each under the next pool frame id n, in two phases: Bob computes
+ * the final key and stages it durably as pending frame n ({@code StationKeyStore.stagePending}),
+ * then sends Commit(n); Alice computes hers, stages it and moves it into her pool in one synced
+ * batch, and acknowledges; then Bob moves his staged copy into his pool. Alice is never behind
+ * Bob, and at most one frame ahead. If the Commit call fails (Alice down, timeout), Bob repeats
+ * the same Commit(n) until Alice answers: she acknowledges a repeat of the last frame she
+ * appended, and refuses a frame she does not hold open (she restarted), which she can then
+ * never append: Bob discards his staged copy, the frame is lost and n is used by the next one.
  *
- * <p><b>Crash between the two appends (limitation).</b> If Bob's process dies after Alice
- * appended frame n and before Bob did, the final key of frame n is lost with Bob's memory:
- * Alice holds frame n, Bob does not. On restart Bob learns Alice's next pool frame id with a Drop
- * call; if it is ahead of his own, the link's pools have diverged, Bob logs an error and commits
- * nothing more on that link (no pad is ever misused: relays over the link fail their MAC check
- * instead of using unequal pads). Recovery needs a durable write-ahead copy of the pending
- * commit at Bob, which the key store does not offer yet.
+ * <p><b>Restart.</b> Before anything else Bob tells Alice he restarted (a Drop with reason
+ * {@link AliceFrames#RESTART}: she forgets every open frame of his previous run, so no late
+ * commit of one can append) and learns her next pool frame id. Then, for each frame still
+ * staged at Bob, in id order, he sends a recovery commit (secure length 0): if Alice holds the
+ * frame (she appended it before Bob stopped) Bob appends his staged copy, otherwise he discards
+ * it. The two ends thus never append different frames under one id nor skip an id at one end
+ * only; a crash between the two appends costs no key. Pools that differ in any other way (a store
+ * lost or replaced) cannot be repaired: Bob logs an error and commits nothing more on that link
+ * (no pad is ever misused: relays over the link fail their MAC check instead).
  */
 public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.Command> {
   public sealed interface Command {}
@@ -59,6 +64,11 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
   private record Committed(long raw, long poolFrameId, CommitResult result, Throwable failure) implements Command {}
 
   private record PeerNext(Long next, Throwable failure) implements Command {}
+
+  private record Recovered(long poolFrameId, CommitResult result, Throwable failure) implements Command {}
+
+  /** The Toeplitz seed of a recovery commit: none. */
+  private static final BitString NO_SEED = BitString.wrap(new long[0], 0);
 
   /** Hooks for tests: flip a bit of the reconciled key of raw frames it selects. */
   private final IntPredicate residualErrorFor;
@@ -78,6 +88,14 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
   private boolean commitRetry;
   private boolean checkedPeer;
   private boolean diverged;
+  /** A first-contact or recovery call is in flight. */
+  private boolean asking;
+  /** Staged frames left from a previous run, still to resolve with Alice; null before first contact. */
+  private ArrayDeque<Long> recovering;
+  /** The raw frame id this run started below: marks its recovery commits. */
+  private final long restartRaw;
+  /** The pool frame id the frame being committed is staged under. */
+  private long committingPool = -1;
 
   /** A verified frame waiting for its commit. */
   private record Ready(BobFrame frame, int secureBits, BitString seed) {}
@@ -99,6 +117,7 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
     // Raw frame ids are never reused, also not across restarts: start from the wall clock in
     // microseconds (frames are far longer than 1 us of simulated time at any sane speedup).
     this.nextRaw = System.currentTimeMillis() * 1000;
+    this.restartRaw = nextRaw - 1;
     this.nextFrameAt = System.nanoTime();
     this.reconciler = ctx.spawn(ReconciliationActor.create(end, transport), "reconciliation",
         DispatcherSelector.fromConfig(ReconciliationActor.DISPATCHER));
@@ -119,6 +138,7 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
         .onMessage(Reconciled.class, r -> onReconciled(r.r()))
         .onMessage(Verified.class, this::onVerified)
         .onMessage(Committed.class, this::onCommitted)
+        .onMessage(Recovered.class, this::onRecovered)
         .onSignal(PostStop.class, sig -> onStop())
         .build();
   }
@@ -128,8 +148,15 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
       return this;
     }
     if (!checkedPeer) {
-      // First contact: does Alice expect the same pool frame as we do?
-      getContext().pipeToSelf(transport.drop(end.peer(), nextRaw - 1, "restart"), PeerNext::new);
+      if (!asking) {
+        asking = true;
+        if (recovering == null) {
+          // First contact: Alice forgets our previous run's frames and tells her next pool frame.
+          getContext().pipeToSelf(transport.drop(end.peer(), restartRaw, AliceFrames.RESTART), PeerNext::new);
+        } else {
+          sendRecovery();
+        }
+      }
       return this;
     }
     if (committing != null && commitRetry) {
@@ -149,18 +176,81 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
   }
 
   private Behavior<Command> onPeerNext(PeerNext p) {
+    asking = false;
     if (p.failure() != null) {
       return this; // Alice not reachable yet: ask again on the next tick
     }
-    checkedPeer = true;
     long mine = end.nextPoolFrameId();
-    if (p.next() > mine) {
-      diverged = true;
-      getContext().getLog().error("link {}: Alice {} holds pool frames up to {} but this end only up to {}: the "
-          + "pools diverged (Bob stopped between the two appends of a commit); no more key on this link",
-          end.link(), end.peer(), p.next() - 1, mine - 1);
-      end.stats().frameDropped("pools diverged after a crash");
+    recovering = new ArrayDeque<>();
+    try {
+      for (long id : end.store().pendingIds(end.peer())) {
+        if (id == mine) {
+          recovering.add(id);
+        } else if (id < mine) {
+          end.store().commitPending(end.peer(), id); // already in the pool: drops the staged copy
+        } else {
+          end.store().discardPending(end.peer(), id); // never sent: Bob commits in pool order
+        }
+      }
+    } catch (RuntimeException e) {
+      return diverge("its staged frames could not be read", e);
     }
+    boolean aliceHoldsOurStaged = p.next() == mine + 1 && !recovering.isEmpty();
+    if (p.next() != mine && !aliceHoldsOurStaged) {
+      return diverge("Alice " + end.peer() + " expects pool frame " + p.next() + " but this end " + mine, null);
+    }
+    if (recovering.isEmpty()) {
+      checkedPeer = true;
+    } else {
+      asking = true;
+      sendRecovery();
+    }
+    return this;
+  }
+
+  private void sendRecovery() {
+    long id = recovering.peek();
+    getContext().pipeToSelf(transport.commit(end.peer(), restartRaw, id, 0, NO_SEED),
+        (res, t) -> new Recovered(id, res, t));
+  }
+
+  private Behavior<Command> onRecovered(Recovered r) {
+    asking = false;
+    if (diverged || recovering == null || recovering.isEmpty() || recovering.peek() != r.poolFrameId()) {
+      return this;
+    }
+    if (r.failure() != null) {
+      return this; // ask again on the next tick
+    }
+    try {
+      if (r.result().appended()) {
+        end.store().commitPending(end.peer(), r.poolFrameId());
+        getContext().getLog().info("link {}: pool frame {} staged before the restart committed", end.link(),
+            r.poolFrameId());
+      } else if (r.result().nextPoolFrameId() == r.poolFrameId()) {
+        end.store().discardPending(end.peer(), r.poolFrameId());
+        end.stats().frameDropped("staged before a restart, not held by Alice");
+      } else {
+        return diverge("Alice refused staged pool frame " + r.poolFrameId() + " (" + r.result().detail()
+            + ") and expects " + r.result().nextPoolFrameId(), null);
+      }
+    } catch (RuntimeException e) {
+      return diverge("staged pool frame " + r.poolFrameId() + " could not be resolved", e);
+    }
+    recovering.poll();
+    if (recovering.isEmpty()) {
+      checkedPeer = true;
+    } else {
+      asking = true;
+      sendRecovery();
+    }
+    return this;
+  }
+
+  private Behavior<Command> diverge(String why, Throwable e) {
+    diverged = true;
+    getContext().getLog().error("link {}: pools diverged: {}; no more key on this link", end.link(), why, e);
+    end.stats().frameDropped("pools diverged");
     return this;
   }
 
@@ -285,15 +375,26 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
   }
 
   private void commitNext() {
-    if (committing != null || ready.isEmpty() || diverged) {
-      return;
+    while (committing == null && !ready.isEmpty() && !diverged) {
+      Ready r = ready.poll();
+      long pool = end.nextPoolFrameId();
+      // Phase one: the final key is durable here before Alice may append it.
+      try (KeyMaterial key = r.frame().amplify(r.seed(), r.secureBits())) {
+        end.store().stagePending(end.peer(), pool, key);
+      } catch (RuntimeException e) {
+        r.seed().zeroize();
+        drop(r.frame(), "final key could not be staged", true);
+        diverge("pool frame " + pool + " could not be staged", e);
+        return;
+      }
+      committing = r;
+      committingPool = pool;
+      sendCommit(r);
     }
-    committing = ready.poll();
-    sendCommit(committing);
   }
 
   private void sendCommit(Ready r) {
-    long pool = end.nextPoolFrameId();
+    long pool = committingPool;
     long raw = r.frame().raw();
     getContext().pipeToSelf(transport.commit(end.peer(), raw, pool, r.secureBits(), r.seed()),
         (res, t) -> new Committed(raw, pool, res, t));
@@ -307,38 +408,38 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
     if (c.failure() != null) {
       // Unknown whether Alice appended: repeat the same commit (idempotent at Alice).
       commitRetry = true;
-      retried.add(c.raw());
       getContext().getLog().debug("link {}: commit of pool frame {} unanswered ({}), will repeat", end.link(),
           c.poolFrameId(), cause(c.failure()));
       return this;
     }
-    boolean appendHere = c.result().appended()
-        || c.result().nextPoolFrameId() == c.poolFrameId() + 1 && retried.contains(c.raw());
-    retried.remove(c.raw());
     committing = null;
+    committingPool = -1;
     BobFrame f = r.frame();
-    if (appendHere) {
-      try (KeyMaterial key = f.amplify(r.seed(), r.secureBits())) {
-        end.store().appendFrame(end.peer(), c.poolFrameId(), key);
+    if (c.result().appended()) {
+      try {
+        end.store().commitPending(end.peer(), c.poolFrameId());
       } catch (RuntimeException e) {
-        getContext().getLog().error("link {}: pool frame {} could not be appended at Bob", end.link(),
-            c.poolFrameId(), e);
-        diverged = true;
+        diverge("pool frame " + c.poolFrameId() + " could not be appended at Bob", e);
       }
       end.stats().frameDone(f.keyLength(), r.secureBits(), f.keyQber(), f.efficiency());
       finishFrame(f);
     } else {
       getContext().getLog().warn("link {}: Alice refused pool frame {}: {}", end.link(), c.poolFrameId(),
           c.result().detail());
+      try {
+        end.store().discardPending(end.peer(), c.poolFrameId());
+      } catch (RuntimeException e) {
+        diverge("staged pool frame " + c.poolFrameId() + " could not be discarded", e);
+      }
+      if (c.result().nextPoolFrameId() > c.poolFrameId()) {
+        diverge("Alice holds pool frame " + c.poolFrameId() + " from another raw frame", null);
+      }
       drop(f, "commit refused by Alice", false);
     }
     r.seed().zeroize();
     commitNext();
     return this;
   }
-
-  /** Raw frames whose commit was sent more than once (at most the one being committed). */
-  private final java.util.Set<Long> retried = new java.util.HashSet<>();
 
   private Behavior<Command> drop(BobFrame f, String reason, boolean tellAlice) {
     end.stats().frameDropped(reason);

@@ -60,8 +60,9 @@ class AliceFramesTest {
   @Test
   void commit_unknownOrUnverifiedFrame_refusedNothingAppended() {
     var seed = org.qkdnet.qnode.postprocessing.cascade.BitString.wrap(new long[2], 100);
-    assertThatThrownBy(() -> alice.alice().commit(99, 0, 64, seed)).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("no open raw frame 99");
+    CommitResult unknown = alice.alice().commit(99, 0, 64, seed);
+    assertThat(unknown.appended()).isFalse();
+    assertThat(unknown.detail()).contains("no open raw frame 99");
     BobFrame f = BobFrame.start(bob, 20);
     alice.alice().sift(f.announcement());
     assertThatThrownBy(() -> alice.alice().commit(20, 0, 64, seed)).isInstanceOf(IllegalStateException.class)
@@ -76,5 +77,30 @@ class AliceFramesTest {
     assertThat(r.appended()).isFalse();
     assertThat(r.detail()).contains("gap");
     assertThat(r.nextPoolFrameId()).isZero();
+  }
+
+  @Test
+  void restart_frameStagedButNotAppended_completedBeforeFirstAnswer() {
+    try (var k = org.qkdnet.qnode.keystore.KeyMaterial.wrap(new byte[] {1, 2, 3, 4})) {
+      aliceStore.stagePending("BBB", 0, k);
+    }
+    assertThat(alice.alice().drop(1, AliceFrames.RESTART)).isEqualTo(1);
+    assertThat(aliceStore.pendingIds("BBB")).isEmpty();
+    var seed = org.qkdnet.qnode.postprocessing.cascade.BitString.wrap(new long[0], 0);
+    CommitResult again = alice.alice().commit(2, 0, 0, seed);
+    assertThat(again.appended()).isTrue();
+    assertThat(again.nextPoolFrameId()).isEqualTo(1);
+  }
+
+  @Test
+  void recoveryCommit_frameNeverCommitted_refusedAndOpenFramesForgotten() {
+    BobFrame f = BobFrame.start(bob, 30);
+    alice.alice().sift(f.announcement());
+    var seed = org.qkdnet.qnode.postprocessing.cascade.BitString.wrap(new long[0], 0);
+    CommitResult r = alice.alice().commit(31, 0, 0, seed);
+    assertThat(r.appended()).isFalse();
+    assertThat(r.nextPoolFrameId()).isZero();
+    assertThat(alice.alice().openFrames()).isZero();
+    assertThat(aliceStore.nextFrameId("BBB")).isZero();
   }
 }
