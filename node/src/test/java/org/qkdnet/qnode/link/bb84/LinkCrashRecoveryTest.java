@@ -1,0 +1,216 @@
+package org.qkdnet.qnode.link.bb84;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.config.Bb84Settings;
+import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
+import org.qkdnet.qnode.device.sim.Bb84Parameters;
+import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.keystore.PadReservation;
+import org.qkdnet.qnode.keystore.StationKeyStore;
+import org.qkdnet.qnode.keystore.StreamId;
+import org.qkdnet.qnode.postprocessing.cascade.BitString;
+import org.qkdnet.qnode.postprocessing.cascade.CascadeVariant;
+import org.qkdnet.qnode.postprocessing.sifting.SiftingAnnouncement;
+import org.qkdnet.qnode.postprocessing.sifting.SiftingReply;
+
+/** The two-phase frame commit survives a crash of either end in the middle of a commit. */
+class LinkCrashRecoveryTest {
+  private static final LinkEnds LINK = LinkEnds.of("AAA", "BBB", 25);
+  private static final long TRIGGER = 1;
+  private static final Duration WAIT = Duration.ofSeconds(90);
+
+  @TempDir
+  Path dir;
+  private ActorTestKit kit;
+  private StationKeyStore aliceStore;
+  private StationKeyStore bobStore;
+  private Bb84LinkEnd alice;
+  private Bb84LinkEnd bob;
+  private final Bb84Settings settings = new Bb84Settings(Bb84Parameters.defaults().withFrameSlots(2_000_000), 0.11,
+      CascadeVariant.YANETAL, 1e-10, 64, 256, 4);
+
+  @AfterEach
+  void stop() {
+    stopBob();
+    if (aliceStore != null) {
+      aliceStore.close();
+    }
+    if (bobStore != null) {
+      bobStore.close();
+    }
+  }
+
+  private void stopBob() {
+    if (kit != null) {
+      kit.shutdownTestKit();
+      kit = null;
+    }
+  }
+
+  private void openAlice() {
+    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA");
+    alice = new Bb84LinkEnd("AAA", LINK, "test-seed", settings, aliceStore, 1 << 20, 1.0, 0);
+  }
+
+  private void openBob() {
+    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB");
+    bob = new Bb84LinkEnd("BBB", LINK, "test-seed", settings, bobStore, 1 << 20, 1.0, 0);
+  }
+
+  private void startBob(PostProcessingTransport transport) {
+    kit = ActorTestKit.create(ConfigFactory.parseString("""
+        qkd.reconciliation-dispatcher { type = PinnedDispatcher, executor = "thread-pool-executor" }
+        qnode.link-dispatcher { type = Dispatcher, executor = "thread-pool-executor",
+          thread-pool-executor.fixed-pool-size = 1 }
+        """));
+    kit.spawn(LinkPostProcessor.create(bob, transport, new SecureRandom(), null), "bob",
+        DispatcherSelector.fromConfig("qnode.link-dispatcher"));
+  }
+
+  @Test
+  void bobCrashesAfterAliceAppended_restartCommitsStagedFrame_poolsIdentical() {
+    openAlice();
+    openBob();
+    FaultyTransport t = new FaultyTransport(alice, Fault.BOB_DIES_AFTER_ALICE_APPENDS);
+    startBob(t);
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> t.fired
+        && aliceStore.nextFrameId("BBB") == TRIGGER + 1);
+    // Bob is "dead": the frame is in Alice's pool and only staged at Bob.
+    stopBob();
+    assertThat(bobStore.nextFrameId("AAA")).isEqualTo(TRIGGER);
+    assertThat(bobStore.pendingIds("AAA")).containsExactly(TRIGGER);
+
+    bobStore.close();
+    openBob();
+    startBob(new DirectTransport(alice));
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() ->
+        bob.stats().snapshot().framesDone() >= 2 && bobStore.nextFrameId("AAA") >= TRIGGER + 3);
+    stopBob();
+    assertThat(bob.stats().snapshot().dropReasons()).doesNotContainKey("staged before a restart, not held by Alice")
+        .doesNotContainKey("pools diverged");
+    assertSameStreams();
+  }
+
+  @Test
+  void aliceRestartsBeforeCommitArrives_stagedFrameDiscardedAtBob_poolsIdentical() {
+    openAlice();
+    openBob();
+    FaultyTransport t = new FaultyTransport(alice, Fault.ALICE_RESTARTS_BEFORE_COMMIT);
+    startBob(t);
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> t.fired
+        && bobStore.nextFrameId("AAA") >= TRIGGER + 2);
+    stopBob();
+    assertThat(bob.stats().snapshot().dropReasons()).containsKey("commit refused by Alice")
+        .doesNotContainKey("pools diverged");
+    assertThat(bobStore.pendingIds("AAA")).hasSizeLessThanOrEqualTo(1);
+    assertSameStreams();
+  }
+
+  private enum Fault { BOB_DIES_AFTER_ALICE_APPENDS, ALICE_RESTARTS_BEFORE_COMMIT }
+
+  /** Bob's calls into the current Alice, with one fault at the commit of pool frame {@link #TRIGGER}. */
+  private final class FaultyTransport implements PostProcessingTransport {
+    private final Fault fault;
+    private volatile DirectTransport target;
+    private volatile boolean dead;
+    volatile boolean fired;
+
+    FaultyTransport(Bb84LinkEnd aliceEnd, Fault fault) {
+      this.target = new DirectTransport(aliceEnd);
+      this.fault = fault;
+    }
+
+    private <T> CompletionStage<T> call(Supplier<CompletionStage<T>> s) {
+      return dead ? CompletableFuture.failedFuture(new IllegalStateException("Bob is down")) : s.get();
+    }
+
+    @Override
+    public CompletionStage<CommitResult> commit(String peer, long raw, long poolFrameId, int secureBits,
+        BitString seed) {
+      if (fired || poolFrameId != TRIGGER || dead) {
+        return call(() -> target.commit(peer, raw, poolFrameId, secureBits, seed));
+      }
+      fired = true;
+      if (fault == Fault.BOB_DIES_AFTER_ALICE_APPENDS) {
+        CommitResult r = target.commit(peer, raw, poolFrameId, secureBits, seed).toCompletableFuture().join();
+        assertThat(r.appended()).isTrue();
+        dead = true;
+      } else {
+        // Alice stops (her open frames are lost with her memory) and comes back.
+        aliceStore.close();
+        openAlice();
+        target = new DirectTransport(alice);
+      }
+      return CompletableFuture.failedFuture(new IllegalStateException("connection lost"));
+    }
+
+    @Override
+    public CompletionStage<SiftingReply> sift(String peer, SiftingAnnouncement announcement) {
+      return call(() -> target.sift(peer, announcement));
+    }
+
+    @Override
+    public CompletionStage<EstimateReplyData> estimate(String peer, long raw,
+        org.qkdnet.qnode.postprocessing.sifting.BitString disclosed, long permutationSeed) {
+      return call(() -> target.estimate(peer, raw, disclosed, permutationSeed));
+    }
+
+    @Override
+    public CompletionStage<byte[]> reconcile(String peer, long raw, byte[] questions) {
+      return call(() -> target.reconcile(peer, raw, questions));
+    }
+
+    @Override
+    public CompletionStage<Long> verify(String peer, long raw, long hashKey, int tagBits) {
+      return call(() -> target.verify(peer, raw, hashKey, tagBits));
+    }
+
+    @Override
+    public CompletionStage<Long> drop(String peer, long raw, String reason) {
+      return call(() -> target.drop(peer, raw, reason));
+    }
+  }
+
+  /**
+   * Every byte Bob holds of both directional streams equals Alice's: what one end reserves the
+   * other accepts. Alice appends first, so when Bob stops mid-commit she may hold one frame
+   * more (staged at Bob), never less.
+   */
+  private void assertSameStreams() {
+    long lead = aliceStore.nextFrameId("BBB") - bobStore.nextFrameId("AAA");
+    assertThat(lead).isBetween(0L, 1L);
+    if (lead == 1) {
+      assertThat(bobStore.pendingIds("AAA")).containsExactly(bobStore.nextFrameId("AAA"));
+    }
+    for (boolean aliceSends : new boolean[] {true, false}) {
+      StationKeyStore from = aliceSends ? aliceStore : bobStore;
+      StationKeyStore to = aliceSends ? bobStore : aliceStore;
+      String fromId = aliceSends ? "AAA" : "BBB";
+      String toId = aliceSends ? "BBB" : "AAA";
+      long n = bobStore.ledger(new StreamId(fromId, toId)).available();
+      assertThat(n).isPositive();
+      if (lead == 0) {
+        assertThat(aliceStore.ledger(new StreamId(fromId, toId)).available()).isEqualTo(n);
+      }
+      PadReservation r = from.reserve(toId, (int) n, "all-" + fromId);
+      try (KeyMaterial sent = from.padBytes(r);
+          KeyMaterial got = to.acceptIncoming(fromId, r.offset(), r.length(), "all-" + fromId)) {
+        assertThat(sent.contentEquals(got)).isTrue();
+      }
+    }
+  }
+}
