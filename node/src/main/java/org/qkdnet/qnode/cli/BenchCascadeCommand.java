@@ -1,7 +1,5 @@
 package org.qkdnet.qnode.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +25,9 @@ import picocli.CommandLine.Spec;
     description = "Benchmark Cascade reconciliation in process: efficiency, frame error rate, "
         + "speed and round trips.")
 public final class BenchCascadeCommand implements Callable<Integer> {
-  static final int EXIT_OK = 0;
-  static final int EXIT_IO = 1;
-  static final int EXIT_BAD_INPUT = 2;
+  static final int EXIT_OK = BenchOutput.EXIT_OK;
+  static final int EXIT_IO = BenchOutput.EXIT_IO;
+  static final int EXIT_BAD_INPUT = BenchOutput.EXIT_BAD_INPUT;
   private static final long PROGRESS_NANOS = 5_000_000_000L;
 
   @Spec
@@ -82,17 +80,17 @@ public final class BenchCascadeCommand implements Callable<Integer> {
       v = CascadeVariant.parse(variant);
       v.blockSize(1, qber, Math.max(bits, 1));
     } catch (IllegalArgumentException e) {
-      return fail(EXIT_BAD_INPUT, e.getMessage());
+      return BenchOutput.fail(spec, EXIT_BAD_INPUT, e.getMessage());
     }
     if (bits < 64 || frames < 1 || warmup < 0 || maxSeconds < 1 || qber <= 0) {
-      return fail(EXIT_BAD_INPUT, "need --bits ≥ 64, --frames ≥ 1, --warmup ≥ 0, "
+      return BenchOutput.fail(spec, EXIT_BAD_INPUT, "need --bits ≥ 64, --frames ≥ 1, --warmup ≥ 0, "
           + "--max-seconds ≥ 1 and --qber > 0");
     }
     if (!over.equals("in-process") && !over.equals("grpc")) {
-      return fail(EXIT_BAD_INPUT, "--over must be in-process or grpc, got '" + over + "'");
+      return BenchOutput.fail(spec, EXIT_BAD_INPUT, "--over must be in-process or grpc, got '" + over + "'");
     }
     if (inFlight < 1 || inFlight > 64) {
-      return fail(EXIT_BAD_INPUT, "--in-flight must be in 1..64");
+      return BenchOutput.fail(spec, EXIT_BAD_INPUT, "--in-flight must be in 1..64");
     }
     SplitMix64 rng = new SplitMix64(seed);
     if (over.equals("grpc")) {
@@ -130,21 +128,9 @@ public final class BenchCascadeCommand implements Callable<Integer> {
             + "\"round_trips_mean\": %.1f, \"message_bytes_mean\": %d}",
         bits, qber, done, v.name().toLowerCase(Locale.ROOT), effSum / done, bad / (double) done,
         mbps, rounds / (double) done, bytes / done);
-    return emit(result);
+    return BenchOutput.emit(spec, json, result);
   }
 
-  private int emit(String result) {
-    spec.commandLine().getOut().println(result);
-    spec.commandLine().getOut().flush();
-    if (json != null) {
-      try {
-        Files.writeString(json, result + "\n");
-      } catch (IOException e) {
-        return fail(EXIT_IO, "cannot write " + json + ": " + e.getMessage());
-      }
-    }
-    return EXIT_OK;
-  }
 
   /**
    * Frames through two stations' reconciliation actors over LinkService, {@code inFlight} at a
@@ -161,9 +147,9 @@ public final class BenchCascadeCommand implements Callable<Integer> {
               + "\"round_trips_mean\": %.1f, \"over\": \"grpc\", \"in_flight\": %d}",
           bits, qber, b.done, v.name().toLowerCase(Locale.ROOT), b.effSum / b.done, b.bad / (double) b.done,
           (double) bits * b.done / (b.nanos / 1e9) / 1e6, b.rounds / (double) b.done, inFlight);
-      return emit(result);
+      return BenchOutput.emit(spec, json, result);
     } catch (Exception e) {
-      return fail(EXIT_IO, "cascade over gRPC failed: " + e);
+      return BenchOutput.fail(spec, EXIT_IO, "cascade over gRPC failed: " + e);
     }
   }
 
@@ -233,9 +219,4 @@ public final class BenchCascadeCommand implements Callable<Integer> {
     return new Frame(r, InProcessCascade.efficiency(r.leakedBits(), bits, errors), ok, dt);
   }
 
-  private int fail(int code, String message) {
-    spec.commandLine().getErr().println("cascade: " + message);
-    spec.commandLine().getErr().flush();
-    return code;
-  }
 }

@@ -1,9 +1,7 @@
 package org.qkdnet.qnode.cli;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -27,9 +25,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "pa", mixinStandardHelpOptions = true,
     description = "Benchmark Toeplitz privacy amplification (FFT).")
 public final class BenchPaCommand implements Callable<Integer> {
-  static final int EXIT_OK = 0;
-  static final int EXIT_IO = 1;
-  static final int EXIT_BAD_INPUT = 2;
+  static final int EXIT_OK = BenchOutput.EXIT_OK;
+  static final int EXIT_IO = BenchOutput.EXIT_IO;
+  static final int EXIT_BAD_INPUT = BenchOutput.EXIT_BAD_INPUT;
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -78,11 +76,11 @@ public final class BenchPaCommand implements Callable<Integer> {
   public Integer call() {
     int m = (int) Math.round(bits * outRatio);
     if (bits < 2 || reps < 1 || warmup < 0 || threads < 1 || m < 1 || m > bits) {
-      return fail(EXIT_BAD_INPUT, "need --bits ≥ 2, --reps ≥ 1, --warmup ≥ 0, --threads ≥ 1 "
+      return BenchOutput.fail(spec, EXIT_BAD_INPUT, "need --bits ≥ 2, --reps ≥ 1, --warmup ≥ 0, --threads ≥ 1 "
           + "and 0 < --out-ratio ≤ 1");
     }
     if (parallelFrames < 1 || parallelFrames > 64) {
-      return fail(EXIT_BAD_INPUT, "--parallel-frames must be 1..64");
+      return BenchOutput.fail(spec, EXIT_BAD_INPUT, "--parallel-frames must be 1..64");
     }
     if (parallelFrames > 1) {
       return stationThroughput(m);
@@ -139,7 +137,7 @@ public final class BenchPaCommand implements Callable<Integer> {
               + "\"mbit_per_s\": %.2f, \"median_ms\": %.2f, \"caller_cpu_median_ms\": %.2f}",
           bits, m, threads, impl, bits / (med / 1e9) / 1e6, med / 1e6, median(cpu) / 1e6);
     }
-    return emit(result);
+    return BenchOutput.emit(spec, json, result);
   }
 
   /**
@@ -173,7 +171,7 @@ public final class BenchPaCommand implements Callable<Integer> {
         }
       }
     } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
-      return fail(EXIT_IO, "hashing failed: " + e);
+      return BenchOutput.fail(spec, EXIT_IO, "hashing failed: " + e);
     } finally {
       pool.shutdownNow();
     }
@@ -183,22 +181,9 @@ public final class BenchPaCommand implements Callable<Integer> {
             + "\"round_median_ms\": %.2f, \"cores\": %d}",
         bits, m, parallelFrames, (double) parallelFrames * bits / (med / 1e9) / 1e6, med / 1e6,
         Runtime.getRuntime().availableProcessors());
-    return emit(result);
+    return BenchOutput.emit(spec, json, result);
   }
 
-  /** Prints the JSON line and writes it to {@code --json} when given. */
-  private int emit(String result) {
-    spec.commandLine().getOut().println(result);
-    spec.commandLine().getOut().flush();
-    if (json != null) {
-      try {
-        Files.writeString(json, result + "\n");
-      } catch (IOException e) {
-        return fail(EXIT_IO, "cannot write " + json + ": " + e.getMessage());
-      }
-    }
-    return EXIT_OK;
-  }
 
   private long timeBlocked(BitString x, BitString seed, int m) {
     pl.edu.icm.jlargearrays.ConcurrencyUtils.setNumberOfThreads(1);
@@ -220,9 +205,4 @@ public final class BenchPaCommand implements Callable<Integer> {
     return sorted[sorted.length / 2];
   }
 
-  private int fail(int code, String message) {
-    spec.commandLine().getErr().println("pa: " + message);
-    spec.commandLine().getErr().flush();
-    return code;
-  }
 }

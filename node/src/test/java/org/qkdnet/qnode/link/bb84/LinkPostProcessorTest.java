@@ -15,10 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.qkdnet.qnode.config.Bb84Settings;
 import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
 import org.qkdnet.qnode.device.sim.Bb84Parameters;
-import org.qkdnet.qnode.keystore.KeyMaterial;
-import org.qkdnet.qnode.keystore.PadReservation;
 import org.qkdnet.qnode.keystore.StationKeyStore;
-import org.qkdnet.qnode.keystore.StreamId;
 import org.qkdnet.qnode.postprocessing.cascade.CascadeVariant;
 
 /** Bob's post-processor against Alice's frames in one JVM, without the network. */
@@ -111,28 +108,7 @@ class LinkPostProcessorTest {
     assertSameStreams();
   }
 
-  /**
-   * Every byte Bob holds of both directional streams equals Alice's. Alice appends first, so
-   * when the actors stop mid-commit she may hold one frame more than Bob, never less.
-   */
   private void assertSameStreams() {
-    long lead = aliceStore.nextFrameId("BBB") - bobStore.nextFrameId("AAA");
-    assertThat(lead).isBetween(0L, 1L);
-    for (boolean aliceSends : new boolean[] {true, false}) {
-      StationKeyStore from = aliceSends ? aliceStore : bobStore;
-      StationKeyStore to = aliceSends ? bobStore : aliceStore;
-      String fromId = aliceSends ? "AAA" : "BBB";
-      String toId = aliceSends ? "BBB" : "AAA";
-      long n = bobStore.ledger(new StreamId(fromId, toId)).available();
-      assertThat(n).isPositive();
-      if (lead == 0) {
-        assertThat(aliceStore.ledger(new StreamId(fromId, toId)).available()).isEqualTo(n);
-      }
-      PadReservation r = from.reserve(toId, (int) n, "all-" + fromId);
-      try (KeyMaterial sent = from.padBytes(r);
-          KeyMaterial got = to.acceptIncoming(fromId, r.offset(), r.length(), "all-" + fromId)) {
-        assertThat(sent.contentEquals(got)).isTrue();
-      }
-    }
+    LinkStreams.assertSameStreams(aliceStore, bobStore);
   }
 }
