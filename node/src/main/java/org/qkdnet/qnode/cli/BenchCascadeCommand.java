@@ -144,9 +144,11 @@ public final class BenchCascadeCommand implements Callable<Integer> {
       String result = String.format(Locale.ROOT,
           "{\"bits\": %d, \"qber\": %s, \"frames\": %d, \"variant\": \"%s\", "
               + "\"efficiency_mean\": %.5f, \"frame_error_rate\": %.5f, \"mbit_per_s\": %.3f, "
-              + "\"round_trips_mean\": %.1f, \"over\": \"grpc\", \"in_flight\": %d}",
+              + "\"round_trips_mean\": %.1f, \"over\": \"grpc\", \"in_flight\": %d, "
+              + "\"cpu_seconds\": %.2f, \"mbit_per_cpu_s\": %.3f}",
           bits, qber, b.done, v.name().toLowerCase(Locale.ROOT), b.effSum / b.done, b.bad / (double) b.done,
-          (double) bits * b.done / (b.nanos / 1e9) / 1e6, b.rounds / (double) b.done, inFlight);
+          (double) bits * b.done / (b.nanos / 1e9) / 1e6, b.rounds / (double) b.done, inFlight,
+          b.cpuNanos / 1e9, (double) bits * b.done / (b.cpuNanos / 1e9) / 1e6);
       return BenchOutput.emit(spec, json, result);
     } catch (Exception e) {
       return BenchOutput.fail(spec, EXIT_IO, "cascade over gRPC failed: " + e);
@@ -159,6 +161,8 @@ public final class BenchCascadeCommand implements Callable<Integer> {
     double effSum;
     long rounds;
     long nanos;
+    /** CPU time of the whole process (both stations, gRPC, TLS, GC, JIT) during the batch. */
+    long cpuNanos;
   }
 
   private Batch runBatch(CascadeOverGrpc link, CascadeVariant v, SplitMix64 rng, int count, long firstId)
@@ -173,6 +177,7 @@ public final class BenchCascadeCommand implements Callable<Integer> {
     Batch b = new Batch();
     long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
     long t0 = System.nanoTime();
+    long cpu0 = processCpuNanos();
     java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Void>> running = new java.util.ArrayDeque<>();
     for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
       while (running.size() >= inFlight) {
@@ -199,7 +204,14 @@ public final class BenchCascadeCommand implements Callable<Integer> {
       running.poll().get(10, java.util.concurrent.TimeUnit.MINUTES);
     }
     b.nanos = System.nanoTime() - t0;
+    b.cpuNanos = processCpuNanos() - cpu0;
     return b;
+  }
+
+  /** CPU time used by this JVM so far (all threads), or 0 where the platform does not say. */
+  private static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? Math.max(0, sun.getProcessCpuTime()) : 0;
   }
 
   private record Frame(InProcessCascade.Result result, double efficiency, boolean ok,

@@ -77,7 +77,7 @@ final class CascadeOverGrpc implements AutoCloseable {
     bobSystem = ActorSystem.create(Behaviors.empty(), "bob", cfg);
     ActorRef<ReconciliationActor.Command> aliceActor = spawn(aliceSystem,
         ReconciliationActor.create(alice, null), "reconciliation-" + BOB);
-    alice.answerer(ReconciliationActor.answerer(aliceActor, aliceSystem.scheduler(), ROUND_TIMEOUT));
+    alice.answerer(ReconciliationActor.answerer(aliceActor, ROUND_TIMEOUT));
     server = LinkGrpcServer.start("127.0.0.1", 0, new LinkTls(aliceId, ca.certificate()), ALICE, Set.of(BOB),
         null, Map.of(), Map.of(BOB, alice));
     int port = server.port();

@@ -47,7 +47,7 @@ final class StationGuardian {
         if (end.isAlice()) {
           ActorRef<ReconciliationActor.Command> r = ctx.spawn(ReconciliationActor.create(end, null),
               "reconciliation-" + end.peer(), DispatcherSelector.fromConfig(ReconciliationActor.DISPATCHER));
-          end.answerer(ReconciliationActor.answerer(r, ctx.getSystem().scheduler(), ANSWER_TIMEOUT));
+          end.answerer(ReconciliationActor.answerer(r, ANSWER_TIMEOUT));
         } else {
           ctx.spawn(LinkPostProcessor.create(end, postProcessing, random, null), "postprocessor-" + end.peer(),
               DispatcherSelector.fromConfig(LINK_DISPATCHER));

@@ -1,7 +1,9 @@
 package org.qkdnet.qnode.link.bb84;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.qkdnet.qnode.device.sim.Bb84AliceView;
@@ -147,6 +149,22 @@ public final class AliceFrames {
     synchronized (cascade) {
       return CascadeCodec.encode(cascade.answer(CascadeCodec.decodeQuestions(questions)));
     }
+  }
+
+  /**
+   * Step 3 for a batch: answers each round in order; a round Alice cannot answer (unknown frame,
+   * bad questions) gets an error and the others are still answered.
+   */
+  public List<CascadeBatch.Answer> answer(List<CascadeBatch.Round> rounds) {
+    List<CascadeBatch.Answer> out = new ArrayList<>(rounds.size());
+    for (CascadeBatch.Round r : rounds) {
+      try {
+        out.add(new CascadeBatch.Answer(r.raw(), answer(r.raw(), r.questions()), ""));
+      } catch (RuntimeException e) {
+        out.add(CascadeBatch.Answer.refused(r.raw(), String.valueOf(e.getMessage())));
+      }
+    }
+    return out;
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.link.bb84;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.qkdnet.qnode.postprocessing.cascade.BitString;
 import org.qkdnet.qnode.postprocessing.sifting.SiftingAnnouncement;
@@ -15,8 +16,11 @@ public interface PostProcessingTransport {
   CompletionStage<EstimateReplyData> estimate(String peer, long raw,
       org.qkdnet.qnode.postprocessing.sifting.BitString disclosed, long permutationSeed);
 
-  /** One Cascade round: CascadeCodec-encoded questions in, answers out. */
-  CompletionStage<byte[]> reconcile(String peer, long raw, byte[] questions);
+  /**
+   * One Cascade round trip for several frames: Alice's answers, one per round in order (see
+   * {@link CascadeBatch#checkAnswers}). Completes exceptionally when the whole call fails.
+   */
+  CompletionStage<List<CascadeBatch.Answer>> reconcile(String peer, List<CascadeBatch.Round> rounds);
 
   /** Alice's verification tag of her frame. */
   CompletionStage<Long> verify(String peer, long raw, long hashKey, int tagBits);

@@ -1,15 +1,18 @@
 package org.qkdnet.qnode.link.bb84;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -24,20 +27,29 @@ import org.qkdnet.qnode.postprocessing.cascade.ParityQuestions;
  * The Cascade work of one link end, on its own thread: spawn it with
  * {@link #DISPATCHER} ({@code type = PinnedDispatcher}), so parity hashing over large frames
  * never stalls the station's other actors, and one link's reconciliation never waits for
- * another's. At Bob's end it drives every frame in flight (one round trip per round, frames
- * interleaved so round trips overlap); at Alice's end it answers the rounds.
+ * another's. At Bob's end it drives every frame in flight; at Alice's end it answers.
+ *
+ * <p><b>Batched round trips.</b> Bob sends the next round of every frame whose questions are
+ * ready in one {@link CascadeBatch} and keeps at most {@link #BATCHES_IN_FLIGHT} batches
+ * outstanding: while Alice answers one batch, Bob works through the answers of the other, and
+ * frames that become ready meanwhile wait for the next batch. The frames in flight thus share
+ * round trips instead of each paying for its own.
  */
 public final class ReconciliationActor extends AbstractBehavior<ReconciliationActor.Command> {
   /** Named dispatcher of every reconciliation actor (cluster-config/qnode-pekko.conf). */
   public static final String DISPATCHER = "qkd.reconciliation-dispatcher";
 
+  /** Batches Bob keeps outstanding per link: two let Alice's and Bob's work overlap. */
+  static final int BATCHES_IN_FLIGHT = 2;
+
   public sealed interface Command {}
 
-  /** Alice: answer one round of raw frame {@code raw}. */
-  public record Answer(long raw, byte[] questions, ActorRef<Answered> replyTo) implements Command {}
-
-  /** Alice's reply: the encoded answers, or why not. */
-  public record Answered(byte[] answers, String error) {}
+  /**
+   * Alice: answer a batch of rounds; {@code reply} completes with one answer per round, in order
+   * (a round of a frame Alice cannot answer carries the reason).
+   */
+  public record Answer(List<CascadeBatch.Round> rounds, CompletableFuture<List<CascadeBatch.Answer>> reply)
+      implements Command {}
 
   /** Bob: reconcile {@code key} (ownership passes) with Alice's copy of raw frame {@code raw}. */
   public record Reconcile(long raw, BitString key, CascadeVariant variant, double qber, long permutationSeed,
@@ -47,11 +59,15 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
   public record Reconciled(long raw, BitString corrected, long leakedBits, int roundTrips, int correctedBits,
       String failure) {}
 
-  private record RoundAnswered(long raw, byte[] answers, Throwable failure) implements Command {}
+  private record BatchAnswered(List<CascadeBatch.Round> rounds, List<CascadeBatch.Answer> answers,
+      Throwable failure) implements Command {}
 
   private final Bb84LinkEnd end;
   private final PostProcessingTransport transport;
   private final Map<Long, Running> running = new HashMap<>();
+  /** Bob: the next round of each frame not yet sent, in the order they became ready. */
+  private final LinkedHashMap<Long, ParityQuestions> outbox = new LinkedHashMap<>();
+  private int batchesOut;
 
   private record Running(CascadeBob bob, ActorRef<Reconciled> replyTo) {}
 
@@ -71,25 +87,27 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
     return newReceiveBuilder()
         .onMessage(Answer.class, this::onAnswer)
         .onMessage(Reconcile.class, this::onReconcile)
-        .onMessage(RoundAnswered.class, this::onRoundAnswered)
+        .onMessage(BatchAnswered.class, this::onBatchAnswered)
         .onSignal(PostStop.class, sig -> onStop())
         .build();
   }
 
   /**
    * Alice's {@link ParityAnswerer} over her reconciliation actor {@code ref}: LinkService's
-   * handler asks the actor and completes with the encoded answers (exceptionally with an
-   * {@link IllegalArgumentException} naming the problem).
+   * handler tells the actor and completes with its answers (exceptionally with a
+   * {@link java.util.concurrent.TimeoutException} if the actor does not answer in time).
+   *
+   * <p>Not Pekko's ask: its CompletionStage (a Scala future adapted) runs every dependent stage
+   * asynchronously, and on a 2-core machine the JDK's common pool has parallelism 1, so each
+   * Cascade round started a new thread. A plain future completed by the actor runs the
+   * handler's continuation on the actor's thread instead.
    */
-  public static ParityAnswerer answerer(ActorRef<Command> ref, Scheduler scheduler, Duration timeout) {
-    return (raw, questions) -> AskPattern.<Command, Answered>ask(ref,
-        replyTo -> new Answer(raw, questions, replyTo), timeout, scheduler)
-        .thenApply(a -> {
-          if (!a.error().isEmpty()) {
-            throw new IllegalArgumentException(a.error());
-          }
-          return a.answers();
-        });
+  public static ParityAnswerer answerer(ActorRef<Command> ref, Duration timeout) {
+    return rounds -> {
+      CompletableFuture<List<CascadeBatch.Answer>> reply = new CompletableFuture<>();
+      ref.tell(new Answer(rounds, reply));
+      return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    };
   }
 
   private void ranHere() {
@@ -98,11 +116,14 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
 
   private Behavior<Command> onAnswer(Answer a) {
     ranHere();
+    List<CascadeBatch.Answer> answers;
     try {
-      a.replyTo().tell(new Answered(end.alice().answer(a.raw(), a.questions()), ""));
+      answers = end.alice().answer(a.rounds());
     } catch (RuntimeException e) {
-      a.replyTo().tell(new Answered(new byte[0], String.valueOf(e.getMessage())));
+      a.reply().completeExceptionally(e);
+      return this;
     }
+    a.reply().complete(answers);
     return this;
   }
 
@@ -110,6 +131,9 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
     ranHere();
     CascadeBob bob;
     try {
+      if (running.containsKey(r.raw())) {
+        throw new IllegalArgumentException("raw frame " + r.raw() + " is already being reconciled");
+      }
       bob = new CascadeBob(r.raw(), r.key(), r.variant(), r.qber(), r.permutationSeed());
     } catch (RuntimeException e) {
       r.replyTo().tell(new Reconciled(r.raw(), null, 0, 0, 0, "cascade refused the frame: " + e.getMessage()));
@@ -118,42 +142,75 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
       r.key().zeroize(); // CascadeBob copied it
     }
     running.put(r.raw(), new Running(bob, r.replyTo()));
-    ask(r.raw(), bob.start());
+    outbox.put(r.raw(), bob.start());
+    flush();
     return this;
   }
 
-  private void ask(long raw, ParityQuestions q) {
-    CompletionStage<byte[]> answer = transport.reconcile(end.peer(), raw, CascadeCodec.encode(q));
-    getContext().pipeToSelf(answer, (bytes, failure) -> new RoundAnswered(raw, bytes, failure));
+  /** Sends the ready rounds as one batch if fewer than {@link #BATCHES_IN_FLIGHT} are outstanding. */
+  private void flush() {
+    while (batchesOut < BATCHES_IN_FLIGHT && !outbox.isEmpty()) {
+      List<CascadeBatch.Round> rounds = new ArrayList<>(Math.min(outbox.size(), CascadeBatch.MAX_ROUNDS));
+      var it = outbox.entrySet().iterator();
+      while (it.hasNext() && rounds.size() < CascadeBatch.MAX_ROUNDS) {
+        var e = it.next();
+        rounds.add(new CascadeBatch.Round(e.getKey(), CascadeCodec.encode(e.getValue())));
+        it.remove();
+      }
+      batchesOut++;
+      CompletionStage<List<CascadeBatch.Answer>> answers = transport.reconcile(end.peer(), rounds);
+      getContext().pipeToSelf(answers, (a, failure) -> new BatchAnswered(rounds, a, failure));
+    }
   }
 
-  private Behavior<Command> onRoundAnswered(RoundAnswered a) {
+  private Behavior<Command> onBatchAnswered(BatchAnswered b) {
     ranHere();
-    Running r = running.get(a.raw());
-    if (r == null) {
-      return this;
-    }
-    if (a.failure() != null) {
-      finish(a.raw(), r, "cascade round failed: " + a.failure().getClass().getSimpleName());
-      return this;
-    }
-    Optional<ParityQuestions> next;
-    try {
-      next = r.bob().onAnswers(CascadeCodec.decodeAnswers(a.answers()));
-    } catch (RuntimeException e) {
-      finish(a.raw(), r, "bad cascade answer: " + e.getMessage());
-      return this;
-    }
-    if (next.isPresent()) {
-      ask(a.raw(), next.get());
+    batchesOut--;
+    String batchFailure = null;
+    if (b.failure() != null) {
+      batchFailure = "cascade round failed: " + b.failure().getClass().getSimpleName();
     } else {
-      finish(a.raw(), r, "");
+      try {
+        CascadeBatch.checkAnswers(b.rounds(), b.answers());
+      } catch (IllegalArgumentException e) {
+        batchFailure = "bad cascade answer: " + e.getMessage();
+      }
     }
+    for (int i = 0; i < b.rounds().size(); i++) {
+      long raw = b.rounds().get(i).raw();
+      Running r = running.get(raw);
+      if (r == null) {
+        continue;
+      }
+      if (batchFailure != null) {
+        finish(raw, r, batchFailure);
+        continue;
+      }
+      CascadeBatch.Answer answer = b.answers().get(i);
+      if (!answer.ok()) {
+        finish(raw, r, "Alice refused a cascade round: " + answer.error());
+        continue;
+      }
+      Optional<ParityQuestions> next;
+      try {
+        next = r.bob().onAnswers(CascadeCodec.decodeAnswers(answer.answers()));
+      } catch (RuntimeException e) {
+        finish(raw, r, "bad cascade answer: " + e.getMessage());
+        continue;
+      }
+      if (next.isPresent()) {
+        outbox.put(raw, next.get());
+      } else {
+        finish(raw, r, "");
+      }
+    }
+    flush();
     return this;
   }
 
   private void finish(long raw, Running r, String failure) {
     running.remove(raw);
+    outbox.remove(raw);
     CascadeBob bob = r.bob();
     if (failure.isEmpty()) {
       r.replyTo().tell(new Reconciled(raw, bob.correctedKey(), bob.leakedBits(), bob.roundTrips(),
@@ -167,6 +224,7 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
   private Behavior<Command> onStop() {
     running.values().forEach(r -> r.bob().zeroize());
     running.clear();
+    outbox.clear();
     return this;
   }
 }

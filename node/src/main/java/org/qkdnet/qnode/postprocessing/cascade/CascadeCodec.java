@@ -1,6 +1,5 @@
 package org.qkdnet.qnode.postprocessing.cascade;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.BufferUnderflowException;
 
@@ -17,7 +16,7 @@ public final class CascadeCodec {
 
   public static byte[] encode(ParityQuestions q) {
     Out out = new Out(16 + q.passStarts().length * 3 + q.ranges().length * 2);
-    out.buf.write(QUESTIONS);
+    out.write(QUESTIONS);
     out.fixed64(q.frameId());
     out.varint(q.round());
     out.varint(q.passStartCount());
@@ -34,7 +33,7 @@ public final class CascadeCodec {
       out.varint((long) r[i + 2] - r[i + 1]);
       prevStart = r[i + 1];
     }
-    return out.buf.toByteArray();
+    return out.toByteArray();
   }
 
   public static ParityQuestions decodeQuestions(byte[] bytes) {
@@ -69,16 +68,16 @@ public final class CascadeCodec {
 
   public static byte[] encode(ParityAnswers a) {
     Out out = new Out(16 + a.count() / 8);
-    out.buf.write(ANSWERS);
+    out.write(ANSWERS);
     out.fixed64(a.frameId());
     out.varint(a.round());
     out.varint(a.count());
     int nBytes = (a.count() + 7) >>> 3;
     long[] w = a.bits();
     for (int i = 0; i < nBytes; i++) {
-      out.buf.write((int) (w[i >>> 3] >>> ((i & 7) << 3)));
+      out.write((int) (w[i >>> 3] >>> ((i & 7) << 3)));
     }
-    return out.buf.toByteArray();
+    return out.toByteArray();
   }
 
   public static ParityAnswers decodeAnswers(byte[] bytes) {
@@ -149,25 +148,41 @@ public final class CascadeCodec {
     throw new IllegalArgumentException("varint longer than 10 bytes in Cascade message");
   }
 
+  /** An unsynchronized growable byte buffer (ByteArrayOutputStream locks on every byte). */
   private static final class Out {
-    final ByteArrayOutputStream buf;
+    private byte[] buf;
+    private int size;
 
-    Out(int size) {
-      buf = new ByteArrayOutputStream(size);
+    Out(int capacity) {
+      buf = new byte[Math.max(16, capacity)];
+    }
+
+    void write(int b) {
+      if (size == buf.length) {
+        buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+      }
+      buf[size++] = (byte) b;
     }
 
     void fixed64(long v) {
       for (int i = 7; i >= 0; i--) {
-        buf.write((int) (v >>> (8 * i)));
+        write((int) (v >>> (8 * i)));
       }
     }
 
     void varint(long v) {
+      if (buf.length - size < 10) {
+        buf = java.util.Arrays.copyOf(buf, buf.length * 2 + 10);
+      }
       while ((v & ~0x7FL) != 0) {
-        buf.write((int) ((v & 0x7F) | 0x80));
+        buf[size++] = (byte) ((v & 0x7F) | 0x80);
         v >>>= 7;
       }
-      buf.write((int) v);
+      buf[size++] = (byte) v;
+    }
+
+    byte[] toByteArray() {
+      return java.util.Arrays.copyOf(buf, size);
     }
   }
 }

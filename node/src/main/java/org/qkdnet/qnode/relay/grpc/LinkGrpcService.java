@@ -2,15 +2,17 @@ package org.qkdnet.qnode.relay.grpc;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.qkdnet.qnode.link.bb84.AliceFrames;
 import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
+import org.qkdnet.qnode.link.bb84.CascadeBatch;
 import org.qkdnet.qnode.link.bb84.CommitResult;
 import org.qkdnet.qnode.link.bb84.EstimateReplyData;
 import org.qkdnet.qnode.link.bb84.ParityAnswerer;
-import org.qkdnet.qnode.proto.v1.CascadeAnswer;
-import org.qkdnet.qnode.proto.v1.CascadeRound;
+import org.qkdnet.qnode.proto.v1.CascadeAnswers;
+import org.qkdnet.qnode.proto.v1.CascadeRounds;
 import org.qkdnet.qnode.proto.v1.CommitReply;
 import org.qkdnet.qnode.proto.v1.CommitRequest;
 import org.qkdnet.qnode.proto.v1.DropReply;
@@ -162,10 +164,17 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
   }
 
   @Override
-  public void reconcile(CascadeRound request, StreamObserver<CascadeAnswer> response) {
+  public void reconcile(CascadeRounds request, StreamObserver<CascadeAnswers> response) {
     String peer = PeerAuthInterceptor.PEER_STATION.get();
     AliceFrames a = alice(response);
     if (a == null) {
+      return;
+    }
+    List<CascadeBatch.Round> rounds;
+    try {
+      rounds = PostProcessingProtoMapper.fromProto(request);
+    } catch (IllegalArgumentException e) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
     ParityAnswerer answerer = bb84.get(peer).answerer();
@@ -174,16 +183,15 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
           .asRuntimeException());
       return;
     }
-    answerer.answer(request.getRawFrameId(), request.getQuestions().toByteArray()).whenComplete((bytes, failure) -> {
+    answerer.answer(rounds).whenComplete((answers, failure) -> {
       if (failure != null) {
         Throwable c = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
             ? failure.getCause() : failure;
-        Status s = c instanceof IllegalArgumentException ? Status.INVALID_ARGUMENT
-            : c instanceof IllegalStateException ? Status.FAILED_PRECONDITION : Status.UNAVAILABLE;
-        response.onError(s.withDescription(String.valueOf(c.getMessage())).asRuntimeException());
+        response.onError(Status.UNAVAILABLE.withDescription("reconciliation did not answer: "
+            + c.getClass().getSimpleName()).asRuntimeException());
         return;
       }
-      response.onNext(CascadeAnswer.newBuilder().setAnswers(com.google.protobuf.ByteString.copyFrom(bytes)).build());
+      response.onNext(PostProcessingProtoMapper.answersToProto(answers));
       response.onCompleted();
     });
   }

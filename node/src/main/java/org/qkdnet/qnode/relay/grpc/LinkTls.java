@@ -2,6 +2,7 @@ package org.qkdnet.qnode.relay.grpc;
 
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
@@ -14,8 +15,18 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import org.qkdnet.qnode.crypto.Identity;
 import org.qkdnet.qnode.crypto.TlsContexts;
 
-/** Netty TLS contexts for LinkService: TLS 1.3, mutual, our CA only. */
+/**
+ * Netty TLS contexts for LinkService: TLS 1.3, mutual, our CA only.
+ *
+ * <p>The TLS engine is BoringSSL (netty-tcnative, bundled in grpc-netty-shaded) where its native
+ * library loads, else the JDK's: on the post-processing path (megabyte sifting messages, hundreds
+ * of Cascade rounds per frame) the JDK engine's AES-GCM was a large share of a station's CPU.
+ * Certificates, the CA and the peer check are the same with either.
+ */
 public final class LinkTls {
+  /** The TLS engine in use: OPENSSL (BoringSSL) when available, else JDK. */
+  public static final SslProvider PROVIDER = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+
   private final Identity self;
   private final X509Certificate ca;
 
@@ -31,7 +42,7 @@ public final class LinkTls {
                   .trustManager(TlsContexts.trustManagers(ca))
                   .clientAuth(ClientAuth.REQUIRE)
                   .protocols("TLSv1.3"),
-              SslProvider.JDK)
+              PROVIDER)
           .build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the LinkService server TLS context", e);
@@ -45,7 +56,7 @@ public final class LinkTls {
                   .keyManager(TlsContexts.keyManagers(self))
                   .trustManager(new StationTrustManager(caTrust(), neighbour))
                   .protocols("TLSv1.3"),
-              SslProvider.JDK)
+              PROVIDER)
           .build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the LinkService client TLS context", e);

@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,14 +15,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.qkdnet.qnode.link.FrameAnnounceResult;
 import org.qkdnet.qnode.link.FrameTransport;
+import org.qkdnet.qnode.link.bb84.CascadeBatch;
 import org.qkdnet.qnode.link.bb84.CommitResult;
 import org.qkdnet.qnode.link.bb84.EstimateReplyData;
 import org.qkdnet.qnode.link.bb84.PostProcessingTransport;
 import org.qkdnet.qnode.postprocessing.estimation.FrameStatistics;
 import org.qkdnet.qnode.postprocessing.sifting.SiftingAnnouncement;
 import org.qkdnet.qnode.postprocessing.sifting.SiftingReply;
-import org.qkdnet.qnode.proto.v1.CascadeAnswer;
-import org.qkdnet.qnode.proto.v1.CascadeRound;
 import org.qkdnet.qnode.proto.v1.CommitReply;
 import org.qkdnet.qnode.proto.v1.CommitRequest;
 import org.qkdnet.qnode.proto.v1.DropReply;
@@ -215,10 +215,9 @@ public final class NeighbourClients implements HopTransport, FrameTransport, Pos
   }
 
   @Override
-  public CompletionStage<byte[]> reconcile(String peer, long raw, byte[] questions) {
-    CascadeRound q = CascadeRound.newBuilder().setRawFrameId(raw)
-        .setQuestions(com.google.protobuf.ByteString.copyFrom(questions)).build();
-    return unary(peer, q, LinkServiceGrpc.LinkServiceStub::reconcile, (CascadeAnswer a) -> a.getAnswers().toByteArray());
+  public CompletionStage<List<CascadeBatch.Answer>> reconcile(String peer, List<CascadeBatch.Round> rounds) {
+    return unary(peer, PostProcessingProtoMapper.toProto(rounds), LinkServiceGrpc.LinkServiceStub::reconcile,
+        PostProcessingProtoMapper::fromProto);
   }
 
   @Override

@@ -2,9 +2,16 @@ package org.qkdnet.qnode.relay.grpc;
 
 import com.google.protobuf.ByteString;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.qkdnet.qnode.link.bb84.CascadeBatch;
 import org.qkdnet.qnode.postprocessing.sifting.BitString;
 import org.qkdnet.qnode.postprocessing.sifting.SiftingAnnouncement;
 import org.qkdnet.qnode.postprocessing.sifting.SiftingReply;
+import org.qkdnet.qnode.proto.v1.CascadeAnswer;
+import org.qkdnet.qnode.proto.v1.CascadeAnswers;
+import org.qkdnet.qnode.proto.v1.CascadeRound;
+import org.qkdnet.qnode.proto.v1.CascadeRounds;
 import org.qkdnet.qnode.proto.v1.SiftReply;
 import org.qkdnet.qnode.proto.v1.SiftRequest;
 
@@ -112,6 +119,45 @@ final class PostProcessingProtoMapper {
       w[i >>> 3] |= (long) (b[i] & 0xFF) << ((i & 7) * 8);
     }
     return org.qkdnet.qnode.postprocessing.cascade.BitString.wrap(w, length);
+  }
+
+  static CascadeRounds toProto(List<CascadeBatch.Round> rounds) {
+    CascadeRounds.Builder b = CascadeRounds.newBuilder();
+    for (CascadeBatch.Round r : rounds) {
+      b.addRounds(CascadeRound.newBuilder().setRawFrameId(r.raw()).setQuestions(ByteString.copyFrom(r.questions())));
+    }
+    return b.build();
+  }
+
+  /** A received batch, checked ({@link CascadeBatch#validate}); throws IllegalArgumentException. */
+  static List<CascadeBatch.Round> fromProto(CascadeRounds p) {
+    if (p.getRoundsCount() > CascadeBatch.MAX_ROUNDS) {
+      throw new IllegalArgumentException("a Cascade batch holds 1.." + CascadeBatch.MAX_ROUNDS + " rounds, got "
+          + p.getRoundsCount());
+    }
+    List<CascadeBatch.Round> rounds = new ArrayList<>(p.getRoundsCount());
+    for (CascadeRound r : p.getRoundsList()) {
+      rounds.add(new CascadeBatch.Round(r.getRawFrameId(), r.getQuestions().toByteArray()));
+    }
+    CascadeBatch.validate(rounds);
+    return rounds;
+  }
+
+  static CascadeAnswers answersToProto(List<CascadeBatch.Answer> answers) {
+    CascadeAnswers.Builder b = CascadeAnswers.newBuilder();
+    for (CascadeBatch.Answer a : answers) {
+      b.addAnswers(CascadeAnswer.newBuilder().setRawFrameId(a.raw()).setAnswers(ByteString.copyFrom(a.answers()))
+          .setError(a.error()));
+    }
+    return b.build();
+  }
+
+  static List<CascadeBatch.Answer> fromProto(CascadeAnswers p) {
+    List<CascadeBatch.Answer> answers = new ArrayList<>(p.getAnswersCount());
+    for (CascadeAnswer a : p.getAnswersList()) {
+      answers.add(new CascadeBatch.Answer(a.getRawFrameId(), a.getAnswers().toByteArray(), a.getError()));
+    }
+    return answers;
   }
 
   private static void writeVarint(ByteArrayOutputStream out, int v) {

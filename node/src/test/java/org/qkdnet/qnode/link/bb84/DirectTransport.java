@@ -35,8 +35,9 @@ final class DirectTransport implements PostProcessingTransport {
   }
 
   @Override
-  public CompletionStage<byte[]> reconcile(String peer, long raw, byte[] questions) {
-    return call(() -> alice.answer(raw, questions));
+  public CompletionStage<java.util.List<CascadeBatch.Answer>> reconcile(String peer,
+      java.util.List<CascadeBatch.Round> rounds) {
+    return call(() -> alice.answer(rounds));
   }
 
   @Override

@@ -167,8 +167,9 @@ class LinkCrashRecoveryTest {
     }
 
     @Override
-    public CompletionStage<byte[]> reconcile(String peer, long raw, byte[] questions) {
-      return call(() -> target.reconcile(peer, raw, questions));
+    public CompletionStage<java.util.List<CascadeBatch.Answer>> reconcile(String peer,
+        java.util.List<CascadeBatch.Round> rounds) {
+      return call(() -> target.reconcile(peer, rounds));
     }
 
     @Override

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.qkdnet.qnode.link.bb84.CascadeBatch;
 import org.qkdnet.qnode.postprocessing.sifting.BitString;
 import org.qkdnet.qnode.postprocessing.sifting.SiftingAnnouncement;
 import org.qkdnet.qnode.postprocessing.sifting.SiftingReply;
+import org.qkdnet.qnode.proto.v1.CascadeAnswers;
 import org.qkdnet.qnode.proto.v1.CascadeRound;
+import org.qkdnet.qnode.proto.v1.CascadeRounds;
 import org.qkdnet.qnode.proto.v1.CommitReply;
 import org.qkdnet.qnode.proto.v1.CommitRequest;
 import org.qkdnet.qnode.proto.v1.DropReply;
@@ -67,6 +71,55 @@ class PostProcessingProtoTest {
     var seed = org.qkdnet.qnode.postprocessing.cascade.BitString.copyOf(w, 77);
     var back = PostProcessingProtoMapper.seed(PostProcessingProtoMapper.bytes(seed), 77);
     assertThat(back.contentEquals(seed)).isTrue();
+  }
+
+  @Test
+  void cascadeBatch_throughBytes_sameRoundsAndAnswers() throws Exception {
+    List<CascadeBatch.Round> rounds = List.of(new CascadeBatch.Round(7, new byte[] {1, 2, 3}),
+        new CascadeBatch.Round(-1L, new byte[0]));
+    List<CascadeBatch.Round> back = PostProcessingProtoMapper.fromProto(
+        CascadeRounds.parseFrom(PostProcessingProtoMapper.toProto(rounds).toByteArray()));
+    assertThat(back).extracting(CascadeBatch.Round::raw).containsExactly(7L, -1L);
+    assertThat(back.get(0).questions()).containsExactly(1, 2, 3);
+    assertThat(back.get(1).questions()).isEmpty();
+
+    List<CascadeBatch.Answer> answers = List.of(new CascadeBatch.Answer(7, new byte[] {9}, ""),
+        CascadeBatch.Answer.refused(-1L, "raw frame -1 is not being reconciled"));
+    List<CascadeBatch.Answer> got = PostProcessingProtoMapper.fromProto(
+        CascadeAnswers.parseFrom(PostProcessingProtoMapper.answersToProto(answers).toByteArray()));
+    assertThat(got).extracting(CascadeBatch.Answer::raw).containsExactly(7L, -1L);
+    assertThat(got.get(0).ok()).isTrue();
+    assertThat(got.get(0).answers()).containsExactly(9);
+    assertThat(got.get(1).ok()).isFalse();
+    assertThat(got.get(1).error()).isEqualTo("raw frame -1 is not being reconciled");
+    CascadeBatch.checkAnswers(rounds, got);
+  }
+
+  @Test
+  void cascadeBatch_empty_tooLarge_orRepeatedFrame_isRejectedByName() {
+    assertThatThrownBy(() -> PostProcessingProtoMapper.fromProto(CascadeRounds.getDefaultInstance()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..64 rounds, got 0");
+    CascadeRounds.Builder big = CascadeRounds.newBuilder();
+    for (int i = 0; i < 65; i++) {
+      big.addRounds(CascadeRound.newBuilder().setRawFrameId(i));
+    }
+    assertThatThrownBy(() -> PostProcessingProtoMapper.fromProto(big.build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 65");
+    CascadeRounds twice = CascadeRounds.newBuilder().addRounds(CascadeRound.newBuilder().setRawFrameId(3))
+        .addRounds(CascadeRound.newBuilder().setRawFrameId(3)).build();
+    assertThatThrownBy(() -> PostProcessingProtoMapper.fromProto(twice))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("raw frame 3 appears twice");
+  }
+
+  @Test
+  void cascadeAnswers_notMatchingTheRounds_areRejected() {
+    List<CascadeBatch.Round> rounds = List.of(new CascadeBatch.Round(1, new byte[0]),
+        new CascadeBatch.Round(2, new byte[0]));
+    assertThatThrownBy(() -> CascadeBatch.checkAnswers(rounds, List.of(new CascadeBatch.Answer(1, new byte[0], ""))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 answers to 2 Cascade rounds");
+    assertThatThrownBy(() -> CascadeBatch.checkAnswers(rounds, List.of(new CascadeBatch.Answer(2, new byte[0], ""),
+        new CascadeBatch.Answer(1, new byte[0], ""))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("answer 0 is for raw frame 2");
   }
 
   @Test
