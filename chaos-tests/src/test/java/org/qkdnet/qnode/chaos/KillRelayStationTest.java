@@ -142,5 +142,10 @@ class KillRelayStationTest {
           .doesNotContain(java.util.HexFormat.of().formatHex(key))
           .doesNotContain(java.util.Base64.getEncoder().encodeToString(key));
     }
+    // the links ran the default device: raw BB84 detections post-processed between the stations
+    // (Bob, who drives it, is the higher id of each link)
+    assertThat(Files.readString(mid.stderr())).as("MID log").contains("link EST-MID: Bob end of bb84-sim post-processing");
+    assertThat(Files.readString(stations.get(0).stderr())).as("WST log")
+        .contains("link MID-WST: Bob end of bb84-sim post-processing");
   }
 }

@@ -42,6 +42,11 @@ public final class BenchRelayCommand implements Callable<Integer> {
   @Option(names = "--to", description = "Destination station (default: last backbone station).")
   String to;
 
+  @Option(names = "--device", defaultValue = "finished-key-sim",
+      description = "Device kind of every link: finished-key-sim (pools fill at once: the relay path alone is "
+          + "measured) or bb84-sim. Default: ${DEFAULT-VALUE}.")
+  private String device;
+
   @Option(names = "--relays", defaultValue = "2000", description = "Measured relays. Default: ${DEFAULT-VALUE}.")
   int relays;
 
@@ -72,7 +77,12 @@ public final class BenchRelayCommand implements Callable<Integer> {
       if (keySize < 8 || keySize % 8 != 0 || keySize > 4096) {
         throw new ConfigException("--key-size", keySize + " is not a multiple of 8 in 8..4096");
       }
-      cfg = ConfigLoader.load(topology);
+      if (!org.qkdnet.qnode.config.DeviceSettings.KINDS.contains(device)) {
+        throw new ConfigException("--device", device + " is not one of "
+            + new java.util.TreeSet<>(org.qkdnet.qnode.config.DeviceSettings.KINDS));
+      }
+      cfg = ConfigLoader.load(topology).withValue("qnode.device.kind",
+          com.typesafe.config.ConfigValueFactory.fromAnyRef(device));
       topo = TopologySpec.fromConfig(cfg);
       List<String> defaults = topo.defaultEndpoints();
       from = from != null ? from : defaults.get(0);
@@ -93,7 +103,8 @@ public final class BenchRelayCommand implements Callable<Integer> {
     String slave = topo.saesOf(to).get(0).id();
     Path dir = Files.createTempDirectory("qnode-bench-relay-");
     System.out.printf(Locale.ROOT, "bench relay: %s, %s -> %s (%d hops), %d relays (+%d warm-up), concurrency %d, "
-        + "%d-bit keys; %d cores, Java %s%n", topo.name(), from, to, hops, relays, warmup, concurrency, keySize,
+        + "%d-bit keys, device %s; %d cores, Java %s%n", topo.name(), from, to, hops, relays, warmup, concurrency,
+        keySize, device,
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     try (LocalNetwork net = LocalNetwork.start(cfg, dir, id -> { })) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

@@ -46,7 +46,8 @@ class BenchCommandsTest {
     assertThat(rc).as(err.toString()).isZero();
     String written = Files.readString(json);
     assertThat(written).contains("\"bits\": 20000", "\"frames\": 4", "\"frame_error_rate\": 0.00000",
-        "\"efficiency_mean\": 1.", "\"over\": \"grpc\"", "\"mbit_per_s\"", "\"round_trips_mean\"");
+        "\"efficiency_mean\": 1.", "\"over\": \"grpc\"", "\"mbit_per_s\"", "\"round_trips_mean\"",
+        "\"cpu_seconds\"", "\"mbit_per_cpu_s\"");
   }
 
   @Test

@@ -52,6 +52,13 @@ class CliBadInputTest {
   }
 
   @Test
+  void benchRelay_unknownDevice_exit2NamingTheOptionAndKinds() {
+    Result r = run("bench", "relay", "--device", "laser");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--device").contains("laser").contains("bb84-sim").contains("finished-key-sim");
+  }
+
+  @Test
   void demo_unknownTopology_exit2() {
     Result r = run("demo", "--topology", "atlantis");
     assertThat(r.code()).isEqualTo(2);

@@ -29,7 +29,7 @@ class SettingsTest {
     assertThat(s.tlsConfigured()).isFalse();
     assertThat(s.network().host()).isEqualTo("127.0.0.1");
     assertThat(s.network().basePort()).isEqualTo(27000);
-    assertThat(s.device()).isEqualTo(new DeviceSettings("finished-key-sim", 262144, 1.0, "",
+    assertThat(s.device()).isEqualTo(new DeviceSettings("bb84-sim", 262144, 1.0, "",
         Duration.ofMillis(200), 4L * 1024 * 1024));
     assertThat(s.relay()).isEqualTo(new RelaySettings(Duration.ofSeconds(3), Duration.ofSeconds(10), 16));
     assertThat(s.etsi014()).isEqualTo(new EtsiSettings(128, 4096, 64, 256, 0));

@@ -31,7 +31,9 @@ class ExhaustedPoolTest {
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
-    Config cfg = ConfigFactory.parseString("qnode.device.speedup = 1e-12").withFallback(ConfigLoader.load("local"));
+    // finished key frozen by a vanishing speedup: the pools stay empty (the relay layer is the subject)
+    Config cfg = ConfigFactory.parseString("qnode.device.kind = finished-key-sim, qnode.device.speedup = 1e-12")
+        .withFallback(ConfigLoader.load("local"));
     net = LocalNetwork.start(cfg, dir, id -> { });
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
         net.stations().stream().allMatch(s -> s.liveStations().snapshot().size() == 4));

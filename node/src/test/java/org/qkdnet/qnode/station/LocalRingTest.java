@@ -55,7 +55,11 @@ class LocalRingTest {
 
   @BeforeAll
   void startRing(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    Config cfg = ConfigFactory.parseString("qnode.relay.relay-timeout = 60s, qnode.relay.hop-timeout = 20s")
+    // The relay and ETSI 014 layers are the subject here, so links get finished key (vendor-box
+    // style) quickly and deterministically; the default bb84-sim device and its post-processing
+    // are tested by Bb84LinkIntegrationTest and, in real processes, by chaos-tests.
+    Config cfg = ConfigFactory.parseString("qnode.relay.relay-timeout = 60s, qnode.relay.hop-timeout = 20s, "
+            + "qnode.device.kind = finished-key-sim")
         .withFallback(ConfigLoader.load("local"));
     net = LocalNetwork.start(cfg, dir, id -> { });
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
