@@ -16,6 +16,10 @@ final class LogLevels {
       // the demo's stations share two cores: Pekko's scheduling-delay and shutdown-time
       // connection warnings say nothing about the network under test
       ctx.getLogger("org.apache.pekko").setLevel(Level.ERROR);
+      // nor are gRPC's warnings about streams a peer cancelled (a post-processing call that
+      // timed out on the loaded machine: the frame is dropped and counted in the summary)
+      ctx.getLogger("io.grpc").setLevel(Level.ERROR);
+      ctx.getLogger("io.grpc.netty.shaded").setLevel(Level.ERROR);
     }
   }
 }
