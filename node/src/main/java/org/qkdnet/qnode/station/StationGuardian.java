@@ -49,7 +49,9 @@ final class StationGuardian {
               "reconciliation-" + end.peer(), DispatcherSelector.fromConfig(ReconciliationActor.DISPATCHER));
           end.answerer(ReconciliationActor.answerer(r, ANSWER_TIMEOUT));
         } else {
-          ctx.spawn(LinkPostProcessor.create(end, postProcessing, random, null), "postprocessor-" + end.peer(),
+          String peer = end.peer();
+          ctx.spawn(LinkPostProcessor.create(end, postProcessing, random, null, () -> live.isLive(peer)),
+              "postprocessor-" + end.peer(),
               DispatcherSelector.fromConfig(LINK_DISPATCHER));
         }
       }

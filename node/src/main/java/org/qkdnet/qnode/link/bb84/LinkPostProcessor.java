@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntPredicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -102,13 +103,27 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
 
   public static Behavior<Command> create(Bb84LinkEnd end, PostProcessingTransport transport, SecureRandom random,
       IntPredicate residualErrorFor) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new LinkPostProcessor(ctx, timers, end, transport, random, residualErrorFor)));
+    return create(end, transport, random, residualErrorFor, () -> true);
   }
 
+  /**
+   * @param peerLive whether Alice is a live member of the cluster: Bob makes first contact (and
+   *     starts producing frames) only once she is, so a station not admitted to the network
+   *     spends nothing on its links, and stations that share a machine form their cluster first
+   */
+  public static Behavior<Command> create(Bb84LinkEnd end, PostProcessingTransport transport, SecureRandom random,
+      IntPredicate residualErrorFor, BooleanSupplier peerLive) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new LinkPostProcessor(ctx, timers, end, transport, random, residualErrorFor, peerLive)));
+  }
+
+  private final BooleanSupplier peerLive;
+
   private LinkPostProcessor(ActorContext<Command> ctx, TimerScheduler<Command> timers, Bb84LinkEnd end,
-      PostProcessingTransport transport, SecureRandom random, IntPredicate residualErrorFor) {
+      PostProcessingTransport transport, SecureRandom random, IntPredicate residualErrorFor,
+      BooleanSupplier peerLive) {
     super(ctx);
+    this.peerLive = peerLive;
     this.end = end;
     this.transport = transport;
     this.random = random;
@@ -148,7 +163,7 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
       return this;
     }
     if (!checkedPeer) {
-      if (!asking) {
+      if (!asking && (recovering != null || peerLive.getAsBoolean())) {
         asking = true;
         if (recovering == null) {
           // First contact: Alice forgets our previous run's frames and tells her next pool frame.
