@@ -108,6 +108,40 @@ class LinkPostProcessorTest {
     assertSameStreams();
   }
 
+  @Test
+  void aliceNotYetLive_noContactNoFrames_thenStartsWhenSheIs() {
+    kit = ActorTestKit.create(ConfigFactory.parseString("""
+        qkd.reconciliation-dispatcher { type = PinnedDispatcher, executor = "thread-pool-executor" }
+        """));
+    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA");
+    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB");
+    Bb84Settings s = settings(0.11);
+    Bb84LinkEnd alice = new Bb84LinkEnd("AAA", LINK, "test-seed", s, aliceStore, 1 << 20, 1.0, 0);
+    Bb84LinkEnd bob = new Bb84LinkEnd("BBB", LINK, "test-seed", s, bobStore, 1 << 20, 1.0, 0);
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    PostProcessingTransport direct = new DirectTransport(alice);
+    PostProcessingTransport counting = (PostProcessingTransport) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {PostProcessingTransport.class}, (proxy, m, args) -> {
+          calls.incrementAndGet();
+          try {
+            return m.invoke(direct, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    java.util.concurrent.atomic.AtomicBoolean aliceLive = new java.util.concurrent.atomic.AtomicBoolean(false);
+    kit.spawn(LinkPostProcessor.create(bob, counting, new SecureRandom(), null, aliceLive::get), "bob");
+
+    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 0);
+    assertThat(bob.stats().snapshot().framesDone() + bob.stats().snapshot().framesDropped()).isZero();
+    assertThat(alice.alice().openFrames()).isZero();
+
+    aliceLive.set(true);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
+        bob.stats().snapshot().framesDone() >= 1);
+    assertThat(calls.get()).isPositive();
+  }
+
   private void assertSameStreams() {
     LinkStreams.assertSameStreams(aliceStore, bobStore);
   }
