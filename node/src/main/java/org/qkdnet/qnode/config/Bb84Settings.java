@@ -68,6 +68,56 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
         b.integer("verification-tag-bits"), b.integer("auth-bits-per-frame"), b.integer("frames-in-flight"));
   }
 
+  /**
+   * The settings of link {@code index} of {@code qnode.topology.links}: its optional
+   * {@code bb84 { ... }} block (any key of {@code qnode.device.bb84}, e.g. a detector or fiber
+   * that differs on that link) laid over the defaults. Both stations of a link read the same
+   * topology, so both ends use the same values. Errors name the link's key, e.g.
+   * {@code qnode.topology.links[3].bb84.detector-efficiency}.
+   */
+  public static Bb84Settings forLink(Config root, int index) {
+    String at = "qnode.topology.links[" + index + "].bb84";
+    java.util.List<? extends Config> links;
+    try {
+      links = root.getConfigList("qnode.topology.links");
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException("qnode.topology.links", "missing or not a list of links", e);
+    }
+    if (index < 0 || index >= links.size()) {
+      throw new IllegalArgumentException("no link " + index + " in qnode.topology.links");
+    }
+    Config link = links.get(index);
+    if (!link.hasPath("bb84")) {
+      return create(root);
+    }
+    Config override;
+    try {
+      override = link.getConfig("bb84");
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException(at, "must be an object of " + PATH + " settings", e);
+    }
+    Config defaults;
+    try {
+      defaults = root.getConfig(PATH);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException(PATH, "missing", e);
+    }
+    for (var e : override.entrySet()) {
+      if (!defaults.hasPath(e.getKey())) {
+        throw new ConfigException(at + "." + e.getKey(), "is not a setting of " + PATH);
+      }
+    }
+    try {
+      return create(override.withFallback(defaults).atPath(PATH));
+    } catch (ConfigException e) {
+      String prefix = PATH + ".";
+      if (e.keyPath().startsWith(prefix) && override.hasPath(e.keyPath().substring(prefix.length()))) {
+        throw new ConfigException(at + "." + e.keyPath().substring(prefix.length()), e.problem(), e);
+      }
+      throw e;
+    }
+  }
+
   private static String p(String key) {
     return PATH + "." + key;
   }

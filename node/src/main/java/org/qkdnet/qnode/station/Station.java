@@ -10,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,13 +124,21 @@ public final class Station implements AutoCloseable {
       DecoyStateParameters physics = DecoyStateParameters.defaults();
       String seed = settings.device().seed().isEmpty() ? "topology:" + topo.name() : settings.device().seed();
       boolean rawDetections = DeviceSettings.BB84_SIM.equals(settings.device().kind());
-      Bb84Settings bb84 = rawDetections ? Bb84Settings.create(config) : null;
+      // every link's settings (its own bb84 block over the defaults) are checked at start, also
+      // those of links this station is not on: a bad topology fails at every station alike
+      Map<LinkSpec, Bb84Settings> bb84ByLink = new HashMap<>();
+      if (rawDetections) {
+        for (int i = 0; i < topo.links().size(); i++) {
+          bb84ByLink.put(topo.links().get(i), Bb84Settings.forLink(config, i));
+        }
+      }
       for (String peer : topo.neighbors(self)) {
         LinkSpec spec = topo.linkBetween(self, peer).orElseThrow();
         QkdDevice.LinkEnds ends = QkdDevice.LinkEnds.of(self, peer, spec.km());
         QkdDevice device;
         if (rawDetections) {
-          Bb84LinkEnd end = new Bb84LinkEnd(self, ends, seed, bb84, store, settings.device().maxPoolBytes(),
+          Bb84LinkEnd end = new Bb84LinkEnd(self, ends, seed, bb84ByLink.get(spec), store,
+              settings.device().maxPoolBytes(),
               settings.device().speedup(), settings.device().framePeriod().toNanos());
           bb84Links.put(peer, end);
           device = new Bb84Device(end, settings.device().speedup());

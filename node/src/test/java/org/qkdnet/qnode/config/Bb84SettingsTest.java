@@ -44,6 +44,49 @@ class Bb84SettingsTest {
             e -> assertThat(e.keyPath()).isEqualTo("qnode.device.bb84.eps-pa"));
   }
 
+  private static final String TWO_LINKS = """
+      qnode.topology.links = [
+        { a = AAA, b = BBB, km = 30 }
+        { a = BBB, b = CCC, km = 40, bb84 { detector-efficiency = 0.10, cascade-variant = option7 } }
+      ]
+      qnode.device.bb84.misalignment-error = 0.02
+      """;
+
+  @Test
+  void forLink_overrideOnOneLink_otherKeysAndLinksKeepTheDefaults() {
+    Config c = with(TWO_LINKS);
+    Bb84Settings plain = Bb84Settings.forLink(c, 0);
+    Bb84Settings special = Bb84Settings.forLink(c, 1);
+    assertThat(plain).isEqualTo(Bb84Settings.create(c));
+    assertThat(plain.params().detectorEfficiency()).isEqualTo(0.20);
+    assertThat(special.params().detectorEfficiency()).isEqualTo(0.10);
+    assertThat(special.cascadeVariant()).isEqualTo(CascadeVariant.OPTION7);
+    assertThat(plain.cascadeVariant()).isEqualTo(CascadeVariant.YANETAL);
+    // a default changed in qnode.device.bb84 applies to both, unless the link overrides it
+    assertThat(special.params().misalignmentError()).isEqualTo(0.02);
+    assertThat(plain.params().misalignmentError()).isEqualTo(0.02);
+  }
+
+  @Test
+  void forLink_badOrUnknownOverride_errorNamesTheLinksKey() {
+    Config bad = with("""
+        qnode.topology.links = [ { a = AAA, b = BBB, km = 30, bb84 { detector-efficiency = 3 } } ]
+        """);
+    assertThatThrownBy(() -> Bb84Settings.forLink(bad, 0)).isInstanceOfSatisfying(ConfigException.class,
+        e -> assertThat(e.keyPath()).isEqualTo("qnode.topology.links[0].bb84.detector-efficiency"));
+    Config typo = with("""
+        qnode.topology.links = [ { a = AAA, b = BBB, km = 30, bb84 { detector-eficiency = 0.1 } } ]
+        """);
+    assertThatThrownBy(() -> Bb84Settings.forLink(typo, 0)).isInstanceOfSatisfying(ConfigException.class,
+        e -> {
+          assertThat(e.keyPath()).isEqualTo("qnode.topology.links[0].bb84.detector-eficiency");
+          assertThat(e.problem()).contains("not a setting of qnode.device.bb84");
+        });
+    Config notObject = with("qnode.topology.links = [ { a = AAA, b = BBB, km = 30, bb84 = fast } ]");
+    assertThatThrownBy(() -> Bb84Settings.forLink(notObject, 0)).isInstanceOfSatisfying(ConfigException.class,
+        e -> assertThat(e.keyPath()).isEqualTo("qnode.topology.links[0].bb84"));
+  }
+
   @Test
   void deviceKind_bb84Sim_accepted() {
     assertThat(DeviceSettings.create(with("qnode.device.kind = bb84-sim")).kind()).isEqualTo("bb84-sim");
