@@ -17,13 +17,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code qnode bench cascade}: reconciles random frames with binary-symmetric noise, Alice and
- * Bob in this JVM exchanging the Cascade messages as bytes, on one thread. Only the exchange is
+ * {@code qnode bench cascade}: reconciles random frames with binary-symmetric noise. By default
+ * between two stations' reconciliation actors (two actor systems in this JVM, LinkService over
+ * loopback mutual TLS, {@code --in-flight} frames at once); with {@code --over in-process},
+ * Alice and Bob exchange the Cascade messages as bytes on one thread. Only the reconciliation is
  * timed (not frame generation).
  */
 @Command(name = "cascade", mixinStandardHelpOptions = true,
-    description = "Benchmark Cascade reconciliation in process: efficiency, frame error rate, "
-        + "speed and round trips.")
+    description = "Benchmark Cascade reconciliation between two stations over loopback gRPC (or in "
+        + "process): efficiency, frame error rate, speed and round trips.")
 public final class BenchCascadeCommand implements Callable<Integer> {
   static final int EXIT_OK = BenchOutput.EXIT_OK;
   static final int EXIT_IO = BenchOutput.EXIT_IO;
@@ -64,12 +66,13 @@ public final class BenchCascadeCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
   private Path json;
 
-  @Option(names = "--over", paramLabel = "T", defaultValue = "in-process",
-      description = "in-process (one thread, messages as bytes) or grpc (Alice's and Bob's reconciliation "
-          + "actors in two actor systems, LinkService over loopback mutual TLS). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--over", paramLabel = "T", defaultValue = "grpc",
+      description = "grpc (Alice's and Bob's reconciliation actors in two actor systems, LinkService over "
+          + "loopback mutual TLS) or in-process (one thread, messages as bytes: the algorithm alone). "
+          + "Default: ${DEFAULT-VALUE}.")
   private String over;
 
-  @Option(names = "--in-flight", paramLabel = "F", defaultValue = "4",
+  @Option(names = "--in-flight", paramLabel = "F", defaultValue = "8",
       description = "With --over grpc: frames reconciled at once (1..64). Default: ${DEFAULT-VALUE}.")
   private int inFlight;
 

@@ -29,7 +29,7 @@ class BenchCommandsTest {
   void cascade_smallRun_printsAndWritesAllFields() throws Exception {
     Path json = tmp.resolve("c.json");
     int rc = run(new BenchCascadeCommand(), "--bits", "20000", "--qber", "0.02", "--frames", "3",
-        "--warmup", "0", "--variant", "option7", "--json", json.toString());
+        "--warmup", "0", "--variant", "option7", "--over", "in-process", "--json", json.toString());
     assertThat(rc).isZero();
     String written = Files.readString(json);
     assertThat(written).contains("\"bits\": 20000", "\"qber\": 0.02", "\"frames\": 3",
@@ -41,8 +41,9 @@ class BenchCommandsTest {
   @Test
   void cascadeOverGrpc_smallRun_reconcilesEveryFrameOverLinkService() throws Exception {
     Path json = tmp.resolve("g.json");
+    // the default transport: two stations' reconciliation actors over LinkService
     int rc = run(new BenchCascadeCommand(), "--bits", "20000", "--qber", "0.02", "--frames", "4",
-        "--warmup", "1", "--over", "grpc", "--json", json.toString());
+        "--warmup", "1", "--json", json.toString());
     assertThat(rc).as(err.toString()).isZero();
     String written = Files.readString(json);
     assertThat(written).contains("\"bits\": 20000", "\"frames\": 4", "\"frame_error_rate\": 0.00000",
