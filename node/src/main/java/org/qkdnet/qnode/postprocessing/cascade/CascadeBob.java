@@ -109,8 +109,8 @@ public final class CascadeBob {
       Pass p = s.pass;
       int left = alice ^ BitString.parity(p.bits, s.start, s.mid);
       int node = mismatch(p, s.block, s.heapId);
-      p.known.put(NodeParities.key(s.block, 2 * s.heapId), left);
-      p.known.put(NodeParities.key(s.block, 2 * s.heapId + 1), left ^ node);
+      p.known.put(s.block, 2 * s.heapId, left);
+      p.known.put(s.block, 2 * s.heapId + 1, left ^ node);
       if (node == 0) {
         // a correction landed in this interval meanwhile; the halves may still hold errors
         markDirty(p.index, s.start);
@@ -272,7 +272,7 @@ public final class CascadeBob {
         s = mid;
         h = 2 * h + 1;
       }
-      int m = p.known.get(NodeParities.key(j, h));
+      int m = p.known.get(j, h);
       if (m < 0) {
         return null;
       }
@@ -291,7 +291,7 @@ public final class CascadeBob {
     Pass p = s.pass;
     while (s.end - s.start > 1) {
       int mid = (s.start + s.end) >>> 1;
-      int left = p.known.get(NodeParities.key(s.block, 2 * s.heapId));
+      int left = p.known.get(s.block, 2 * s.heapId);
       if (left < 0) {
         s.mid = mid;
         next.add(s);
@@ -321,7 +321,7 @@ public final class CascadeBob {
     if (heapId == 1) {
       return (int) (p.rootMismatch[block >>> 6] >>> block) & 1;
     }
-    return p.known.get(NodeParities.key(block, heapId));
+    return p.known.get(block, heapId);
   }
 
   /** Corrects the bit at position {@code pos} of pass {@code from} and cascades it. */
@@ -347,7 +347,7 @@ public final class CascadeBob {
           s = mid;
           h = 2 * h + 1;
         }
-        if (!p.known.toggle(NodeParities.key(j, h))) {
+        if (!p.known.toggle(j, h)) {
           break;
         }
       }
@@ -371,7 +371,7 @@ public final class CascadeBob {
     final long[] bits;
     final long[] rootMismatch;
     final Search[] active;
-    final NodeParities known = new NodeParities();
+    final NodeParities known;
 
     Pass(int index, int k, int paddedBits, PassPermutation perm) {
       this.index = index;
@@ -381,6 +381,7 @@ public final class CascadeBob {
       this.bits = new long[paddedBits >>> 6];
       this.rootMismatch = new long[BitString.wordsFor(blocks)];
       this.active = new Search[blocks];
+      this.known = new NodeParities(blocks, k);
     }
   }
 
