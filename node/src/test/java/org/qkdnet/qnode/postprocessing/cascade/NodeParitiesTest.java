@@ -59,6 +59,21 @@ class NodeParitiesTest {
   }
 
   @Test
+  void hugeBlocks_fewKnownNodes_allocateOnlyThePagesTouched() {
+    // a late pass of a 1e6-bit frame: two blocks of 2^19 bits, 2^21 positions in all
+    NodeParities p = new NodeParities(2, 1 << 19);
+    assertThat(p.pagesAllocated()).isZero();
+    int h = 1;
+    for (int level = 0; level < 19; level++) { // one search path down block 1
+      h = 2 * h + (level & 1);
+      p.put(1, h, 1);
+    }
+    assertThat(p.get(1, h)).isEqualTo(1);
+    assertThat(p.get(0, h)).isEqualTo(-1);
+    assertThat(p.pagesAllocated()).isLessThanOrEqualTo(19);
+  }
+
+  @Test
   void noBlocks_orEmptyBlocks_refused() {
     assertThatThrownBy(() -> new NodeParities(0, 8)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new NodeParities(4, 0)).isInstanceOf(IllegalArgumentException.class);
