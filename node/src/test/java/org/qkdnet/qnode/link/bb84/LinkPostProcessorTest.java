@@ -142,6 +142,29 @@ class LinkPostProcessorTest {
     assertThat(calls.get()).isPositive();
   }
 
+  @Test
+  void poolAtItsCap_noNewFrames_untilKeyIsDrawn() {
+    kit = ActorTestKit.create(ConfigFactory.parseString("""
+        qkd.reconciliation-dispatcher { type = PinnedDispatcher, executor = "thread-pool-executor" }
+        """));
+    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA");
+    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB");
+    Bb84Settings s = settings(0.11);
+    long cap = 8 * 1024;
+    Bb84LinkEnd alice = new Bb84LinkEnd("AAA", LINK, "test-seed", s, aliceStore, cap, 1.0, 0);
+    Bb84LinkEnd bob = new Bb84LinkEnd("BBB", LINK, "test-seed", s, bobStore, cap, 1.0, 0);
+    kit.spawn(LinkPostProcessor.create(bob, new DirectTransport(alice), new SecureRandom(), null), "bob");
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
+        !bob.hasRoom(1024));
+    long framesAtCap = bob.stats().snapshot().framesDone();
+    // frames already in flight may still land; then nothing more while nobody draws key
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> bob.stats().snapshot().framesDone() <= framesAtCap + s.framesInFlight());
+    long perFrame = bob.storedBytes() / Math.max(1, bob.stats().snapshot().framesDone());
+    assertThat(bob.storedBytes()).as("unused key at Bob").isLessThanOrEqualTo(cap + s.framesInFlight() * perFrame);
+    assertSameStreams();
+  }
+
   private void assertSameStreams() {
     LinkStreams.assertSameStreams(aliceStore, bobStore);
   }
