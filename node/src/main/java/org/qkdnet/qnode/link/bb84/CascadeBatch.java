@@ -15,6 +15,12 @@ public final class CascadeBatch {
   /** Most rounds in one batch: one per frame in flight (frames-in-flight is at most 64). */
   public static final int MAX_ROUNDS = 64;
 
+  /**
+   * Questions Bob puts in one batch, in bytes (a single larger round still goes alone): keeps
+   * every call well inside LinkService's 16 MiB message limit even with 64 large frames in flight.
+   */
+  public static final int MAX_BYTES = 4 << 20;
+
   private CascadeBatch() {}
 
   /** One frame's round: CascadeCodec-encoded questions. Not key material (public parities). */

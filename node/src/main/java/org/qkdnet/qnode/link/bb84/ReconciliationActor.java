@@ -73,13 +73,22 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
 
   /** @param transport Bob's calls to Alice; unused (may be null) at Alice's end */
   public static Behavior<Command> create(Bb84LinkEnd end, PostProcessingTransport transport) {
-    return Behaviors.setup(ctx -> new ReconciliationActor(ctx, end, transport));
+    return create(end, transport, CascadeBatch.MAX_BYTES);
   }
 
-  private ReconciliationActor(ActorContext<Command> ctx, Bb84LinkEnd end, PostProcessingTransport transport) {
+  /** As {@link #create(Bb84LinkEnd, PostProcessingTransport)} with another bound on a batch's bytes (tests). */
+  static Behavior<Command> create(Bb84LinkEnd end, PostProcessingTransport transport, int maxBatchBytes) {
+    return Behaviors.setup(ctx -> new ReconciliationActor(ctx, end, transport, maxBatchBytes));
+  }
+
+  private final int maxBatchBytes;
+
+  private ReconciliationActor(ActorContext<Command> ctx, Bb84LinkEnd end, PostProcessingTransport transport,
+      int maxBatchBytes) {
     super(ctx);
     this.end = end;
     this.transport = transport;
+    this.maxBatchBytes = maxBatchBytes;
   }
 
   @Override
@@ -151,10 +160,16 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
   private void flush() {
     while (batchesOut < BATCHES_IN_FLIGHT && !outbox.isEmpty()) {
       List<CascadeBatch.Round> rounds = new ArrayList<>(Math.min(outbox.size(), CascadeBatch.MAX_ROUNDS));
+      long bytes = 0;
       var it = outbox.entrySet().iterator();
-      while (it.hasNext() && rounds.size() < CascadeBatch.MAX_ROUNDS) {
+      while (it.hasNext() && rounds.size() < CascadeBatch.MAX_ROUNDS && bytes < maxBatchBytes) {
         var e = it.next();
-        rounds.add(new CascadeBatch.Round(e.getKey(), CascadeCodec.encode(e.getValue())));
+        byte[] q = CascadeCodec.encode(e.getValue());
+        if (!rounds.isEmpty() && bytes + q.length > maxBatchBytes) {
+          break; // this round opens the next batch
+        }
+        rounds.add(new CascadeBatch.Round(e.getKey(), q));
+        bytes += q.length;
         it.remove();
       }
       batchesOut++;

@@ -168,6 +168,22 @@ class ReconciliationActorTest {
   }
 
   @Test
+  void batchByteBound_reached_roundsGoInLaterBatches_allReconcile() {
+    RecordingTransport t = new RecordingTransport(new DirectTransport(alice));
+    TestProbe<ReconciliationActor.Reconciled> probe = kit.createTestProbe();
+    // a bound below any round's size: every batch carries exactly one round
+    ActorRef<ReconciliationActor.Command> actor = kit.spawn(ReconciliationActor.create(bob, t, 1),
+        "bob-small-batches", DispatcherSelector.fromConfig(ReconciliationActor.DISPATCHER));
+    Map<Long, BitString> keys = reconcile(actor, 4, List.of(1L, 2L, 3L, 4L), probe);
+    Map<Long, ReconciliationActor.Reconciled> got = receive(probe, 4);
+    for (long raw = 1; raw <= 4; raw++) {
+      assertThat(got.get(raw).failure()).isEmpty();
+      assertThat(got.get(raw).corrected().contentEquals(keys.get(raw))).isTrue();
+    }
+    assertThat(t.batchSizes).isNotEmpty().allSatisfy(size -> assertThat(size).isEqualTo(1));
+  }
+
+  @Test
   void roundAliceCannotAnswer_failsOnlyThatFrame() {
     RecordingTransport t = new RecordingTransport(new DirectTransport(alice));
     TestProbe<ReconciliationActor.Reconciled> probe = kit.createTestProbe();
