@@ -47,6 +47,10 @@ public record QnodeSettings(
       throw new ConfigException(q.path("data-dir"), "must not be empty");
     }
     TopologySpec topology = TopologySpec.fromConfig(root);
+    // every link's bb84-sim settings (defaults + the link's own block), checked before anything starts
+    for (int i = 0; i < topology.links().size(); i++) {
+      Bb84Settings.forLink(root, i);
+    }
     return new QnodeSettings(
         q.string("station-id"),
         toPath(q.path("data-dir"), dataDir),

@@ -125,12 +125,11 @@ public final class Station implements AutoCloseable {
       String seed = settings.device().seed().isEmpty() ? "topology:" + topo.name() : settings.device().seed();
       boolean rawDetections = DeviceSettings.BB84_SIM.equals(settings.device().kind());
       // every link's settings (its own bb84 block over the defaults) are checked at start, also
-      // those of links this station is not on: a bad topology fails at every station alike
+      // those of links this station is not on and also under finished-key-sim: a bad topology
+      // fails at every station alike instead of waiting for the day the device kind changes
       Map<LinkSpec, Bb84Settings> bb84ByLink = new HashMap<>();
-      if (rawDetections) {
-        for (int i = 0; i < topo.links().size(); i++) {
-          bb84ByLink.put(topo.links().get(i), Bb84Settings.forLink(config, i));
-        }
+      for (int i = 0; i < topo.links().size(); i++) {
+        bb84ByLink.put(topo.links().get(i), Bb84Settings.forLink(config, i));
       }
       for (String peer : topo.neighbors(self)) {
         LinkSpec spec = topo.linkBetween(self, peer).orElseThrow();

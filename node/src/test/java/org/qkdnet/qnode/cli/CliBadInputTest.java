@@ -90,6 +90,26 @@ class CliBadInputTest {
   }
 
   @Test
+  void run_badPerLinkBb84Setting_exit2NamingTheLinksKey_nothingCreated() throws Exception {
+    Path conf = dir.resolve("bad-link.conf");
+    Files.writeString(conf, """
+        include classpath("local/topology.conf")
+        qnode.topology.links = [
+          { a = ALP, b = BRA, km = 25, bb84 { detector-efficiency = 1.5 } }
+          { a = BRA, b = CHA, km = 35 }
+          { a = CHA, b = DEL, km = 30 }
+          { a = DEL, b = ALP, km = 40 }
+        ]
+        """);
+    Path data = dir.resolve("never-created");
+    Result r = run("run", "--config", conf.toString(), "--station", "ALP", "--tls-dir", dir.toString(),
+        "--data-dir", data.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("qnode.topology.links[0].bb84.detector-efficiency");
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
   void run_missingStationOption_exit2WithUsage() {
     Result r = run("run", "--config", "local");
     assertThat(r.code()).isEqualTo(2);
