@@ -2,6 +2,8 @@ package org.qkdnet.qnode.config;
 
 import com.typesafe.config.Config;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,6 +13,9 @@ import java.util.Optional;
  *
  * @param stationId the station this process runs, or empty when none was chosen (tools)
  * @param tlsDir PEM directory from {@code qnode certs}; the empty path when not configured
+ * @param bb84ByLink every link's bb84-sim settings: {@code qnode.device.bb84} with the link's own
+ *     {@code bb84} block laid over it (read for every link, whatever the device kind, so a bad
+ *     block stops every station alike)
  */
 public record QnodeSettings(
     String stationId,
@@ -21,7 +26,8 @@ public record QnodeSettings(
     DeviceSettings device,
     RelaySettings relay,
     EtsiSettings etsi014,
-    boolean keystoreSync) {
+    boolean keystoreSync,
+    Map<LinkSpec, Bb84Settings> bb84ByLink) {
 
   public QnodeSettings {
     Objects.requireNonNull(stationId, "stationId");
@@ -32,6 +38,7 @@ public record QnodeSettings(
     Objects.requireNonNull(device, "device");
     Objects.requireNonNull(relay, "relay");
     Objects.requireNonNull(etsi014, "etsi014");
+    bb84ByLink = Map.copyOf(bb84ByLink);
     if (!stationId.isEmpty() && topology.indexOf(stationId) < 0) {
       throw new ConfigException(
           "qnode.station-id",
@@ -47,9 +54,9 @@ public record QnodeSettings(
       throw new ConfigException(q.path("data-dir"), "must not be empty");
     }
     TopologySpec topology = TopologySpec.fromConfig(root);
-    // every link's bb84-sim settings (defaults + the link's own block), checked before anything starts
+    Map<LinkSpec, Bb84Settings> bb84ByLink = new HashMap<>();
     for (int i = 0; i < topology.links().size(); i++) {
-      Bb84Settings.forLink(root, i);
+      bb84ByLink.put(topology.links().get(i), Bb84Settings.forLink(root, i));
     }
     return new QnodeSettings(
         q.string("station-id"),
@@ -60,7 +67,17 @@ public record QnodeSettings(
         DeviceSettings.create(root),
         RelaySettings.create(root),
         EtsiSettings.create(root),
-        q.child("keystore").bool("sync"));
+        q.child("keystore").bool("sync"),
+        bb84ByLink);
+  }
+
+  /** The bb84-sim settings of {@code link}, a link of the topology. */
+  public Bb84Settings bb84(LinkSpec link) {
+    Bb84Settings b = bb84ByLink.get(link);
+    if (b == null) {
+      throw new IllegalArgumentException("link " + link.a() + "-" + link.b() + " is not in topology " + topology.name());
+    }
+    return b;
   }
 
   /** The station this node runs, if one was chosen. */

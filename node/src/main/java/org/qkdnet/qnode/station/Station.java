@@ -10,7 +10,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.qkdnet.qnode.config.Bb84Settings;
 import org.qkdnet.qnode.config.DeviceSettings;
 import org.qkdnet.qnode.config.Endpoint;
 import org.qkdnet.qnode.config.LinkSpec;
@@ -124,19 +122,12 @@ public final class Station implements AutoCloseable {
       DecoyStateParameters physics = DecoyStateParameters.defaults();
       String seed = settings.device().seed().isEmpty() ? "topology:" + topo.name() : settings.device().seed();
       boolean rawDetections = DeviceSettings.BB84_SIM.equals(settings.device().kind());
-      // every link's settings (its own bb84 block over the defaults) are checked at start, also
-      // those of links this station is not on and also under finished-key-sim: a bad topology
-      // fails at every station alike instead of waiting for the day the device kind changes
-      Map<LinkSpec, Bb84Settings> bb84ByLink = new HashMap<>();
-      for (int i = 0; i < topo.links().size(); i++) {
-        bb84ByLink.put(topo.links().get(i), Bb84Settings.forLink(config, i));
-      }
       for (String peer : topo.neighbors(self)) {
         LinkSpec spec = topo.linkBetween(self, peer).orElseThrow();
         QkdDevice.LinkEnds ends = QkdDevice.LinkEnds.of(self, peer, spec.km());
         QkdDevice device;
         if (rawDetections) {
-          Bb84LinkEnd end = new Bb84LinkEnd(self, ends, seed, bb84ByLink.get(spec), store,
+          Bb84LinkEnd end = new Bb84LinkEnd(self, ends, seed, settings.bb84(spec), store,
               settings.device().maxPoolBytes(),
               settings.device().speedup(), settings.device().framePeriod().toNanos());
           bb84Links.put(peer, end);
