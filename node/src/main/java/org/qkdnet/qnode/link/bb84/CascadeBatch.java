@@ -56,11 +56,16 @@ public final class CascadeBatch {
     }
   }
 
+  /** Checks the number of rounds of a batch (1..64) before anything is copied; throws IllegalArgumentException. */
+  public static void checkRoundCount(int rounds) {
+    if (rounds < 1 || rounds > MAX_ROUNDS) {
+      throw new IllegalArgumentException("a Cascade batch holds 1.." + MAX_ROUNDS + " rounds, got " + rounds);
+    }
+  }
+
   /** Checks a batch as received: 1..64 rounds, each frame at most once; throws IllegalArgumentException. */
   public static void validate(List<Round> rounds) {
-    if (rounds.isEmpty() || rounds.size() > MAX_ROUNDS) {
-      throw new IllegalArgumentException("a Cascade batch holds 1.." + MAX_ROUNDS + " rounds, got " + rounds.size());
-    }
+    checkRoundCount(rounds.size());
     Set<Long> seen = new HashSet<>();
     for (Round r : rounds) {
       if (!seen.add(r.raw())) {

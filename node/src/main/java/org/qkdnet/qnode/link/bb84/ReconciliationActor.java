@@ -65,8 +65,8 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
   private final Bb84LinkEnd end;
   private final PostProcessingTransport transport;
   private final Map<Long, Running> running = new HashMap<>();
-  /** Bob: the next round of each frame not yet sent, in the order they became ready. */
-  private final LinkedHashMap<Long, ParityQuestions> outbox = new LinkedHashMap<>();
+  /** Bob: the next round of each frame not yet sent (encoded), in the order they became ready. */
+  private final LinkedHashMap<Long, byte[]> outbox = new LinkedHashMap<>();
   private int batchesOut;
 
   private record Running(CascadeBob bob, ActorRef<Reconciled> replyTo) {}
@@ -151,7 +151,7 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
       r.key().zeroize(); // CascadeBob copied it
     }
     running.put(r.raw(), new Running(bob, r.replyTo()));
-    outbox.put(r.raw(), bob.start());
+    outbox.put(r.raw(), CascadeCodec.encode(bob.start()));
     flush();
     return this;
   }
@@ -162,14 +162,13 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
       List<CascadeBatch.Round> rounds = new ArrayList<>(Math.min(outbox.size(), CascadeBatch.MAX_ROUNDS));
       long bytes = 0;
       var it = outbox.entrySet().iterator();
-      while (it.hasNext() && rounds.size() < CascadeBatch.MAX_ROUNDS && bytes < maxBatchBytes) {
+      while (it.hasNext() && rounds.size() < CascadeBatch.MAX_ROUNDS) {
         var e = it.next();
-        byte[] q = CascadeCodec.encode(e.getValue());
-        if (!rounds.isEmpty() && bytes + q.length > maxBatchBytes) {
+        if (!rounds.isEmpty() && bytes + e.getValue().length > maxBatchBytes) {
           break; // this round opens the next batch
         }
-        rounds.add(new CascadeBatch.Round(e.getKey(), q));
-        bytes += q.length;
+        rounds.add(new CascadeBatch.Round(e.getKey(), e.getValue()));
+        bytes += e.getValue().length;
         it.remove();
       }
       batchesOut++;
@@ -214,7 +213,7 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
         continue;
       }
       if (next.isPresent()) {
-        outbox.put(raw, next.get());
+        outbox.put(raw, CascadeCodec.encode(next.get()));
       } else {
         finish(raw, r, "");
       }

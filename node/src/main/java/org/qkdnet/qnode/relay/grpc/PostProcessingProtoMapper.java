@@ -131,10 +131,7 @@ final class PostProcessingProtoMapper {
 
   /** A received batch, checked ({@link CascadeBatch#validate}); throws IllegalArgumentException. */
   static List<CascadeBatch.Round> fromProto(CascadeRounds p) {
-    if (p.getRoundsCount() > CascadeBatch.MAX_ROUNDS) {
-      throw new IllegalArgumentException("a Cascade batch holds 1.." + CascadeBatch.MAX_ROUNDS + " rounds, got "
-          + p.getRoundsCount());
-    }
+    CascadeBatch.checkRoundCount(p.getRoundsCount());
     List<CascadeBatch.Round> rounds = new ArrayList<>(p.getRoundsCount());
     for (CascadeRound r : p.getRoundsList()) {
       rounds.add(new CascadeBatch.Round(r.getRawFrameId(), r.getQuestions().toByteArray()));
