@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.qkdnet.qnode.config.ConfigException;
 import org.qkdnet.qnode.config.ConfigLoader;
+import org.qkdnet.qnode.config.DeviceSettings;
 import org.qkdnet.qnode.config.TopologySpec;
 import org.qkdnet.qnode.demo.LocalNetwork;
 import org.qkdnet.qnode.keystore.KeyMaterial;
@@ -77,12 +80,10 @@ public final class BenchRelayCommand implements Callable<Integer> {
       if (keySize < 8 || keySize % 8 != 0 || keySize > 4096) {
         throw new ConfigException("--key-size", keySize + " is not a multiple of 8 in 8..4096");
       }
-      if (!org.qkdnet.qnode.config.DeviceSettings.KINDS.contains(device)) {
-        throw new ConfigException("--device", device + " is not one of "
-            + new java.util.TreeSet<>(org.qkdnet.qnode.config.DeviceSettings.KINDS));
+      if (!DeviceSettings.KINDS.contains(device)) {
+        throw new ConfigException("--device", device + " is not one of " + new TreeSet<>(DeviceSettings.KINDS));
       }
-      cfg = ConfigLoader.load(topology).withValue("qnode.device.kind",
-          com.typesafe.config.ConfigValueFactory.fromAnyRef(device));
+      cfg = ConfigLoader.load(topology).withValue("qnode.device.kind", ConfigValueFactory.fromAnyRef(device));
       topo = TopologySpec.fromConfig(cfg);
       List<String> defaults = topo.defaultEndpoints();
       from = from != null ? from : defaults.get(0);
