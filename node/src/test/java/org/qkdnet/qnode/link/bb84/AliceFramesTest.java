@@ -8,35 +8,27 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qkdnet.qnode.config.Bb84Settings;
-import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
-import org.qkdnet.qnode.device.sim.Bb84Parameters;
 import org.qkdnet.qnode.keystore.StationKeyStore;
-import org.qkdnet.qnode.postprocessing.cascade.CascadeVariant;
 
 class AliceFramesTest {
-  private static final LinkEnds LINK = LinkEnds.of("AAA", "BBB", 25);
   @TempDir
   Path dir;
+  private TestLink link;
   private StationKeyStore aliceStore;
-  private StationKeyStore bobStore;
   private Bb84LinkEnd alice;
   private Bb84LinkEnd bob;
 
   @BeforeEach
   void open() {
-    Bb84Settings s = new Bb84Settings(Bb84Parameters.defaults().withFrameSlots(200_000), 0.11,
-        CascadeVariant.YANETAL, 1e-10, 64, 256, 4);
-    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA");
-    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB");
-    alice = new Bb84LinkEnd("AAA", LINK, "seed", s, aliceStore, 1 << 20, 1, 0);
-    bob = new Bb84LinkEnd("BBB", LINK, "seed", s, bobStore, 1 << 20, 1, 0);
+    link = new TestLink(dir, TestLink.settings(200_000, 0.11), "seed", 1 << 20);
+    aliceStore = link.aliceStore;
+    alice = link.alice;
+    bob = link.bob;
   }
 
   @AfterEach
   void close() {
-    aliceStore.close();
-    bobStore.close();
+    link.close();
   }
 
   @Test

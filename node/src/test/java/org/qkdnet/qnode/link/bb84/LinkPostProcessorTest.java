@@ -7,24 +7,22 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntPredicate;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.qkdnet.qnode.config.Bb84Settings;
-import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
-import org.qkdnet.qnode.device.sim.Bb84Parameters;
 import org.qkdnet.qnode.keystore.StationKeyStore;
-import org.qkdnet.qnode.postprocessing.cascade.CascadeVariant;
 
 /** Bob's post-processor against Alice's frames in one JVM, without the network. */
 class LinkPostProcessorTest {
-  private static final LinkEnds LINK = LinkEnds.of("AAA", "BBB", 25);
-
   @TempDir
   Path dir;
   private ActorTestKit kit;
+  private TestLink link;
   private StationKeyStore aliceStore;
   private StationKeyStore bobStore;
 
@@ -33,33 +31,40 @@ class LinkPostProcessorTest {
     if (kit != null) {
       kit.shutdownTestKit();
     }
-    if (aliceStore != null) {
-      aliceStore.close();
-    }
-    if (bobStore != null) {
-      bobStore.close();
+    if (link != null) {
+      link.close();
     }
   }
 
   private static Bb84Settings settings(double abortQber) {
-    return new Bb84Settings(Bb84Parameters.defaults().withFrameSlots(2_000_000), abortQber, CascadeVariant.YANETAL,
-        1e-10, 64, 256, 4);
+    return TestLink.settings(2_000_000, abortQber);
   }
 
-  /** Starts both ends; returns {alice, bob}. */
-  private Bb84LinkEnd[] run(Bb84Settings s, IntPredicate residualErrorFor) {
-    kit = ActorTestKit.create(ConfigFactory.parseString("""
-        qkd.reconciliation-dispatcher { type = PinnedDispatcher, executor = "thread-pool-executor" }
+  /** Opens both ends (pools capped at {@code maxPoolBytes}) and the actor test kit; returns {alice, bob}. */
+  private Bb84LinkEnd[] open(Bb84Settings s, long maxPoolBytes) {
+    kit = ActorTestKit.create(ConfigFactory.parseString(TestLink.RECONCILIATION_DISPATCHER + """
+
         qnode.link-dispatcher { type = Dispatcher, executor = "thread-pool-executor",
           thread-pool-executor.fixed-pool-size = 1 }
         """));
-    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA");
-    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB");
-    Bb84LinkEnd alice = new Bb84LinkEnd("AAA", LINK, "test-seed", s, aliceStore, 1 << 20, 1.0, 0);
-    Bb84LinkEnd bob = new Bb84LinkEnd("BBB", LINK, "test-seed", s, bobStore, 1 << 20, 1.0, 0);
-    kit.spawn(LinkPostProcessor.create(bob, new DirectTransport(alice), new SecureRandom(), residualErrorFor),
-        "bob", org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("qnode.link-dispatcher"));
-    return new Bb84LinkEnd[] {alice, bob};
+    link = new TestLink(dir, s, "test-seed", maxPoolBytes);
+    aliceStore = link.aliceStore;
+    bobStore = link.bobStore;
+    return new Bb84LinkEnd[] {link.alice, link.bob};
+  }
+
+  /** Bob's post-processor on the link dispatcher. */
+  private void startBob(Bb84LinkEnd bob, PostProcessingTransport transport, IntPredicate residualErrorFor,
+      BooleanSupplier aliceLive) {
+    kit.spawn(LinkPostProcessor.create(bob, transport, new SecureRandom(), residualErrorFor, aliceLive), "bob",
+        DispatcherSelector.fromConfig("qnode.link-dispatcher"));
+  }
+
+  /** Opens both ends and starts Bob against Alice's frames; returns {alice, bob}. */
+  private Bb84LinkEnd[] run(Bb84Settings s, IntPredicate residualErrorFor) {
+    Bb84LinkEnd[] ends = open(s, 1 << 20);
+    startBob(ends[1], new DirectTransport(ends[0]), residualErrorFor, () -> true);
+    return ends;
   }
 
   @Test
@@ -110,14 +115,9 @@ class LinkPostProcessorTest {
 
   @Test
   void aliceNotYetLive_noContactNoFrames_thenStartsWhenSheIs() {
-    kit = ActorTestKit.create(ConfigFactory.parseString("""
-        qkd.reconciliation-dispatcher { type = PinnedDispatcher, executor = "thread-pool-executor" }
-        """));
-    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA");
-    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB");
-    Bb84Settings s = settings(0.11);
-    Bb84LinkEnd alice = new Bb84LinkEnd("AAA", LINK, "test-seed", s, aliceStore, 1 << 20, 1.0, 0);
-    Bb84LinkEnd bob = new Bb84LinkEnd("BBB", LINK, "test-seed", s, bobStore, 1 << 20, 1.0, 0);
+    Bb84LinkEnd[] ends = open(settings(0.11), 1 << 20);
+    Bb84LinkEnd alice = ends[0];
+    Bb84LinkEnd bob = ends[1];
     java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
     PostProcessingTransport direct = new DirectTransport(alice);
     PostProcessingTransport counting = (PostProcessingTransport) java.lang.reflect.Proxy.newProxyInstance(
@@ -130,7 +130,7 @@ class LinkPostProcessorTest {
           }
         });
     java.util.concurrent.atomic.AtomicBoolean aliceLive = new java.util.concurrent.atomic.AtomicBoolean(false);
-    kit.spawn(LinkPostProcessor.create(bob, counting, new SecureRandom(), null, aliceLive::get), "bob");
+    startBob(bob, counting, null, aliceLive::get);
 
     await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 0);
     assertThat(bob.stats().snapshot().framesDone() + bob.stats().snapshot().framesDropped()).isZero();
@@ -144,16 +144,11 @@ class LinkPostProcessorTest {
 
   @Test
   void poolAtItsCap_noNewFrames_untilKeyIsDrawn() {
-    kit = ActorTestKit.create(ConfigFactory.parseString("""
-        qkd.reconciliation-dispatcher { type = PinnedDispatcher, executor = "thread-pool-executor" }
-        """));
-    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA");
-    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB");
     Bb84Settings s = settings(0.11);
     long cap = 8 * 1024;
-    Bb84LinkEnd alice = new Bb84LinkEnd("AAA", LINK, "test-seed", s, aliceStore, cap, 1.0, 0);
-    Bb84LinkEnd bob = new Bb84LinkEnd("BBB", LINK, "test-seed", s, bobStore, cap, 1.0, 0);
-    kit.spawn(LinkPostProcessor.create(bob, new DirectTransport(alice), new SecureRandom(), null), "bob");
+    Bb84LinkEnd[] ends = open(s, cap);
+    Bb84LinkEnd bob = ends[1];
+    startBob(bob, new DirectTransport(ends[0]), null, () -> true);
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
         !bob.hasRoom(1024));
     long framesAtCap = bob.stats().snapshot().framesDone();

@@ -20,10 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qkdnet.qnode.config.Bb84Settings;
-import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
-import org.qkdnet.qnode.device.sim.Bb84Parameters;
-import org.qkdnet.qnode.keystore.StationKeyStore;
 import org.qkdnet.qnode.postprocessing.cascade.BitString;
 import org.qkdnet.qnode.postprocessing.cascade.CascadeVariant;
 import org.qkdnet.qnode.postprocessing.cascade.InProcessCascade;
@@ -37,35 +33,28 @@ import org.qkdnet.qnode.postprocessing.sifting.SiftingReply;
  * call fails the frames it carried.
  */
 class ReconciliationActorTest {
-  private static final LinkEnds LINK = LinkEnds.of("AAA", "BBB", 25);
   private static final int BITS = 20_000;
   private static final double QBER = 0.03;
 
   @TempDir
   Path dir;
   private ActorTestKit kit;
-  private StationKeyStore aliceStore;
-  private StationKeyStore bobStore;
+  private TestLink link;
   private Bb84LinkEnd alice;
   private Bb84LinkEnd bob;
 
   @BeforeEach
   void start() {
-    kit = ActorTestKit.create(ConfigFactory.parseString(
-        "qkd.reconciliation-dispatcher { type = PinnedDispatcher, executor = \"thread-pool-executor\" }"));
-    Bb84Settings s = new Bb84Settings(Bb84Parameters.defaults().withFrameSlots(2_000_000), 0.11,
-        CascadeVariant.YANETAL, 1e-10, 64, 256, 4);
-    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA");
-    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB");
-    alice = new Bb84LinkEnd("AAA", LINK, "test-seed", s, aliceStore, 1 << 20, 1.0, 0);
-    bob = new Bb84LinkEnd("BBB", LINK, "test-seed", s, bobStore, 1 << 20, 1.0, 0);
+    kit = ActorTestKit.create(ConfigFactory.parseString(TestLink.RECONCILIATION_DISPATCHER));
+    link = new TestLink(dir, TestLink.settings(2_000_000, 0.11), "test-seed", 1 << 20);
+    alice = link.alice;
+    bob = link.bob;
   }
 
   @AfterEach
   void stop() {
     kit.shutdownTestKit();
-    aliceStore.close();
-    bobStore.close();
+    link.close();
   }
 
   /** Alice's side in the caller's thread; records every batch Bob sends. */
