@@ -17,7 +17,7 @@ import org.qkdnet.qnode.device.sim.Bb84BobView;
 import org.qkdnet.qnode.device.sim.Bb84Parameters;
 import org.qkdnet.qnode.device.sim.Bb84Simulator;
 import org.qkdnet.qnode.device.sim.Intensity;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.postprocessing.estimation.BinaryEntropy;
 import org.qkdnet.qnode.postprocessing.estimation.DecoyEstimator;
 import org.qkdnet.qnode.postprocessing.estimation.Estimate;

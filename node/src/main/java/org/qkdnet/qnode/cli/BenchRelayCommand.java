@@ -22,7 +22,7 @@ import org.qkdnet.qnode.config.ConfigLoader;
 import org.qkdnet.qnode.config.DeviceSettings;
 import org.qkdnet.qnode.config.TopologySpec;
 import org.qkdnet.qnode.demo.LocalNetwork;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.relay.RelayEngine;
 import org.qkdnet.qnode.routing.PathFinder;
 import org.qkdnet.qnode.station.Station;

@@ -27,9 +27,9 @@ import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
 import org.qkdnet.qnode.link.bb84.ReconciliationActor;
 import org.qkdnet.qnode.postprocessing.cascade.BitString;
 import org.qkdnet.qnode.postprocessing.cascade.CascadeVariant;
-import org.qkdnet.qnode.relay.grpc.LinkGrpcServer;
-import org.qkdnet.qnode.relay.grpc.LinkTls;
-import org.qkdnet.qnode.relay.grpc.NeighbourClients;
+import org.qkdnet.qnode.linkservice.LinkGrpcServer;
+import org.qkdnet.qnode.linkservice.LinkTls;
+import org.qkdnet.qnode.linkservice.NeighbourClients;
 
 /**
  * Cascade between two stations' reconciliation actors over LinkService: two ActorSystems (Alice

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.bouncycastle.crypto.macs.Poly1305;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.qkdnet.qnode.keystore.KeyMaterial;
 
 /**
  * Wegman–Carter one-time authenticator: raw Poly1305 keyed with 32 fresh QKD key bytes

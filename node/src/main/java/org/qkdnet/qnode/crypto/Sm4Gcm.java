@@ -9,7 +9,6 @@ import org.bouncycastle.crypto.modes.GCMBlockCipher;
 import org.bouncycastle.crypto.modes.GCMModeCipher;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.qkdnet.qnode.keystore.KeyMaterial;
 
 /**
  * SM4 (GB/T 32907-2016) in GCM mode with a 128-bit tag. The output is {@code ciphertext || tag}.

@@ -25,7 +25,7 @@ import org.qkdnet.qnode.config.SaeSpec;
 import org.qkdnet.qnode.config.StationSpec;
 import org.qkdnet.qnode.config.TopologySpec;
 import org.qkdnet.qnode.crypto.Sm4Gcm;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.keystore.Ledger;
 import org.qkdnet.qnode.keystore.StreamId;
 import org.qkdnet.qnode.routing.PathFinder;

@@ -1,6 +1,6 @@
 package org.qkdnet.qnode.device;
 
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 
 /**
  * The seam to the QKD hardware of one end of one fiber link.

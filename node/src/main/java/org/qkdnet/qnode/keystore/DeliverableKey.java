@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.keystore;
 
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import java.util.Objects;
 
 /** A relayed key waiting at its destination for the slave SAE to fetch it (ETSI 014 dec_keys). */

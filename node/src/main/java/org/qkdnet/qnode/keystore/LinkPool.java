@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.keystore;
 
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

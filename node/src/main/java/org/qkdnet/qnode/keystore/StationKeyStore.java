@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.keystore;
 
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

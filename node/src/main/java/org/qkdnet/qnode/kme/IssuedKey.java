@@ -1,7 +1,7 @@
 package org.qkdnet.qnode.kme;
 
 import java.util.Objects;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 
 /**
  * A key handed to an SAE. The receiver owns {@code key} and zeroizes it once it is encoded;

@@ -2,7 +2,7 @@ package org.qkdnet.qnode.kme;
 
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 
 /** The KME's view of the relay layer: makes keys that a remote station holds for a slave SAE. */
 public interface KeyRelayer {

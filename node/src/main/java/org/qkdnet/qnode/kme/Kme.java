@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import org.qkdnet.qnode.keystore.DeliverableKey;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.keystore.StationKeyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,7 +2,7 @@ package org.qkdnet.qnode.link;
 
 import org.qkdnet.qnode.device.FramePacer;
 import org.qkdnet.qnode.device.QkdDevice;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.keystore.Ledger;
 import org.qkdnet.qnode.keystore.StationKeyStore;
 import org.qkdnet.qnode.keystore.StreamId;

@@ -3,7 +3,7 @@ package org.qkdnet.qnode.relay;
 import java.util.List;
 
 /**
- * One hop of a relay (DESIGN.md section 7), as the relay core sees it; {@code relay.grpc} maps it
+ * One hop of a relay (DESIGN.md section 7), as the relay core sees it; {@code linkservice} maps it
  * to and from {@code qnode.v1.RelayHop}. Ciphertext and tag are public values; the key they
  * protect never appears here.
  *

@@ -2,7 +2,7 @@ package org.qkdnet.qnode.relay;
 
 import java.util.concurrent.CompletionStage;
 
-/** Sends a hop to {@code message.receiver()}; implemented over gRPC by {@code relay.grpc}. */
+/** Sends a hop to {@code message.receiver()}; implemented over gRPC by {@code linkservice}. */
 public interface HopTransport {
   /**
    * Completes with the downstream outcome; transport failures complete with a failed outcome

@@ -19,7 +19,7 @@ import org.qkdnet.qnode.crypto.OneTimeMac;
 import org.qkdnet.qnode.keystore.CrashPoints;
 import org.qkdnet.qnode.keystore.DeliverableKey;
 import org.qkdnet.qnode.keystore.ForwardPads;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.keystore.PadRangeRejectedException;
 import org.qkdnet.qnode.keystore.PadReservation;
 import org.qkdnet.qnode.keystore.PoolExhaustedException;

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.keystore.StationKeyStore;
 import org.qkdnet.qnode.kme.KeyRelayer;
 import org.qkdnet.qnode.kme.RelayFailedException;

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
-import org.qkdnet.qnode.keystore.KeyMaterial;
 
 class OneTimeMacTest {
   private static final HexFormat HEX = HexFormat.of();

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import javax.crypto.AEADBadTagException;
 import org.junit.jupiter.api.Test;
-import org.qkdnet.qnode.keystore.KeyMaterial;
 
 class Sm4GcmTest {
   private static final HexFormat HEX = HexFormat.of();

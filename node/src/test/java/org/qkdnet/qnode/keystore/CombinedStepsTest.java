@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.keystore;
 
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.qkdnet.qnode.keystore.TestPads.frame;

@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.keystore;
 
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import java.util.Random;
 
 /** Deterministic key frames for tests: both ends of a link get the same bytes. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.qkdnet.qnode.device.DecoyStateParameters;
 import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
 import org.qkdnet.qnode.device.sim.FinishedKeySimulator;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.keystore.StationKeyStore;
 import org.qkdnet.qnode.keystore.StreamId;
 

@@ -31,8 +31,8 @@ import org.qkdnet.qnode.keystore.StreamId;
 import org.qkdnet.qnode.relay.HopFaults;
 import org.qkdnet.qnode.relay.HopMessage;
 import org.qkdnet.qnode.relay.RelayOutcome;
-import org.qkdnet.qnode.relay.grpc.LinkTls;
-import org.qkdnet.qnode.relay.grpc.NeighbourClients;
+import org.qkdnet.qnode.linkservice.LinkTls;
+import org.qkdnet.qnode.linkservice.NeighbourClients;
 import org.qkdnet.qnode.sae.Etsi014Client;
 
 /**

@@ -11,7 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.qkdnet.qnode.device.DecoyStateParameters;
 import org.qkdnet.qnode.device.DecoyStateRate;
 import org.qkdnet.qnode.device.QkdDevice;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 
 /**
  * A device pair that delivers finished key, the way vendor boxes do, at the secure key rate the

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.qkdnet.qnode.device.sim.Bb84AliceView;
 import org.qkdnet.qnode.device.sim.Intensity;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.postprocessing.amplification.ToeplitzHash;
 import org.qkdnet.qnode.postprocessing.cascade.BitString;
 import org.qkdnet.qnode.postprocessing.cascade.CascadeAlice;

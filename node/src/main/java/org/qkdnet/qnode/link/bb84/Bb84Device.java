@@ -2,7 +2,7 @@ package org.qkdnet.qnode.link.bb84;
 
 import org.qkdnet.qnode.device.DecoyStateRate;
 import org.qkdnet.qnode.device.QkdDevice;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 
 /**
  * The {@link QkdDevice} face of a bb84-sim link end, for reports and pool bookkeeping: it hands

@@ -2,7 +2,7 @@ package org.qkdnet.qnode.link.bb84;
 
 import java.util.Objects;
 import org.qkdnet.qnode.device.sim.Bb84BobView;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.postprocessing.amplification.ToeplitzHash;
 import org.qkdnet.qnode.postprocessing.cascade.BitString;
 import org.qkdnet.qnode.postprocessing.cascade.InProcessCascade;

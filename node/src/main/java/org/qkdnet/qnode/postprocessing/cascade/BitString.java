@@ -1,7 +1,7 @@
 package org.qkdnet.qnode.postprocessing.cascade;
 
 import java.util.Arrays;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 
 /**
  * A secret bit string, bit-packed little-endian into {@code long} words: bit {@code i} is bit

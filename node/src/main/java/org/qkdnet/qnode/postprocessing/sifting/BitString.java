@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * An immutable string of public bits (bases, match masks, disclosed sample bits). Never used for
- * key bits: those travel as {@link org.qkdnet.qnode.keystore.KeyMaterial}.
+ * key bits: those travel as {@link org.qkdnet.qnode.crypto.KeyMaterial}.
  */
 public final class BitString {
   private final long[] words;

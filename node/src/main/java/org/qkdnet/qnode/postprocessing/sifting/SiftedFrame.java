@@ -3,7 +3,7 @@ package org.qkdnet.qnode.postprocessing.sifting;
 import java.util.Arrays;
 import java.util.Objects;
 import org.qkdnet.qnode.device.sim.Intensity;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 
 /**
  * One end's sifted frame: the detections where both bases matched, in slot order, identical in

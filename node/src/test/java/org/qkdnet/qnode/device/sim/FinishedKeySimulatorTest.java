@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.qkdnet.qnode.device.DecoyStateParameters;
 import org.qkdnet.qnode.device.DecoyStateRate;
 import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 
 class FinishedKeySimulatorTest {
   private static final DecoyStateParameters P = DecoyStateParameters.defaults();

@@ -73,7 +73,7 @@ class AliceFramesTest {
 
   @Test
   void restart_frameStagedButNotAppended_completedBeforeFirstAnswer() {
-    try (var k = org.qkdnet.qnode.keystore.KeyMaterial.wrap(new byte[] {1, 2, 3, 4})) {
+    try (var k = org.qkdnet.qnode.crypto.KeyMaterial.wrap(new byte[] {1, 2, 3, 4})) {
       aliceStore.stagePending("BBB", 0, k);
     }
     assertThat(alice.alice().drop(1, AliceFrames.RESTART)).isEqualTo(1);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.qkdnet.qnode.config.ConfigLoader;
 import org.qkdnet.qnode.demo.LocalNetwork;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.keystore.PadReservation;
 import org.qkdnet.qnode.station.Station;
 

@@ -2,7 +2,7 @@ package org.qkdnet.qnode.link.bb84;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.keystore.PadReservation;
 import org.qkdnet.qnode.keystore.StationKeyStore;
 import org.qkdnet.qnode.keystore.StreamId;

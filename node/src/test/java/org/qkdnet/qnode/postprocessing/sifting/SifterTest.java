@@ -10,7 +10,7 @@ import org.qkdnet.qnode.device.sim.Bb84BobView;
 import org.qkdnet.qnode.device.sim.Bb84Parameters;
 import org.qkdnet.qnode.device.sim.Bb84Simulator;
 import org.qkdnet.qnode.device.sim.Intensity;
-import org.qkdnet.qnode.keystore.KeyMaterial;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 
 class SifterTest {
   private static Bb84Simulator simulator(double darkCount, double misalignment) {

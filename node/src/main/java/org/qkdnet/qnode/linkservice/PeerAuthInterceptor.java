@@ -1,4 +1,4 @@
-package org.qkdnet.qnode.relay.grpc;
+package org.qkdnet.qnode.linkservice;
 
 import io.grpc.Context;
 import io.grpc.Contexts;

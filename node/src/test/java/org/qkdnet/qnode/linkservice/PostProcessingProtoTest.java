@@ -1,4 +1,4 @@
-package org.qkdnet.qnode.relay.grpc;
+package org.qkdnet.qnode.linkservice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

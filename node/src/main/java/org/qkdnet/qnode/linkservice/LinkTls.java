@@ -1,4 +1,4 @@
-package org.qkdnet.qnode.relay.grpc;
+package org.qkdnet.qnode.linkservice;
 
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;

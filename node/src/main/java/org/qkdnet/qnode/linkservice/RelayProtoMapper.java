@@ -1,4 +1,4 @@
-package org.qkdnet.qnode.relay.grpc;
+package org.qkdnet.qnode.linkservice;
 
 import com.google.protobuf.ByteString;
 import org.qkdnet.qnode.proto.v1.RelayAck;

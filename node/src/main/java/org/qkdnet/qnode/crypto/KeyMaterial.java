@@ -1,4 +1,4 @@
-package org.qkdnet.qnode.keystore;
+package org.qkdnet.qnode.crypto;
 
 import java.security.MessageDigest;
 import java.util.Arrays;
