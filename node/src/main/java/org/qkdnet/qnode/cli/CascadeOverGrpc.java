@@ -79,7 +79,7 @@ final class CascadeOverGrpc implements AutoCloseable {
         ReconciliationActor.create(alice, null), "reconciliation-" + BOB);
     alice.answerer(ReconciliationActor.answerer(aliceActor, ROUND_TIMEOUT));
     server = LinkGrpcServer.start("127.0.0.1", 0, new LinkTls(aliceId, ca.certificate()), ALICE, Set.of(BOB),
-        null, Map.of(), Map.of(BOB, alice));
+        null, Map.of(), Map.of(BOB, alice), Map.of());
     int port = server.port();
     clients = new NeighbourClients(BOB, new LinkTls(bobId, ca.certificate()),
         n -> new NeighbourClients.Address("127.0.0.1", port));

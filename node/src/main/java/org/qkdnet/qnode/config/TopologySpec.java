@@ -20,7 +20,8 @@ public record TopologySpec(
     List<StationSpec> stations,
     List<LinkSpec> links,
     List<SaeSpec> saes,
-    List<String> operators) {
+    List<String> operators,
+    List<SaePairSpec> saePairs) {
 
   /** Where the topology lives in the configuration. */
   public static final String PATH = "qnode.topology";
@@ -32,7 +33,15 @@ public record TopologySpec(
     links = List.copyOf(links);
     saes = List.copyOf(saes);
     operators = List.copyOf(operators);
+    saePairs = List.copyOf(saePairs);
     TopologyValidator.validate(name, stations, links, saes, operators);
+    TopologyValidator.validatePairs(saes, saePairs);
+  }
+
+  /** A topology without per-SAE-pair policies. */
+  public TopologySpec(String name, String description, List<StationSpec> stations, List<LinkSpec> links,
+      List<SaeSpec> saes, List<String> operators) {
+    this(name, description, stations, links, saes, operators, List.of());
   }
 
   /** Reads and validates {@code qnode.topology} of a full configuration. */
@@ -58,8 +67,14 @@ public record TopologySpec(
       saes.add(new SaeSpec(s.string("id"), s.string("station"), s.string("description", "")));
     }
     List<String> operators = t.has("operators") ? t.strings("operators") : List.of();
+    List<SaePairSpec> pairs = new ArrayList<>();
+    if (t.has("sae-pairs")) {
+      for (Hocon p : t.objects("sae-pairs")) {
+        pairs.add(new SaePairSpec(p.string("master"), p.string("slave"), p.integer("paths")));
+      }
+    }
     return new TopologySpec(
-        t.string("name"), t.string("description", ""), stations, links, saes, operators);
+        t.string("name"), t.string("description", ""), stations, links, saes, operators, pairs);
   }
 
   public Optional<StationSpec> station(String id) {
@@ -92,6 +107,12 @@ public record TopologySpec(
 
   public List<SaeSpec> saesOf(String stationId) {
     return saes.stream().filter(s -> s.stationId().equals(stationId)).toList();
+  }
+
+  /** The topology's path count for keys from {@code master} to {@code slave}, if it sets one. */
+  public Optional<Integer> pathsFor(String master, String slave) {
+    return saePairs.stream().filter(p -> p.master().equals(master) && p.slave().equals(slave))
+        .map(SaePairSpec::paths).findFirst();
   }
 
   public Optional<SaeSpec> sae(String id) {

@@ -25,6 +25,33 @@ final class TopologyValidator {
     checkOperators(operators);
   }
 
+  /** Each SAE pair names two registered SAEs of different stations, once, with 1..2 paths. */
+  static void validatePairs(List<SaeSpec> saes, List<SaePairSpec> pairs) {
+    Map<String, String> stationOf = new HashMap<>();
+    saes.forEach(s -> stationOf.put(s.id(), s.stationId()));
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < pairs.size(); i++) {
+      SaePairSpec p = pairs.get(i);
+      String at = P + ".sae-pairs[" + i + "]";
+      if (!stationOf.containsKey(p.master())) {
+        throw new ConfigException(at + ".master", "'" + p.master() + "' is not an SAE of the registry");
+      }
+      if (!stationOf.containsKey(p.slave())) {
+        throw new ConfigException(at + ".slave", "'" + p.slave() + "' is not an SAE of the registry");
+      }
+      if (stationOf.get(p.master()).equals(stationOf.get(p.slave()))) {
+        throw new ConfigException(at + ".slave", "'" + p.slave() + "' is at the master's own station "
+            + stationOf.get(p.master()) + ": its keys are not relayed, so paths do not apply");
+      }
+      if (p.paths() < 1 || p.paths() > RelaySettings.MAX_PATHS) {
+        throw new ConfigException(at + ".paths", p.paths() + " is outside 1.." + RelaySettings.MAX_PATHS);
+      }
+      if (!seen.add(p.master() + "\u0000" + p.slave())) {
+        throw new ConfigException(at, "pair " + p.master() + " -> " + p.slave() + " is listed twice");
+      }
+    }
+  }
+
   private static Map<String, Integer> checkStations(List<StationSpec> stations) {
     if (stations.isEmpty()) {
       throw new ConfigException(P + ".stations", "at least one station is required");

@@ -2,6 +2,7 @@ package org.qkdnet.qnode.keystore;
 
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,9 +46,12 @@ final class LinkPool {
   private long lastFrame;
   private StreamCounters sendCounters;
   private StreamCounters recvCounters;
+  private SupplyCounters supply;
+  /** Assigner only: entries toward the peer, in seq order, that the peer has not confirmed yet. */
+  private final ArrayDeque<AssignmentEntry> pendingSend = new ArrayDeque<>();
 
   private LinkPool(RocksStore rocks, int maxRuns, StreamId send, long firstFrame, long lastFrame,
-      StreamCounters sendCounters, StreamCounters recvCounters, RunSet recvRuns) {
+      StreamCounters sendCounters, StreamCounters recvCounters, RunSet recvRuns, SupplyCounters supply) {
     this.rocks = rocks;
     this.maxRuns = maxRuns;
     this.send = send;
@@ -58,6 +62,7 @@ final class LinkPool {
     this.sendCounters = sendCounters;
     this.recvCounters = recvCounters;
     this.recvRuns = recvRuns;
+    this.supply = supply;
   }
 
   static LinkPool load(RocksStore rocks, int maxRuns, String self, String peer) {
@@ -71,8 +76,22 @@ final class LinkPool {
     rocks.forEach(
         StoreKeys.runPrefix(recv),
         (k, v) -> runs.add(RunSet.Run.decode(StoreKeys.offsetOf(k), v)));
-    return new LinkPool(rocks, maxRuns, send, first, last,
-        StoreRecovery.readCounters(rocks, send), rc, new RunSet(rc.watermark(), runs));
+    byte[] sup = rocks.get(StoreKeys.supply(peer));
+    SupplyCounters supply = sup == null ? SupplyCounters.EMPTY : SupplyCounters.decode(sup);
+    LinkPool pool = new LinkPool(rocks, maxRuns, send, first, last,
+        StoreRecovery.readCounters(rocks, send), rc, new RunSet(rc.watermark(), runs), supply);
+    if (pool.selfIsLo) {
+      // entries toward the peer it has not confirmed: pending until it does (they are pushed again)
+      rocks.forEachFrom(StoreKeys.assignmentPrefix(peer), StoreKeys.assignment(peer, supply.peerNextSeq()),
+          (k, v) -> {
+            AssignmentEntry e = AssignmentEntry.decode(v);
+            if (e.toStation().equals(peer)) {
+              pool.pendingSend.add(e);
+            }
+            return true;
+          });
+    }
+    return pool;
   }
 
   String peer() {
@@ -140,20 +159,13 @@ final class LinkPool {
     }
     byte[] bytes = frame.copyBytes();
     try {
-      // Stream lo→hi takes the first floor(len/2) bytes, hi→lo the rest.
-      int half = bytes.length / 2;
-      int sendFrom = selfIsLo ? 0 : half;
-      int sendLen = selfIsLo ? half : bytes.length - half;
-      int recvFrom = selfIsLo ? half : 0;
-      int recvLen = bytes.length - sendLen;
-      StreamCounters sc = sendCounters.withGenerated(sendCounters.generated() + sendLen);
-      StreamCounters rc = recvCounters.withGenerated(recvCounters.generated() + recvLen);
+      // Fresh key belongs to no direction yet: it waits in the link stream until an assignment
+      // entry gives it to the direction that needs it (docs/key-supply.md).
+      SupplyCounters next = supply.plusFrame(bytes.length);
       long first = lastFrame < 0 ? frameId : firstFrame;
       try (WriteBatch batch = new WriteBatch()) {
-        putChunk(batch, send, sendCounters.generated(), bytes, sendFrom, sendLen);
-        putChunk(batch, recv, recvCounters.generated(), bytes, recvFrom, recvLen);
-        batch.put(StoreKeys.counters(send), sc.encode());
-        batch.put(StoreKeys.counters(recv), rc.encode());
+        batch.put(StoreKeys.unassigned(peer(), supply.linkBytes()), bytes);
+        batch.put(StoreKeys.supply(peer()), next.encode());
         batch.put(
             StoreKeys.lastFrame(send.to()),
             ByteBuffer.allocate(2 * Long.BYTES).putLong(first).putLong(frameId).array());
@@ -164,13 +176,274 @@ final class LinkPool {
       } catch (RocksDBException e) {
         throw new KeyStoreFailedException("cannot build frame batch: " + e.getMessage(), e);
       }
-      sendCounters = sc;
-      recvCounters = rc;
+      supply = next;
       firstFrame = first;
       lastFrame = frameId;
       return true;
     } finally {
       Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
+  // ---- direction assignment of fresh key (docs/key-supply.md) --------------------------------
+
+  /** Whether this end creates the link's assignment entries (the lower station id does). */
+  boolean isAssigner() {
+    return selfIsLo;
+  }
+
+  LinkSupply supplyView() {
+    lock();
+    try {
+      long pending = 0;
+      for (AssignmentEntry e : pendingSend) {
+        pending += e.length();
+      }
+      return new LinkSupply(selfIsLo, supply.linkBytes(), supply.unassigned(), pending, supply.nextSeq(),
+          selfIsLo ? supply.peerNextSeq() : supply.nextSeq());
+    } finally {
+      unlock();
+    }
+  }
+
+  /**
+   * Assigner, unsynced: one new entry of up to {@code wanted} bytes toward {@code toStation}, taken
+   * from the unassigned key below {@code peerLinkBytes} (only key both ends hold can be assigned).
+   * Toward the peer, the bytes stay pending (not reservable) until the peer confirms the entry;
+   * toward this station they are receivable at once: the peer can only send on them after it
+   * applied the entry.
+   *
+   * @return the entry, or null if nothing can be assigned now
+   */
+  AssignmentEntry assign(String toStation, int wanted, long peerLinkBytes) {
+    if (!selfIsLo) {
+      throw new IllegalStateException("only " + send.to() + " assigns key of link " + send + " to directions");
+    }
+    boolean towardPeer = toStation.equals(send.to());
+    if (!towardPeer && !toStation.equals(send.from())) {
+      throw new IllegalArgumentException(toStation + " is not an end of link " + send);
+    }
+    if (wanted <= 0) {
+      throw new IllegalArgumentException("assignment length must be positive: " + wanted);
+    }
+    lock();
+    try {
+      long limit = Math.min(supply.linkBytes(), Math.max(0, peerLinkBytes));
+      long length = Math.min(wanted, limit - supply.assignedUpTo());
+      if (length <= 0) {
+        return null;
+      }
+      AssignmentEntry e = new AssignmentEntry(supply.nextSeq(), supply.assignedUpTo(), (int) length, toStation,
+          towardPeer ? sendCounters.generated() + pendingSendBytes() : recvCounters.generated());
+      writeEntries(List.of(e));
+      return e;
+    } finally {
+      unlock();
+    }
+  }
+
+  /** Assigner: entries from {@code fromSeq} on (at most {@code max}), as stored. */
+  List<AssignmentEntry> entriesFrom(long fromSeq, int max) {
+    lock();
+    try {
+      List<AssignmentEntry> out = new ArrayList<>();
+      long start = Math.max(0, fromSeq);
+      rocks.forEachFrom(StoreKeys.assignmentPrefix(peer()), StoreKeys.assignment(peer(), start), (k, v) -> {
+        out.add(AssignmentEntry.decode(v));
+        return out.size() < max;
+      });
+      return out;
+    } finally {
+      unlock();
+    }
+  }
+
+  /**
+   * Assigner, unsynced: the peer applied every entry below {@code peerNextSeq}; pending bytes
+   * toward it up to there become reservable. A lost update is harmless: the entries stay
+   * pending and are pushed (and confirmed) again.
+   *
+   * @throws AssignmentConflictException if the peer claims entries that were never created
+   */
+  void confirm(long peerNextSeq) {
+    lock();
+    try {
+      if (peerNextSeq > supply.nextSeq()) {
+        throw new AssignmentConflictException("link " + send + ": peer claims to have applied entries up to "
+            + peerNextSeq + " but only " + supply.nextSeq() + " exist");
+      }
+      if (peerNextSeq <= supply.peerNextSeq()) {
+        return;
+      }
+      long gained = 0;
+      while (!pendingSend.isEmpty() && pendingSend.peekFirst().seq() < peerNextSeq) {
+        gained += pendingSend.pollFirst().length();
+      }
+      StreamCounters sc = sendCounters.withGenerated(sendCounters.generated() + gained);
+      SupplyCounters next = supply.withPeerNextSeq(peerNextSeq);
+      try (WriteBatch batch = new WriteBatch()) {
+        batch.put(StoreKeys.supply(peer()), next.encode());
+        batch.put(StoreKeys.counters(send), sc.encode());
+        rocks.writeUnsynced(batch);
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot build confirm batch: " + e.getMessage(), e);
+      }
+      sendCounters = sc;
+      supply = next;
+    } finally {
+      unlock();
+    }
+  }
+
+  /**
+   * Non-assigning end, unsynced: applies the received entries in order. Entries it already applied
+   * must be identical to its own records (else the ends disagree: nothing more is applied and the
+   * link must be re-keyed); it stops before an entry whose key it does not hold yet.
+   *
+   * @throws AssignmentConflictException if an entry contradicts what this end applied or expects
+   */
+  ApplyResult apply(List<AssignmentEntry> entries) {
+    if (selfIsLo) {
+      throw new IllegalStateException(send.from() + " assigns key of link " + send + " itself; it applies no entries");
+    }
+    lock();
+    try {
+      List<AssignmentEntry> fresh = new ArrayList<>();
+      long seq = supply.nextSeq();
+      long linkAt = supply.assignedUpTo();
+      long sendAt = sendCounters.generated();
+      long recvAt = recvCounters.generated();
+      String stopped = "";
+      for (AssignmentEntry e : entries) {
+        if (e.seq() < supply.nextSeq()) {
+          byte[] had = rocks.get(StoreKeys.assignment(peer(), e.seq()));
+          if (had == null || !AssignmentEntry.decode(had).equals(e)) {
+            throw new AssignmentConflictException("link " + send + ": entry " + e.seq()
+                + " differs from the one applied here");
+          }
+          continue;
+        }
+        if (e.seq() != seq) {
+          throw new AssignmentConflictException("link " + send + ": entry " + e.seq() + " received, "
+              + seq + " expected next");
+        }
+        boolean towardPeer = e.toStation().equals(send.to());
+        if (!towardPeer && !e.toStation().equals(send.from())) {
+          throw new AssignmentConflictException("link " + send + ": entry " + e.seq() + " names "
+              + e.toStation() + ", not an end of this link");
+        }
+        long expectedStream = towardPeer ? sendAt : recvAt;
+        if (e.linkOffset() != linkAt || e.streamOffset() != expectedStream) {
+          throw new AssignmentConflictException("link " + send + ": entry " + e.seq() + " assigns link bytes at "
+              + e.linkOffset() + " to stream offset " + e.streamOffset() + ", expected " + linkAt + " and "
+              + expectedStream);
+        }
+        if (e.linkEnd() > supply.linkBytes()) {
+          stopped = "entry " + e.seq() + " needs link bytes up to " + e.linkEnd() + ", this end holds "
+              + supply.linkBytes();
+          break;
+        }
+        fresh.add(e);
+        seq++;
+        linkAt = e.linkEnd();
+        if (towardPeer) {
+          sendAt += e.length();
+        } else {
+          recvAt += e.length();
+        }
+      }
+      if (!fresh.isEmpty()) {
+        writeEntries(fresh);
+      }
+      return new ApplyResult(supply.nextSeq(), supply.linkBytes(), fresh.size(), stopped);
+    } finally {
+      unlock();
+    }
+  }
+
+  private long pendingSendBytes() {
+    long n = 0;
+    for (AssignmentEntry e : pendingSend) {
+      n += e.length();
+    }
+    return n;
+  }
+
+  /**
+   * Lock held: moves the link bytes of consecutive entries (starting at the assignment cursor)
+   * into their streams, records the entries and the counters in one batch, then updates memory.
+   */
+  private void writeEntries(List<AssignmentEntry> entries) {
+    long from = supply.assignedUpTo();
+    long total = 0;
+    for (AssignmentEntry e : entries) {
+      total += e.length();
+    }
+    byte[] bytes = rocks.readChunks(StoreKeys.unassignedPrefix(peer()), from, Math.toIntExact(total));
+    try (WriteBatch batch = new WriteBatch()) {
+      consumeUnassigned(batch, from, from + total);
+      StreamCounters sc = sendCounters;
+      StreamCounters rc = recvCounters;
+      List<AssignmentEntry> toPending = new ArrayList<>();
+      int pos = 0;
+      for (AssignmentEntry e : entries) {
+        boolean towardPeer = e.toStation().equals(send.to());
+        putChunk(batch, towardPeer ? send : recv, e.streamOffset(), bytes, pos, e.length());
+        pos += e.length();
+        batch.put(StoreKeys.assignment(peer(), e.seq()), e.encode());
+        if (!towardPeer) {
+          rc = rc.withGenerated(rc.generated() + e.length());
+        } else if (selfIsLo) {
+          toPending.add(e); // reservable once the peer confirms it applied the entry
+        } else {
+          sc = sc.withGenerated(sc.generated() + e.length());
+        }
+      }
+      SupplyCounters next = supply.assigned(total, entries.size());
+      batch.put(StoreKeys.supply(peer()), next.encode());
+      batch.put(StoreKeys.counters(send), sc.encode());
+      batch.put(StoreKeys.counters(recv), rc.encode());
+      rocks.writeUnsynced(batch);
+      sendCounters = sc;
+      recvCounters = rc;
+      supply = next;
+      pendingSend.addAll(toPending);
+    } catch (RocksDBException e) {
+      throw new KeyStoreFailedException("cannot build assignment batch: " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
+  /** Deletes the unassigned chunks of {@code [from, to)} (all at or above from) and keeps the rest of the last one. */
+  private void consumeUnassigned(WriteBatch batch, long from, long to) throws RocksDBException {
+    List<byte[]> keys = new ArrayList<>();
+    long[] tail = {-1, 0};
+    byte[][] tailBytes = {null};
+    rocks.forEachFrom(StoreKeys.unassignedPrefix(peer()), StoreKeys.unassigned(peer(), from), (k, v) -> {
+      long start = StoreKeys.offsetOf(k);
+      if (start >= to) {
+        Arrays.fill(v, (byte) 0);
+        return false;
+      }
+      keys.add(k);
+      long end = start + v.length;
+      if (end > to) {
+        tail[0] = to;
+        tailBytes[0] = Arrays.copyOfRange(v, (int) (to - start), v.length);
+      }
+      Arrays.fill(v, (byte) 0);
+      return end < to;
+    });
+    for (byte[] k : keys) {
+      batch.delete(k);
+    }
+    if (tailBytes[0] != null) {
+      try {
+        batch.put(StoreKeys.unassigned(peer(), tail[0]), tailBytes[0]);
+      } finally {
+        Arrays.fill(tailBytes[0], (byte) 0);
+      }
     }
   }
 

@@ -200,6 +200,23 @@ final class RocksStore implements AutoCloseable {
   }
 
   /**
+   * Visits records whose key starts with {@code prefix}, from the first key at or after {@code
+   * from}, in key order, while {@code visitor} returns true.
+   */
+  void forEachFrom(byte[] prefix, byte[] from, java.util.function.BiPredicate<byte[], byte[]> visitor) {
+    checkHealthy();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(from); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (!StoreKeys.hasPrefix(key, prefix) || !visitor.test(key, it.value())) {
+          break;
+        }
+      }
+      checkIterator(it);
+    }
+  }
+
+  /**
    * Copies bytes {@code [offset, offset+length)} of a stream stored as chunks keyed by their
    * start offset. The caller owns (and must clear) the returned array.
    */

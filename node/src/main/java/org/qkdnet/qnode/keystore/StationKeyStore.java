@@ -100,9 +100,9 @@ public final class StationKeyStore implements AutoCloseable {
   }
 
   /**
-   * Appends a link's key frame, split so both ends agree without talking: the first
-   * floor(len/2) bytes extend stream lo→hi, the rest hi→lo (lo, hi by {@link String#compareTo}).
-   * The caller keeps ownership of {@code frame}.
+   * Appends a link's key frame to the link's unassigned key (docs/key-supply.md: no direction
+   * owns it until an assignment entry gives it to one). The caller keeps ownership of {@code
+   * frame}.
    *
    * @return false if this frame id was already appended (an idempotent repeat)
    * @throws IllegalArgumentException if {@code frameId} leaves a gap or precedes the link's
@@ -401,6 +401,98 @@ public final class StationKeyStore implements AutoCloseable {
   }
 
   /**
+   * The destination's step for one share of a multipath key (DESIGN.md section 7), one synced
+   * batch: accepts pad {@code [offset, offset+length)} of stream peer→self and either holds the
+   * share {@code shareFromPad} makes of it (until the group's other shares arrive, at most {@code
+   * holdMillis}) or, if it completes the group, stores the XOR of all shares as the keys of
+   * {@code header} for the slave SAE and deletes the held shares. Only here do the shares meet:
+   * no relay station sees more than one. {@code shareFromPad} (MAC check, decryption) runs with
+   * the link locked; it returns null to refuse, must not keep the pad, and hands the share to the
+   * store (which clears it). Held shares whose time passed are deleted on the way.
+   *
+   * @throws PadRangeRejectedException if the incoming range is refused; nothing changes then
+   */
+  public ShareOutcome acceptShare(String peer, long offset, int length, String relayId, ShareHeader header,
+      int shareIndex, long nowMillis, long holdMillis, Function<KeyMaterial, KeyMaterial> shareFromPad) {
+    checkRelayId(relayId);
+    Objects.requireNonNull(header, "header");
+    Objects.requireNonNull(shareFromPad, "shareFromPad");
+    if (shareIndex < 1 || shareIndex > header.shareCount()) {
+      throw new IllegalArgumentException("share index " + shareIndex + " outside 1.." + header.shareCount());
+    }
+    return guarded(() -> destinationShare(link(peer), offset, length, header, shareIndex, nowMillis, holdMillis,
+        shareFromPad));
+  }
+
+  private ShareOutcome destinationShare(LinkPool in, long offset, int length, ShareHeader header, int index,
+      long nowMillis, long holdMillis, Function<KeyMaterial, KeyMaterial> shareFromPad) {
+    ShareOutcome outcome;
+    List<DeliverableKey> keys = List.of();
+    in.lock();
+    try {
+      in.checkAcceptable(offset, length);
+      KeyMaterial share;
+      try (KeyMaterial pad = KeyMaterial.wrap(in.readRecvLocked(offset, length))) {
+        share = shareFromPad.apply(pad);
+      }
+      shelf.lock();
+      try (WriteBatch batch = new WriteBatch()) {
+        HeldShares held = HeldShares.load(rocks, header, index, nowMillis);
+        held.purgeExpired(batch);
+        String refusal = share == null ? "refused by the hop check" : held.problemWith(share.length());
+        if (refusal == null && held.completes()) {
+          try (KeyMaterial combined = held.combineWith(share)) {
+            keys = HeldShares.split(header, combined);
+          }
+          try {
+            shelf.checkNewLocked(keys);
+          } catch (IllegalArgumentException e) {
+            refusal = e.getMessage();
+          }
+        }
+        if (refusal != null) {
+          LinkPool.RunPlan burn = in.planRuns(offset, length, RunSet.Mark.BURNED);
+          in.putRuns(batch, burn);
+          rocks.writeUnsynced(batch);
+          in.applyRuns(burn);
+          outcome = new ShareOutcome(ShareOutcome.Result.REFUSED, refusal);
+        } else {
+          LinkPool.RunPlan accept = in.planRuns(offset, length, RunSet.Mark.USED);
+          in.putRuns(batch, accept);
+          if (held.completes()) {
+            held.deleteAll(batch);
+            shelf.put(batch, keys);
+          } else {
+            HeldShares.put(batch, header, index, nowMillis + holdMillis, share);
+          }
+          rocks.writeUnsynced(batch);
+          in.applyRuns(accept);
+          if (held.completes()) {
+            shelf.applyStored(keys);
+            outcome = new ShareOutcome(ShareOutcome.Result.COMBINED, "");
+          } else {
+            outcome = new ShareOutcome(ShareOutcome.Result.HELD, "");
+          }
+        }
+        held.clear();
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot build share batch: " + e.getMessage(), e);
+      } finally {
+        shelf.unlock();
+        if (share != null) {
+          share.zeroize();
+        }
+      }
+      in.foldIfDueLocked();
+    } finally {
+      in.unlock();
+      keys.forEach(k -> k.key().zeroize());
+    }
+    rocks.sync();
+    return outcome;
+  }
+
+  /**
    * Re-marks an accepted range of stream peer→self BURNED (a hop's MAC failed). Repeating it is
    * a no-op.
    *
@@ -432,6 +524,83 @@ public final class StationKeyStore implements AutoCloseable {
 
   public long availableToSend(String peer) {
     return ledger(new StreamId(self, peer)).available();
+  }
+
+  /**
+   * Bytes this end holds for the link to {@code peer} and has not consumed: both directions'
+   * available pad, key not yet assigned to a direction, and (at the assigner) bytes assigned
+   * toward the peer awaiting its confirmation. This is what the pool cap bounds.
+   */
+  public long storedBytes(String peer) {
+    LinkSupply s = supply(peer);
+    return availableToSend(peer) + ledger(new StreamId(peer, self)).available() + s.unassigned() + s.pendingSend();
+  }
+
+  /** The key supply of the link to {@code peer}: link bytes, unassigned key, assignment cursors. */
+  public LinkSupply supply(String peer) {
+    return guarded(() -> link(peer).supplyView());
+  }
+
+  /**
+   * Assigner (the lower id of the link) only: assigns up to {@code wanted} bytes of the link's
+   * unassigned key, below {@code peerLinkBytes}, to the direction toward {@code toStation}, as one
+   * new entry, synced before it returns. Bytes toward the peer become reservable only after
+   * {@link #confirmAssignments}; bytes toward this station are receivable at once.
+   *
+   * @return the new entry; empty if no unassigned key both ends hold is left
+   */
+  public Optional<AssignmentEntry> assign(String peer, String toStation, int wanted, long peerLinkBytes) {
+    Objects.requireNonNull(toStation, "toStation");
+    return guarded(() -> {
+      AssignmentEntry e = link(peer).assign(toStation, wanted, peerLinkBytes);
+      if (e == null) {
+        return Optional.<AssignmentEntry>empty();
+      }
+      synced(e, x -> { });
+      CrashPoints.hit("keystore.afterAssignSync");
+      return Optional.of(e);
+    });
+  }
+
+  /** Assigner: the link's entries from sequence number {@code fromSeq} on, at most {@code max}. */
+  public List<AssignmentEntry> assignmentsFrom(String peer, long fromSeq, int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be positive: " + max);
+    }
+    return guarded(() -> link(peer).entriesFrom(fromSeq, max));
+  }
+
+  /**
+   * Assigner: the peer reported it applied every entry below {@code peerNextSeq}; bytes assigned
+   * toward it up to there become reservable (not synced on its own: a reservation's sync covers
+   * it, and if lost the entries are simply confirmed again).
+   *
+   * @throws AssignmentConflictException if the peer claims entries that do not exist
+   */
+  public void confirmAssignments(String peer, long peerNextSeq) {
+    guarded(() -> {
+      link(peer).confirm(peerNextSeq);
+      return null;
+    });
+  }
+
+  /**
+   * The non-assigning end: applies entries received from the assigner, in order, in one synced
+   * batch (before it returns, so it may acknowledge them).
+   *
+   * @throws AssignmentConflictException if an entry contradicts this end's records; nothing
+   *     is applied then
+   */
+  public ApplyResult applyAssignments(String peer, List<AssignmentEntry> entries) {
+    List<AssignmentEntry> copy = List.copyOf(entries);
+    return guarded(() -> {
+      ApplyResult r = link(peer).apply(copy);
+      if (r.applied() > 0) {
+        synced(r, x -> { });
+        CrashPoints.hit("keystore.afterApplySync");
+      }
+      return r;
+    });
   }
 
   /** Stores keys for their slave SAEs in one synced batch; a duplicate key id stores nothing. */

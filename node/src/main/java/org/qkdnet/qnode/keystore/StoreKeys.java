@@ -23,6 +23,14 @@ final class StoreKeys {
   private static final byte DELIVERABLE = 'D';
   /** A link's final key frames staged for a two-phase commit, not yet in the pool. */
   private static final byte STAGED_FRAME = 'P';
+  /** A link's frame bytes not yet assigned to a direction, keyed by link offset. */
+  private static final byte UNASSIGNED = 'U';
+  /** A link's supply counters (link bytes, assignment cursor and sequence numbers). */
+  private static final byte SUPPLY = 'K';
+  /** Multipath: a share held at the destination until its group's other shares arrive. */
+  private static final byte HELD_SHARE = 'H';
+  /** A link's direction assignment entries, keyed by sequence number. */
+  private static final byte ASSIGNMENT = 'E';
 
   private StoreKeys() {}
 
@@ -50,6 +58,45 @@ final class StoreKeys {
 
   static byte[] stagedFrame(String peer, long frameId) {
     return withOffset(stagedFramePrefix(peer), frameId);
+  }
+
+  static byte[] unassignedPrefix(String peer) {
+    return peerPrefix(UNASSIGNED, peer);
+  }
+
+  static byte[] unassigned(String peer, long linkOffset) {
+    return withOffset(unassignedPrefix(peer), linkOffset);
+  }
+
+  static byte[] heldSharePrefix() {
+    return new byte[] {HELD_SHARE};
+  }
+
+  static byte[] heldShare(String groupId, int index) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(HELD_SHARE);
+    writeString(out, groupId);
+    out.writeBytes(ByteBuffer.allocate(Integer.BYTES).putInt(index).array());
+    return out.toByteArray();
+  }
+
+  static byte[] supply(String peer) {
+    return peerPrefix(SUPPLY, peer);
+  }
+
+  static byte[] assignmentPrefix(String peer) {
+    return peerPrefix(ASSIGNMENT, peer);
+  }
+
+  static byte[] assignment(String peer, long seq) {
+    return withOffset(assignmentPrefix(peer), seq);
+  }
+
+  private static byte[] peerPrefix(byte tag, String peer) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(tag);
+    writeString(out, peer);
+    return out.toByteArray();
   }
 
   static byte[] counters(StreamId s) {

@@ -13,7 +13,11 @@ import org.rocksdb.WriteBatch;
 
 /** What happens once when a station store opens: identity check and in-doubt burning. */
 final class StoreRecovery {
-  static final int FORMAT_VERSION = 1;
+  /**
+   * 2: fresh key waits unassigned and is given to a direction on demand (docs/key-supply.md).
+   * 1: every frame was split half/half between the directions at append.
+   */
+  static final int FORMAT_VERSION = 2;
 
   private StoreRecovery() {}
 
@@ -31,6 +35,10 @@ final class StoreRecovery {
       }
       return;
     }
+    if (version != null && version.length == 4 && ByteBuffer.wrap(version).getInt() == 1) {
+      migrateFromSplitFrames(rocks);
+      version = rocks.get(StoreKeys.FORMAT_VERSION);
+    }
     if (version == null
         || version.length != 4
         || ByteBuffer.wrap(version).getInt() != FORMAT_VERSION) {
@@ -41,6 +49,29 @@ final class StoreRecovery {
     if (!stored.equals(self)) {
       throw new IllegalArgumentException(
           "key store at " + dir + " belongs to station '" + stored + "', not '" + self + "'");
+    }
+  }
+
+  /**
+   * Format 1 split every frame between the two directions when it was appended: all key a link
+   * held is assigned. Format 2 keeps the same streams and starts its link stream after them, so
+   * both ends (which held the same frames) continue from the same link offset with entry 0.
+   */
+  private static void migrateFromSplitFrames(RocksStore rocks) {
+    String self = new String(rocks.get(StoreKeys.SELF_ID), StandardCharsets.UTF_8);
+    List<String> peers = new ArrayList<>();
+    rocks.forEach(StoreKeys.lastFramePrefix(), (k, v) -> peers.add(StoreKeys.lastFramePeer(k)));
+    try (WriteBatch batch = new WriteBatch()) {
+      for (String peer : peers) {
+        long linkBytes = readCounters(rocks, new StreamId(self, peer)).generated()
+            + readCounters(rocks, new StreamId(peer, self)).generated();
+        batch.put(StoreKeys.supply(peer), new SupplyCounters(linkBytes, linkBytes, 0, 0).encode());
+      }
+      batch.put(StoreKeys.FORMAT_VERSION, ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
+      rocks.write(batch);
+    } catch (RocksDBException e) {
+      throw new KeyStoreFailedException("cannot migrate key store to format " + FORMAT_VERSION + ": "
+          + e.getMessage(), e);
     }
   }
 

@@ -84,7 +84,8 @@ public final class Kme {
       if (slaveStation.equals(stationId)) {
         stored = limits.maxKeyCount(); // made on demand from the local random source
       } else {
-        stored = Math.max(0, relayer.availableKeyBytes(slaveStation)) / (limits.defaultKeySize() / 8);
+        stored = Math.max(0, relayer.availableKeyBytes(callerSae, slaveSae, slaveStation))
+            / (limits.defaultKeySize() / 8);
       }
       return CompletableFuture.completedFuture(
           new KeyStatus(
@@ -238,7 +239,7 @@ public final class Kme {
   }
 
   private CompletionStage<List<IssuedKey>> relay(RelayRequest request) {
-    CompletionStage<List<KeyMaterial>> relayed;
+    CompletionStage<KeyRelayer.RelayedKeys> relayed;
     try {
       relayed = relayer.relayKeys(request);
     } catch (RuntimeException e) {
@@ -253,10 +254,13 @@ public final class Kme {
         });
   }
 
-  private static List<IssuedKey> toIssued(RelayRequest request, List<KeyMaterial> keys) {
+  private static List<IssuedKey> toIssued(RelayRequest request, KeyRelayer.RelayedKeys relayed) {
+    List<KeyMaterial> keys = relayed == null ? null : relayed.keys();
+    List<String> ids = relayed == null ? List.of() : relayed.keyIds();
     boolean wellFormed =
         keys != null
             && keys.size() == request.keyIds().size()
+            && ids.size() == keys.size()
             && keys.stream().allMatch(k -> k != null && k.length() == request.keySizeBytes());
     if (!wellFormed) {
       if (keys != null) {
@@ -269,7 +273,7 @@ public final class Kme {
     }
     List<IssuedKey> out = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
-      out.add(new IssuedKey(request.keyIds().get(i), keys.get(i)));
+      out.add(new IssuedKey(ids.get(i), keys.get(i)));
     }
     return out;
   }

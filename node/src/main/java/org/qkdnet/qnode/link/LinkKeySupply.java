@@ -3,9 +3,7 @@ package org.qkdnet.qnode.link;
 import org.qkdnet.qnode.device.FramePacer;
 import org.qkdnet.qnode.device.QkdDevice;
 import org.qkdnet.qnode.crypto.KeyMaterial;
-import org.qkdnet.qnode.keystore.Ledger;
 import org.qkdnet.qnode.keystore.StationKeyStore;
-import org.qkdnet.qnode.keystore.StreamId;
 
 /**
  * Moves key frames from one end's QKD device into the station's pool, in lock-step with the other
@@ -55,11 +53,9 @@ public final class LinkKeySupply {
     return device;
   }
 
-  /** Bytes this end still holds unused, both directions. */
+  /** Bytes this end still holds unused: both directions and the unassigned key (the pool cap counts all). */
   public long storedBytes() {
-    Ledger out = store.ledger(new StreamId(self, peer));
-    Ledger in = store.ledger(new StreamId(peer, self));
-    return out.available() + in.available();
+    return store.storedBytes(peer);
   }
 
   private long room() {

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.qkdnet.qnode.link.DirectionSupply;
 import org.qkdnet.qnode.link.LinkKeySupply;
 import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
 import org.qkdnet.qnode.relay.RelayEngine;
@@ -29,8 +30,9 @@ public final class LinkGrpcServer implements AutoCloseable {
   }
 
   public static LinkGrpcServer start(String host, int port, LinkTls tls, String self, Set<String> neighbours,
-      RelayEngine relay, Map<String, LinkKeySupply> links, Map<String, Bb84LinkEnd> bb84) {
-    LinkGrpcService service = new LinkGrpcService(self, relay, links, bb84);
+      RelayEngine relay, Map<String, LinkKeySupply> links, Map<String, Bb84LinkEnd> bb84,
+      Map<String, DirectionSupply> supplies) {
+    LinkGrpcService service = new LinkGrpcService(self, relay, links, bb84, supplies);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .sslContext(tls.server())
         .maxInboundMessageSize(MAX_INBOUND_BYTES)

@@ -11,7 +11,11 @@ import org.qkdnet.qnode.link.bb84.CascadeBatch;
 import org.qkdnet.qnode.link.bb84.CommitResult;
 import org.qkdnet.qnode.link.bb84.EstimateReplyData;
 import org.qkdnet.qnode.link.bb84.ParityAnswerer;
+import org.qkdnet.qnode.proto.v1.Assignments;
+import org.qkdnet.qnode.proto.v1.AssignmentsAck;
 import org.qkdnet.qnode.proto.v1.CascadeAnswers;
+import org.qkdnet.qnode.proto.v1.KeyGrant;
+import org.qkdnet.qnode.proto.v1.KeyRequest;
 import org.qkdnet.qnode.proto.v1.CascadeRounds;
 import org.qkdnet.qnode.proto.v1.CommitReply;
 import org.qkdnet.qnode.proto.v1.CommitRequest;
@@ -23,6 +27,8 @@ import org.qkdnet.qnode.proto.v1.SiftReply;
 import org.qkdnet.qnode.proto.v1.SiftRequest;
 import org.qkdnet.qnode.proto.v1.VerifyReply;
 import org.qkdnet.qnode.proto.v1.VerifyRequest;
+import org.qkdnet.qnode.link.AssignmentTransport;
+import org.qkdnet.qnode.link.DirectionSupply;
 import org.qkdnet.qnode.link.FrameAnnounceResult;
 import org.qkdnet.qnode.link.LinkKeySupply;
 import org.qkdnet.qnode.proto.v1.FrameAck;
@@ -44,12 +50,52 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
   private final RelayEngine relay;
   private final Map<String, LinkKeySupply> links;
   private final Map<String, Bb84LinkEnd> bb84;
+  private final Map<String, DirectionSupply> supplies;
 
-  LinkGrpcService(String self, RelayEngine relay, Map<String, LinkKeySupply> links, Map<String, Bb84LinkEnd> bb84) {
+  LinkGrpcService(String self, RelayEngine relay, Map<String, LinkKeySupply> links, Map<String, Bb84LinkEnd> bb84,
+      Map<String, DirectionSupply> supplies) {
     this.self = self;
     this.relay = relay;
     this.links = Map.copyOf(links);
     this.bb84 = Map.copyOf(bb84);
+    this.supplies = Map.copyOf(supplies);
+  }
+
+  // --- key supply on demand (docs/key-supply.md) ---
+
+  /** The caller's link's key supply, or null after answering the caller with an error. */
+  private DirectionSupply supply(StreamObserver<?> response) {
+    String peer = PeerAuthInterceptor.PEER_STATION.get();
+    DirectionSupply s = supplies.get(peer);
+    if (s == null) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription("no link between " + self + " and " + peer)
+          .asRuntimeException());
+    }
+    return s;
+  }
+
+  @Override
+  public void requestKey(KeyRequest request, StreamObserver<KeyGrant> response) {
+    DirectionSupply s = supply(response);
+    if (s != null) {
+      answer(response, () -> {
+        if (request.getWantBytes() < 0 || request.getNextSeq() < 0 || request.getLinkBytes() < 0) {
+          throw new IllegalArgumentException("want_bytes, next_seq and link_bytes must fit in 63 bits");
+        }
+        AssignmentTransport.Grant g = s.onRequest(request.getWantBytes(), request.getNextSeq(), request.getLinkBytes());
+        return KeyGrant.newBuilder().addAllEntries(AssignmentProtoMapper.toProto(g.entries()))
+            .setLinkBytes(g.linkBytes()).build();
+      });
+    }
+  }
+
+  @Override
+  public void applyAssignments(Assignments request, StreamObserver<AssignmentsAck> response) {
+    DirectionSupply s = supply(response);
+    if (s != null) {
+      answer(response, () -> AssignmentProtoMapper.toProto(
+          s.onPush(AssignmentProtoMapper.fromProto(request.getEntriesList()))));
+    }
   }
 
   @Override

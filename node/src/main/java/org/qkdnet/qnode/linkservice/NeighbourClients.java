@@ -13,6 +13,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.qkdnet.qnode.keystore.ApplyResult;
+import org.qkdnet.qnode.keystore.AssignmentEntry;
+import org.qkdnet.qnode.link.AssignmentTransport;
 import org.qkdnet.qnode.link.FrameAnnounceResult;
 import org.qkdnet.qnode.link.FrameTransport;
 import org.qkdnet.qnode.link.bb84.CascadeBatch;
@@ -22,7 +25,10 @@ import org.qkdnet.qnode.link.bb84.PostProcessingTransport;
 import org.qkdnet.qnode.postprocessing.estimation.FrameStatistics;
 import org.qkdnet.qnode.postprocessing.sifting.SiftingAnnouncement;
 import org.qkdnet.qnode.postprocessing.sifting.SiftingReply;
+import org.qkdnet.qnode.proto.v1.Assignments;
 import org.qkdnet.qnode.proto.v1.CommitReply;
+import org.qkdnet.qnode.proto.v1.KeyGrant;
+import org.qkdnet.qnode.proto.v1.KeyRequest;
 import org.qkdnet.qnode.proto.v1.CommitRequest;
 import org.qkdnet.qnode.proto.v1.DropReply;
 import org.qkdnet.qnode.proto.v1.DropRequest;
@@ -43,7 +49,8 @@ import org.qkdnet.qnode.relay.HopTransport;
 import org.qkdnet.qnode.relay.RelayOutcome;
 
 /** Client side of LinkService toward each neighbour: one TLS channel per neighbour. */
-public final class NeighbourClients implements HopTransport, FrameTransport, PostProcessingTransport, AutoCloseable {
+public final class NeighbourClients
+    implements HopTransport, FrameTransport, PostProcessingTransport, AssignmentTransport, AutoCloseable {
   /** Where a neighbour's LinkService listens. */
   public record Address(String host, int port) {}
 
@@ -101,9 +108,10 @@ public final class NeighbourClients implements HopTransport, FrameTransport, Pos
             Status s = Status.fromThrowable(t);
             String reason = s.getCode() == Status.Code.DEADLINE_EXCEEDED ? RelayOutcome.TIMEOUT
                 : RelayOutcome.UNREACHABLE;
-            result.complete(RelayOutcome.failed(message.relayId(), reason,
+            // the neighbour did not answer at transport level: name it, so routes avoid it at once
+            result.complete(RelayOutcome.unreachable(message.relayId(), reason,
                 "hop " + message.hop() + " to " + next + " failed: " + s.getCode()
-                    + (s.getDescription() == null ? "" : " (" + s.getDescription() + ")"), self));
+                    + (s.getDescription() == null ? "" : " (" + s.getDescription() + ")"), self, next));
           }
 
           @Override
@@ -173,8 +181,13 @@ public final class NeighbourClients implements HopTransport, FrameTransport, Pos
   }
 
   private <Q, R, T> CompletionStage<T> unary(String peer, Q request, Call<Q, R> call, Function<R, T> convert) {
+    return unary(peer, request, call, POSTPROCESS_TIMEOUT_MS, convert);
+  }
+
+  private <Q, R, T> CompletionStage<T> unary(String peer, Q request, Call<Q, R> call, long timeoutMs,
+      Function<R, T> convert) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    call.invoke(stub(peer).withDeadlineAfter(POSTPROCESS_TIMEOUT_MS, TimeUnit.MILLISECONDS), request,
+    call.invoke(stub(peer).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS), request,
         new StreamObserver<>() {
           @Override
           public void onNext(R reply) {
@@ -239,6 +252,20 @@ public final class NeighbourClients implements HopTransport, FrameTransport, Pos
   public CompletionStage<Long> drop(String peer, long raw, String reason) {
     return unary(peer, DropRequest.newBuilder().setRawFrameId(raw).setReason(reason).build(),
         LinkServiceGrpc.LinkServiceStub::drop, DropReply::getNextPoolFrameId);
+  }
+
+  @Override
+  public CompletionStage<Grant> requestKey(String assigner, long wantBytes, long nextSeq, long linkBytes) {
+    KeyRequest q = KeyRequest.newBuilder().setWantBytes(wantBytes).setNextSeq(nextSeq).setLinkBytes(linkBytes).build();
+    return unary(assigner, q, LinkServiceGrpc.LinkServiceStub::requestKey, ANNOUNCE_TIMEOUT_MS,
+        (KeyGrant g) -> new Grant(AssignmentProtoMapper.fromProto(g.getEntriesList()), g.getLinkBytes()));
+  }
+
+  @Override
+  public CompletionStage<ApplyResult> applyAssignments(String peer, List<AssignmentEntry> entries) {
+    Assignments q = Assignments.newBuilder().addAllEntries(AssignmentProtoMapper.toProto(entries)).build();
+    return unary(peer, q, LinkServiceGrpc.LinkServiceStub::applyAssignments, ANNOUNCE_TIMEOUT_MS,
+        AssignmentProtoMapper::fromProto);
   }
 
   @Override

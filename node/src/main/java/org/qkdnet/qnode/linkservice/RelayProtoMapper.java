@@ -25,6 +25,9 @@ public final class RelayProtoMapper {
         .setCiphertext(ByteString.copyFrom(m.ciphertext()))
         .setTag(ByteString.copyFrom(m.tag()))
         .setDeadlineEpochMs(m.deadlineEpochMs())
+        .setGroupId(m.groupId())
+        .setShareIndex(m.shareIndex())
+        .setShareCount(m.shareCount())
         .build();
   }
 
@@ -42,7 +45,11 @@ public final class RelayProtoMapper {
         fromProto(p.getMacPad()),
         p.getCiphertext().toByteArray(),
         p.getTag().toByteArray(),
-        p.getDeadlineEpochMs());
+        p.getDeadlineEpochMs(),
+        p.getGroupId(),
+        // proto3 defaults: 0 means a single path (share 1 of 1); beyond 2^31 they turn negative and fail validation
+        p.getShareIndex() == 0 ? 1 : p.getShareIndex(),
+        p.getShareCount() == 0 ? 1 : p.getShareCount());
   }
 
   static org.qkdnet.qnode.proto.v1.PadRange toProto(PadRange r) {
@@ -62,10 +69,12 @@ public final class RelayProtoMapper {
   public static RelayAck toProto(RelayOutcome o) {
     return RelayAck.newBuilder()
         .setRelayId(o.relayId())
-        .setOutcome(o.delivered() ? RelayAck.Outcome.DELIVERED : RelayAck.Outcome.FAILED)
+        .setOutcome(o.delivered() ? RelayAck.Outcome.DELIVERED
+            : o.shareHeld() ? RelayAck.Outcome.SHARE_HELD : RelayAck.Outcome.FAILED)
         .setReason(o.reason())
         .setDetail(o.detail())
         .setFailedAt(o.failedAt())
+        .setSuspectStation(o.suspect())
         .build();
   }
 
@@ -73,7 +82,10 @@ public final class RelayProtoMapper {
     if (a.getOutcome() == RelayAck.Outcome.DELIVERED) {
       return RelayOutcome.delivered(a.getRelayId());
     }
+    if (a.getOutcome() == RelayAck.Outcome.SHARE_HELD) {
+      return RelayOutcome.shareHeld(a.getRelayId());
+    }
     String reason = a.getReason().isEmpty() ? RelayOutcome.INTERNAL : a.getReason();
-    return RelayOutcome.failed(a.getRelayId(), reason, a.getDetail(), a.getFailedAt());
+    return RelayOutcome.unreachable(a.getRelayId(), reason, a.getDetail(), a.getFailedAt(), a.getSuspectStation());
   }
 }

@@ -13,7 +13,7 @@ import java.util.List;
  * serialization is not guaranteed canonical: both ends must MAC exactly the same bytes.
  */
 public final class HopCodec {
-  private static final byte[] DOMAIN = "qnode-relay-hop-v1".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DOMAIN = "qnode-relay-hop-v2".getBytes(StandardCharsets.UTF_8);
 
   private HopCodec() {}
 
@@ -32,6 +32,9 @@ public final class HopCodec {
       range(out, m.keyPad());
       range(out, m.macPad());
       out.writeLong(m.deadlineEpochMs());
+      str(out, m.groupId());
+      out.writeInt(m.shareIndex());
+      out.writeInt(m.shareCount());
       out.writeInt(m.ciphertext().length);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -76,7 +76,6 @@ public final class HopFaults {
   }
 
   private static HopMessage copy(HopMessage m, byte[] ciphertext, byte[] tag) {
-    return new HopMessage(m.relayId(), m.path(), m.hop(), m.masterSae(), m.slaveSae(), m.keyIds(),
-        m.keySizeBytes(), m.keyPad(), m.macPad(), ciphertext, tag, m.deadlineEpochMs());
+    return m.with(ciphertext, tag);
   }
 }

@@ -8,6 +8,9 @@ import java.util.List;
  * protect never appears here.
  *
  * @param hop index in {@code path} of the station that receives this message
+ * @param groupId multipath: the group of shares this relay carries one of; empty for one path
+ * @param shareIndex 1..shareCount
+ * @param shareCount 1 for a single path; else the number of shares whose XOR is the key
  */
 public record HopMessage(
     String relayId,
@@ -21,10 +24,14 @@ public record HopMessage(
     PadRange macPad,
     byte[] ciphertext,
     byte[] tag,
-    long deadlineEpochMs) {
+    long deadlineEpochMs,
+    String groupId,
+    int shareIndex,
+    int shareCount) {
 
   public HopMessage {
     path = List.copyOf(path);
+    java.util.Objects.requireNonNull(groupId, "groupId");
     keyIds = List.copyOf(keyIds);
     ciphertext = ciphertext.clone();
     tag = tag.clone();
@@ -46,6 +53,24 @@ public record HopMessage(
     return path.get(path.size() - 1);
   }
 
+  /** A single-path hop: no share group. */
+  public HopMessage(String relayId, List<String> path, int hop, String masterSae, String slaveSae,
+      List<String> keyIds, int keySizeBytes, PadRange keyPad, PadRange macPad, byte[] ciphertext, byte[] tag,
+      long deadlineEpochMs) {
+    this(relayId, path, hop, masterSae, slaveSae, keyIds, keySizeBytes, keyPad, macPad, ciphertext, tag,
+        deadlineEpochMs, "", 1, 1);
+  }
+
+  public boolean isShare() {
+    return shareCount > 1;
+  }
+
+  /** The same hop with other ciphertext and tag (signing, fault injection). */
+  public HopMessage with(byte[] newCiphertext, byte[] newTag) {
+    return new HopMessage(relayId, path, hop, masterSae, slaveSae, keyIds, keySizeBytes, keyPad, macPad,
+        newCiphertext, newTag, deadlineEpochMs, groupId, shareIndex, shareCount);
+  }
+
   public int payloadBytes() {
     return keyIds.size() * keySizeBytes;
   }
@@ -63,6 +88,7 @@ public record HopMessage(
   @Override
   public String toString() {
     return "HopMessage[relay=" + relayId + ", path=" + path + ", hop=" + hop + ", keys="
-        + keyIds.size() + "x" + keySizeBytes + "B, keyPad=" + keyPad + "]";
+        + keyIds.size() + "x" + keySizeBytes + "B, keyPad=" + keyPad
+        + (isShare() ? ", share " + shareIndex + "/" + shareCount + " of " + groupId : "") + "]";
   }
 }

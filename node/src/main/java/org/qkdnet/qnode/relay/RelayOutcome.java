@@ -1,10 +1,18 @@
 package org.qkdnet.qnode.relay;
 
+import java.util.Set;
+
 /**
  * The answer that travels back along a relay path. Reasons are stable machine-readable codes;
  * details are for operators and never contain key material.
+ *
+ * @param delivered the destination stored the keys for the slave SAE
+ * @param shareHeld multipath: the destination holds this share and waits for the group's others
+ * @param suspect for transport failures: the neighbour of {@code failedAt} that did not answer
  */
-public record RelayOutcome(String relayId, boolean delivered, String reason, String detail, String failedAt) {
+public record RelayOutcome(
+    String relayId, boolean delivered, boolean shareHeld, String reason, String detail, String failedAt,
+    String suspect) {
 
   public static final String POOL_EXHAUSTED = "POOL_EXHAUSTED";
   public static final String NO_ROUTE = "NO_ROUTE";
@@ -16,13 +24,41 @@ public record RelayOutcome(String relayId, boolean delivered, String reason, Str
   public static final String DUPLICATE_RELAY_ID = "DUPLICATE_RELAY_ID";
   public static final String UNKNOWN_SAE = "UNKNOWN_SAE";
   public static final String STORE_FAILED = "STORE_FAILED";
+  public static final String SHARE_REFUSED = "SHARE_REFUSED";
   public static final String INTERNAL = "INTERNAL";
 
+  /**
+   * Failures another route may avoid: a station or link that is down, slow, out of key or broken.
+   * Integrity failures (bad tag, refused pad range) and bad requests are not retried: they would
+   * fail again, or they are an attack to raise, not to route around.
+   */
+  private static final Set<String> RETRYABLE =
+      Set.of(UNREACHABLE, TIMEOUT, POOL_EXHAUSTED, STORE_FAILED, NO_ROUTE, INTERNAL);
+
   public static RelayOutcome delivered(String relayId) {
-    return new RelayOutcome(relayId, true, "", "", "");
+    return new RelayOutcome(relayId, true, false, "", "", "", "");
+  }
+
+  public static RelayOutcome shareHeld(String relayId) {
+    return new RelayOutcome(relayId, false, true, "", "", "", "");
   }
 
   public static RelayOutcome failed(String relayId, String reason, String detail, String failedAt) {
-    return new RelayOutcome(relayId, false, reason, detail, failedAt);
+    return new RelayOutcome(relayId, false, false, reason, detail, failedAt, "");
+  }
+
+  /** A transport failure of {@code failedAt}'s hop toward {@code suspect}. */
+  public static RelayOutcome unreachable(String relayId, String reason, String detail, String failedAt,
+      String suspect) {
+    return new RelayOutcome(relayId, false, false, reason, detail, failedAt, suspect);
+  }
+
+  /** The destination took this hop's pad into use: the keys or, for multipath, the share. */
+  public boolean accepted() {
+    return delivered || shareHeld;
+  }
+
+  public boolean retryable() {
+    return !accepted() && RETRYABLE.contains(reason);
   }
 }

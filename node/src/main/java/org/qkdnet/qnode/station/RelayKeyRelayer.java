@@ -4,39 +4,53 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import org.qkdnet.qnode.crypto.KeyMaterial;
-import org.qkdnet.qnode.keystore.StationKeyStore;
+import org.qkdnet.qnode.config.TopologySpec;
 import org.qkdnet.qnode.kme.KeyRelayer;
 import org.qkdnet.qnode.kme.RelayFailedException;
 import org.qkdnet.qnode.kme.RelayRequest;
 import org.qkdnet.qnode.relay.RelayEngine;
 import org.qkdnet.qnode.relay.RelayException;
 import org.qkdnet.qnode.relay.RelayOutcome;
+import org.qkdnet.qnode.relay.RelayRoutes;
+import org.qkdnet.qnode.keystore.StationKeyStore;
 
-/** Adapts the relay engine to the KME's port: relay failures become RelayFailedException. */
+/**
+ * Adapts the relay engine to the KME's port: picks the SAE pair's path count (the topology's
+ * sae-pairs, else qnode.relay.paths), and turns relay failures into RelayFailedException.
+ */
 final class RelayKeyRelayer implements KeyRelayer {
   private static final int MAC_KEY_BYTES = 32;
 
   private final RelayEngine engine;
-  private final RelayEngine.Directory directory;
+  private final RelayRoutes routes;
   private final StationKeyStore store;
   private final RelayStats stats;
+  private final TopologySpec topology;
+  private final int defaultPaths;
 
-  RelayKeyRelayer(RelayEngine engine, RelayEngine.Directory directory, StationKeyStore store, RelayStats stats) {
+  RelayKeyRelayer(RelayEngine engine, RelayRoutes routes, StationKeyStore store, RelayStats stats,
+      TopologySpec topology, int defaultPaths) {
     this.engine = engine;
-    this.directory = directory;
+    this.routes = routes;
     this.store = store;
     this.stats = stats;
+    this.topology = topology;
+    this.defaultPaths = defaultPaths;
+  }
+
+  int pathsFor(String masterSae, String slaveSae) {
+    return topology.pathsFor(masterSae, slaveSae).orElse(defaultPaths);
   }
 
   @Override
-  public CompletionStage<List<KeyMaterial>> relayKeys(RelayRequest r) {
+  public CompletionStage<RelayedKeys> relayKeys(RelayRequest r) {
     long start = System.nanoTime();
-    return engine.originate(r.destinationStation(), r.masterSae(), r.slaveSae(), r.keyIds(), r.keySizeBytes())
+    return engine.originate(r.destinationStation(), r.masterSae(), r.slaveSae(), r.keyIds(), r.keySizeBytes(),
+            pathsFor(r.masterSae(), r.slaveSae()))
         .handle((delivery, failure) -> {
           if (failure == null) {
-            stats.recordDelivered(delivery.path(), System.nanoTime() - start);
-            return delivery.keys();
+            stats.recordDelivered(delivery.routes(), System.nanoTime() - start);
+            return new RelayedKeys(delivery.keyIds(), delivery.keys());
           }
           Throwable cause = failure instanceof CompletionException && failure.getCause() != null
               ? failure.getCause() : failure;
@@ -60,13 +74,23 @@ final class RelayKeyRelayer implements KeyRelayer {
     };
   }
 
+  /**
+   * What the route(s) a request would take now can carry: the smallest pool along them, less the
+   * per-hop MAC key. Pools further down are known from the link state each station publishes.
+   */
   @Override
-  public long availableKeyBytes(String destinationStation) {
-    Optional<List<String>> route = directory.route(destinationStation);
-    if (route.isEmpty() || route.get().size() < 2) {
+  public long availableKeyBytes(String masterSae, String slaveSae, String destinationStation) {
+    int paths = pathsFor(masterSae, slaveSae);
+    List<List<String>> chosen = paths == 1
+        ? routes.route(destinationStation, MAC_KEY_BYTES + 1, RelayRoutes.Avoid.NONE).map(List::of).orElse(List.of())
+        : routes.disjointRoutes(destinationStation, paths, MAC_KEY_BYTES + 1, RelayRoutes.Avoid.NONE);
+    if (chosen.size() < paths) {
       return 0;
     }
-    // Only the first hop's pool is known here; downstream pools are checked hop by hop.
-    return Math.max(0, store.availableToSend(route.get().get(1)) - MAC_KEY_BYTES);
+    long min = Long.MAX_VALUE;
+    for (List<String> route : chosen) {
+      min = Math.min(min, routes.capacity(route));
+    }
+    return Math.max(0, min - MAC_KEY_BYTES);
   }
 }

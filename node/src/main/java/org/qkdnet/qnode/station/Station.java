@@ -22,6 +22,7 @@ import org.qkdnet.qnode.config.DeviceSettings;
 import org.qkdnet.qnode.config.Endpoint;
 import org.qkdnet.qnode.config.LinkSpec;
 import org.qkdnet.qnode.config.QnodeSettings;
+import org.qkdnet.qnode.config.RelaySettings;
 import org.qkdnet.qnode.config.Role;
 import org.qkdnet.qnode.config.SaeSpec;
 import org.qkdnet.qnode.config.StationSpec;
@@ -40,11 +41,13 @@ import org.qkdnet.qnode.kme.SaeEntry;
 import org.qkdnet.qnode.kme.etsi014.Etsi014Server;
 import org.qkdnet.qnode.cluster.ClusterMembership;
 import org.qkdnet.qnode.cluster.LiveStations;
+import org.qkdnet.qnode.link.DirectionSupply;
 import org.qkdnet.qnode.link.LinkKeySupply;
 import org.qkdnet.qnode.link.bb84.Bb84Device;
 import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
 import org.qkdnet.qnode.link.bb84.LinkStats;
 import org.qkdnet.qnode.relay.RelayEngine;
+import org.qkdnet.qnode.relay.PadSupply;
 import org.qkdnet.qnode.relay.RelaySettingsView;
 import org.qkdnet.qnode.linkservice.LinkGrpcServer;
 import org.qkdnet.qnode.linkservice.LinkTls;
@@ -142,19 +145,8 @@ public final class Station implements AutoCloseable {
       }
 
       LiveStations live = new LiveStations();
-      PathFinder paths = new PathFinder(topo.toGraph());
-      RelayEngine.Directory directory = new RelayEngine.Directory() {
-        @Override
-        public Optional<List<String>> route(String destination) {
-          return paths.shortestPath(self, destination,
-              s -> s.equals(self) || live.isLive(s), (a, b) -> true);
-        }
-
-        @Override
-        public boolean isSaeAt(String saeId, String stationId) {
-          return topo.sae(saeId).map(s -> s.stationId().equals(stationId)).orElse(false);
-        }
-      };
+      StationRoutes routes = new StationRoutes(self, store, topo, live, settings.relay().maxPathHops(),
+          settings.relay().suspicionQuarantine());
 
       LinkTls linkTls = new LinkTls(identity, ca);
       NeighbourClients clients = new NeighbourClients(self, linkTls, n -> {
@@ -163,18 +155,43 @@ public final class Station implements AutoCloseable {
       });
       started.add(clients);
 
+      // key supply on demand (docs/key-supply.md): each direction keeps about an eighth of the
+      // pool cap assigned ahead of need; the rest waits unassigned for whichever direction asks
+      long target = Math.max(1024, settings.device().maxPoolBytes() / 8);
+      Map<String, DirectionSupply> supplies = new LinkedHashMap<>();
+      for (String peer : links.keySet()) {
+        supplies.put(peer, new DirectionSupply(self, peer, store, clients, target,
+            settings.relay().hopTimeout().toMillis()));
+      }
+      PadSupply padSupply = new PadSupply() {
+        @Override
+        public java.util.concurrent.CompletionStage<Boolean> ensure(String peer, int bytes) {
+          DirectionSupply s = supplies.get(peer);
+          return s == null ? java.util.concurrent.CompletableFuture.completedFuture(false) : s.ensure(bytes);
+        }
+
+        @Override
+        public void replenish(String peer) {
+          DirectionSupply s = supplies.get(peer);
+          if (s != null) {
+            s.maintain();
+          }
+        }
+      };
+
       RelaySettingsView limits = new RelaySettingsView(settings.relay().hopTimeout().toMillis(),
           settings.relay().relayTimeout().toMillis(), settings.relay().maxPathHops(),
-          settings.etsi014().maxKeyCount(), settings.etsi014().maxKeySize() / 8);
-      RelayEngine engine = new RelayEngine(self, store, clients, directory, limits, InstantSource.system());
+          settings.etsi014().maxKeyCount(), settings.etsi014().maxKeySize() / 8, settings.relay().maxAttempts(),
+          RelaySettings.MAX_PATHS);
+      RelayEngine engine = new RelayEngine(self, store, clients, routes, padSupply, limits, InstantSource.system());
 
       LinkGrpcServer grpc = LinkGrpcServer.start(own.host(), own.grpcPort(), linkTls, self,
-          links.keySet(), engine, links, bb84Links);
+          links.keySet(), engine, links, bb84Links, supplies);
       started.add(grpc);
 
       ActorSystem<Void> system = ActorSystem.create(
           StationGuardian.create(live, links.values(), clients, settings.device().framePeriod(),
-              bb84Links.values(), clients, drbg()),
+              bb84Links.values(), clients, drbg(), supplies.values()),
           "qnode", systemConfig(settings, config));
       started.add(() -> {
         system.terminate();
@@ -189,7 +206,7 @@ public final class Station implements AutoCloseable {
       KmeLimits kmeLimits = new KmeLimits(settings.etsi014().maxKeyCount(), settings.etsi014().maxKeySize(),
           settings.etsi014().minKeySize(), settings.etsi014().defaultKeySize(), settings.etsi014().maxSaeIdCount());
       Kme kme = new Kme(self, registry, kmeLimits, store,
-          new RelayKeyRelayer(engine, directory, store, stats), drbg());
+          new RelayKeyRelayer(engine, routes, store, stats, topo, settings.relay().paths()), drbg());
       SSLContext httpsTls = TlsContexts.mutualTls(identity, ca);
       ServerBinding https = Etsi014Server.start(system, kme, httpsTls, own.host(), own.httpsPort())
           .toCompletableFuture().get(15, TimeUnit.SECONDS);

@@ -10,9 +10,11 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.qkdnet.qnode.cluster.ClusterMembership;
 import org.qkdnet.qnode.cluster.LiveStations;
+import org.qkdnet.qnode.link.DirectionSupply;
 import org.qkdnet.qnode.link.FrameTransport;
 import org.qkdnet.qnode.link.LinkActor;
 import org.qkdnet.qnode.link.LinkKeySupply;
+import org.qkdnet.qnode.link.SupplyKeeper;
 import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
 import org.qkdnet.qnode.link.bb84.LinkPostProcessor;
 import org.qkdnet.qnode.link.bb84.PostProcessingTransport;
@@ -24,12 +26,14 @@ final class StationGuardian {
   static final String LINK_DISPATCHER = "qnode.link-dispatcher";
 
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+  /** How often every link's sending direction is topped up with assigned key (and entries re-sent). */
+  private static final Duration SUPPLY_INTERVAL = Duration.ofMillis(200);
 
   private StationGuardian() {}
 
   static Behavior<Void> create(LiveStations live, Collection<LinkKeySupply> links, FrameTransport frames,
       Duration tick) {
-    return create(live, links, frames, tick, List.of(), null, null);
+    return create(live, links, frames, tick, List.of(), null, null, List.of());
   }
 
   /**
@@ -38,9 +42,14 @@ final class StationGuardian {
    *     {@link ReconciliationActor} that answers the parity questions LinkService receives
    */
   static Behavior<Void> create(LiveStations live, Collection<LinkKeySupply> links, FrameTransport frames,
-      Duration tick, Collection<Bb84LinkEnd> bb84, PostProcessingTransport postProcessing, SecureRandom random) {
+      Duration tick, Collection<Bb84LinkEnd> bb84, PostProcessingTransport postProcessing, SecureRandom random,
+      Collection<DirectionSupply> supplies) {
     return Behaviors.setup(ctx -> {
       ctx.spawn(ClusterMembership.create(live), "cluster-membership");
+      if (!supplies.isEmpty()) {
+        ctx.spawn(SupplyKeeper.create(supplies, SUPPLY_INTERVAL), "supply-keeper",
+            DispatcherSelector.fromConfig(LINK_DISPATCHER));
+      }
       java.util.Set<String> raw = new java.util.HashSet<>();
       for (Bb84LinkEnd end : bb84) {
         raw.add(end.peer());

@@ -40,8 +40,8 @@ class CombinedStepsTest {
   @BeforeEach
   void setUp() {
     b = StationKeyStore.open(dir, "B");
-    b.appendFrame("A", 0, frameAb);
-    b.appendFrame("C", 0, frameBc);
+    SplitFrames.append(b, "A", 0, frameAb);
+    SplitFrames.append(b, "C", 0, frameBc);
   }
 
   @AfterEach

@@ -18,7 +18,7 @@ class CrashRecoveryTest {
 
     public static void main(String[] args) {
       StationKeyStore store = StationKeyStore.open(Path.of(args[0]), "A");
-      store.appendFrame("B", 0, TestPads.frame(200, 1));
+      SplitFrames.append(store, "B", 0, TestPads.frame(200, 1));
       store.reserve("B", 25, "victim");
       System.exit(3); // not reached when the crash point fires
     }
@@ -30,8 +30,8 @@ class CrashRecoveryTest {
 
     public static void main(String[] args) {
       StationKeyStore store = StationKeyStore.open(Path.of(args[0]), "B");
-      store.appendFrame("A", 0, TestPads.frame(200, 1));
-      store.appendFrame("C", 0, TestPads.frame(200, 2));
+      SplitFrames.append(store, "A", 0, TestPads.frame(200, 1));
+      SplitFrames.append(store, "C", 0, TestPads.frame(200, 2));
       store.acceptAndReserve("A", 10, 40, "victim", "C", 40, pad -> true);
       System.exit(3); // not reached when the crash point fires
     }

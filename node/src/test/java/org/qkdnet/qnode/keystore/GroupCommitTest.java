@@ -35,7 +35,7 @@ class GroupCommitTest {
     List<PadReservation> all = new ArrayList<>();
     Ledger before;
     try (StationKeyStore a = StationKeyStore.open(dir, "A")) {
-      a.appendFrame("B", 0, frame(40_000, 1));
+      SplitFrames.append(a, "B", 0, frame(40_000, 1));
       all.addAll(onThreads(t -> {
         List<PadReservation> mine = new ArrayList<>();
         for (int i = 0; i < perThread; i++) {
@@ -75,7 +75,7 @@ class GroupCommitTest {
     int ranges = 60;
     int len = 10;
     try (StationKeyStore a = StationKeyStore.open(dir, "A")) {
-      a.appendFrame("B", 0, frame(2 * ranges * len, 2));
+      SplitFrames.append(a, "B", 0, frame(2 * ranges * len, 2));
       // Every thread tries every range, in its own order: exactly one may win each.
       List<Integer> wins = onThreads(t -> {
         List<Integer> order = new ArrayList<>();

@@ -41,7 +41,9 @@ class PendingFramesTest {
       assertThat(s.pendingIds("BBB")).isEmpty();
       assertThat(s.pending("BBB", 0)).isEmpty();
       assertThat(s.nextFrameId("BBB")).isEqualTo(1);
-      assertThat(s.ledger(new StreamId("AAA", "BBB")).generated()).isEqualTo(8);
+      // committed key waits unassigned until a direction asks for it
+      assertThat(s.ledger(new StreamId("AAA", "BBB")).generated()).isZero();
+      assertThat(s.supply("BBB").unassigned()).isEqualTo(16);
     }
   }
 
@@ -51,7 +53,8 @@ class PendingFramesTest {
         StationKeyStore b = StationKeyStore.open(dir.resolve("b"), "BBB")) {
       a.stagePending("BBB", 0, frame(2));
       a.commitPending("BBB", 0);
-      b.appendFrame("AAA", 0, frame(2));
+      SplitFrames.split(a, "BBB", 16);
+      SplitFrames.append(b, "AAA", 0, frame(2));
       PadReservation r = a.reserve("BBB", 8, "r1");
       try (KeyMaterial sent = a.padBytes(r); KeyMaterial got = b.acceptIncoming("AAA", 0, 8, "r1")) {
         assertThat(sent.contentEquals(got)).isTrue();
@@ -84,7 +87,7 @@ class PendingFramesTest {
   @Test
   void commitPending_gap_throws_keepsStaged() {
     try (StationKeyStore s = StationKeyStore.open(dir, "AAA")) {
-      s.appendFrame("BBB", 0, frame(0));
+      SplitFrames.append(s, "BBB", 0, frame(0));
       s.stagePending("BBB", 2, frame(2));
       assertThatThrownBy(() -> s.commitPending("BBB", 2)).isInstanceOf(IllegalArgumentException.class);
       assertThat(s.pendingIds("BBB")).containsExactly(2L);
@@ -110,7 +113,7 @@ class PendingFramesTest {
   @Test
   void stagePending_alreadyAppended_refused() {
     try (StationKeyStore s = StationKeyStore.open(dir, "AAA")) {
-      s.appendFrame("BBB", 0, frame(0));
+      SplitFrames.append(s, "BBB", 0, frame(0));
       assertThatThrownBy(() -> s.stagePending("BBB", 0, frame(0))).isInstanceOf(IllegalStateException.class);
       assertThat(s.pendingIds("BBB")).isEqualTo(List.of());
       Optional<KeyMaterial> none = s.pending("BBB", 0);

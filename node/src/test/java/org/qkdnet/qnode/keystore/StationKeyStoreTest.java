@@ -27,8 +27,8 @@ class StationKeyStoreTest {
   @Test
   void ledger_afterAppendReserveUseBurn_balances() {
     try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
-      a.appendFrame("B", 0, frame(1000, 1));
-      a.appendFrame("B", 1, frame(1001, 2));
+      SplitFrames.append(a, "B", 0, frame(1000, 1));
+      SplitFrames.append(a, "B", 1, frame(1001, 2));
       PadReservation used = a.reserve("B", 100, "r1");
       PadReservation burned = a.reserve("B", 50, "r2");
       a.reserve("B", 30, "r3");
@@ -51,7 +51,7 @@ class StationKeyStoreTest {
   @Test
   void reserve_beyondAvailable_throwsAndChangesNothing() {
     try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
-      a.appendFrame("B", 0, frame(200, 1));
+      SplitFrames.append(a, "B", 0, frame(200, 1));
       a.reserve("B", 60, "r1");
       Ledger before = a.ledger(A_TO_B);
 
@@ -80,8 +80,8 @@ class StationKeyStoreTest {
         StationKeyStore b = StationKeyStore.open(dirB, "B")) {
       for (int f = 0; f < 3; f++) {
         KeyMaterial fr = frame(101 + f, 10 + f);
-        a.appendFrame("B", f, fr);
-        b.appendFrame("A", f, fr);
+        SplitFrames.append(a, "B", f, fr);
+        SplitFrames.append(b, "A", f, fr);
       }
       // Frames of 101, 102, 103 bytes: lo "A" gets floor(len/2) = 50 + 51 + 51.
       assertThat(a.ledger(A_TO_B).generated()).isEqualTo(152);
@@ -104,8 +104,8 @@ class StationKeyStoreTest {
     KeyMaterial f0 = frame(10, 1);
     KeyMaterial f1 = frame(11, 2);
     try (StationKeyStore b = StationKeyStore.open(dirB, "B")) {
-      b.appendFrame("A", 0, f0);
-      b.appendFrame("A", 1, f1);
+      SplitFrames.append(b, "A", 0, f0);
+      SplitFrames.append(b, "A", 1, f1);
       // B is "hi" toward A: it sends on B->A, which takes the second part of each frame.
       PadReservation r = b.reserve("A", 11, "r1");
 
@@ -122,14 +122,16 @@ class StationKeyStoreTest {
 
       assertThat(a.appendFrame("B", 8, frame(10, 2))).isFalse();
       assertThat(a.appendFrame("B", 7, frame(10, 1))).isFalse();
-      assertThat(a.ledger(A_TO_B).generated()).isEqualTo(10);
+      assertThat(a.supply("B").linkBytes()).isEqualTo(20);
+      assertThat(a.supply("B").unassigned()).isEqualTo(20);
+      assertThat(a.ledger(A_TO_B).generated()).isZero();
     }
   }
 
   @Test
   void appendFrame_gapOrBackwards_throwsNamingFrameIds() {
     try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
-      a.appendFrame("B", 5, frame(10, 1));
+      SplitFrames.append(a, "B", 5, frame(10, 1));
 
       assertThatThrownBy(() -> a.appendFrame("B", 7, frame(10, 2)))
           .isInstanceOf(IllegalArgumentException.class)
@@ -145,7 +147,7 @@ class StationKeyStoreTest {
   @Test
   void acceptIncoming_overlappingOrReplayedRange_isRejectedAndChangesNothing() {
     try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
-      a.appendFrame("B", 0, frame(400, 1));
+      SplitFrames.append(a, "B", 0, frame(400, 1));
       a.acceptIncoming("B", 100, 50, "r1");
       Ledger before = a.ledger(B_TO_A);
 
@@ -165,7 +167,7 @@ class StationKeyStoreTest {
   @Test
   void acceptIncoming_badRanges_rejectedWithReason() {
     try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
-      a.appendFrame("B", 0, frame(100, 1));
+      SplitFrames.append(a, "B", 0, frame(100, 1));
 
       assertThat(rejection(() -> a.acceptIncoming("B", 40, 11, "r")))
           .isEqualTo(Reason.NOT_GENERATED_YET);
@@ -183,7 +185,7 @@ class StationKeyStoreTest {
   void acceptIncoming_outOfOrder_acceptsAllAndKeepsBytesRight() {
     KeyMaterial f = frame(200, 3);
     try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
-      a.appendFrame("B", 0, f);
+      SplitFrames.append(a, "B", 0, f);
       KeyMaterial third = a.acceptIncoming("B", 60, 30, "r3");
       KeyMaterial first = a.acceptIncoming("B", 0, 30, "r1");
       KeyMaterial second = a.acceptIncoming("B", 30, 30, "r2");
@@ -199,7 +201,7 @@ class StationKeyStoreTest {
   @Test
   void burnIncoming_neverAcceptedRange_throwsAndChangesNothing() {
     try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
-      a.appendFrame("B", 0, frame(200, 3));
+      SplitFrames.append(a, "B", 0, frame(200, 3));
       a.acceptIncoming("B", 0, 10, "r1");
 
       assertThatThrownBy(() -> a.burnIncoming("B", 5, 10))
@@ -214,7 +216,7 @@ class StationKeyStoreTest {
   @Test
   void acceptIncoming_manyGaps_foldsIntoWatermarkAndStaysBalanced() {
     try (StationKeyStore a = StationKeyStore.open(dirA, "A", 4)) {
-      a.appendFrame("B", 0, frame(400, 3));
+      SplitFrames.append(a, "B", 0, frame(400, 3));
       for (int i = 0; i < 6; i++) {
         a.acceptIncoming("B", i * 20L + 10, 10, "r" + i);
       }
@@ -231,7 +233,7 @@ class StationKeyStoreTest {
   @Test
   void settle_repeatOrConflict_isIdempotentOrRejected() {
     try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
-      a.appendFrame("B", 0, frame(200, 1));
+      SplitFrames.append(a, "B", 0, frame(200, 1));
       PadReservation r = a.reserve("B", 10, "r1");
       a.markUsed(r);
       a.markUsed(r);
@@ -254,7 +256,7 @@ class StationKeyStoreTest {
   void reopen_afterCrashWithReservation_burnsItAndKeepsEverythingConsumed() {
     PadReservation inDoubt;
     try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
-      a.appendFrame("B", 0, frame(1000, 1));
+      SplitFrames.append(a, "B", 0, frame(1000, 1));
       a.markUsed(a.reserve("B", 100, "r1"));
       inDoubt = a.reserve("B", 50, "r2");
       a.acceptIncoming("B", 200, 40, "in1");
@@ -310,7 +312,7 @@ class StationKeyStoreTest {
     int threads = 4;
     int perThread = 15;
     try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
-      a.appendFrame("B", 0, frame(10_000, 1));
+      SplitFrames.append(a, "B", 0, frame(10_000, 1));
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       List<Future<List<PadReservation>>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {

@@ -110,12 +110,12 @@ class KmeTest {
     KeyRelayer throwing =
         new KeyRelayer() {
           @Override
-          public CompletionStage<List<KeyMaterial>> relayKeys(RelayRequest r) {
+          public CompletionStage<RelayedKeys> relayKeys(RelayRequest r) {
             throw new IllegalStateException("boom");
           }
 
           @Override
-          public long availableKeyBytes(String s) {
+          public long availableKeyBytes(String master, String slave, String s) {
             return 0;
           }
         };

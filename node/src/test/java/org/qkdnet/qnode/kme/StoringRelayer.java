@@ -46,7 +46,7 @@ public final class StoringRelayer implements KeyRelayer {
   }
 
   @Override
-  public CompletionStage<List<KeyMaterial>> relayKeys(RelayRequest r) {
+  public CompletionStage<RelayedKeys> relayKeys(RelayRequest r) {
     requests.add(r);
     String reason = failReason;
     if (reason != null) {
@@ -65,11 +65,11 @@ public final class StoringRelayer implements KeyRelayer {
     if (dropOneKey) {
       keys.remove(keys.size() - 1);
     }
-    return CompletableFuture.completedFuture(keys);
+    return CompletableFuture.completedFuture(new RelayedKeys(r.keyIds().subList(0, keys.size()), keys));
   }
 
   @Override
-  public long availableKeyBytes(String destinationStation) {
+  public long availableKeyBytes(String masterSae, String slaveSae, String destinationStation) {
     return availableBytes;
   }
 }

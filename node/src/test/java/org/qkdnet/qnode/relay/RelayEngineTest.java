@@ -24,6 +24,7 @@ import org.qkdnet.qnode.device.QkdDevice;
 import org.qkdnet.qnode.device.sim.FinishedKeySimulator;
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.keystore.Ledger;
+import org.qkdnet.qnode.keystore.SplitFrames;
 import org.qkdnet.qnode.keystore.StationKeyStore;
 import org.qkdnet.qnode.keystore.StreamId;
 
@@ -66,8 +67,8 @@ class RelayEngineTest {
         DecoyStateParameters.defaults(), 1.0);
     for (long f = 0; f < FRAMES; f++) {
       try (KeyMaterial frameA = device.frame(f, FRAME); KeyMaterial frameB = device.frame(f, FRAME)) {
-        stores.get(a).appendFrame(b, f, frameA);
-        stores.get(b).appendFrame(a, f, frameB);
+        SplitFrames.append(stores.get(a), b, f, frameA);
+        SplitFrames.append(stores.get(b), a, f, frameB);
       }
     }
   }
@@ -78,33 +79,12 @@ class RelayEngineTest {
       sent.add(out);
       RelayEngine next = engines.get(out.receiver());
       return next == null
-          ? CompletableFuture.completedFuture(RelayOutcome.failed(m.relayId(), RelayOutcome.UNREACHABLE, "down", self))
+          ? CompletableFuture.completedFuture(
+              RelayOutcome.unreachable(m.relayId(), RelayOutcome.UNREACHABLE, "down", self, out.receiver()))
           : next.onHop(self, out);
     };
-    RelayEngine.Directory directory = new RelayEngine.Directory() {
-      @Override
-      public Optional<List<String>> route(String destination) {
-        List<String> line = List.of("A", "B", "C");
-        int from = line.indexOf(self);
-        int to = line.indexOf(destination);
-        if (from < 0 || to < 0) {
-          return Optional.empty();
-        }
-        List<String> path = new ArrayList<>();
-        for (int i = from; i != to; i += Integer.signum(to - from)) {
-          path.add(line.get(i));
-        }
-        path.add(destination);
-        return Optional.of(path);
-      }
-
-      @Override
-      public boolean isSaeAt(String saeId, String stationId) {
-        return saeId.equals(stationId + "-APP");
-      }
-    };
-    return new RelayEngine(self, stores.get(self), transport, directory,
-        new RelaySettingsView(1000, 5000, 8, 128, 512), InstantSource.system());
+    return new RelayEngine(self, stores.get(self), transport, TestRoutes.line(self, List.of("A", "B", "C")),
+        PadSupply.NONE, new RelaySettingsView(1000, 5000, 8, 128, 512), InstantSource.system());
   }
 
   private static List<String> ids(int n) {
@@ -266,7 +246,7 @@ class RelayEngineTest {
   }
 
   @Test
-  void originate_downstreamPoolExhausted_burnsFirstHopAndDeliversNothing() {
+  void originate_downstreamPoolExhausted_transitRefusesWithoutTouchingIncomingPad() {
     // drain B->C so that the second hop cannot be reserved
     long avail = stores.get("B").availableToSend("C");
     stores.get("B").markUsed(stores.get("B").reserve("C", (int) avail - 10, "drain"));
@@ -278,8 +258,10 @@ class RelayEngineTest {
     assertThat(ledger("A", "A", "B").burned()).isEqualTo(KEY + 32);
     assertThat(ledger("A", "A", "B").available() + ledger("A", "A", "B").burned())
         .isEqualTo(ledger("A", "A", "B").generated());
-    // the transit station consumed the incoming range (burned: it arrived, it was not relayed)
-    assertThat(ledger("B", "A", "B").burned()).isEqualTo(KEY + 32);
+    // the transit station saw it had no pad toward C before accepting anything: what it refuses
+    // costs it nothing (the sender burned its reservation, the receiver never accepted the range)
+    assertThat(ledger("B", "A", "B").burned()).isZero();
+    assertThat(ledger("B", "A", "B").used()).isZero();
     assertThat(ledger("B", "B", "C").reserved()).isZero();
     assertThat(stores.get("C").deliverableCount("C-APP")).isZero();
   }
@@ -294,11 +276,15 @@ class RelayEngineTest {
   }
 
   @Test
-  void onHop_unknownSlaveAtDestination_fails() {
+  void onHop_unknownSlaveAtDestination_firstTransitRefusesBeforeAnyPad() {
     RelayOutcome o = outcomeOf(engines.get("A")
         .originate("C", "A-APP", "NOBODY", ids(1), KEY).toCompletableFuture());
     assertThat(o.reason()).isEqualTo(RelayOutcome.UNKNOWN_SAE);
-    assertThat(ledger("C", "B", "C").burned()).isEqualTo(KEY + 32);
+    assertThat(o.failedAt()).isEqualTo("B");
+    Ledger ab = ledger("B", "A", "B");
+    assertThat(ab.used() + ab.burned()).isZero();
+    assertThat(ledger("B", "B", "C").reserved() + ledger("B", "B", "C").burned()).isZero();
+    assertThat(sent).hasSize(1);
     assertThat(stores.get("C").deliverableCount("NOBODY")).isZero();
   }
 

@@ -4,9 +4,7 @@ import java.util.Objects;
 import org.qkdnet.qnode.config.Bb84Settings;
 import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
 import org.qkdnet.qnode.device.sim.Bb84Simulator;
-import org.qkdnet.qnode.keystore.Ledger;
 import org.qkdnet.qnode.keystore.StationKeyStore;
-import org.qkdnet.qnode.keystore.StreamId;
 import org.qkdnet.qnode.postprocessing.estimation.DecoyEstimator;
 
 /**
@@ -108,11 +106,9 @@ public final class Bb84LinkEnd {
     return Math.max(Math.max(1L, minFramePeriodNanos), (long) (seconds * 1e9));
   }
 
-  /** Bytes this end still holds unused, both directions. */
+  /** Bytes this end still holds unused: both directions and the unassigned key (the pool cap counts all). */
   public long storedBytes() {
-    Ledger out = store.ledger(new StreamId(self, peer));
-    Ledger in = store.ledger(new StreamId(peer, self));
-    return out.available() + in.available();
+    return store.storedBytes(peer);
   }
 
   /** Whether the pool has room for another frame of about {@code bytes}. */

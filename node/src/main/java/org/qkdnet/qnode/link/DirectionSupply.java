@@ -1,0 +1,225 @@
+package org.qkdnet.qnode.link;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.qkdnet.qnode.keystore.ApplyResult;
+import org.qkdnet.qnode.keystore.AssignmentConflictException;
+import org.qkdnet.qnode.keystore.AssignmentEntry;
+import org.qkdnet.qnode.keystore.LinkSupply;
+import org.qkdnet.qnode.keystore.StationKeyStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Key supply on demand for one end of a link (docs/key-supply.md): fresh key is given to a
+ * direction only when that direction needs it, so a one-directional workload can use the link's
+ * whole rate.
+ *
+ * <p>The link's lower station id is the assigner: it alone creates assignment entries (durably,
+ * numbered), so no byte can ever be given to both directions. For its own direction it creates an
+ * entry, hands it to the peer, and may use the bytes once the peer confirms it applied the entry.
+ * The other end asks the assigner for key toward itself and applies the entries it gets back
+ * (durably) before it uses them. Every step is idempotent: a lost answer or a crash of either end
+ * at any point is repaired by the next exchange.
+ *
+ * <p>One exchange per link end at a time; callers that need more key than it brought start the
+ * next. Thread-safe.
+ */
+public final class DirectionSupply {
+  private static final Logger log = LoggerFactory.getLogger(DirectionSupply.class);
+  /** Entries per message: bounds its size (about 40 bytes each). */
+  public static final int MAX_ENTRIES_PER_MESSAGE = 256;
+
+  private final String self;
+  private final String peer;
+  private final StationKeyStore store;
+  private final AssignmentTransport transport;
+  private final long targetBytes;
+  private final long timeoutMillis;
+  /** Assigner: the peer's link bytes as last reported (only key both ends hold is assigned). */
+  private volatile long peerLinkBytes;
+  private CompletableFuture<Void> current; // guarded by this
+  private volatile String lastProblem = "";
+
+  /**
+   * @param targetBytes how much key this end keeps assigned to its sending direction ahead of need
+   *     (when the unassigned key allows); an exchange asks for up to this much
+   * @param timeoutMillis bound of one exchange
+   */
+  public DirectionSupply(String self, String peer, StationKeyStore store, AssignmentTransport transport,
+      long targetBytes, long timeoutMillis) {
+    if (targetBytes < 1 || timeoutMillis < 1) {
+      throw new IllegalArgumentException("target bytes and timeout must be positive");
+    }
+    this.self = self;
+    this.peer = peer;
+    this.store = store;
+    this.transport = transport;
+    this.targetBytes = targetBytes;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  public String peer() {
+    return peer;
+  }
+
+  public boolean isAssigner() {
+    return self.compareTo(peer) < 0;
+  }
+
+  /** Why the last exchange failed, or empty; for logs and operators. */
+  public String lastProblem() {
+    return lastProblem;
+  }
+
+  private long available() {
+    return store.availableToSend(peer);
+  }
+
+  /**
+   * Completes with true once at least {@code bytes} of pad toward the peer can be reserved, after
+   * at most two exchanges; false when the link has no such key (or the peer did not answer).
+   * Never completes exceptionally.
+   */
+  public CompletionStage<Boolean> ensure(int bytes) {
+    if (bytes <= 0 || available() >= bytes) {
+      return CompletableFuture.completedFuture(true);
+    }
+    return exchange(Math.max(bytes, targetBytes))
+        .thenCompose(x -> available() >= bytes ? CompletableFuture.completedFuture(null)
+            : exchange(Math.max(bytes, targetBytes)))
+        .handle((x, e) -> available() >= bytes);
+  }
+
+  /**
+   * Keeps the sending direction topped up (called on a timer and after pad was consumed): starts
+   * an exchange when less than half the target is available and key can be had, or when entries
+   * of this assigner wait for the peer's confirmation. Returns at once.
+   */
+  public void maintain() {
+    try {
+      LinkSupply s = store.supply(peer);
+      long avail = available();
+      boolean unconfirmed = s.assigner() && s.peerNextSeq() < s.nextSeq();
+      if (unconfirmed || (avail < targetBytes / 2 && s.unassigned() > 0)) {
+        exchange(Math.max(1, targetBytes - avail));
+      }
+    } catch (RuntimeException e) {
+      lastProblem = e.getClass().getSimpleName() + ": " + e.getMessage();
+      log.warn("key supply of link {}-{}: {}", self, peer, lastProblem);
+    }
+  }
+
+  /** Joins the exchange in flight or starts one; completes (maybe exceptionally) when it ends. */
+  private synchronized CompletableFuture<Void> exchange(long want) {
+    if (current != null && !current.isDone()) {
+      return current;
+    }
+    CompletableFuture<Void> run;
+    try {
+      run = (isAssigner() ? assignOwn(want) : askAssigner(want)).toCompletableFuture();
+    } catch (RuntimeException e) {
+      run = CompletableFuture.failedFuture(e);
+    }
+    current = run.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((x, e) -> {
+      if (e != null) {
+        Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        lastProblem = c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+        if (c instanceof AssignmentConflictException) {
+          log.error("ALARM link {}-{}: the ends disagree about key assignment: {}", self, peer, c.getMessage());
+        } else {
+          log.debug("key supply exchange of link {}-{} failed: {}", self, peer, lastProblem);
+        }
+      } else {
+        lastProblem = "";
+      }
+    });
+    return current;
+  }
+
+  // ---- the assigner's side --------------------------------------------------------------------
+
+  /** Assigner: a new entry toward the peer (if key allows), then every unconfirmed entry to the peer. */
+  private CompletionStage<Void> assignOwn(long want) {
+    LinkSupply s = store.supply(peer);
+    long assignedUpTo = s.linkBytes() - s.unassigned();
+    CompletionStage<Void> known = peerLinkBytes > assignedUpTo
+        ? CompletableFuture.completedFuture(null)
+        : push(); // learn how much key the peer holds before assigning any
+    return known.thenCompose(x -> {
+      // toward the peer: usable here once the peer confirms it applied the entry
+      store.assign(peer, peer, (int) Math.min(Integer.MAX_VALUE, want), peerLinkBytes);
+      return push();
+    });
+  }
+
+  /** Assigner: hands the peer every entry it has not confirmed (possibly none) and records its answer. */
+  private CompletionStage<Void> push() {
+    LinkSupply s = store.supply(peer);
+    List<AssignmentEntry> entries = s.peerNextSeq() < s.nextSeq()
+        ? store.assignmentsFrom(peer, s.peerNextSeq(), MAX_ENTRIES_PER_MESSAGE) : List.of();
+    return transport.applyAssignments(peer, entries).thenAccept(r -> {
+      peerLinkBytes = r.linkBytes();
+      store.confirmAssignments(peer, r.nextSeq());
+      if (!r.stopped().isEmpty()) {
+        lastProblem = r.stopped();
+      }
+    });
+  }
+
+  /**
+   * Assigner, serving the peer's request: records what the peer applied, assigns up to {@code
+   * wantBytes} toward it from key both hold, and returns every entry from the peer's next seq.
+   *
+   * @throws AssignmentConflictException if the peer's state contradicts this end's (it went
+   *     back: a restored backup or a wiped store); nothing is assigned then
+   */
+  public AssignmentTransport.Grant onRequest(long wantBytes, long peerNextSeq, long linkBytesOfPeer) {
+    if (!isAssigner()) {
+      throw new IllegalStateException(peer + " assigns the key of link " + self + "-" + peer + ", not " + self);
+    }
+    LinkSupply s = store.supply(peer);
+    if (peerNextSeq < s.peerNextSeq()) {
+      log.error("ALARM link {}-{}: {} reports next entry {} below the {} it confirmed: its store went back",
+          self, peer, peer, peerNextSeq, s.peerNextSeq());
+      throw new AssignmentConflictException("link " + self + "-" + peer + ": " + peer + " expects entry " + peerNextSeq
+          + " but had confirmed entries up to " + s.peerNextSeq() + " (its store went back)");
+    }
+    store.confirmAssignments(peer, peerNextSeq);
+    peerLinkBytes = linkBytesOfPeer;
+    if (wantBytes > 0) {
+      // toward this station: the peer sends on it, after it applied the entry
+      store.assign(peer, self, (int) Math.min(Integer.MAX_VALUE, wantBytes), linkBytesOfPeer);
+    }
+    return new AssignmentTransport.Grant(store.assignmentsFrom(peer, peerNextSeq, MAX_ENTRIES_PER_MESSAGE),
+        store.supply(peer).linkBytes());
+  }
+
+  // ---- the other end's side -------------------------------------------------------------------
+
+  /** Non-assigner: asks for key toward itself and applies what comes back. */
+  private CompletionStage<Void> askAssigner(long want) {
+    LinkSupply s = store.supply(peer);
+    return transport.requestKey(peer, want, s.nextSeq(), s.linkBytes()).thenAccept(g -> {
+      ApplyResult r = store.applyAssignments(peer, g.entries());
+      if (!r.stopped().isEmpty()) {
+        lastProblem = r.stopped();
+      }
+    });
+  }
+
+  /** Non-assigner, serving the assigner's push: applies the entries (durably) and reports its state. */
+  public ApplyResult onPush(List<AssignmentEntry> entries) {
+    if (isAssigner()) {
+      throw new IllegalStateException(self + " assigns the key of link " + self + "-" + peer + "; it applies none");
+    }
+    try {
+      return store.applyAssignments(peer, entries);
+    } catch (AssignmentConflictException e) {
+      log.error("ALARM link {}-{}: refused the assigner's entries: {}", self, peer, e.getMessage());
+      throw e;
+    }
+  }
+}

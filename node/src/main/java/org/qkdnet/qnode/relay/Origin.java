@@ -1,0 +1,256 @@
+package org.qkdnet.qnode.relay;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.qkdnet.qnode.crypto.KeyMaterial;
+import org.qkdnet.qnode.keystore.CrashPoints;
+import org.qkdnet.qnode.keystore.PadReservation;
+import org.qkdnet.qnode.keystore.PoolExhaustedException;
+import org.qkdnet.qnode.keystore.StationKeyStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The origin's side of a relay (DESIGN.md section 7): reserves pad on the first link of each
+ * route (that pad is the key, or with several node-disjoint routes one share of it, the key being
+ * the XOR of the shares), sends hop 1 of every route, and hands the key out only after the
+ * destination confirmed it stored it.
+ *
+ * <p>Failover inside the request: when an attempt fails at transport level or a station on the
+ * path cannot forward, the origin tries again over the best route that avoids what failed, within
+ * the request's deadline and attempt limit, with fresh key ids (a late delivery of a failed
+ * attempt can never be mistaken for the new one). The failed attempt's reserved pad stays
+ * consumed; nothing of it reaches the master.
+ */
+final class Origin {
+  private static final Logger log = LoggerFactory.getLogger(Origin.class);
+  private static final int MAC = HopSigner.MAC_KEY_BYTES;
+
+  record Request(String destination, String masterSae, String slaveSae, List<String> keyIds, int keySizeBytes,
+      int paths) {
+    int payloadBytes() {
+      return keyIds.size() * keySizeBytes;
+    }
+  }
+
+  /** One path of an attempt: where it went and how it ended; share is set (and owned) while it matters. */
+  private record Leg(List<String> route, RelayOutcome outcome, KeyMaterial share) {}
+
+  private final String self;
+  private final StationKeyStore store;
+  private final HopTransport transport;
+  private final RelayRoutes routes;
+  private final PadSupply supply;
+  private final RelaySettingsView limits;
+  private final InstantSource clock;
+
+  Origin(String self, StationKeyStore store, HopTransport transport, RelayRoutes routes, PadSupply supply,
+      RelaySettingsView limits, InstantSource clock) {
+    this.self = self;
+    this.store = store;
+    this.transport = transport;
+    this.routes = routes;
+    this.supply = supply;
+    this.limits = limits;
+    this.clock = clock;
+  }
+
+  CompletionStage<RelayEngine.Delivery> originate(Request r) {
+    long deadline = clock.millis() + limits.relayTimeoutMillis();
+    return attempt(r, 1, r.keyIds(), RelayRoutes.Avoid.NONE, deadline, null);
+  }
+
+  private CompletionStage<RelayEngine.Delivery> attempt(Request r, int n, List<String> keyIds,
+      RelayRoutes.Avoid avoid, long deadline, RelayOutcome previous) {
+    long need = r.payloadBytes() + MAC;
+    List<List<String>> paths = r.paths() == 1
+        ? routes.route(r.destination(), need, avoid).map(List::of).orElse(List.of())
+        : routes.disjointRoutes(r.destination(), r.paths(), need, avoid);
+    if (paths.size() < r.paths()) {
+      String what = r.paths() == 1 ? "no usable route" : "only " + paths.size() + " usable node-disjoint route(s), "
+          + r.paths() + " required";
+      return fail(previous != null
+          ? new RelayOutcome(previous.relayId(), false, false, previous.reason(), previous.detail()
+              + "; no other usable route after " + n + " attempt(s)", previous.failedAt(), previous.suspect())
+          : RelayOutcome.failed("", RelayOutcome.NO_ROUTE, what + " from " + self + " to " + r.destination()
+              + (avoid.equals(RelayRoutes.Avoid.NONE) ? "" : " avoiding " + avoid.stations() + " " + avoid.links()),
+              self));
+    }
+    for (List<String> p : paths) {
+      if (p.size() - 1 > limits.maxPathHops()) {
+        return fail(RelayOutcome.failed("", RelayOutcome.NO_ROUTE, "the usable route has " + (p.size() - 1)
+            + " hops, more than the limit of " + limits.maxPathHops(), self));
+      }
+    }
+    String group = r.paths() > 1 ? UUID.randomUUID().toString() : "";
+    return sendAll(r, keyIds, paths, group, deadline).thenCompose(legs -> {
+      RelayOutcome failure = null;
+      boolean delivered = false;
+      for (Leg l : legs) {
+        delivered |= l.outcome().delivered();
+        if (!l.outcome().accepted() && failure == null) {
+          failure = l.outcome();
+        }
+      }
+      if (failure == null && !delivered) {
+        failure = RelayOutcome.failed(legs.get(0).outcome().relayId(), RelayOutcome.SHARE_REFUSED,
+            "the destination held every share but combined none", r.destination());
+      }
+      if (failure == null) {
+        return CompletableFuture.completedFuture(deliver(r, keyIds, legs));
+      }
+      legs.forEach(l -> l.share().zeroize());
+      RelayRoutes.Avoid next = avoid;
+      boolean retryable = true;
+      for (Leg l : legs) {
+        if (!l.outcome().accepted()) {
+          retryable &= l.outcome().retryable();
+          next = around(next, l.outcome(), l.route(), r.destination());
+        }
+      }
+      if (!retryable || n >= limits.maxAttempts() || clock.millis() >= deadline || next.equals(avoid)) {
+        return fail(failure);
+      }
+      log.info("relay {} to {}: attempt {} failed ({} at {}{}); retrying around {} {}", failure.relayId(),
+          r.destination(), n, failure.reason(), failure.failedAt(),
+          failure.suspect().isEmpty() ? "" : ", " + failure.suspect() + " not answering", next.stations(),
+          next.links());
+      return attempt(r, n + 1, freshIds(keyIds.size()), next, deadline, failure);
+    });
+  }
+
+  /** What a retry must avoid after {@code o} ended an attempt over {@code route}. */
+  static RelayRoutes.Avoid around(RelayRoutes.Avoid avoid, RelayOutcome o, List<String> route, String destination) {
+    if (!o.suspect().isEmpty()) {
+      // the destination cannot be routed around: avoiding it leaves no route and ends the request
+      return avoid.withStation(o.suspect());
+    }
+    int at = route.indexOf(o.failedAt());
+    String after = at >= 0 && at + 1 < route.size() ? route.get(at + 1) : null;
+    return switch (o.reason()) {
+      case RelayOutcome.POOL_EXHAUSTED -> after == null ? avoid : avoid.withLink(o.failedAt(), after);
+      case RelayOutcome.STORE_FAILED, RelayOutcome.INTERNAL ->
+          at > 0 && !o.failedAt().equals(destination) ? avoid.withStation(o.failedAt()) : avoid;
+      case RelayOutcome.TIMEOUT, RelayOutcome.UNREACHABLE -> after == null ? avoid : avoid.withStation(after);
+      default -> avoid;
+    };
+  }
+
+  /** Reserves pad on every route's first link, sends every hop 1, and collects how each route ended. */
+  private CompletionStage<List<Leg>> sendAll(Request r, List<String> keyIds, List<List<String>> paths, String group,
+      long deadline) {
+    int n = r.payloadBytes();
+    List<CompletableFuture<Boolean>> ensured = new ArrayList<>();
+    for (List<String> p : paths) {
+      ensured.add(store.availableToSend(p.get(1)) >= n + MAC ? CompletableFuture.completedFuture(true)
+          : supply.ensure(p.get(1), n + MAC).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(ensured.toArray(CompletableFuture[]::new)).thenCompose(x -> {
+      List<PadReservation> reserved = new ArrayList<>();
+      List<String> relayIds = new ArrayList<>();
+      for (List<String> p : paths) {
+        String relayId = UUID.randomUUID().toString();
+        try {
+          reserved.add(store.reserve(p.get(1), n + MAC, relayId));
+          relayIds.add(relayId);
+        } catch (PoolExhaustedException e) {
+          reserved.forEach(store::burn); // nothing was sent on them
+          return CompletableFuture.completedFuture(List.of(new Leg(p,
+              RelayOutcome.failed(relayId, RelayOutcome.POOL_EXHAUSTED, e.getMessage(), self), KeyMaterial.wrap(new byte[0]))));
+        }
+      }
+      CrashPoints.hit("relay.originAfterReserveBeforeSend");
+      List<CompletableFuture<Leg>> legs = new ArrayList<>();
+      for (int i = 0; i < paths.size(); i++) {
+        legs.add(sendOne(r, keyIds, paths.get(i), relayIds.get(i), reserved.get(i), group, i + 1, paths.size(),
+            deadline));
+      }
+      return CompletableFuture.allOf(legs.toArray(CompletableFuture[]::new))
+          .thenApply(y -> legs.stream().map(CompletableFuture::join).toList());
+    });
+  }
+
+  private CompletableFuture<Leg> sendOne(Request r, List<String> keyIds, List<String> path, String relayId,
+      PadReservation reservation, String group, int index, int count, long deadline) {
+    int n = r.payloadBytes();
+    String next = path.get(1);
+    KeyMaterial share;
+    HopMessage hop;
+    try (KeyMaterial pad = store.padBytes(reservation); KeyMaterial macKey = pad.slice(n, MAC)) {
+      share = pad.slice(0, n);
+      PadRange keyPad = new PadRange(self, next, reservation.offset(), n);
+      PadRange macPad = new PadRange(self, next, reservation.offset() + n, MAC);
+      hop = HopSigner.sign(new HopMessage(relayId, path, 1, r.masterSae(), r.slaveSae(), keyIds, r.keySizeBytes(),
+          keyPad, macPad, new byte[0], new byte[0], deadline, group, index, count), macKey);
+    }
+    supply.replenish(next);
+    return transport.send(hop, timeoutFor(clock, limits, deadline, path.size() - 1)).toCompletableFuture()
+        .thenApply(o -> {
+          settle(store, reservation, o);
+          noteSuspect(routes, self, o);
+          if (!o.accepted()) {
+            share.zeroize();
+          }
+          return new Leg(path, o, share);
+        });
+  }
+
+  private RelayEngine.Delivery deliver(Request r, List<String> keyIds, List<Leg> legs) {
+    KeyMaterial key = legs.get(0).share();
+    for (int i = 1; i < legs.size(); i++) {
+      KeyMaterial combined = key.xor(legs.get(i).share());
+      key.zeroize();
+      legs.get(i).share().zeroize();
+      key = combined;
+    }
+    try {
+      List<KeyMaterial> keys = new ArrayList<>(keyIds.size());
+      for (int i = 0; i < keyIds.size(); i++) {
+        keys.add(key.slice(i * r.keySizeBytes(), r.keySizeBytes()));
+      }
+      return new RelayEngine.Delivery(keyIds, keys, legs.stream().map(Leg::route).toList());
+    } finally {
+      key.zeroize();
+    }
+  }
+
+  // ---- shared with the transit side --------------------------------------------------------------
+
+  /** USED if the destination took the pad into use, else BURNED: reserved pad never comes back. */
+  static void settle(StationKeyStore store, PadReservation reservation, RelayOutcome outcome) {
+    if (outcome.accepted()) {
+      store.markUsed(reservation);
+    } else {
+      store.burn(reservation);
+    }
+  }
+
+  /** A neighbour that failed at transport level is suspect at once, before the cluster notices. */
+  static void noteSuspect(RelayRoutes routes, String self, RelayOutcome o) {
+    if (!o.suspect().isEmpty() && !o.suspect().equals(self)) {
+      routes.suspect(o.suspect());
+    }
+  }
+
+  static long timeoutFor(InstantSource clock, RelaySettingsView limits, long deadlineEpochMs, int remainingHops) {
+    long left = deadlineEpochMs - clock.millis();
+    long perHops = limits.hopTimeoutMillis() * Math.max(1, remainingHops);
+    return Math.max(1, Math.min(left, perHops));
+  }
+
+  private static List<String> freshIds(int count) {
+    List<String> ids = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      ids.add(UUID.randomUUID().toString());
+    }
+    return ids;
+  }
+
+  private static CompletionStage<RelayEngine.Delivery> fail(RelayOutcome o) {
+    return CompletableFuture.failedFuture(new RelayException(o));
+  }
+}

@@ -1,0 +1,60 @@
+package org.qkdnet.qnode.relay;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The routing and registry views the relay needs; the station implements it over routing and the cluster. */
+public interface RelayRoutes {
+  /** Stations and links a retry must route around, grown by each failed attempt. */
+  record Avoid(Set<String> stations, Set<List<String>> links) {
+    public static final Avoid NONE = new Avoid(Set.of(), Set.of());
+
+    public Avoid {
+      stations = Set.copyOf(stations);
+      links = Set.copyOf(links);
+    }
+
+    public Avoid withStation(String s) {
+      java.util.Set<String> x = new java.util.HashSet<>(stations);
+      x.add(s);
+      return new Avoid(x, links);
+    }
+
+    /** An undirected link, stored as its two ends in id order. */
+    public Avoid withLink(String a, String b) {
+      java.util.Set<List<String>> x = new java.util.HashSet<>(links);
+      x.add(link(a, b));
+      return new Avoid(stations, x);
+    }
+
+    public boolean avoidsLink(String a, String b) {
+      return links.contains(link(a, b));
+    }
+
+    public static List<String> link(String a, String b) {
+      return a.compareTo(b) <= 0 ? List.of(a, b) : List.of(b, a);
+    }
+  }
+
+  /** The best usable route self .. destination carrying {@code needBytes} per hop, or empty. */
+  Optional<List<String>> route(String destination, long needBytes, Avoid avoid);
+
+  /** Up to {@code k} usable node-disjoint routes self .. destination (fewer if fewer exist). */
+  List<List<String>> disjointRoutes(String destination, int k, long needBytes, Avoid avoid);
+
+  /** Bytes a relay can consume along {@code route} now: the smallest pool on it (0 if unusable). */
+  long capacity(List<String> route);
+
+  /** Why {@code path} cannot carry a relay (not a simple path of the topology, too many hops), or empty. */
+  Optional<String> pathProblem(List<String> path);
+
+  /** Whether {@code saeId} is registered at {@code stationId}. */
+  boolean isSaeAt(String saeId, String stationId);
+
+  /** A neighbour that failed at transport level: keep it out of routes for a short quarantine. */
+  void suspect(String station);
+
+  /** Whether this station currently suspects {@code station}. */
+  boolean isSuspect(String station);
+}
