@@ -682,6 +682,23 @@ public final class StationKeyStore implements AutoCloseable {
     return result;
   }
 
+  /** False once the store failed closed (a write or fsync failed) or was closed: it serves nothing. */
+  public boolean isHealthy() {
+    Lock l = lifecycle.readLock();
+    l.lock();
+    try {
+      if (closed) {
+        return false;
+      }
+      rocks.checkHealthy();
+      return true;
+    } catch (KeyStoreFailedException e) {
+      return false;
+    } finally {
+      l.unlock();
+    }
+  }
+
   /** Syncs (durability barriers) requested so far; tests count them per operation. */
   long syncCount() {
     return rocks.syncCount();

@@ -154,6 +154,12 @@ public final class NeighbourClients
 
   @Override
   public CompletionStage<String> ping(String peer) {
+    ManagedChannel ch = channels.get(peer);
+    if (ch != null && ch.getState(false) == io.grpc.ConnectivityState.TRANSIENT_FAILURE) {
+      // a restarted neighbour should be seen at the next ping, not after gRPC's reconnect backoff
+      // (which grows to two minutes); pings are few, so they may pace the reconnects
+      ch.resetConnectBackoff();
+    }
     CompletableFuture<String> result = new CompletableFuture<>();
     stub(peer).withDeadlineAfter(ANNOUNCE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .ping(PingRequest.newBuilder().setFromStation(self).build(), new StreamObserver<>() {

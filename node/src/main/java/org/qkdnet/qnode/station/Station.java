@@ -39,10 +39,12 @@ import org.qkdnet.qnode.kme.Kme;
 import org.qkdnet.qnode.kme.KmeLimits;
 import org.qkdnet.qnode.kme.SaeEntry;
 import org.qkdnet.qnode.kme.etsi014.Etsi014Server;
+import org.qkdnet.qnode.cluster.ClusterLinkStates;
 import org.qkdnet.qnode.cluster.ClusterMembership;
 import org.qkdnet.qnode.cluster.LiveStations;
 import org.qkdnet.qnode.link.DirectionSupply;
 import org.qkdnet.qnode.link.LinkKeySupply;
+import org.qkdnet.qnode.link.LinkLiveness;
 import org.qkdnet.qnode.link.bb84.Bb84Device;
 import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
 import org.qkdnet.qnode.link.bb84.LinkStats;
@@ -145,6 +147,9 @@ public final class Station implements AutoCloseable {
       }
 
       LiveStations live = new LiveStations();
+      ClusterLinkStates linkStates = new ClusterLinkStates();
+      // a neighbour that missed three pings (1 s apart) no longer counts as answering
+      LinkLiveness liveness = new LinkLiveness(Duration.ofMillis(3_100).toNanos(), System::nanoTime);
       StationRoutes routes = new StationRoutes(self, store, topo, live, settings.relay().maxPathHops(),
           settings.relay().suspicionQuarantine());
 
@@ -191,7 +196,9 @@ public final class Station implements AutoCloseable {
 
       ActorSystem<Void> system = ActorSystem.create(
           StationGuardian.create(live, links.values(), clients, settings.device().framePeriod(),
-              bb84Links.values(), clients, drbg(), supplies.values()),
+              bb84Links.values(), clients, drbg(), supplies.values(),
+              new StationGuardian.LinkState(linkStates, clients, liveness,
+                  new LinkReports(self, store, links, bb84Links, supplies, liveness))),
           "qnode", systemConfig(settings, config));
       started.add(() -> {
         system.terminate();

@@ -8,12 +8,15 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.qkdnet.qnode.cluster.ClusterLinkStates;
 import org.qkdnet.qnode.cluster.ClusterMembership;
+import org.qkdnet.qnode.cluster.LinkStateReplicator;
 import org.qkdnet.qnode.cluster.LiveStations;
 import org.qkdnet.qnode.link.DirectionSupply;
 import org.qkdnet.qnode.link.FrameTransport;
 import org.qkdnet.qnode.link.LinkActor;
 import org.qkdnet.qnode.link.LinkKeySupply;
+import org.qkdnet.qnode.link.LinkLiveness;
 import org.qkdnet.qnode.link.SupplyKeeper;
 import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
 import org.qkdnet.qnode.link.bb84.LinkPostProcessor;
@@ -28,6 +31,8 @@ final class StationGuardian {
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
   /** How often every link's sending direction is topped up with assigned key (and entries re-sent). */
   private static final Duration SUPPLY_INTERVAL = Duration.ofMillis(200);
+  /** Backstop republication of this station's link state (see LinkStateReplicator). */
+  private static final Duration REPUBLISH = Duration.ofSeconds(5);
 
   private StationGuardian() {}
 
@@ -44,8 +49,24 @@ final class StationGuardian {
   static Behavior<Void> create(LiveStations live, Collection<LinkKeySupply> links, FrameTransport frames,
       Duration tick, Collection<Bb84LinkEnd> bb84, PostProcessingTransport postProcessing, SecureRandom random,
       Collection<DirectionSupply> supplies) {
+    return create(live, links, frames, tick, bb84, postProcessing, random, supplies, null);
+  }
+
+  /** Link state, when given: the replicator of the cluster-wide link state and this station's publisher. */
+  record LinkState(ClusterLinkStates view, FrameTransport pings, LinkLiveness liveness, LinkReports reports) {}
+
+  static Behavior<Void> create(LiveStations live, Collection<LinkKeySupply> links, FrameTransport frames,
+      Duration tick, Collection<Bb84LinkEnd> bb84, PostProcessingTransport postProcessing, SecureRandom random,
+      Collection<DirectionSupply> supplies, LinkState linkState) {
     return Behaviors.setup(ctx -> {
       ctx.spawn(ClusterMembership.create(live), "cluster-membership");
+      if (linkState != null) {
+        ActorRef<LinkStateReplicator.Command> replicator =
+            ctx.spawn(LinkStateReplicator.create(linkState.view(), REPUBLISH), "link-state-replicator");
+        List<String> peers = links.stream().map(LinkKeySupply::peer).sorted().toList();
+        ctx.spawn(LinkStatePublisher.create(peers, linkState.pings(), linkState.liveness(), linkState.reports(), live,
+            replicator), "link-state-publisher", DispatcherSelector.fromConfig(LINK_DISPATCHER));
+      }
       if (!supplies.isEmpty()) {
         ctx.spawn(SupplyKeeper.create(supplies, SUPPLY_INTERVAL), "supply-keeper",
             DispatcherSelector.fromConfig(LINK_DISPATCHER));

@@ -1,0 +1,106 @@
+package org.qkdnet.qnode.station;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.qkdnet.qnode.keystore.LinkSupply;
+import org.qkdnet.qnode.keystore.StationKeyStore;
+import org.qkdnet.qnode.keystore.StreamId;
+import org.qkdnet.qnode.link.DirectionSupply;
+import org.qkdnet.qnode.link.LinkKeySupply;
+import org.qkdnet.qnode.link.LinkLiveness;
+import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
+import org.qkdnet.qnode.link.bb84.LinkStats;
+import org.qkdnet.qnode.routing.LinkReport;
+import org.qkdnet.qnode.routing.LinkStatus;
+import org.qkdnet.qnode.routing.StationReport;
+
+/**
+ * This station's link state as it publishes it: byte counts rounded down to a few significant bits
+ * (so a report changes only when a level changes noticeably, not with every relay), the link's
+ * status from its far end's answers and its pools, rate and QBER. Figures only.
+ */
+final class LinkReports {
+  /** One relay's worth: a 256-bit key and its 32-byte one-time MAC key. */
+  static final long MIN_RELAY_BYTES = 64;
+
+  /** What a report is made of, compared to decide whether to publish. */
+  record Levels(boolean storeHealthy, List<LinkReport> links) {}
+
+  private final String self;
+  private final StationKeyStore store;
+  private final Map<String, LinkKeySupply> links;
+  private final Map<String, Bb84LinkEnd> bb84;
+  private final Map<String, DirectionSupply> supplies;
+  private final LinkLiveness liveness;
+  private final AtomicLong version = new AtomicLong();
+
+  LinkReports(String self, StationKeyStore store, Map<String, LinkKeySupply> links, Map<String, Bb84LinkEnd> bb84,
+      Map<String, DirectionSupply> supplies, LinkLiveness liveness) {
+    this.self = self;
+    this.store = store;
+    this.links = links;
+    this.bb84 = bb84;
+    this.supplies = supplies;
+    this.liveness = liveness;
+  }
+
+  Levels levels() {
+    boolean healthy = store.isHealthy();
+    List<LinkReport> out = new ArrayList<>();
+    for (String peer : links.keySet()) {
+      out.add(healthy ? link(peer) : new LinkReport(self, peer, LinkStatus.DOWN, 0, 0, 0, 0, Double.NaN));
+    }
+    return new Levels(healthy, out);
+  }
+
+  StationReport report(Levels levels, long incarnation) {
+    return new StationReport(self, incarnation, version.incrementAndGet(), levels.storeHealthy(), false,
+        levels.links());
+  }
+
+  private LinkReport link(String peer) {
+    long send = store.availableToSend(peer);
+    long receive = store.ledger(new StreamId(peer, self)).available();
+    LinkSupply s = store.supply(peer);
+    DirectionSupply ds = supplies.get(peer);
+    LinkStatus status;
+    if (ds != null && ds.lastProblem().startsWith("AssignmentConflictException")) {
+      status = LinkStatus.QUARANTINED;
+    } else if (!liveness.isAnswering(peer)
+        || send + s.unassigned() < MIN_RELAY_BYTES || receive + s.unassigned() < MIN_RELAY_BYTES) {
+      status = LinkStatus.DOWN;
+    } else {
+      status = LinkStatus.UP;
+    }
+    double rate;
+    double qber = Double.NaN;
+    Bb84LinkEnd end = bb84.get(peer);
+    LinkStats.Snapshot stats = end == null ? null : end.stats().snapshot();
+    if (stats != null && stats.framesDone() > 0) {
+      rate = stats.secureBps();
+      qber = Math.round(stats.qberMean() * 1000) / 1000.0; // 0.1 %: finer would republish every frame
+    } else {
+      rate = links.get(peer).device().secureBitsPerSecond();
+    }
+    return new LinkReport(self, peer, status, coarse(send), coarse(receive), coarse(s.unassigned()),
+        coarseRate(rate), qber);
+  }
+
+  /** Keeps the 4 leading bits (a change of about 6 % or more shows); small counts stay exact. */
+  static long coarse(long bytes) {
+    if (bytes < 256) {
+      return bytes;
+    }
+    long unit = Long.highestOneBit(bytes) >>> 3;
+    return bytes - bytes % unit;
+  }
+
+  private static double coarseRate(double bps) {
+    if (!(bps > 0)) {
+      return 0;
+    }
+    return coarse((long) bps);
+  }
+}
