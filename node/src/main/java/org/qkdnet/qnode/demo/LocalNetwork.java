@@ -162,6 +162,29 @@ public final class LocalNetwork implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits (bounded) until {@code from} has the route(s) a key from {@code masterSae} to {@code
+   * slaveSae} at {@code to} needs: members Up, link state published, key on every link.
+   *
+   * @return the routes
+   * @throws IllegalStateException if they did not appear within {@code timeout}
+   */
+  public List<List<String>> awaitRoutes(String from, String to, String masterSae, String slaveSae,
+      java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      List<List<String>> r = station(from).currentRoutes(to, masterSae, slaveSae);
+      if (!r.isEmpty()) {
+        return r;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no route " + from + " -> " + to + " within " + timeout.toSeconds() + " s: "
+            + station(from).explainRoute(to).summary());
+      }
+      Thread.sleep(100);
+    }
+  }
+
   public Station station(String id) {
     synchronized (stations) {
       Station s = stations.get(id);

@@ -71,14 +71,17 @@ final class Origin {
         ? routes.route(r.destination(), need, avoid).map(List::of).orElse(List.of())
         : routes.disjointRoutes(r.destination(), r.paths(), need, avoid);
     if (paths.size() < r.paths()) {
-      String what = r.paths() == 1 ? "no usable route" : "only " + paths.size() + " usable node-disjoint route(s), "
-          + r.paths() + " required";
-      return fail(previous != null
-          ? new RelayOutcome(previous.relayId(), false, false, previous.reason(), previous.detail()
-              + "; no other usable route after " + n + " attempt(s)", previous.failedAt(), previous.suspect())
-          : RelayOutcome.failed("", RelayOutcome.NO_ROUTE, what + " from " + self + " to " + r.destination()
-              + (avoid.equals(RelayRoutes.Avoid.NONE) ? "" : " avoiding " + avoid.stations() + " " + avoid.links()),
-              self));
+      if (previous != null) {
+        return fail(new RelayOutcome(previous.relayId(), false, false, previous.reason(), previous.detail()
+            + "; no other usable route after " + n + " attempt(s)", previous.failedAt(), previous.suspect()));
+      }
+      boolean keyShort = routes.routesExistIgnoringKey(r.destination(), r.paths(), avoid);
+      String what = r.paths() == 1 ? "no usable route" : "fewer than " + r.paths() + " usable node-disjoint routes";
+      return fail(RelayOutcome.failed("", keyShort ? RelayOutcome.POOL_EXHAUSTED : RelayOutcome.NO_ROUTE,
+          what + " from " + self + " to " + r.destination()
+              + (keyShort ? " with " + need + " bytes of key on every link" : " of answering stations and links")
+              + " (" + routes.whyNoRoute(r.destination(), need, avoid) + ")",
+          self));
     }
     for (List<String> p : paths) {
       if (p.size() - 1 > limits.maxPathHops()) {

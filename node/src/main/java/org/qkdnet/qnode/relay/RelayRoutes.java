@@ -40,6 +40,15 @@ public interface RelayRoutes {
   /** The best usable route self .. destination carrying {@code needBytes} per hop, or empty. */
   Optional<List<String>> route(String destination, long needBytes, Avoid avoid);
 
+  /**
+   * Whether {@code k} node-disjoint routes of answering stations and links exist whatever their
+   * key: tells "not enough key" from "no route" when a request finds none.
+   */
+  boolean routesExistIgnoringKey(String destination, int k, Avoid avoid);
+
+  /** A short account of why no route carries {@code needBytes} (for the failure's detail). */
+  String whyNoRoute(String destination, long needBytes, Avoid avoid);
+
   /** Up to {@code k} usable node-disjoint routes self .. destination (fewer if fewer exist). */
   List<List<String>> disjointRoutes(String destination, int k, long needBytes, Avoid avoid);
 

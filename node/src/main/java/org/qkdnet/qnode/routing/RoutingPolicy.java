@@ -17,4 +17,9 @@ public record RoutingPolicy(int maxHops, long reserveBytes) {
       throw new IllegalArgumentException("reserveBytes must not be negative, got " + reserveBytes);
     }
   }
+
+  /** The same hop cap without a reserve. */
+  public static RoutingPolicy noReserve(RoutingPolicy p) {
+    return new RoutingPolicy(p.maxHops(), 0);
+  }
 }

@@ -22,9 +22,6 @@ import org.qkdnet.qnode.routing.StationReport;
  * status from its far end's answers and its pools, rate and QBER. Figures only.
  */
 final class LinkReports {
-  /** One relay's worth: a 256-bit key and its 32-byte one-time MAC key. */
-  static final long MIN_RELAY_BYTES = 64;
-
   /** What a report is made of, compared to decide whether to publish. */
   record Levels(boolean storeHealthy, List<LinkReport> links) {}
 
@@ -68,8 +65,9 @@ final class LinkReports {
     LinkStatus status;
     if (ds != null && ds.lastProblem().startsWith("AssignmentConflictException")) {
       status = LinkStatus.QUARANTINED;
-    } else if (!liveness.isAnswering(peer)
-        || send + s.unassigned() < MIN_RELAY_BYTES || receive + s.unassigned() < MIN_RELAY_BYTES) {
+    } else if (!liveness.isAnswering(peer)) {
+      // how much key the link holds is in the byte counts: routes need it at both ends (a
+      // restarted station's links carry relays only once its own pools report key)
       status = LinkStatus.DOWN;
     } else {
       status = LinkStatus.UP;

@@ -50,11 +50,14 @@ import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
 import org.qkdnet.qnode.link.bb84.LinkStats;
 import org.qkdnet.qnode.relay.RelayEngine;
 import org.qkdnet.qnode.relay.PadSupply;
+import org.qkdnet.qnode.relay.RelayRoutes;
 import org.qkdnet.qnode.relay.RelaySettingsView;
 import org.qkdnet.qnode.linkservice.LinkGrpcServer;
 import org.qkdnet.qnode.linkservice.LinkTls;
 import org.qkdnet.qnode.linkservice.NeighbourClients;
-import org.qkdnet.qnode.routing.PathFinder;
+import org.qkdnet.qnode.routing.RouteDecision;
+import org.qkdnet.qnode.routing.RoutingPolicy;
+import org.qkdnet.qnode.routing.Suspicion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,10 +81,13 @@ public final class Station implements AutoCloseable {
   private final ServerBinding https;
   private final Kme kme;
   private final RelayEngine relay;
+  private final StationRoutes routes;
+  private final RelayKeyRelayer relayer;
 
   private Station(QnodeSettings settings, StationKeyStore store, Map<String, LinkKeySupply> links,
       Map<String, Bb84LinkEnd> bb84Links, LiveStations live, RelayStats relayStats, NeighbourClients clients, LinkGrpcServer grpc,
-      ActorSystem<Void> system, ServerBinding https, Kme kme, RelayEngine relay) {
+      ActorSystem<Void> system, ServerBinding https, Kme kme, RelayEngine relay, StationRoutes routes,
+      RelayKeyRelayer relayer) {
     this.settings = settings;
     this.store = store;
     this.links = links;
@@ -94,6 +100,8 @@ public final class Station implements AutoCloseable {
     this.https = https;
     this.kme = kme;
     this.relay = relay;
+    this.routes = routes;
+    this.relayer = relayer;
   }
 
   /** Starts the station named by {@code settings.stationId()}; {@code config} is the full config. */
@@ -150,8 +158,9 @@ public final class Station implements AutoCloseable {
       ClusterLinkStates linkStates = new ClusterLinkStates();
       // a neighbour that missed three pings (1 s apart) no longer counts as answering
       LinkLiveness liveness = new LinkLiveness(Duration.ofMillis(3_100).toNanos(), System::nanoTime);
-      StationRoutes routes = new StationRoutes(self, store, topo, live, settings.relay().maxPathHops(),
-          settings.relay().suspicionQuarantine());
+      StationRoutes routes = new StationRoutes(self, topo, live, linkStates,
+          new Suspicion(settings.relay().suspicionQuarantine()),
+          new RoutingPolicy(settings.relay().maxPathHops(), settings.relay().linkReserveBytes()));
 
       LinkTls linkTls = new LinkTls(identity, ca);
       NeighbourClients clients = new NeighbourClients(self, linkTls, n -> {
@@ -212,15 +221,16 @@ public final class Station implements AutoCloseable {
       }
       KmeLimits kmeLimits = new KmeLimits(settings.etsi014().maxKeyCount(), settings.etsi014().maxKeySize(),
           settings.etsi014().minKeySize(), settings.etsi014().defaultKeySize(), settings.etsi014().maxSaeIdCount());
-      Kme kme = new Kme(self, registry, kmeLimits, store,
-          new RelayKeyRelayer(engine, routes, store, stats, topo, settings.relay().paths()), drbg());
+      RelayKeyRelayer relayer = new RelayKeyRelayer(engine, routes, store, stats, topo, settings.relay().paths());
+      Kme kme = new Kme(self, registry, kmeLimits, store, relayer, drbg());
       SSLContext httpsTls = TlsContexts.mutualTls(identity, ca);
       ServerBinding https = Etsi014Server.start(system, kme, httpsTls, own.host(), own.httpsPort())
           .toCompletableFuture().get(15, TimeUnit.SECONDS);
       log.info("station {} up: cluster {}:{}, LinkService {}:{}, ETSI 014 https://{}:{}, {} links",
           self, own.host(), own.clusterPort(), own.host(), grpc.port(), own.host(),
           https.localAddress().getPort(), links.size());
-      return new Station(settings, store, links, bb84Links, live, stats, clients, grpc, system, https, kme, engine);
+      return new Station(settings, store, links, bb84Links, live, stats, clients, grpc, system, https, kme, engine,
+          routes, relayer);
     } catch (Exception e) {
       for (int i = started.size() - 1; i >= 0; i--) {
         try {
@@ -313,6 +323,25 @@ public final class Station implements AutoCloseable {
   /** The relay engine, for benchmarks that measure relays without the HTTP layer. */
   public RelayEngine relayEngine() {
     return relay;
+  }
+
+  /**
+   * The routes a key from {@code masterSae} to {@code slaveSae} (at {@code destination}) would
+   * take now: one, or one per share for a multipath pair; empty while there are not enough usable
+   * routes with key for a 256-bit key. For demos, tests and operators.
+   */
+  public List<List<String>> currentRoutes(String destination, String masterSae, String slaveSae) {
+    int paths = relayer.pathsFor(masterSae, slaveSae);
+    long need = 32 + 32;
+    List<List<String>> r = paths == 1
+        ? routes.route(destination, need, RelayRoutes.Avoid.NONE).map(List::of).orElse(List.of())
+        : routes.disjointRoutes(destination, paths, need, RelayRoutes.Avoid.NONE);
+    return r.size() < paths ? List.of() : r;
+  }
+
+  /** The route decision toward {@code destination} with the reasons for excluded stations and links. */
+  public RouteDecision explainRoute(String destination) {
+    return routes.explain(destination, 64);
   }
 
   public int httpsPort() {

@@ -1,85 +1,112 @@
 package org.qkdnet.qnode.station;
 
-import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.qkdnet.qnode.cluster.ClusterLinkStates;
 import org.qkdnet.qnode.cluster.LiveStations;
 import org.qkdnet.qnode.config.TopologySpec;
-import org.qkdnet.qnode.keystore.StationKeyStore;
 import org.qkdnet.qnode.relay.RelayRoutes;
 import org.qkdnet.qnode.routing.Graph;
-import org.qkdnet.qnode.routing.PathFinder;
+import org.qkdnet.qnode.routing.LinkKey;
+import org.qkdnet.qnode.routing.NetworkSnapshot;
+import org.qkdnet.qnode.routing.PathCheck;
+import org.qkdnet.qnode.routing.RouteDecision;
+import org.qkdnet.qnode.routing.RoutePlanner;
+import org.qkdnet.qnode.routing.RoutingPolicy;
+import org.qkdnet.qnode.routing.Suspicion;
 
-/** The relay's view of routes at this station: topology, live members, local suspicion. */
+/**
+ * The relay's view of routes at this station: the topology, the cluster's members (Up and
+ * reachable, current incarnation), every station's published link state, and this station's own
+ * suspicion of neighbours that just failed. Each question takes a fresh snapshot of all of them.
+ */
 final class StationRoutes implements RelayRoutes {
   private final String self;
-  private final StationKeyStore store;
   private final TopologySpec topology;
-  private final PathFinder paths;
+  private final RoutePlanner planner;
   private final LiveStations live;
-  private final int maxHops;
-  private final long quarantineNanos;
-  private final Map<String, Long> suspectUntil = new ConcurrentHashMap<>();
+  private final ClusterLinkStates linkStates;
+  private final Suspicion suspicion;
+  private final RoutingPolicy policy;
 
-  StationRoutes(String self, StationKeyStore store, TopologySpec topology, LiveStations live, int maxHops,
-      Duration quarantine) {
+  StationRoutes(String self, TopologySpec topology, LiveStations live, ClusterLinkStates linkStates,
+      Suspicion suspicion, RoutingPolicy policy) {
     this.self = self;
-    this.store = store;
     this.topology = topology;
-    this.paths = new PathFinder(topology.toGraph());
+    this.planner = new RoutePlanner(topology.toGraph());
     this.live = live;
-    this.maxHops = maxHops;
-    this.quarantineNanos = quarantine.toNanos();
+    this.linkStates = linkStates;
+    this.suspicion = suspicion;
+    this.policy = policy;
   }
 
-  private boolean usable(String s, Avoid avoid) {
-    return s.equals(self) || (live.isLive(s) && !isSuspect(s) && !avoid.stations().contains(s));
+  NetworkSnapshot snapshot() {
+    LiveStations.View v = live.view();
+    return NetworkSnapshot.of(v.routable(), v.incarnations(), linkStates.snapshot(), suspicion::isStationSuspect,
+        suspicion::isLinkSuspect);
+  }
+
+  private static Set<LinkKey> links(Avoid avoid) {
+    return avoid.links().stream().map(l -> LinkKey.of(l.get(0), l.get(1))).collect(Collectors.toSet());
   }
 
   @Override
   public Optional<List<String>> route(String destination, long needBytes, Avoid avoid) {
-    return paths.shortestPath(self, destination, s -> usable(s, avoid), (a, b) -> !avoid.avoidsLink(a, b));
+    if (!planner.graph().contains(destination)) {
+      return Optional.empty();
+    }
+    return planner.route(self, destination, needBytes, snapshot(), policy, avoid.stations(), links(avoid));
+  }
+
+  /** The route a key of {@code needBytes} per hop would take now, with the reasons for what was left out. */
+  RouteDecision explain(String destination, long needBytes) {
+    return planner.explain(self, destination, needBytes, snapshot(), policy, Set.of(), Set.of());
   }
 
   @Override
   public List<List<String>> disjointRoutes(String destination, int k, long needBytes, Avoid avoid) {
-    return paths.nodeDisjointPaths(self, destination, k, s -> usable(s, avoid), (a, b) -> !avoid.avoidsLink(a, b));
+    if (!planner.graph().contains(destination)) {
+      return List.of();
+    }
+    return planner.disjointRoutes(self, destination, k, needBytes, snapshot(), policy, avoid.stations(),
+        links(avoid));
+  }
+
+  @Override
+  public boolean routesExistIgnoringKey(String destination, int k, Avoid avoid) {
+    if (!planner.graph().contains(destination)) {
+      return false;
+    }
+    NetworkSnapshot now = snapshot();
+    return k == 1
+        ? planner.route(self, destination, 0, now, RoutingPolicy.noReserve(policy), avoid.stations(), links(avoid))
+            .isPresent()
+        : planner.disjointRoutes(self, destination, k, 0, now, RoutingPolicy.noReserve(policy), avoid.stations(),
+            links(avoid)).size() >= k;
+  }
+
+  @Override
+  public String whyNoRoute(String destination, long needBytes, Avoid avoid) {
+    if (!planner.graph().contains(destination)) {
+      return destination + " is not a station of the topology";
+    }
+    RouteDecision d = planner.explain(self, destination, needBytes, snapshot(), policy, avoid.stations(), links(avoid));
+    StringBuilder b = new StringBuilder(d.summary());
+    d.excludedStations().forEach((s, why) -> b.append("; ").append(s).append(": ").append(why));
+    d.excludedLinks().forEach((l, why) -> b.append("; ").append(why.startsWith(l.a()) ? why : l + ": " + why));
+    return b.length() > 600 ? b.substring(0, 600) + "..." : b.toString();
   }
 
   @Override
   public long capacity(List<String> route) {
-    // until cluster-wide link state: only the first link's pool is known here
-    return route.size() < 2 ? Long.MAX_VALUE : store.storedBytes(route.get(1)) == 0 ? 0
-        : store.availableToSend(route.get(1)) + store.supply(route.get(1)).unassigned();
+    return planner.bottleneck(route, snapshot());
   }
 
   @Override
   public Optional<String> pathProblem(List<String> path) {
-    Graph g = paths.graph();
-    if (path.size() < 2) {
-      return Optional.of("fewer than 2 stations");
-    }
-    if (path.size() - 1 > maxHops) {
-      return Optional.of((path.size() - 1) + " hops, more than " + maxHops);
-    }
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < path.size(); i++) {
-      String s = path.get(i);
-      if (s == null || !g.contains(s)) {
-        return Optional.of("unknown station");
-      }
-      if (!seen.add(s)) {
-        return Optional.of("visits " + s + " twice");
-      }
-      if (i > 0 && g.edge(path.get(i - 1), s).isEmpty()) {
-        return Optional.of("no link between " + path.get(i - 1) + " and " + s);
-      }
-    }
-    return Optional.empty();
+    return PathCheck.problem(planner.graph(), path, policy.maxHops());
   }
 
   @Override
@@ -89,19 +116,17 @@ final class StationRoutes implements RelayRoutes {
 
   @Override
   public void suspect(String station) {
-    suspectUntil.put(station, System.nanoTime() + quarantineNanos);
+    if (!station.equals(self) && planner.graph().contains(station)) {
+      suspicion.suspectStation(station);
+    }
   }
 
   @Override
   public boolean isSuspect(String station) {
-    Long until = suspectUntil.get(station);
-    if (until == null) {
-      return false;
-    }
-    if (System.nanoTime() - until > 0) {
-      suspectUntil.remove(station, until);
-      return false;
-    }
-    return true;
+    return suspicion.isStationSuspect(station);
+  }
+
+  Graph graph() {
+    return planner.graph();
   }
 }

@@ -56,6 +56,16 @@ final class TestRoutes implements RelayRoutes {
   }
 
   @Override
+  public boolean routesExistIgnoringKey(String destination, int k, Avoid avoid) {
+    return disjointRoutes(destination, k, 0, avoid).size() >= k;
+  }
+
+  @Override
+  public String whyNoRoute(String destination, long needBytes, Avoid avoid) {
+    return "test routes: down " + down + ", suspect " + suspects;
+  }
+
+  @Override
   public long capacity(List<String> route) {
     return Long.MAX_VALUE;
   }

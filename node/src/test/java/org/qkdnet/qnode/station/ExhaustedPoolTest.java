@@ -36,7 +36,13 @@ class ExhaustedPoolTest {
         .withFallback(ConfigLoader.load("local"));
     net = LocalNetwork.start(cfg, dir, id -> { });
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-        net.stations().stream().allMatch(s -> s.liveStations().snapshot().size() == 4));
+        net.stations().stream().allMatch(s -> s.liveStations().routable().size() == 4));
+    // every station has published its (empty) links: a refusal is about key, not about routes
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      var d = net.station("ALP").explainRoute("CHA");
+      return d.excludedStations().isEmpty() && d.excludedLinks().size() == 4
+          && d.excludedLinks().values().stream().allMatch(r -> r.contains("capacity 0 B"));
+    });
   }
 
   @AfterAll
