@@ -38,7 +38,7 @@ final class Origin {
   }
 
   /** One path of an attempt: where it went and how it ended; share is set (and owned) while it matters. */
-  private record Leg(List<String> route, RelayOutcome outcome, KeyMaterial share) {}
+  private record Leg(List<String> route, RelayOutcome outcome, KeyMaterial share, long nanos) {}
 
   private final String self;
   private final StationKeyStore store;
@@ -163,7 +163,8 @@ final class Origin {
         } catch (PoolExhaustedException e) {
           reserved.forEach(store::burn); // nothing was sent on them
           return CompletableFuture.completedFuture(List.of(new Leg(p,
-              RelayOutcome.failed(relayId, RelayOutcome.POOL_EXHAUSTED, e.getMessage(), self), KeyMaterial.wrap(new byte[0]))));
+              RelayOutcome.failed(relayId, RelayOutcome.POOL_EXHAUSTED, e.getMessage(), self),
+              KeyMaterial.wrap(new byte[0]), 0)));
         }
       }
       CrashPoints.hit("relay.originAfterReserveBeforeSend");
@@ -191,14 +192,16 @@ final class Origin {
           keyPad, macPad, new byte[0], new byte[0], deadline, group, index, count), macKey);
     }
     supply.replenish(next);
+    long sentAt = System.nanoTime();
     return transport.send(hop, timeoutFor(clock, limits, deadline, path.size() - 1)).toCompletableFuture()
         .thenApply(o -> {
+          long nanos = System.nanoTime() - sentAt;
           settle(store, reservation, o);
           noteSuspect(routes, self, o);
           if (!o.accepted()) {
             share.zeroize();
           }
-          return new Leg(path, o, share);
+          return new Leg(path, o, share, nanos);
         });
   }
 
@@ -215,7 +218,8 @@ final class Origin {
       for (int i = 0; i < keyIds.size(); i++) {
         keys.add(key.slice(i * r.keySizeBytes(), r.keySizeBytes()));
       }
-      return new RelayEngine.Delivery(keyIds, keys, legs.stream().map(Leg::route).toList());
+      return new RelayEngine.Delivery(keyIds, keys, legs.stream().map(Leg::route).toList(),
+          legs.stream().map(l -> java.time.Duration.ofNanos(l.nanos())).toList());
     } finally {
       key.zeroize();
     }

@@ -100,13 +100,16 @@ public final class RelayEngine {
 
   /**
    * The result of a successful relay at the origin: the keys, the ids they were stored under (a
-   * retried request gets fresh ids) and the routes they took (one per share).
+   * retried request gets fresh ids), the routes they took (one per share) and how long each route
+   * took from hop 1 sent to the destination's answer (the last attempt's).
    */
-  public record Delivery(List<String> keyIds, List<KeyMaterial> keys, List<List<String>> routes) {
+  public record Delivery(List<String> keyIds, List<KeyMaterial> keys, List<List<String>> routes,
+      List<java.time.Duration> routeTimes) {
     public Delivery {
       keyIds = List.copyOf(keyIds);
       keys = List.copyOf(keys);
       routes = List.copyOf(routes);
+      routeTimes = List.copyOf(routeTimes);
     }
 
     /** The primary route (the first share's). */
