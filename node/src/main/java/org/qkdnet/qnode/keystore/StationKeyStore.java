@@ -699,6 +699,11 @@ public final class StationKeyStore implements AutoCloseable {
     }
   }
 
+  /** Tests only: bytes of a stream as stored, without touching any ledger. */
+  KeyMaterial peekStream(StreamId s, long offset, int length) {
+    return guarded(() -> KeyMaterial.wrap(rocks.readChunks(StoreKeys.chunkPrefix(s), offset, length)));
+  }
+
   /** Syncs (durability barriers) requested so far; tests count them per operation. */
   long syncCount() {
     return rocks.syncCount();

@@ -103,8 +103,10 @@ public final class DirectionSupply {
       LinkSupply s = store.supply(peer);
       long avail = available();
       boolean unconfirmed = s.assigner() && s.peerNextSeq() < s.nextSeq();
-      if (unconfirmed || (avail < targetBytes / 2 && s.unassigned() > 0)) {
-        exchange(Math.max(1, targetBytes - avail));
+      if (avail < targetBytes / 2 && s.unassigned() > 0) {
+        exchange(targetBytes - avail);
+      } else if (unconfirmed) {
+        exchange(0); // only hand over what the peer has not confirmed
       }
     } catch (RuntimeException e) {
       lastProblem = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -141,8 +143,14 @@ public final class DirectionSupply {
 
   // ---- the assigner's side --------------------------------------------------------------------
 
-  /** Assigner: a new entry toward the peer (if key allows), then every unconfirmed entry to the peer. */
+  /**
+   * Assigner: a new entry toward the peer of up to {@code want} bytes (none for 0, if key allows),
+   * then every unconfirmed entry to the peer.
+   */
   private CompletionStage<Void> assignOwn(long want) {
+    if (want <= 0) {
+      return push();
+    }
     LinkSupply s = store.supply(peer);
     long assignedUpTo = s.linkBytes() - s.unassigned();
     CompletionStage<Void> known = peerLinkBytes > assignedUpTo

@@ -1,0 +1,218 @@
+package org.qkdnet.qnode.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.crypto.KeyMaterial;
+import org.qkdnet.qnode.keystore.AssignmentConflictException;
+import org.qkdnet.qnode.keystore.AssignmentEntry;
+import org.qkdnet.qnode.keystore.StreamId;
+
+/** Key supply on demand between the two ends of one link (AAA assigns, BBB applies). */
+class DirectionSupplyTest {
+  private static final int FRAME = 10_000;
+  private static final long TARGET = 2_000;
+
+  @TempDir Path dir;
+  private SupplyPair link;
+
+  @BeforeEach
+  void setUp() {
+    link = new SupplyPair(dir, TARGET);
+  }
+
+  @AfterEach
+  void tearDown() {
+    link.close();
+  }
+
+  private static boolean ensure(DirectionSupply s, int bytes) {
+    return s.ensure(bytes).toCompletableFuture().join();
+  }
+
+  /** Sends {@code bytes} from one end to the other and checks both ends agree on the pad. */
+  private void use(String from, int bytes) {
+    assertThat(link.use(from, bytes)).as("pad " + from + " identical at both ends").isTrue();
+  }
+
+  @Test
+  void frames_landUnassigned_noDirectionOwnsThem() {
+    link.frame(0, FRAME, 1);
+    assertThat(link.a.availableToSend(SupplyPair.B)).isZero();
+    assertThat(link.b.availableToSend(SupplyPair.A)).isZero();
+    assertThat(link.a.supply(SupplyPair.B).unassigned()).isEqualTo(FRAME);
+    assertThat(link.b.storedBytes(SupplyPair.A)).isEqualTo(FRAME);
+  }
+
+  @Test
+  void ensure_applyingEnd_asksTheAssignerAndBothEndsAgree() {
+    link.frame(0, FRAME, 1);
+
+    assertThat(ensure(link.supplyB, 500)).isTrue();
+
+    assertThat(link.b.availableToSend(SupplyPair.A)).isGreaterThanOrEqualTo(500);
+    assertThat(link.a.ledger(new StreamId(SupplyPair.B, SupplyPair.A)).generated())
+        .isEqualTo(link.b.ledger(new StreamId(SupplyPair.B, SupplyPair.A)).generated());
+    link.checkAgree();
+    use(SupplyPair.B, 500);
+  }
+
+  @Test
+  void ensure_assigner_usesItsDirectionOnlyAfterThePeerConfirms() {
+    link.frame(0, FRAME, 1);
+    assertThat(ensure(link.supplyA, 100)).isTrue(); // AAA learns how much key BBB holds
+    long before = link.a.availableToSend(SupplyPair.B);
+    link.dropRequests.set(1); // the next hand-over never reaches BBB
+
+    assertThat(ensure(link.supplyA, (int) before + 500)).isFalse();
+    assertThat(link.a.availableToSend(SupplyPair.B)).isEqualTo(before);
+    assertThat(link.a.supply(SupplyPair.B).pendingSend()).isPositive();
+    link.checkAgree();
+
+    link.supplyA.maintain(); // the next exchange delivers the pending entry
+    assertThat(link.a.availableToSend(SupplyPair.B)).isGreaterThanOrEqualTo(before + 500);
+    link.checkAgree();
+    use(SupplyPair.A, (int) before + 500);
+  }
+
+  @Test
+  void ensure_lostAnswers_eachEndRepairsAtTheNextExchange() {
+    link.frame(0, FRAME, 1);
+    link.dropAnswers.set(1); // AAA created the entry for BBB, BBB never heard
+    assertThat(ensure(link.supplyB, 300)).isFalse();
+    link.checkAgree();
+    assertThat(ensure(link.supplyB, 300)).isTrue();
+
+    link.dropAnswers.set(1); // BBB applied AAA's entry, AAA never heard
+    assertThat(ensure(link.supplyA, 300)).isFalse();
+    link.checkAgree();
+    assertThat(ensure(link.supplyA, 300)).isTrue();
+    link.checkAgree();
+    use(SupplyPair.A, 300);
+    use(SupplyPair.B, 300);
+  }
+
+  @Test
+  void oneDirectionalLoad_drawsFarMoreThanHalfTheLink() {
+    for (int f = 0; f < 5; f++) {
+      link.frame(f, FRAME, f);
+    }
+    long sent = 0;
+    for (int i = 0; i < 1_000 && ensure(link.supplyA, 400); i++) {
+      use(SupplyPair.A, 400);
+      sent += 400;
+    }
+    // everything but the last partial block went one way: no half/half split in advance
+    assertThat(sent).isGreaterThan(5L * FRAME - 400 - TARGET);
+    link.checkAgree();
+  }
+
+  @Test
+  void ensure_moreThanTheLinkHolds_isFalseAndAssignsWhatExists() {
+    link.frame(0, FRAME, 1);
+    assertThat(ensure(link.supplyB, FRAME + 1)).isFalse();
+    link.checkAgree();
+  }
+
+  @Test
+  void apply_entryThatContradictsThisEnd_isRefusedAndChangesNothing() {
+    link.frame(0, FRAME, 1);
+    assertThat(ensure(link.supplyB, 100)).isTrue();
+    long before = link.b.availableToSend(SupplyPair.A);
+
+    AssignmentEntry forged = new AssignmentEntry(0, 0, 50, SupplyPair.B, 0); // seq 0 already applied, other content
+    assertThatThrownBy(() -> link.supplyB.onPush(List.of(forged)))
+        .isInstanceOf(AssignmentConflictException.class).hasMessageContaining("differs");
+    AssignmentEntry gap = new AssignmentEntry(5, 3_000, 50, SupplyPair.B, 0);
+    assertThatThrownBy(() -> link.supplyB.onPush(List.of(gap)))
+        .isInstanceOf(AssignmentConflictException.class).hasMessageContaining("expected next");
+
+    assertThat(link.b.availableToSend(SupplyPair.A)).isEqualTo(before);
+    link.checkAgree();
+  }
+
+  @Test
+  void onRequest_peerThatWentBack_isRefused() {
+    link.frame(0, FRAME, 1);
+    assertThat(ensure(link.supplyB, 100)).isTrue();
+    assertThat(ensure(link.supplyB, 3_000)).isTrue();
+    long bobNext = link.b.supply(SupplyPair.A).nextSeq();
+    link.supplyA.onRequest(0, bobNext, FRAME); // AAA learns what BBB applied
+
+    assertThatThrownBy(() -> link.supplyA.onRequest(100, 0, FRAME))
+        .isInstanceOf(AssignmentConflictException.class).hasMessageContaining("went back");
+  }
+
+  @Test
+  void apply_entryBeyondTheFramesThisEndHolds_waitsAndIsAppliedLater() {
+    byte[] f = new byte[FRAME];
+    new Random(7).nextBytes(f);
+    link.a.appendFrame(SupplyPair.B, 0, KeyMaterial.wrap(f.clone())); // BBB has not got frame 0 yet
+    AssignmentEntry e = link.a.assign(SupplyPair.B, SupplyPair.B, 100, Long.MAX_VALUE).orElseThrow();
+
+    var r = link.supplyB.onPush(List.of(e));
+    assertThat(r.applied()).isZero();
+    assertThat(r.stopped()).contains("holds 0");
+
+    link.b.appendFrame(SupplyPair.A, 0, KeyMaterial.wrap(f));
+    assertThat(link.supplyB.onPush(List.of(e)).applied()).isEqualTo(1);
+    link.a.confirmAssignments(SupplyPair.B, 1);
+    link.checkAgree();
+    use(SupplyPair.A, 100);
+  }
+
+  @Test
+  void restart_pendingEntriesSurviveAndAreConfirmedAfterReopen() {
+    link.frame(0, FRAME, 1);
+    assertThat(ensure(link.supplyA, 100)).isTrue();
+    long before = link.a.availableToSend(SupplyPair.B);
+    link.dropRequests.set(1);
+    assertThat(ensure(link.supplyA, (int) before + 500)).isFalse();
+    long pending = link.a.supply(SupplyPair.B).pendingSend();
+    assertThat(pending).isPositive();
+    link.close();
+
+    link.open();
+    assertThat(link.a.supply(SupplyPair.B).pendingSend()).isEqualTo(pending);
+    assertThat(link.a.availableToSend(SupplyPair.B)).isEqualTo(before);
+    link.supplyA.maintain();
+    assertThat(link.a.availableToSend(SupplyPair.B)).isEqualTo(before + pending);
+    link.checkAgree();
+  }
+
+  /** Random exchanges from both ends with lost requests and answers: the ends never disagree. */
+  @Test
+  void randomExchangesWithLosses_bothEndsAlwaysAgree() throws Exception {
+    for (long seed = 1; seed <= 5; seed++) {
+      Random rnd = new Random(seed);
+      link.close();
+      java.nio.file.Files.createDirectories(dir.resolve("seed" + seed));
+      link = new SupplyPair(dir.resolve("seed" + seed), 700);
+      for (int step = 0; step < 200; step++) {
+        switch (rnd.nextInt(6)) {
+          case 0 -> link.frame(link.a.nextFrameId(SupplyPair.B), 500 + rnd.nextInt(3_000), rnd.nextLong());
+          case 1 -> link.dropRequests.set(1);
+          case 2 -> link.dropAnswers.set(1);
+          case 3 -> ensure(link.supplyA, 1 + rnd.nextInt(1_500));
+          case 4 -> ensure(link.supplyB, 1 + rnd.nextInt(1_500));
+          default -> {
+            String from = rnd.nextBoolean() ? SupplyPair.A : SupplyPair.B;
+            var s = from.equals(SupplyPair.A) ? link.a : link.b;
+            long avail = s.availableToSend(from.equals(SupplyPair.A) ? SupplyPair.B : SupplyPair.A);
+            if (avail > 0) {
+              use(from, (int) Math.min(avail, 1 + rnd.nextInt(800)));
+            }
+          }
+        }
+        link.checkAgree();
+      }
+    }
+  }
+}
