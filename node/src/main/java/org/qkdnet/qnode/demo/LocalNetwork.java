@@ -61,7 +61,17 @@ public final class LocalNetwork implements AutoCloseable {
    * @param progress told about each station that came up
    */
   public static LocalNetwork start(Config loaded, Path workDir, Consumer<String> progress) throws IOException {
+    return start(ConfigFactory.empty(), loaded, workDir, progress);
+  }
+
+  /**
+   * As {@link #start(Config, Path, Consumer)}, with {@code overrides} laid over the in-process
+   * tuning (which itself lies over {@code loaded}): for settings that tuning also sets.
+   */
+  public static LocalNetwork start(Config overrides, Config loaded, Path workDir, Consumer<String> progress)
+      throws IOException {
     Config config = ConfigFactory.defaultOverrides()
+        .withFallback(overrides)
         .withFallback(ConfigFactory.parseResources(IN_PROCESS_SETTINGS))
         .withFallback(loaded)
         .resolve();

@@ -148,10 +148,11 @@ public final class DirectionSupply {
    * then every unconfirmed entry to the peer.
    */
   private CompletionStage<Void> assignOwn(long want) {
-    if (want <= 0) {
+    LinkSupply s = store.supply(peer);
+    if (want <= 0 || s.pendingSend() > 0) {
+      // bytes already on their way to the peer come first: a lost answer must not grant twice
       return push();
     }
-    LinkSupply s = store.supply(peer);
     long assignedUpTo = s.linkBytes() - s.unassigned();
     CompletionStage<Void> known = peerLinkBytes > assignedUpTo
         ? CompletableFuture.completedFuture(null)
@@ -197,12 +198,16 @@ public final class DirectionSupply {
     }
     store.confirmAssignments(peer, peerNextSeq);
     peerLinkBytes = linkBytesOfPeer;
-    if (wantBytes > 0) {
+    List<AssignmentEntry> unapplied = store.assignmentsFrom(peer, peerNextSeq, MAX_ENTRIES_PER_MESSAGE);
+    // a grant the peer has not applied yet is still on its way (its answer was lost): resend it
+    // rather than grant again, so a retried request never assigns twice
+    boolean outstanding = unapplied.stream().anyMatch(e -> e.toStation().equals(self));
+    if (wantBytes > 0 && !outstanding) {
       // toward this station: the peer sends on it, after it applied the entry
       store.assign(peer, self, (int) Math.min(Integer.MAX_VALUE, wantBytes), linkBytesOfPeer);
+      unapplied = store.assignmentsFrom(peer, peerNextSeq, MAX_ENTRIES_PER_MESSAGE);
     }
-    return new AssignmentTransport.Grant(store.assignmentsFrom(peer, peerNextSeq, MAX_ENTRIES_PER_MESSAGE),
-        store.supply(peer).linkBytes());
+    return new AssignmentTransport.Grant(unapplied, store.supply(peer).linkBytes());
   }
 
   // ---- the other end's side -------------------------------------------------------------------

@@ -54,6 +54,11 @@ public final class LinkGrpcServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /** Fault injection: stops serving at once, dropping every connection, as a killed process would. */
+  public void kill() {
+    server.shutdownNow();
+  }
+
   @Override
   public void close() {
     server.shutdown();

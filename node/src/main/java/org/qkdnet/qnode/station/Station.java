@@ -344,6 +344,15 @@ public final class Station implements AutoCloseable {
     return routes.explain(destination, 64);
   }
 
+  /**
+   * Fault injection for tests: this station's LinkService stops answering at once (connections
+   * dropped, as after a kill -9 or a cut fibre) while its cluster member stays up.
+   */
+  public void killLinkService() {
+    log.warn("station {}: LinkService killed (fault injection)", id());
+    grpc.kill();
+  }
+
   public int httpsPort() {
     return https.localAddress().getPort();
   }

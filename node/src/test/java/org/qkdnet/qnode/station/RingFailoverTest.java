@@ -1,0 +1,72 @@
+package org.qkdnet.qnode.station;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.config.ConfigLoader;
+import org.qkdnet.qnode.demo.LocalNetwork;
+import org.qkdnet.qnode.relay.HopFaults;
+import org.qkdnet.qnode.relay.HopMessage;
+import org.qkdnet.qnode.sae.Etsi014Client;
+
+/**
+ * The relay station a key is about to take stops answering at transport level (its LinkService
+ * killed, its cluster member still up): the very next request is retried over the other way round
+ * the ring inside the request, and the application sees one successful answer.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RingFailoverTest {
+  private LocalNetwork net;
+
+  @BeforeAll
+  void start(@TempDir Path dir) throws Exception {
+    Config cfg = ConfigFactory.parseString("qnode.device.kind = finished-key-sim")
+        .withFallback(ConfigLoader.load("local"));
+    net = LocalNetwork.start(cfg, dir, id -> { });
+    net.awaitRoutes("ALP", "CHA", "ALP-APP1", "CHA-APP1", Duration.ofSeconds(90));
+  }
+
+  @AfterAll
+  void stop() {
+    HopFaults.clear();
+    if (net != null) {
+      net.close();
+    }
+  }
+
+  @Test
+  void encKeys_relayInUseDies_retriedOverTheOtherRouteWithinTheRequest() throws Exception {
+    Etsi014Client master = new Etsi014Client(net.etsi014Url("ALP"), net.saeTls("ALP-APP1"), Duration.ofSeconds(20));
+    Etsi014Client slave = new Etsi014Client(net.etsi014Url("CHA"), net.saeTls("CHA-APP1"), Duration.ofSeconds(20));
+    List<String> route = net.station("ALP").currentRoutes("CHA", "ALP-APP1", "CHA-APP1").get(0);
+    String dead = route.get(1);
+    List<HopMessage> firstHops = Collections.synchronizedList(new ArrayList<>());
+    HopFaults.observe("ALP", firstHops::add);
+
+    net.station(dead).killLinkService();
+    List<Etsi014Client.Key> sent = master.encKeys("CHA-APP1", 1, 256);
+
+    assertThat(firstHops).extracting(HopMessage::receiver).as("tried " + dead + ", then the other way")
+        .containsExactly(dead, dead.equals("BRA") ? "DEL" : "BRA");
+    assertThat(firstHops.get(0).keyIds()).doesNotContainAnyElementsOf(firstHops.get(1).keyIds());
+    List<Etsi014Client.Key> got = slave.decKeys("ALP-APP1", List.of(sent.get(0).keyId()));
+    assertThat(got.get(0).key().contentEquals(sent.get(0).key())).isTrue();
+    // the next requests avoid the dead station from the start
+    firstHops.clear();
+    for (int i = 0; i < 5; i++) {
+      master.encKeys("CHA-APP1", 1, 256);
+    }
+    assertThat(firstHops).extracting(HopMessage::receiver).doesNotContain(dead);
+  }
+}
