@@ -55,11 +55,11 @@ final class RelayKeyRelayer implements KeyRelayer {
           Throwable cause = failure instanceof CompletionException && failure.getCause() != null
               ? failure.getCause() : failure;
           if (cause instanceof RelayException re) {
-            stats.recordFailed(re.outcome().reason());
+            stats.recordFailed(r.destinationStation(), re.outcome().reason());
             throw new RelayFailedException(mapReason(re.outcome().reason()),
                 re.outcome().reason() + " at " + re.outcome().failedAt() + ": " + re.outcome().detail());
           }
-          stats.recordFailed(RelayOutcome.INTERNAL);
+          stats.recordFailed(r.destinationStation(), RelayOutcome.INTERNAL);
           throw new RelayFailedException(RelayFailedException.REJECTED,
               "relay failed internally: " + cause.getClass().getSimpleName());
         });

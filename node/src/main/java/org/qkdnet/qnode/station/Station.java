@@ -68,6 +68,8 @@ import org.slf4j.LoggerFactory;
 public final class Station implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Station.class);
   private static final int MIN_FRAME_BYTES = 64;
+  /** How often the origin logs where its relays went (per destination and route). */
+  private static final Duration RELAY_LOG_INTERVAL = Duration.ofSeconds(10);
 
   private final QnodeSettings settings;
   private final StationKeyStore store;
@@ -215,6 +217,9 @@ public final class Station implements AutoCloseable {
       });
 
       RelayStats stats = new RelayStats();
+      system.scheduler().scheduleAtFixedRate(RELAY_LOG_INTERVAL, RELAY_LOG_INTERVAL,
+          () -> stats.intervalSummary(RELAY_LOG_INTERVAL.toSeconds() + " s").forEach(l -> log.info("{}", l)),
+          system.executionContext());
       List<SaeEntry> registry = new ArrayList<>();
       for (SaeSpec sae : topo.saes()) {
         registry.add(new SaeEntry(sae.id(), sae.stationId()));
