@@ -12,7 +12,7 @@ import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
 import org.qkdnet.qnode.device.sim.FinishedKeySimulator;
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.keystore.StationKeyStore;
-import org.qkdnet.qnode.keystore.StreamId;
+import org.qkdnet.qnode.keystore.SplitFrames;
 
 /** The frame synchronisation of one link between two real key stores (Alice = AAA, Bob = BBB). */
 class LinkKeySupplyTest {
@@ -60,6 +60,10 @@ class LinkKeySupplyTest {
     }
     assertThat(alice.isAlice()).isTrue();
     assertThat(bob.isAlice()).isFalse();
+    assertThat(aliceStore.supply("BBB").unassigned()).isEqualTo(3 * FRAME);
+    assertThat(bobStore.supply("AAA").unassigned()).isEqualTo(3 * FRAME);
+    SplitFrames.split(aliceStore, "BBB", 3 * FRAME);
+    SplitFrames.split(bobStore, "AAA", 3 * FRAME);
     long n = aliceStore.availableToSend("BBB");
     assertThat(n).isEqualTo(3 * FRAME / 2);
     try (KeyMaterial sent = aliceStore.padBytes(aliceStore.reserve("BBB", (int) n, "r1"));
@@ -73,7 +77,7 @@ class LinkKeySupplyTest {
     round();
     FrameAnnounceResult again = bob.onAnnounce(0, FRAME);
     assertThat(again.outcome()).isEqualTo(FrameAnnounceResult.Outcome.APPENDED);
-    assertThat(bobStore.ledger(new StreamId("AAA", "BBB")).generated()).isEqualTo(FRAME / 2);
+    assertThat(bobStore.supply("AAA").linkBytes()).isEqualTo(FRAME);
   }
 
   @Test
