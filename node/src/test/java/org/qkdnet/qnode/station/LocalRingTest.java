@@ -221,6 +221,19 @@ class LocalRingTest {
   }
 
   @Test
+  @Order(7)
+  void status_reportsWhatTheRouteCanDeliver() throws Exception {
+    List<String> route = net.awaitRoutes("ALP", "CHA", MASTER, SLAVE, Duration.ofSeconds(60)).get(0);
+    long stored = master.status(SLAVE).path("stored_key_count").asLong();
+    assertThat(stored).isPositive();
+    // never more than the first link of the route can carry (the origin's own pools, 256-bit keys)
+    String next = route.get(1);
+    long firstLink = net.station("ALP").store().availableToSend(next)
+        + net.station("ALP").store().supply(next).unassigned();
+    assertThat(stored).isLessThanOrEqualTo(firstLink / 32);
+  }
+
+  @Test
   @Order(100)
   void logs_neverContainKeyBytes() throws Exception {
     Path log = Path.of("target/test-logs/node-tests.log");
