@@ -3,11 +3,12 @@ package org.qkdnet.qnode.relay;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.qkdnet.qnode.routing.LinkKey;
 
 /** The routing and registry views the relay needs; the station implements it over routing and the cluster. */
 public interface RelayRoutes {
   /** Stations and links a retry must route around, grown by each failed attempt. */
-  record Avoid(Set<String> stations, Set<List<String>> links) {
+  record Avoid(Set<String> stations, Set<LinkKey> links) {
     public static final Avoid NONE = new Avoid(Set.of(), Set.of());
 
     public Avoid {
@@ -21,19 +22,14 @@ public interface RelayRoutes {
       return new Avoid(x, links);
     }
 
-    /** An undirected link, stored as its two ends in id order. */
     public Avoid withLink(String a, String b) {
-      java.util.Set<List<String>> x = new java.util.HashSet<>(links);
-      x.add(link(a, b));
+      java.util.Set<LinkKey> x = new java.util.HashSet<>(links);
+      x.add(LinkKey.of(a, b));
       return new Avoid(stations, x);
     }
 
     public boolean avoidsLink(String a, String b) {
-      return links.contains(link(a, b));
-    }
-
-    public static List<String> link(String a, String b) {
-      return a.compareTo(b) <= 0 ? List.of(a, b) : List.of(b, a);
+      return links.contains(LinkKey.of(a, b));
     }
   }
 

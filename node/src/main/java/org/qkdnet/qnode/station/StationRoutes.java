@@ -3,13 +3,11 @@ package org.qkdnet.qnode.station;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.qkdnet.qnode.cluster.ClusterLinkStates;
 import org.qkdnet.qnode.cluster.LiveStations;
 import org.qkdnet.qnode.config.TopologySpec;
 import org.qkdnet.qnode.relay.RelayRoutes;
 import org.qkdnet.qnode.routing.Graph;
-import org.qkdnet.qnode.routing.LinkKey;
 import org.qkdnet.qnode.routing.NetworkSnapshot;
 import org.qkdnet.qnode.routing.PathCheck;
 import org.qkdnet.qnode.routing.RouteDecision;
@@ -48,16 +46,12 @@ final class StationRoutes implements RelayRoutes {
         suspicion::isLinkSuspect);
   }
 
-  private static Set<LinkKey> links(Avoid avoid) {
-    return avoid.links().stream().map(l -> LinkKey.of(l.get(0), l.get(1))).collect(Collectors.toSet());
-  }
-
   @Override
   public Optional<List<String>> route(String destination, long needBytes, Avoid avoid) {
     if (!planner.graph().contains(destination)) {
       return Optional.empty();
     }
-    return planner.route(self, destination, needBytes, snapshot(), policy, avoid.stations(), links(avoid));
+    return planner.route(self, destination, needBytes, snapshot(), policy, avoid.stations(), avoid.links());
   }
 
   /** The route a key of {@code needBytes} per hop would take now, with the reasons for what was left out. */
@@ -71,7 +65,7 @@ final class StationRoutes implements RelayRoutes {
       return List.of();
     }
     return planner.disjointRoutes(self, destination, k, needBytes, snapshot(), policy, avoid.stations(),
-        links(avoid));
+        avoid.links());
   }
 
   @Override
@@ -81,10 +75,10 @@ final class StationRoutes implements RelayRoutes {
     }
     NetworkSnapshot now = snapshot();
     return k == 1
-        ? planner.route(self, destination, 0, now, RoutingPolicy.noReserve(policy), avoid.stations(), links(avoid))
+        ? planner.route(self, destination, 0, now, RoutingPolicy.noReserve(policy), avoid.stations(), avoid.links())
             .isPresent()
         : planner.disjointRoutes(self, destination, k, 0, now, RoutingPolicy.noReserve(policy), avoid.stations(),
-            links(avoid)).size() >= k;
+            avoid.links()).size() >= k;
   }
 
   @Override
@@ -92,7 +86,7 @@ final class StationRoutes implements RelayRoutes {
     if (!planner.graph().contains(destination)) {
       return destination + " is not a station of the topology";
     }
-    RouteDecision d = planner.explain(self, destination, needBytes, snapshot(), policy, avoid.stations(), links(avoid));
+    RouteDecision d = planner.explain(self, destination, needBytes, snapshot(), policy, avoid.stations(), avoid.links());
     StringBuilder b = new StringBuilder(d.summary());
     d.excludedStations().forEach((s, why) -> b.append("; ").append(s).append(": ").append(why));
     d.excludedLinks().forEach((l, why) -> b.append("; ").append(why.startsWith(l.a()) ? why : l + ": " + why));
