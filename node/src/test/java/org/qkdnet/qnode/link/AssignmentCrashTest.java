@@ -2,13 +2,11 @@ package org.qkdnet.qnode.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
-import org.qkdnet.qnode.keystore.CrashPoints;
+import org.qkdnet.qnode.keystore.CrashingChild;
 
 /**
  * The key-supply exchange halted (as by kill -9) at each named crash point of either end, in a
@@ -49,23 +47,7 @@ class AssignmentCrashTest {
       "A, keystore.afterApplySync"   // the peer applied the assigner's entry, never confirmed it
   })
   void exchange_haltedAtCrashPoint_nextExchangesRepairAndEndsAgree(String who, String crashPoint) throws Exception {
-    Path err = dir.resolve("child.err");
-    Process p = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"),
-            "-D" + CrashPoints.PROPERTY + "=" + crashPoint,
-            "-D" + CrashPoints.SKIP_PROPERTY + "=2",
-            Child.class.getName(), dir.toString(), who)
-        .redirectError(err.toFile())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    boolean done = p.waitFor(60, TimeUnit.SECONDS);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    assertThat(done).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(err)).isEqualTo(137);
-    assertThat(Files.readString(err)).contains("CRASH POINT " + crashPoint);
+    CrashingChild.run(dir, Child.class, crashPoint, 2, dir.toString(), who);
 
     try (SupplyPair link = new SupplyPair(dir, 2_000)) {
       link.checkAgree();
