@@ -2,30 +2,37 @@ package org.qkdnet.qnode.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.qkdnet.qnode.config.ConfigException;
 import org.qkdnet.qnode.config.ConfigLoader;
 import org.qkdnet.qnode.config.DeviceSettings;
+import org.qkdnet.qnode.config.RelaySettings;
 import org.qkdnet.qnode.config.TopologySpec;
-import org.qkdnet.qnode.demo.LocalNetwork;
 import org.qkdnet.qnode.crypto.KeyMaterial;
+import org.qkdnet.qnode.demo.Demo;
+import org.qkdnet.qnode.demo.LocalNetwork;
 import org.qkdnet.qnode.relay.RelayEngine;
-import org.qkdnet.qnode.routing.PathFinder;
-import org.qkdnet.qnode.station.Station;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,8 +69,16 @@ public final class BenchRelayCommand implements Callable<Integer> {
   @Option(names = "--key-size", defaultValue = "256", description = "Key bits per relay. Default: ${DEFAULT-VALUE}.")
   int keySize;
 
+  @Option(names = "--paths", defaultValue = "1",
+      description = "Node-disjoint paths per relay, 1 or 2 (2: two random shares over two routes sharing no "
+          + "station but the ends, the key their XOR). Default: ${DEFAULT-VALUE}.")
+  int paths;
+
   @Option(names = "--json", description = "Write the results as JSON to this file.")
   Path json;
+
+  /** Network start to routes and pools ready: cluster formation plus link state publication. */
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
   @Override
   public Integer call() throws Exception {
@@ -80,10 +95,15 @@ public final class BenchRelayCommand implements Callable<Integer> {
       if (keySize < 8 || keySize % 8 != 0 || keySize > 4096) {
         throw new ConfigException("--key-size", keySize + " is not a multiple of 8 in 8..4096");
       }
+      if (paths < 1 || paths > RelaySettings.MAX_PATHS) {
+        throw new ConfigException("--paths", paths + " is outside 1.." + RelaySettings.MAX_PATHS);
+      }
       if (!DeviceSettings.KINDS.contains(device)) {
         throw new ConfigException("--device", device + " is not one of " + new TreeSet<>(DeviceSettings.KINDS));
       }
-      cfg = ConfigLoader.load(topology).withValue("qnode.device.kind", ConfigValueFactory.fromAnyRef(device));
+      // qnode.relay.paths too: the stations' own route questions (awaitRoutes) then ask for as many routes
+      cfg = ConfigLoader.load(topology).withValue("qnode.device.kind", ConfigValueFactory.fromAnyRef(device))
+          .withValue("qnode.relay.paths", ConfigValueFactory.fromAnyRef(paths));
       topo = TopologySpec.fromConfig(cfg);
       List<String> defaults = topo.defaultEndpoints();
       from = from != null ? from : defaults.get(0);
@@ -94,45 +114,88 @@ public final class BenchRelayCommand implements Callable<Integer> {
       if (topo.saesOf(from).isEmpty() || topo.saesOf(to).isEmpty()) {
         throw new ConfigException("--from/--to", "both stations need an SAE in the registry");
       }
+      String pairMaster = topo.saesOf(from).get(0).id();
+      String pairSlave = topo.saesOf(to).get(0).id();
+      if (topo.pathsFor(pairMaster, pairSlave).filter(p -> p != paths).isPresent()) {
+        throw new ConfigException("--paths", paths + " differs from the topology's sae-pairs setting (paths = "
+            + topo.pathsFor(pairMaster, pairSlave).get() + ") for " + pairMaster + " -> " + pairSlave);
+      }
+      String problem = Demo.disjointRoutesProblem(topo, from, to, paths);
+      if (problem != null) {
+        throw new ConfigException("--paths", problem);
+      }
     } catch (ConfigException e) {
       System.err.println("qnode bench relay: " + e.getMessage());
       return 2;
     }
-    List<String> route = new PathFinder(topo.toGraph()).shortestPath(from, to).orElseThrow();
-    int hops = route.size() - 1;
     String master = topo.saesOf(from).get(0).id();
     String slave = topo.saesOf(to).get(0).id();
     Path dir = Files.createTempDirectory("qnode-bench-relay-");
-    System.out.printf(Locale.ROOT, "bench relay: %s, %s -> %s (%d hops), %d relays (+%d warm-up), concurrency %d, "
-        + "%d-bit keys, device %s; %d cores, Java %s%n", topo.name(), from, to, hops, relays, warmup, concurrency,
-        keySize, device,
+    System.out.printf(Locale.ROOT, "bench relay: %s, %s -> %s%s, %d relays (+%d warm-up), concurrency %d, "
+        + "%d-bit keys, device %s; %d cores, Java %s%n", topo.name(), from, to,
+        paths == 1 ? "" : ", " + paths + " node-disjoint paths", relays, warmup, concurrency, keySize, device,
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     try (LocalNetwork net = LocalNetwork.start(cfg, dir, id -> { })) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (net.stations().stream().anyMatch(s -> s.liveStations().snapshot().size() < topo.stations().size())
-          || !poolsReady(net, route)) {
+      long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+      while (net.stations().stream().anyMatch(s -> s.liveStations().snapshot().size() < topo.stations().size())) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("network not ready within 120 s");
+          throw new IllegalStateException("cluster not formed within " + READY_TIMEOUT.toSeconds() + " s");
         }
-        Thread.sleep(200); // waiting for the cluster to form and pools to fill
+        Thread.sleep(200); // waiting for the cluster to form
       }
-      System.out.println("network ready; warming up");
+      // routes exist once members are Up and link state is published; then the pools on them
+      List<List<String>> planned = net.awaitRoutes(from, to, master, slave,
+          Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      while (!poolsReady(net, planned)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("pools on " + labels(planned) + " not filled within "
+              + READY_TIMEOUT.toSeconds() + " s");
+        }
+        Thread.sleep(200); // waiting for pools to fill
+      }
+      System.out.printf(Locale.ROOT, "network ready, route%s %s; warming up%n", planned.size() == 1 ? "" : "s",
+          labels(planned));
       RelayEngine engine = net.station(from).relayEngine();
-      run(engine, master, slave, warmup, new Recorder(3));
+      run(engine, master, slave, warmup, new Recorder(3), new ConcurrentHashMap<>());
       System.out.println("measuring");
       Recorder recorder = new Recorder(3);
+      ConcurrentMap<List<String>, RouteFigures> perRoute = new ConcurrentHashMap<>();
       long start = System.nanoTime();
-      int failures = run(engine, master, slave, relays, recorder);
+      int failures = run(engine, master, slave, relays, recorder, perRoute);
       double seconds = (System.nanoTime() - start) / 1e9;
       Histogram h = recorder.getIntervalHistogram();
       double p50 = h.getValueAtPercentile(50) / 1000.0;
       double p99 = h.getValueAtPercentile(99) / 1000.0;
+      // routes in order of use (most used first), each with its own figures
+      List<Map.Entry<List<String>, RouteFigures>> used = new ArrayList<>(perRoute.entrySet());
+      used.sort(Comparator.comparingLong((Map.Entry<List<String>, RouteFigures> e) -> -e.getValue().uses.sum())
+          .thenComparing(e -> String.join(">", e.getKey())));
+      List<String> primary = used.isEmpty() ? planned.get(0) : used.get(0).getKey();
+      // the combined time is bounded by the longer route: with two paths, per hop is over its hops
+      int hops = paths == 1 ? primary.size() - 1
+          : used.stream().mapToInt(e -> e.getKey().size() - 1).max().orElse(primary.size() - 1);
       System.out.printf(Locale.ROOT, "relays: %d ok, %d failed in %.2f s -> %.0f keys/s%n", relays - failures,
           failures, seconds, (relays - failures) / seconds);
-      System.out.printf(Locale.ROOT, "end-to-end latency ms: p50 %.3f  p90 %.3f  p99 %.3f  max %.3f%n", p50,
-          h.getValueAtPercentile(90) / 1000.0, p99, h.getMaxValue() / 1000.0);
-      System.out.printf(Locale.ROOT, "per hop (end-to-end / %d): p50 %.3f ms, p99 %.3f ms%n", hops, p50 / hops,
-          p99 / hops);
+      if (paths == 1) {
+        System.out.printf(Locale.ROOT, "route: %s%n", used.size() <= 1 ? String.join(" -> ", primary) + " ("
+            + hops + " hops)" : usesText(used));
+      } else {
+        System.out.printf(Locale.ROOT, "routes used (shares each): %s%n", usesText(used));
+        for (Map.Entry<List<String>, RouteFigures> e : used) {
+          Histogram r = e.getValue().latency.getIntervalHistogram();
+          int rh = e.getKey().size() - 1;
+          double r50 = r.getValueAtPercentile(50) / 1000.0;
+          double r99 = r.getValueAtPercentile(99) / 1000.0;
+          System.out.printf(Locale.ROOT, "path %-16s (%d hops) latency ms: p50 %.3f  p99 %.3f; per hop p50 %.3f  "
+              + "p99 %.3f%n", String.join(">", e.getKey()), rh, r50, r99, r50 / rh, r99 / rh);
+          e.getValue().snapshot = r;
+        }
+      }
+      System.out.printf(Locale.ROOT, "%slatency ms: p50 %.3f  p90 %.3f  p99 %.3f  max %.3f%n",
+          paths == 1 ? "end-to-end " : "combined end-to-end ", p50, h.getValueAtPercentile(90) / 1000.0, p99,
+          h.getMaxValue() / 1000.0);
+      System.out.printf(Locale.ROOT, "per hop (end-to-end / %d%s): p50 %.3f ms, p99 %.3f ms%n", hops,
+          paths == 1 ? "" : ", the longest route's hops", p50 / hops, p99 / hops);
       if (json != null) {
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("topology", topo.name()).put("from", from).put("to", to).put("hops", hops);
@@ -141,25 +204,68 @@ public final class BenchRelayCommand implements Callable<Integer> {
         o.put("latency_ms_p50", p50).put("latency_ms_p99", p99);
         o.put("per_hop_ms_p50", p50 / hops).put("per_hop_ms_p99", p99 / hops);
         o.put("cores", Runtime.getRuntime().availableProcessors());
+        o.put("paths", paths);
+        ArrayNode route = o.putArray("route");
+        primary.forEach(route::add);
+        ArrayNode routes = o.putArray("routes");
+        ObjectNode uses = o.putObject("route_uses");
+        for (Map.Entry<List<String>, RouteFigures> e : used) {
+          ArrayNode r = routes.addArray();
+          e.getKey().forEach(r::add);
+          uses.put(String.join(">", e.getKey()), e.getValue().uses.sum());
+        }
+        if (paths > 1) {
+          ArrayNode perPath = o.putArray("per_path");
+          for (Map.Entry<List<String>, RouteFigures> e : used) {
+            Histogram r = e.getValue().snapshot;
+            int rh = e.getKey().size() - 1;
+            double r50 = r.getValueAtPercentile(50) / 1000.0;
+            double r99 = r.getValueAtPercentile(99) / 1000.0;
+            perPath.addObject().put("route", String.join(">", e.getKey())).put("hops", rh)
+                .put("shares", e.getValue().uses.sum()).put("latency_ms_p50", r50).put("latency_ms_p99", r99)
+                .put("per_hop_ms_p50", r50 / rh).put("per_hop_ms_p99", r99 / rh);
+          }
+        }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), o);
       }
       return failures == 0 ? 0 : 1;
     }
   }
 
-  private boolean poolsReady(LocalNetwork net, List<String> route) {
+  /** One route's share times (hop 1 sent to the destination's answer) and how often it was taken. */
+  private static final class RouteFigures {
+    final Recorder latency = new Recorder(3);
+    final LongAdder uses = new LongAdder();
+    Histogram snapshot;
+  }
+
+  private static String labels(List<List<String>> routes) {
+    return String.join(", ", routes.stream().map(r -> String.join(">", r)).toList());
+  }
+
+  private static String usesText(List<Map.Entry<List<String>, RouteFigures>> used) {
+    return String.join(", ", used.stream().map(e -> String.join(">", e.getKey()) + " " + e.getValue().uses.sum())
+        .toList());
+  }
+
+  private boolean poolsReady(LocalNetwork net, List<List<String>> routes) {
     long need = 16L * (keySize / 8 + 32) * concurrency;
-    for (int i = 0; i + 1 < route.size(); i++) {
-      if (net.station(route.get(i)).store().availableToSend(route.get(i + 1)) < need) {
-        return false;
+    for (List<String> route : routes) {
+      for (int i = 0; i + 1 < route.size(); i++) {
+        if (net.station(route.get(i)).store().availableToSend(route.get(i + 1)) < need) {
+          return false;
+        }
       }
     }
     return true;
   }
 
-  /** Runs {@code n} relays with {@code concurrency} in flight; returns the number that failed. */
-  private int run(RelayEngine engine, String master, String slave, int n, Recorder latency)
-      throws InterruptedException {
+  /**
+   * Runs {@code n} relays with {@code concurrency} in flight, recording each delivery's time in
+   * {@code latency} and each route's own time in {@code perRoute}; returns the number that failed.
+   */
+  private int run(RelayEngine engine, String master, String slave, int n, Recorder latency,
+      ConcurrentMap<List<String>, RouteFigures> perRoute) throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     Thread[] workers = new Thread[concurrency];
@@ -169,8 +275,15 @@ public final class BenchRelayCommand implements Callable<Integer> {
           long t0 = System.nanoTime();
           try {
             RelayEngine.Delivery d = engine.originate(to, master, slave, List.of(UUID.randomUUID().toString()),
-                keySize / 8).toCompletableFuture().get(60, TimeUnit.SECONDS);
+                keySize / 8, paths).toCompletableFuture().get(60, TimeUnit.SECONDS);
             latency.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+            for (int i = 0; i < d.routes().size(); i++) {
+              RouteFigures f = perRoute.computeIfAbsent(d.routes().get(i), r -> new RouteFigures());
+              f.uses.increment();
+              if (i < d.routeTimes().size()) {
+                f.latency.recordValue(Math.max(1, d.routeTimes().get(i).toNanos() / 1000));
+              }
+            }
             d.keys().forEach(KeyMaterial::zeroize);
           } catch (Exception e) {
             failed.incrementAndGet();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.qkdnet.qnode.config.ConfigException;
 import org.qkdnet.qnode.config.ConfigLoader;
+import org.qkdnet.qnode.config.RelaySettings;
 import org.qkdnet.qnode.config.TopologySpec;
 import org.qkdnet.qnode.demo.Demo;
 import picocli.CommandLine.Command;
@@ -44,6 +45,12 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--speedup", description = "Simulated key-rate multiplier (qnode.device.speedup).")
   Double speedup;
 
+  @Option(names = "--paths",
+      description = "Node-disjoint paths per key, 1 or 2 (with 2 the key is the XOR of two shares relayed over "
+          + "two routes that share no station but the ends); sets qnode.relay.paths for every station. "
+          + "Default: the configuration's.")
+  Integer paths;
+
   @Option(names = "--summary-json", description = "Also write the summary as JSON to this file.")
   Path summaryJson;
 
@@ -71,7 +78,13 @@ public final class DemoCommand implements Callable<Integer> {
       if (keySize < 8 || keySize % 8 != 0) {
         throw new ConfigException("--key-size", keySize + " is not a positive multiple of 8");
       }
+      if (paths != null && (paths < 1 || paths > RelaySettings.MAX_PATHS)) {
+        throw new ConfigException("--paths", paths + " is outside 1.." + RelaySettings.MAX_PATHS);
+      }
       cfg = ConfigLoader.load(topology);
+      if (paths != null) {
+        cfg = cfg.withValue("qnode.relay.paths", ConfigValueFactory.fromAnyRef(paths));
+      }
       if (speedup != null) {
         cfg = cfg.withValue("qnode.device.speedup", ConfigValueFactory.fromAnyRef(speedup));
       }
@@ -86,6 +99,25 @@ public final class DemoCommand implements Callable<Integer> {
       }
       if (master.equals(slave)) {
         throw new ConfigException("--to", "must differ from the master's station " + master);
+      }
+      for (String[] s : new String[][] {{"--from", master}, {"--to", slave}}) {
+        if (topo.saesOf(s[1]).isEmpty()) {
+          throw new ConfigException(s[0], "station " + s[1] + " has no SAE in the registry");
+        }
+      }
+      String masterSae = topo.saesOf(master).get(0).id();
+      String slaveSae = topo.saesOf(slave).get(0).id();
+      int configured = RelaySettings.create(cfg).paths();
+      java.util.Optional<Integer> pair = topo.pathsFor(masterSae, slaveSae);
+      if (paths != null && pair.isPresent() && !pair.get().equals(paths)) {
+        throw new ConfigException("--paths", paths + " cannot apply: the topology's sae-pairs sets paths = "
+            + pair.get() + " for " + masterSae + " -> " + slaveSae);
+      }
+      int used = pair.orElse(configured);
+      String problem = Demo.disjointRoutesProblem(topo, master, slave, used);
+      if (problem != null) {
+        String source = paths != null ? "--paths" : pair.isPresent() ? "qnode.topology.sae-pairs" : "qnode.relay.paths";
+        throw new ConfigException(source, problem);
       }
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("qnode demo: " + e.getMessage());

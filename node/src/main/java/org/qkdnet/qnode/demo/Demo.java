@@ -16,10 +16,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
 import org.qkdnet.qnode.config.LinkSpec;
+import org.qkdnet.qnode.config.RelaySettings;
 import org.qkdnet.qnode.config.Role;
 import org.qkdnet.qnode.config.SaeSpec;
 import org.qkdnet.qnode.config.StationSpec;
@@ -44,9 +47,14 @@ public final class Demo {
 
   // Bounded waits, generous for a loaded 2-core machine: with bb84-sim links the 25 stations'
   // post-processing (and its JIT warm-up) shares the cores with cluster formation; measured
-  // 18-66 s to form and 37-64 s more until the route's pools held key.
+  // 18-66 s to form and 37-64 s more until the route's pools held key. Routes exist only once
+  // members are Up, link state is published and every link of the route holds key, so their wait
+  // takes most of what the pools' wait used to.
   private static final Duration FORM_TIMEOUT = Duration.ofSeconds(180);
+  private static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(240);
   private static final Duration POOL_TIMEOUT = Duration.ofSeconds(240);
+  /** How often the route wait reports the planner's reason while there is no route. */
+  private static final Duration ROUTE_PROGRESS = Duration.ofSeconds(2);
   private static final Duration POLL = Duration.ofMillis(250);
 
   private final Options o;
@@ -62,8 +70,11 @@ public final class Demo {
     TopologySpec topo = TopologySpec.fromConfig(o.config());
     String master = pickSae(topo, o.masterStation());
     String slave = pickSae(topo, o.slaveStation());
-    List<String> route = new PathFinder(topo.toGraph()).shortestPath(o.masterStation(), o.slaveStation())
-        .orElseThrow(() -> new IllegalArgumentException("no path " + o.masterStation() + " -> " + o.slaveStation()));
+    int plannedPaths = topo.pathsFor(master, slave).orElse(RelaySettings.create(o.config()).paths());
+    String noDisjoint = disjointRoutesProblem(topo, o.masterStation(), o.slaveStation(), plannedPaths);
+    if (noDisjoint != null) {
+      throw new IllegalStateException(noDisjoint); // before any station starts
+    }
     say("topology %s: %d stations (%d backbone), %d fiber links, %.0f km; work dir %s",
         topo.name(), topo.stations().size(), topo.stationsWithRole(Role.BACKBONE).size(), topo.links().size(),
         topo.totalKm(), o.workDir());
@@ -78,9 +89,19 @@ public final class Demo {
 
       int n = o.keys();
       long perRelay = (long) Math.min(n, o.keysPerRequest()) * (o.keySizeBits() / 8) + 32;
-      say("route %s -> %s: %s (%d hops); waiting for key pools on the route",
-          master, slave, String.join(" -> ", route), route.size() - 1);
-      waitForPools(net, route, perRelay);
+      // what the stations themselves use for this pair (the topology's sae-pairs, else qnode.relay.paths)
+      int paths = topo.pathsFor(master, slave)
+          .orElse(net.station(o.masterStation()).settings().relay().paths());
+      say("waiting for %s %s -> %s (members Up, link state published, key on every link)",
+          paths == 1 ? "a route" : paths + " node-disjoint routes", o.masterStation(), o.slaveStation());
+      List<List<String>> planned = waitForRoutes(net, master, slave, paths);
+      for (int i = 0; i < planned.size(); i++) {
+        List<String> r = planned.get(i);
+        say("%s %s -> %s: %s (%d hops)", planned.size() == 1 ? "route" : "route " + (i + 1) + "/" + planned.size(),
+            master, slave, String.join(" -> ", r), r.size() - 1);
+      }
+      say("waiting for key pools on %s", planned.size() == 1 ? "the route" : "the routes");
+      waitForPools(net, planned, perRelay);
 
       Etsi014Client masterApp = new Etsi014Client(net.etsi014Url(o.masterStation()), net.saeTls(master),
           Duration.ofSeconds(10));
@@ -138,8 +159,10 @@ public final class Demo {
       Station origin = net.station(o.masterStation());
       double p50 = origin.relayStats().latencyMillis(50);
       double p99 = origin.relayStats().latencyMillis(99);
-      ObjectNode summary = summary(net, topo, route, n, sent.size(), matched, p50, p99, firstKeyAt,
-          requestMicros, sm4Ok);
+      // the routes of the last delivered relay; the planned ones if nothing was delivered
+      List<List<String>> routes = origin.relayStats().delivered() > 0 ? origin.relayStats().lastRoutes() : planned;
+      ObjectNode summary = summary(net, topo, paths, routes, origin.relayStats().routeUses(), n, sent.size(),
+          matched, p50, p99, firstKeyAt, requestMicros, sm4Ok);
       printSummary(summary, net, topo);
       if (o.summaryJson() != null) {
         Path parent = o.summaryJson().toAbsolutePath().getParent();
@@ -190,16 +213,66 @@ public final class Demo {
     }
   }
 
-  private void waitForPools(LocalNetwork net, List<String> route, long bytesPerHop) throws InterruptedException {
+  /**
+   * The route(s) the demo pair's keys would take now, waiting (bounded) until the master's station
+   * has them; reports the planner's reason every few seconds meanwhile.
+   */
+  private List<List<String>> waitForRoutes(LocalNetwork net, String master, String slave, int paths)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + ROUTE_TIMEOUT.toNanos();
+    // awaitRoutes says "no route A -> B within N s: <the planner's single-route summary>"
+    String prefix = "no route " + o.masterStation() + " -> " + o.slaveStation() + " within "
+        + ROUTE_PROGRESS.toSeconds() + " s: ";
+    while (true) {
+      try {
+        return net.awaitRoutes(o.masterStation(), o.slaveStation(), master, slave, ROUTE_PROGRESS);
+      } catch (IllegalStateException e) {
+        String msg = String.valueOf(e.getMessage());
+        String planner = msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg;
+        String why = paths == 1 ? "no route yet (" + planner + ")"
+            : "fewer than " + paths + " node-disjoint routes yet (single-route planner: " + planner + ")";
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("routes " + o.masterStation() + " -> " + o.slaveStation()
+              + " did not appear within " + ROUTE_TIMEOUT.toSeconds() + " s: " + why);
+        }
+        say("waiting for routes: %s", why);
+      }
+    }
+  }
+
+  /**
+   * Null if {@code topo} has {@code paths} node-disjoint routes between the two stations (always
+   * for one path in a connected topology), else why not: checked before anything starts.
+   */
+  public static String disjointRoutesProblem(TopologySpec topo, String from, String to, int paths) {
+    PathFinder finder = new PathFinder(topo.toGraph());
+    if (paths <= 1) {
+      return finder.shortestPath(from, to).isPresent() ? null
+          : "topology " + topo.name() + " has no route between " + from + " and " + to;
+    }
+    List<List<String>> found = finder.nodeDisjointPaths(from, to, paths);
+    if (found.size() >= paths) {
+      return null;
+    }
+    return "topology " + topo.name() + " has no " + paths + " node-disjoint routes between " + from + " and " + to
+        + " (routes sharing no station but the ends; found " + found.size()
+        + (found.isEmpty() ? "" : ": " + String.join(" -> ", found.get(0))) + "): a key over " + paths
+        + " paths cannot be relayed";
+  }
+
+  private void waitForPools(LocalNetwork net, List<List<String>> routes, long bytesPerHop)
+      throws InterruptedException {
     long deadline = System.nanoTime() + POOL_TIMEOUT.toNanos();
     long lastReport = 0;
     while (true) {
       long min = Long.MAX_VALUE;
       StringBuilder levels = new StringBuilder();
-      for (int i = 0; i + 1 < route.size(); i++) {
-        long avail = net.station(route.get(i)).store().availableToSend(route.get(i + 1));
-        min = Math.min(min, avail);
-        levels.append(String.format(Locale.ROOT, " %s>%s:%dB", route.get(i), route.get(i + 1), avail));
+      for (List<String> route : routes) {
+        for (int i = 0; i + 1 < route.size(); i++) {
+          long avail = net.station(route.get(i)).store().availableToSend(route.get(i + 1));
+          min = Math.min(min, avail);
+          levels.append(String.format(Locale.ROOT, " %s>%s:%dB", route.get(i), route.get(i + 1), avail));
+        }
       }
       if (min >= bytesPerHop) {
         say("pools ready on every hop:%s", levels);
@@ -210,7 +283,8 @@ public final class Demo {
         lastReport = System.nanoTime();
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("key pools on the route did not fill within " + POOL_TIMEOUT.toSeconds() + " s");
+        throw new IllegalStateException("key pools on the route" + (routes.size() == 1 ? "" : "s")
+            + " did not fill within " + POOL_TIMEOUT.toSeconds() + " s:" + levels);
       }
       Thread.sleep(POLL.toMillis());
     }
@@ -239,9 +313,15 @@ public final class Demo {
     }
   }
 
-  private ObjectNode summary(LocalNetwork net, TopologySpec topo, List<String> route, int requested,
-      int delivered, int matched, double p50, double p99, double firstKeyAt, Histogram requestMicros,
-      boolean sm4Ok) {
+  /** "ALP>BRA>CHA": how the summary names a route. */
+  public static String label(List<String> route) {
+    return String.join(">", route);
+  }
+
+  private ObjectNode summary(LocalNetwork net, TopologySpec topo, int paths, List<List<String>> routes,
+      Map<List<String>, Long> routeUses, int requested, int delivered, int matched, double p50, double p99,
+      double firstKeyAt, Histogram requestMicros, boolean sm4Ok) {
+    List<String> route = routes.get(0);
     ObjectMapper m = new ObjectMapper();
     ObjectNode s = m.createObjectNode();
     s.put("topology", topo.name());
@@ -253,6 +333,16 @@ public final class Demo {
     ArrayNode r = s.putArray("route");
     route.forEach(r::add);
     s.put("hops", route.size() - 1);
+    ArrayNode all = s.putArray("routes");
+    for (List<String> x : routes) {
+      ArrayNode a = all.addArray();
+      x.forEach(a::add);
+    }
+    s.put("paths", paths);
+    ObjectNode uses = s.putObject("route_uses");
+    Map<String, Long> sorted = new TreeMap<>();
+    routeUses.forEach((k, v) -> sorted.put(label(k), v));
+    sorted.forEach(uses::put);
     ObjectNode lat = s.putObject("relay_latency_ms");
     num(lat, "p50", p50);
     num(lat, "p99", p99);
@@ -327,8 +417,16 @@ public final class Demo {
   private void printSummary(ObjectNode s, LocalNetwork net, TopologySpec topo) {
     out.println();
     out.println("================ qnode demo summary ================");
-    out.printf(Locale.ROOT, "route            : %s (%d hops)%n", String.join(" -> ", toList(s.get("route"))),
-        s.get("hops").asInt());
+    for (int i = 0; i < s.get("routes").size(); i++) {
+      List<String> stations = toList(s.get("routes").get(i));
+      out.printf(Locale.ROOT, "%-17s: %s (%d hops)%n", i == 0 ? "route" : "route " + (i + 1),
+          String.join(" -> ", stations), stations.size() - 1);
+    }
+    out.printf(Locale.ROOT, "paths            : %d%s%n", s.get("paths").asInt(), s.get("paths").asInt() == 1
+        ? "" : " node-disjoint (each key the XOR of " + s.get("paths").asInt() + " shares, one per route)");
+    List<String> uses = new ArrayList<>();
+    s.get("route_uses").fields().forEachRemaining(e -> uses.add(e.getKey() + " " + e.getValue().asLong()));
+    out.printf(Locale.ROOT, "route uses       : %s%n", uses.isEmpty() ? "none" : String.join(", ", uses));
     out.printf(Locale.ROOT, "keys             : %d requested, %d delivered, %d matched (%d bits each)%n",
         s.get("keys_requested").asInt(), s.get("keys_delivered").asInt(), s.get("keys_matched").asInt(),
         o.keySizeBits());

@@ -2,10 +2,16 @@ package org.qkdnet.qnode.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +69,36 @@ class BenchCommandsTest {
         "ldpc");
     assertThat(rc).isEqualTo(2);
     assertThat(err.toString()).contains("unknown Cascade variant 'ldpc'");
+  }
+
+  @Test
+  void relay_twoPathsOnLocalRing_jsonNamesTwoNodeDisjointRoutesAndNoFailures() throws Exception {
+    Path json = tmp.resolve("r.json");
+    int rc = run(new BenchRelayCommand(), "--topology", "local", "--from", "ALP", "--to", "CHA", "--paths", "2",
+        "--relays", "20", "--warmup", "5", "--json", json.toString());
+    assertThat(rc).as(err.toString()).isZero();
+    JsonNode o = new ObjectMapper().readTree(json.toFile());
+    assertThat(o.get("failed").asInt()).isZero();
+    assertThat(o.get("paths").asInt()).isEqualTo(2);
+    List<List<String>> routes = new ArrayList<>();
+    o.get("routes").forEach(r -> {
+      List<String> stations = new ArrayList<>();
+      r.forEach(x -> stations.add(x.asText()));
+      routes.add(stations);
+    });
+    // the ring has exactly two ways round: every relay took both
+    assertThat(routes).hasSize(2);
+    Set<String> common = new HashSet<>(routes.get(0));
+    common.retainAll(routes.get(1));
+    assertThat(common).containsExactlyInAnyOrder("ALP", "CHA");
+    assertThat(o.get("per_path")).hasSize(2);
+    for (JsonNode p : o.get("per_path")) {
+      assertThat(p.get("shares").asLong()).isEqualTo(20);
+      assertThat(p.get("latency_ms_p50").asDouble()).isPositive();
+      assertThat(p.get("latency_ms_p99").asDouble()).isGreaterThanOrEqualTo(p.get("latency_ms_p50").asDouble());
+    }
+    assertThat(o.get("latency_ms_p50").asDouble()).isPositive();
+    assertThat(o.get("keys_per_s").asDouble()).isPositive();
   }
 
   @Test

@@ -59,6 +59,69 @@ class CliBadInputTest {
   }
 
   @Test
+  void demo_pathsThree_exit2NamingTheOption() {
+    Result r = run("demo", "--topology", "local", "--paths", "3");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--paths").contains("3").contains("1..2");
+  }
+
+  @Test
+  void demo_pathsZero_exit2NamingTheOption() {
+    Result r = run("demo", "--topology", "local", "--paths", "0");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--paths");
+  }
+
+  @Test
+  void demo_pathsNotANumber_exit2NamingTheOption() {
+    Result r = run("demo", "--topology", "local", "--paths", "two");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--paths");
+  }
+
+  @Test
+  void demo_twoPathsWithoutDisjointRoutes_exit2BeforeAnyStationStarts() throws Exception {
+    Path conf = dir.resolve("line.conf");
+    Files.writeString(conf, """
+        qnode.topology {
+          name = line
+          stations = [
+            { id = ALP, name = "ALPHA", role = backbone, lat = 30.60, lon = 114.20 }
+            { id = BRA, name = "BRAVO", role = relay, lat = 30.60, lon = 114.50 }
+            { id = CHA, name = "CHARLIE", role = backbone, lat = 30.35, lon = 114.50 }
+          ]
+          links = [
+            { a = ALP, b = BRA, km = 25 }
+            { a = BRA, b = CHA, km = 35 }
+          ]
+          saes = [
+            { id = "ALP-APP1", station = ALP }
+            { id = "CHA-APP1", station = CHA }
+          ]
+        }
+        """);
+    Path work = dir.resolve("never-created");
+    Result r = run("demo", "--topology", conf.toString(), "--paths", "2", "--work-dir", work.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--paths").contains("node-disjoint").contains("ALP").contains("CHA");
+    assertThat(work).doesNotExist();
+  }
+
+  @Test
+  void benchRelay_pathsThree_exit2NamingTheOption() {
+    Result r = run("bench", "relay", "--topology", "local", "--paths", "3");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--paths").contains("1..2");
+  }
+
+  @Test
+  void benchRelay_pathsZero_exit2NamingTheOption() {
+    Result r = run("bench", "relay", "--topology", "local", "--paths", "0");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--paths");
+  }
+
+  @Test
   void demo_unknownTopology_exit2() {
     Result r = run("demo", "--topology", "atlantis");
     assertThat(r.code()).isEqualTo(2);
