@@ -182,26 +182,23 @@ public final class DirectionSupply {
    * Assigner, serving the peer's request: records what the peer applied, assigns up to {@code
    * wantBytes} toward it from key both hold, and returns every entry from the peer's next seq.
    *
-   * @throws AssignmentConflictException if the peer's state contradicts this end's (it went
-   *     back: a restored backup or a wiped store); nothing is assigned then
+   * @throws AssignmentConflictException if the peer claims entries this end never created
    */
   public AssignmentTransport.Grant onRequest(long wantBytes, long peerNextSeq, long linkBytesOfPeer) {
     if (!isAssigner()) {
       throw new IllegalStateException(peer + " assigns the key of link " + self + "-" + peer + ", not " + self);
     }
-    LinkSupply s = store.supply(peer);
-    if (peerNextSeq < s.peerNextSeq()) {
-      log.error("ALARM link {}-{}: {} reports next entry {} below the {} it confirmed: its store went back",
-          self, peer, peer, peerNextSeq, s.peerNextSeq());
-      throw new AssignmentConflictException("link " + self + "-" + peer + ": " + peer + " expects entry " + peerNextSeq
-          + " but had confirmed entries up to " + s.peerNextSeq() + " (its store went back)");
-    }
+    // A request may report an older next seq than this end already saw confirmed: it was sent
+    // while a push of ours was being applied (the two exchanges cross). Not a sign of a rollback
+    // (that is for link epochs to tell): the entries from there on are resent, and the peer skips
+    // those it holds after checking they are identical.
     store.confirmAssignments(peer, peerNextSeq);
     peerLinkBytes = linkBytesOfPeer;
     List<AssignmentEntry> unapplied = store.assignmentsFrom(peer, peerNextSeq, MAX_ENTRIES_PER_MESSAGE);
     // a grant the peer has not applied yet is still on its way (its answer was lost): resend it
     // rather than grant again, so a retried request never assigns twice
-    boolean outstanding = unapplied.stream().anyMatch(e -> e.toStation().equals(self));
+    long known = Math.max(peerNextSeq, store.supply(peer).peerNextSeq());
+    boolean outstanding = unapplied.stream().anyMatch(e -> e.seq() >= known && e.toStation().equals(self));
     if (wantBytes > 0 && !outstanding) {
       // toward this station: the peer sends on it, after it applied the entry
       store.assign(peer, self, (int) Math.min(Integer.MAX_VALUE, wantBytes), linkBytesOfPeer);

@@ -139,15 +139,20 @@ class DirectionSupplyTest {
   }
 
   @Test
-  void onRequest_peerThatWentBack_isRefused() {
+  void onRequest_crossingAPushWithAnOlderNextSeq_isAnsweredAndGrantsOnce() {
     link.frame(0, FRAME, 1);
     assertThat(ensure(link.supplyB, 100)).isTrue();
-    assertThat(ensure(link.supplyB, 3_000)).isTrue();
+    assertThat(ensure(link.supplyA, 100)).isTrue(); // AAA's push: BBB applied it, AAA confirmed
     long bobNext = link.b.supply(SupplyPair.A).nextSeq();
-    link.supplyA.onRequest(0, bobNext, FRAME); // AAA learns what BBB applied
 
-    assertThatThrownBy(() -> link.supplyA.onRequest(100, 0, FRAME))
-        .isInstanceOf(AssignmentConflictException.class).hasMessageContaining("went back");
+    // a request BBB sent before it applied AAA's push arrives late, with the older next seq
+    var grant = link.supplyA.onRequest(100, bobNext - 1, FRAME);
+
+    assertThat(grant.entries()).isNotEmpty();
+    assertThat(grant.entries().get(0).seq()).isEqualTo(bobNext - 1);
+    assertThat(link.supplyB.onPush(grant.entries()).nextSeq()).isGreaterThanOrEqualTo(bobNext);
+    link.a.confirmAssignments(SupplyPair.B, link.b.supply(SupplyPair.A).nextSeq());
+    link.checkAgree();
   }
 
   @Test
