@@ -212,6 +212,7 @@ class FailoverRingTest {
     }
     assertThat(first).as("first key ALP-APP1 -> CHA-APP1 within " + FIRST_KEY + "; last answer: "
         + (last == null ? "none" : last.status() + " " + last.message())).isNotNull();
+    System.out.println("STATIONS run " + StationProcess.jar());
     System.out.printf(Locale.ROOT, "FIRST_KEY after_s=%.1f (stations READY after %.1f s)%n",
         (first.endNanos() - readyAt) / 1e9, (readyAt - t0) / 1e9);
 
@@ -246,6 +247,7 @@ class FailoverRingTest {
     LocalTime killWall = LocalTime.now();
     long killAt = System.nanoTime();
     victim.kill9();
+    long goneAt = System.nanoTime(); // SIGKILL sent and the process reaped
     assertThat(victim.isAlive()).isFalse();
     // what the killed station had forwarded to CHA before the kill (a copy: the restart must find
     // its store exactly as the kill left it)
@@ -290,6 +292,7 @@ class FailoverRingTest {
         .filter(r -> !r.ok() && r.endNanos() >= killAt && r.endNanos() < restartAt).toList();
     long warmFailed = all.stream().filter(r -> !r.ok() && !r.thread().equals("probe") && r.endNanos() < killAt)
         .count();
+    long deliveredBeforeKill = all.stream().filter(r -> r.ok() && r.endNanos() < killAt).count();
     long warmOk = all.stream().filter(r -> r.ok() && !r.thread().equals("probe") && r.endNanos() < killAt)
         .count();
     long killPhaseOk = all.stream().filter(r -> r.ok() && r.endNanos() >= killAt && r.endNanos() < restartAt)
@@ -322,15 +325,22 @@ class FailoverRingTest {
     System.out.printf(Locale.ROOT, "FAILOVER kill=%s failed=%d outage_ms=%s max_gap_ms=%d%n", victimId,
         failedToBack.size(), outageMs, maxGapMs);
     System.out.printf(Locale.ROOT,
-        "FAILOVER-DETAIL kill_at=%s failed_until_restart=%d ok_until_restart=%d max_gap_from_ms=%d"
-            + " (relative to the kill) origin_retries_logged_total=%d%n",
-        killWall.format(HMS), failedBeforeRestart.size(), killPhaseOk, (maxGapFrom - killAt) / 1_000_000,
-        retriesAtAlp);
+        "FAILOVER-DETAIL kill_at=%s (history t=%s ms) process_reaped_after_ms=%s failed_until_restart=%d"
+            + " ok_until_restart=%d max_gap_from_ms=%d (relative to the kill) origin_retries_logged_total=%d%n",
+        killWall.format(HMS), EtsiTraffic.ms(killAt - t0), EtsiTraffic.ms(goneAt - killAt), failedBeforeRestart.size(),
+        killPhaseOk, (maxGapFrom - killAt) / 1_000_000, retriesAtAlp);
+    long until = firstBack == null ? restartAt : firstBack;
+    System.out.println("TIMELINE requests ending from 1 s before the kill to the first success started after it"
+        + " (ms relative to the kill):");
+    all.stream().filter(r -> r.endNanos() >= killAt - 1_000_000_000L && r.endNanos() <= until).limit(40)
+        .forEach(r -> System.out.printf(Locale.ROOT, "  %s #%d start=%s end=%s %s%n", r.thread(), r.seq(),
+            EtsiTraffic.ms(r.startNanos() - killAt), EtsiTraffic.ms(r.endNanos() - killAt),
+            r.ok() ? "ok" : r.status() + " " + r.message()));
     System.out.printf(Locale.ROOT, "REJOIN station=%s failed=%d back_in_use_after_s=%s%n", victimId,
         failedRejoin.size(), backInUseAfterS == null ? "null" : String.format(Locale.ROOT, "%.1f", backInUseAfterS));
     System.out.printf(Locale.ROOT,
-        "REJOIN-DETAIL restart_at=%s ready_after_s=%s ok_after_restart=%d traffic_after_restart_s=%.1f%n",
-        restartWall.format(HMS), readyAfterS == null ? "null" : String.format(Locale.ROOT, "%.1f", readyAfterS),
+        "REJOIN-DETAIL restart_at=%s (history t=%s ms) ready_after_s=%s ok_after_restart=%d traffic_after_restart_s=%.1f%n",
+        restartWall.format(HMS), EtsiTraffic.ms(restartAt - t0), readyAfterS == null ? "null" : String.format(Locale.ROOT, "%.1f", readyAfterS),
         rejoinOk, (endAt - restartAt) / 1e9);
     printFailures("after the kill", all.stream().filter(r -> !r.ok() && r.endNanos() >= killAt).toList(), killAt);
     printLogExcerpts(victimId, killWall.minusSeconds(1));
@@ -436,6 +446,9 @@ class FailoverRingTest {
         System.out.printf(Locale.ROOT, "STORE %s pad used towards CHA: %d bytes at the kill, %d at the end"
             + " (%d after the restart: %s)%n", victimId, usedBefore, usedAfter, usedAfter - usedBefore,
             usedAfter > usedBefore ? "relayed again after the restart" : "no relay through it after the restart");
+        // a relay of one 256-bit key uses 32 bytes of pad for the key and 32 for its tag on each hop
+        System.out.printf(Locale.ROOT, "STORE %s carried about %d relays before the kill (of %d keys delivered by"
+            + " then) and %d after the restart%n", victimId, usedBefore / 64, deliveredBeforeKill, (usedAfter - usedBefore) / 64);
         for (String peer : List.of("ALP", "CHA")) {
           System.out.println("STORE " + victimId + " stream " + victimId + ">" + peer + " at the kill "
               + before.ledger(new StreamId(victimId, peer)) + ", at the end " + after.ledger(new StreamId(victimId, peer)));
