@@ -1,0 +1,149 @@
+package org.qkdnet.qnode.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.crypto.Pem;
+import org.qkdnet.qnode.crypto.TlsContexts;
+import org.qkdnet.qnode.demo.LocalNetwork;
+import org.qkdnet.qnode.sae.Etsi014Client;
+
+/**
+ * One-directional traffic, the normal case, on the local ring as four {@code qnode run} processes
+ * (default bb84-sim links) with 256 KiB pools: ALP-APP1 draws keys for CHA-APP1 until the links
+ * out of ALP are dry; in the 15 s after, two clients keep getting keys at the links' own rate
+ * (at least 20 pairs per second, fewer 503s than successes), because fresh key goes to the
+ * direction that asks for it instead of half of it to the idle direction.
+ */
+class OneDirectionalTrafficTest {
+  private static final List<String> IDS = List.of("ALP", "BRA", "CHA", "DEL");
+  private static final Duration READY = Duration.ofSeconds(180);
+  private static final Duration FIRST_KEY = Duration.ofSeconds(240);
+  private static final Duration MEASURE = Duration.ofSeconds(15);
+  private static final long POOL = 256 * 1024;
+
+  @TempDir Path dir;
+  private final List<StationProcess> processes = new ArrayList<>();
+  private EtsiTraffic traffic;
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    if (traffic != null) {
+      traffic.stop(Duration.ofSeconds(30));
+    }
+    for (StationProcess s : processes) {
+      s.close();
+    }
+  }
+
+  private Path writeTopology() throws Exception {
+    String local;
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream("local/topology.conf")) {
+      local = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Path file = dir.resolve("local-small-pools.conf");
+    Files.writeString(file, local + "\n# written by OneDirectionalTrafficTest\n"
+        + "qnode.network.base-port = " + LocalNetwork.freeBasePort(IDS.size()) + "\n"
+        + "qnode.device.max-pool-bytes = 256 KiB\n"
+        + "qnode.device.frame-bytes = 65536\n", StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private static SSLContext sae(Path pki, String id) throws Exception {
+    return TlsContexts.mutualTls(
+        Pem.readIdentity(pki.resolve("saes/" + id + ".crt"), pki.resolve("saes/" + id + ".key")),
+        Pem.readCertificate(pki.resolve("ca.crt")));
+  }
+
+  @Test
+  @Timeout(value = 12, unit = TimeUnit.MINUTES)
+  void drainedDirection_keepsServingAtTheLinkRate() throws Exception {
+    Path config = writeTopology();
+    Path pki = dir.resolve("pki");
+    assertThat(StationProcess.runCli(dir, Duration.ofSeconds(120), "certs", "--config", config.toString(),
+        "--out", pki.toString())).as("qnode certs").isZero();
+    for (String id : IDS) {
+      processes.add(StationProcess.start(id, config, dir.resolve("data/" + id), pki, dir, "-Xmx1g"));
+    }
+    for (StationProcess s : processes) {
+      s.awaitReady(READY);
+    }
+    int base = Integer.parseInt(Files.readString(config).replaceAll("(?s).*base-port = (\\d+).*", "$1"));
+    Etsi014Client master = new Etsi014Client("https://127.0.0.1:" + (base + 2), sae(pki, "ALP-APP1"),
+        Duration.ofSeconds(15));
+    Etsi014Client slave = new Etsi014Client("https://127.0.0.1:" + (base + 10 * IDS.indexOf("CHA") + 2),
+        sae(pki, "CHA-APP1"), Duration.ofSeconds(15));
+
+    // wait (bounded) for the first key, then for both links out of ALP to fill their 256 KiB pools
+    org.awaitility.Awaitility.await("first key").atMost(FIRST_KEY).pollInterval(Duration.ofMillis(500))
+        .until(() -> {
+          try {
+            master.encKeys("CHA-APP1", 1, 256).forEach(k -> k.key().zeroize());
+            return true;
+          } catch (Etsi014Client.Etsi014Error e) {
+            assertThat(e.status()).as(e.getMessage()).isEqualTo(503);
+            return false;
+          }
+        });
+
+    // 1. drain: large requests until the route is dry after more than the pool cap went through
+    long drained = 0;
+    int dryAnswers = 0;
+    for (int i = 0; i < 2_000 && dryAnswers < 3; i++) {
+      try {
+        master.encKeys("CHA-APP1", 128, 256).forEach(k -> k.key().zeroize());
+        drained += 128 * 32 + 32;
+      } catch (Etsi014Client.Etsi014Error e) {
+        assertThat(e.status()).as(e.getMessage()).isEqualTo(503);
+        if (drained > POOL) {
+          dryAnswers++;
+        }
+      }
+    }
+    assertThat(drained).as("bytes drawn ALP -> CHA before the links ran dry").isGreaterThan(POOL);
+
+    // 2. the 15 s after: ordinary one-key requests from two clients, each key fetched at CHA
+    traffic = new EtsiTraffic(master, "ALP-APP1", slave, "CHA-APP1", 256, true, Duration.ZERO);
+    long measureStart = System.nanoTime();
+    traffic.start(2, MEASURE); // the clients stop by themselves when MEASURE has passed
+    org.awaitility.Awaitility.await("clients done").atMost(MEASURE.plusSeconds(30))
+        .pollInterval(Duration.ofMillis(200)).until(traffic::allStopped);
+    double seconds = (System.nanoTime() - measureStart) / 1e9;
+    List<EtsiTraffic.Request> requests = traffic.requests();
+    long ok = requests.stream().filter(EtsiTraffic.Request::ok).count();
+    long refused = requests.stream().filter(r -> r.status() == 503).count();
+    long other = requests.size() - ok - refused;
+    Set<String> fetched = new HashSet<>();
+    for (EtsiTraffic.Fetch f : traffic.fetches()) {
+      if (f.ok()) {
+        fetched.add(f.keyId());
+      }
+    }
+    long pairs = requests.stream().filter(r -> r.ok() && fetched.contains(r.keyId())).count();
+    System.out.printf(Locale.ROOT, "ONE-DIRECTIONAL drained_bytes=%d then %.1f s: pairs=%d (%.1f/s) ok=%d 503=%d other=%d%n",
+        drained, seconds, pairs, pairs / seconds, ok, refused, other);
+
+    assertThat(other).as("answers other than success or 503").isZero();
+    assertThat(pairs / seconds).as("key pairs per second after draining").isGreaterThanOrEqualTo(20);
+    assertThat(refused).as("503s against " + ok + " successes").isLessThan(ok);
+    for (EtsiTraffic.Fetch f : traffic.fetches()) {
+      String sent = requests.stream().filter(r -> f.keyId().equals(r.keyId())).findFirst().orElseThrow().sha256();
+      assertThat(f.sha256()).as("key " + f.keyId() + " identical at CHA").isEqualTo(sent);
+    }
+  }
+}
