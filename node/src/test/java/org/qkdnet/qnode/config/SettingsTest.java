@@ -31,7 +31,8 @@ class SettingsTest {
     assertThat(s.network().basePort()).isEqualTo(27000);
     assertThat(s.device()).isEqualTo(new DeviceSettings("bb84-sim", 262144, 1.0, "",
         Duration.ofMillis(200), 4L * 1024 * 1024));
-    assertThat(s.relay()).isEqualTo(new RelaySettings(Duration.ofSeconds(3), Duration.ofSeconds(10), 16));
+    assertThat(s.relay()).isEqualTo(new RelaySettings(Duration.ofSeconds(3), Duration.ofSeconds(10), 16, 3, 1,
+        Duration.ofSeconds(10), 4096));
     assertThat(s.etsi014()).isEqualTo(new EtsiSettings(128, 4096, 64, 256, 0));
     assertThat(s.keystoreSync()).isTrue();
   }
@@ -128,6 +129,32 @@ class SettingsTest {
   void relay_zeroMaxHops_namesKey() {
     ConfigException e = failure(() -> RelaySettings.create(validWith("qnode.relay.max-path-hops = 0")));
     assertThat(e.keyPath()).isEqualTo("qnode.relay.max-path-hops");
+  }
+
+  @Test
+  void relay_threePaths_namesKeyAndRange() {
+    ConfigException e = failure(() -> RelaySettings.create(validWith("qnode.relay.paths = 3")));
+    assertThat(e.keyPath()).isEqualTo("qnode.relay.paths");
+    assertThat(e).hasMessageContaining("1..2");
+  }
+
+  @Test
+  void relay_zeroAttemptsOrQuarantineOrNegativeReserve_namesKey() {
+    assertThat(failure(() -> RelaySettings.create(validWith("qnode.relay.max-attempts = 0"))).keyPath())
+        .isEqualTo("qnode.relay.max-attempts");
+    assertThat(failure(() -> RelaySettings.create(validWith("qnode.relay.suspicion-quarantine = 0s"))).keyPath())
+        .isEqualTo("qnode.relay.suspicion-quarantine");
+    assertThat(failure(() -> RelaySettings.create(validWith("qnode.relay.link-reserve = -1"))).keyPath())
+        .isEqualTo("qnode.relay.link-reserve");
+  }
+
+  @Test
+  void relay_defaults_failoverOnePathReserve() {
+    RelaySettings r = RelaySettings.create(TestConfigs.valid());
+    assertThat(r.maxAttempts()).isEqualTo(3);
+    assertThat(r.paths()).isEqualTo(1);
+    assertThat(r.suspicionQuarantine()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(r.linkReserveBytes()).isEqualTo(4096);
   }
 
   @Test

@@ -189,4 +189,26 @@ class TopologySpecTest {
     TopologySpec t = TopologySpec.fromConfig(TestConfigs.valid());
     assertThatThrownBy(() -> t.stations().clear()).isInstanceOf(UnsupportedOperationException.class);
   }
+
+  @Test
+  void saePairs_valid_pathsForThePairOnly() {
+    TopologySpec t = TopologySpec.fromConfig(TestConfigs.validWith(
+        "qnode.topology.sae-pairs = [{ master = A-APP, slave = C-APP, paths = 2 }]"));
+    assertThat(t.pathsFor("A-APP", "C-APP")).contains(2);
+    assertThat(t.pathsFor("C-APP", "A-APP")).isEmpty();
+  }
+
+  @Test
+  void saePairs_unknownSaeOrBadPathsOrTwice_namesKey() {
+    assertThat(failure(() -> TopologySpec.fromConfig(TestConfigs.validWith(
+        "qnode.topology.sae-pairs = [{ master = X-APP, slave = C-APP, paths = 2 }]"))).keyPath())
+        .isEqualTo("qnode.topology.sae-pairs[0].master");
+    assertThat(failure(() -> TopologySpec.fromConfig(TestConfigs.validWith(
+        "qnode.topology.sae-pairs = [{ master = A-APP, slave = C-APP, paths = 3 }]"))).keyPath())
+        .isEqualTo("qnode.topology.sae-pairs[0].paths");
+    assertThat(failure(() -> TopologySpec.fromConfig(TestConfigs.validWith(
+        "qnode.topology.sae-pairs = [{ master = A-APP, slave = C-APP, paths = 2 },"
+            + " { master = A-APP, slave = C-APP, paths = 1 }]"))).keyPath())
+        .isEqualTo("qnode.topology.sae-pairs[1]");
+  }
 }
