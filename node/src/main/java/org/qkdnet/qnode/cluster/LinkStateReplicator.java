@@ -201,8 +201,11 @@ public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplica
   }
 
   private Behavior<Command> onUpdated(Updated u) {
-    if (!(u.response() instanceof Replicator.UpdateSuccess)) {
-      // Republishing retries it.
+    if (u.response() instanceof Replicator.UpdateTimeout) {
+      // A local write times out only when the replicator is busy (start-up, shutdown, an
+      // overloaded machine); republishing retries it, so this is not worth a warning.
+      getContext().getLog().debug("link state update timed out; the next republish retries it");
+    } else if (!(u.response() instanceof Replicator.UpdateSuccess)) {
       getContext().getLog().warn("link state update failed: {}", u.response());
     }
     return this;
