@@ -203,7 +203,7 @@ public final class BenchLinkCommand implements Callable<Integer> {
       progress.framesDone(done);
     }
     double seconds = done * (double) p.frameSlots() / p.pulseRateHz();
-    DecoyStateParameters analytic = p.analyticEquivalent(F);
+    DecoyStateParameters analytic = p.analyticEquivalent(F, s.km());
     Estimate pooledEstimate = pooled == null ? null : estimator.estimate(pooled);
     return new Result(s, done, seconds, secureBits, keyBits, keyErrors, dropped, lastDrop, pooledEstimate,
         DecoyStateRate.secureBitsPerSecond(analytic, s.km()),
@@ -253,7 +253,7 @@ public final class BenchLinkCommand implements Callable<Integer> {
       b.append(String.format(Locale.ROOT, "  simulated secure rate  %12.0f bit/s  (per-frame estimation, %d dropped%s)%n",
           simulatedBps(), dropped, dropped > 0 ? ": " + lastDropReason : ""));
       b.append(String.format(Locale.ROOT, "  analytic secure rate   %12.0f bit/s  (DecoyStateRate, sifting factor p_mu p_Z^2 = %.3f, f = %.2f)%n",
-          analyticBps, p.analyticEquivalent(F).siftingFactor(), F));
+          analyticBps, p.analyticEquivalent(F, settings.km()).siftingFactor(), F));
       b.append(String.format(Locale.ROOT, "  ratio                  %12.4f%n", ratio()));
       b.append(String.format(Locale.ROOT, "  QBER %.3f %% (key), %.3f %% (disclosed signal X bits, pooled)%n",
           100 * qber(), pooled == null ? 0 : 100 * pooled.qber()));

@@ -47,10 +47,10 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
     Bb84Parameters params;
     try {
       params = new Bb84Parameters(b.number("pulse-rate"), b.number("fiber-loss-db-per-km"),
-          b.number("detector-efficiency"), b.number("dark-count-probability"), b.number("misalignment-error"),
-          b.number("signal-intensity"), b.number("decoy-intensity"), b.number("signal-probability"),
-          b.number("decoy-probability"), b.number("vacuum-probability"), b.number("z-basis-probability"),
-          b.integer("frame-slots"));
+          b.number("detector-efficiency"), b.number("dark-count-probability"), b.number("afterpulse-probability"),
+          b.number("misalignment-error"), b.number("misalignment-error-x"), b.number("signal-intensity"),
+          b.number("decoy-intensity"), b.number("signal-probability"), b.number("decoy-probability"),
+          b.number("vacuum-probability"), b.number("z-basis-probability"), b.integer("frame-slots"));
     } catch (IllegalArgumentException e) {
       // Bb84Parameters names the offending key first ("frame-slots = ... is outside ...").
       String msg = String.valueOf(e.getMessage());

@@ -32,6 +32,40 @@ class Bb84SettingsTest {
   }
 
   @Test
+  void create_defaults_xMisalignmentEqualsZ_noAfterpulses() {
+    Bb84Settings s = Bb84Settings.create(with(""));
+    assertThat(s.params().misalignmentError()).isEqualTo(0.015);
+    assertThat(s.params().misalignmentErrorX()).isEqualTo(0.015);
+    assertThat(s.params().afterpulseProbability()).isZero();
+  }
+
+  @Test
+  void create_xMisalignmentAndAfterpulses_read() {
+    Bb84Settings s = Bb84Settings.create(with(
+        "qnode.device.bb84 { misalignment-error-x = 0.08, afterpulse-probability = 0.05 }"));
+    assertThat(s.params().misalignmentErrorX()).isEqualTo(0.08);
+    assertThat(s.params().misalignmentError()).as("Z keeps its own value").isEqualTo(0.015);
+    assertThat(s.params().afterpulseProbability()).isEqualTo(0.05);
+  }
+
+  @Test
+  void create_badXMisalignmentOrAfterpulses_errorNamesKey() {
+    assertThatThrownBy(() -> Bb84Settings.create(with("qnode.device.bb84.misalignment-error-x = 0.6")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.keyPath()).isEqualTo("qnode.device.bb84.misalignment-error-x");
+          assertThat(e.getMessage()).contains("misalignment-error-x").contains("0.6");
+        });
+    assertThatThrownBy(() -> Bb84Settings.create(with("qnode.device.bb84.afterpulse-probability = -1")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.keyPath()).isEqualTo("qnode.device.bb84.afterpulse-probability");
+          assertThat(e.getMessage()).contains("afterpulse-probability").contains("[0.0, 0.2]");
+        });
+    assertThatThrownBy(() -> Bb84Settings.create(with("qnode.device.bb84.afterpulse-probability = 0.3")))
+        .isInstanceOfSatisfying(ConfigException.class,
+            e -> assertThat(e.keyPath()).isEqualTo("qnode.device.bb84.afterpulse-probability"));
+  }
+
+  @Test
   void create_badPostProcessingKnobs_errorNamesKey() {
     assertThatThrownBy(() -> Bb84Settings.create(with("qnode.device.bb84.cascade-variant = fast")))
         .isInstanceOfSatisfying(ConfigException.class,
@@ -65,6 +99,38 @@ class Bb84SettingsTest {
     // a default changed in qnode.device.bb84 applies to both, unless the link overrides it
     assertThat(special.params().misalignmentError()).isEqualTo(0.02);
     assertThat(plain.params().misalignmentError()).isEqualTo(0.02);
+  }
+
+  @Test
+  void forLink_xMisalignmentAndAfterpulsesOverride_onlyThatLink() {
+    Config c = with("""
+        qnode.topology.links = [
+          { a = AAA, b = BBB, km = 30 }
+          { a = BBB, b = CCC, km = 40, bb84 { misalignment-error-x = 0.05, afterpulse-probability = 0.02 } }
+        ]
+        qnode.device.bb84.afterpulse-probability = 0.01
+        """);
+    Bb84Settings plain = Bb84Settings.forLink(c, 0);
+    Bb84Settings special = Bb84Settings.forLink(c, 1);
+    assertThat(plain.params().misalignmentErrorX()).isEqualTo(0.015);
+    assertThat(plain.params().afterpulseProbability()).isEqualTo(0.01);
+    assertThat(special.params().misalignmentErrorX()).isEqualTo(0.05);
+    assertThat(special.params().misalignmentError()).isEqualTo(0.015);
+    assertThat(special.params().afterpulseProbability()).isEqualTo(0.02);
+  }
+
+  @Test
+  void forLink_badXMisalignmentOrAfterpulseOverride_errorNamesTheLinksKey() {
+    Config bad = with("""
+        qnode.topology.links = [ { a = AAA, b = BBB, km = 30, bb84 { misalignment-error-x = 0.6 } } ]
+        """);
+    assertThatThrownBy(() -> Bb84Settings.forLink(bad, 0)).isInstanceOfSatisfying(ConfigException.class,
+        e -> assertThat(e.keyPath()).isEqualTo("qnode.topology.links[0].bb84.misalignment-error-x"));
+    Config badAp = with("""
+        qnode.topology.links = [ { a = AAA, b = BBB, km = 30, bb84 { afterpulse-probability = -1 } } ]
+        """);
+    assertThatThrownBy(() -> Bb84Settings.forLink(badAp, 0)).isInstanceOfSatisfying(ConfigException.class,
+        e -> assertThat(e.keyPath()).isEqualTo("qnode.topology.links[0].bb84.afterpulse-probability"));
   }
 
   @Test

@@ -15,7 +15,12 @@ import org.qkdnet.qnode.device.DecoyStateParameters;
  * @param fiberLossDbPerKm attenuation of the fiber
  * @param detectorEfficiency Bob's detection efficiency (incl. his optics)
  * @param darkCountProbability background detection probability per slot (Y0)
- * @param misalignmentError e_d, probability that a signal photon hits the wrong detector
+ * @param afterpulseProbability p_ap, probability that a click is followed by an afterpulse click
+ *     (modelled as extra background, see {@link #effectiveDarkCountProbability(double)})
+ * @param misalignmentError e_d of the Z basis, probability that a photon Bob measures in Z hits
+ *     the wrong detector
+ * @param misalignmentErrorX e_d of the X basis (interferometer visibility can differ from the Z
+ *     basis's timing or polarisation contrast)
  * @param signalIntensity mu, mean photon number of signal pulses
  * @param decoyIntensity nu, mean photon number of weak-decoy pulses (0 &lt; nu &lt; mu)
  * @param signalProbability probability that Alice sends a signal pulse
@@ -29,7 +34,9 @@ public record Bb84Parameters(
     double fiberLossDbPerKm,
     double detectorEfficiency,
     double darkCountProbability,
+    double afterpulseProbability,
     double misalignmentError,
+    double misalignmentErrorX,
     double signalIntensity,
     double decoyIntensity,
     double signalProbability,
@@ -46,8 +53,9 @@ public record Bb84Parameters(
   public static Bb84Parameters defaults() {
     DecoyStateParameters d = DecoyStateParameters.defaults();
     return new Bb84Parameters(
-        d.pulseRateHz(), d.fiberLossDbPerKm(), d.detectorEfficiency(), d.darkCountProbability(),
-        d.misalignmentError(), d.signalIntensity(), 0.05, 0.80, 0.15, 0.05, 0.9, 50_000_000);
+        d.pulseRateHz(), d.fiberLossDbPerKm(), d.detectorEfficiency(), d.darkCountProbability(), 0,
+        d.misalignmentError(), d.misalignmentError(), d.signalIntensity(), 0.05, 0.80, 0.15, 0.05, 0.9,
+        50_000_000);
   }
 
   public Bb84Parameters {
@@ -55,7 +63,9 @@ public record Bb84Parameters(
     requireIn("fiber-loss-db-per-km", fiberLossDbPerKm, 0, 10);
     requireIn("detector-efficiency", detectorEfficiency, 1e-6, 1);
     requireIn("dark-count-probability", darkCountProbability, 0, 0.1);
+    requireIn("afterpulse-probability", afterpulseProbability, 0, 0.2);
     requireIn("misalignment-error", misalignmentError, 0, 0.5);
+    requireIn("misalignment-error-x", misalignmentErrorX, 0, 0.5);
     requireIn("signal-intensity", signalIntensity, 1e-3, 10);
     requireIn("decoy-intensity", decoyIntensity, 1e-4, 10);
     if (!(decoyIntensity < signalIntensity)) {
@@ -86,6 +96,26 @@ public record Bb84Parameters(
     return detectorEfficiency * Math.pow(10, -fiberLossDbPerKm * km / 10);
   }
 
+  /** s_k = 1 - exp(-eta mu_k): probability that the photons of a class-{@code k} pulse cause a click. */
+  public double photonClickProbability(Intensity k, double km) {
+    return -Math.expm1(-transmittance(km) * intensity(k));
+  }
+
+  /**
+   * Y0_eff = Y0 + p_ap * Q_mean, with Q_mean = sum_k p_k Q_k and Q_k = s_k + (1 - s_k) Y0 the click
+   * probabilities without afterpulses: afterpulsing as uncorrelated background. This is the
+   * usual first-order approximation; it leaves out that an afterpulse follows a click in an
+   * earlier slot (it is spread evenly instead) and afterpulses of afterpulses (order p_ap^2).
+   */
+  public double effectiveDarkCountProbability(double km) {
+    double meanClick = 0;
+    for (Intensity k : Intensity.values()) {
+      double s = photonClickProbability(k, km);
+      meanClick += probability(k) * (s + (1 - s) * darkCountProbability);
+    }
+    return darkCountProbability + afterpulseProbability * meanClick;
+  }
+
   /** Mean photon number of an intensity class. */
   public double intensity(Intensity k) {
     return switch (k) {
@@ -109,18 +139,34 @@ public record Bb84Parameters(
     return zBasisProbability * zBasisProbability + (1 - zBasisProbability) * (1 - zBasisProbability);
   }
 
-  /** The same link as seen by the analytic formula: only signal-class, Z-matched pulses give key. */
+  /**
+   * The same link as seen by the analytic formula: only signal-class, Z-matched pulses give key.
+   * Without afterpulses (Y0 as configured); see {@link #analyticEquivalent(double, double)}.
+   */
   public DecoyStateParameters analyticEquivalent(double reconciliationEfficiency) {
-    return new DecoyStateParameters(pulseRateHz, fiberLossDbPerKm, detectorEfficiency,
-        darkCountProbability, misalignmentError, signalIntensity,
-        signalProbability * zBasisProbability * zBasisProbability, reconciliationEfficiency);
+    return analytic(darkCountProbability, reconciliationEfficiency);
+  }
+
+  /**
+   * The link of {@code km} as seen by the analytic formula, with afterpulses folded into the
+   * background ({@link #effectiveDarkCountProbability(double)}). The formula has one e_d, used
+   * for both the key's error rate and the phase error; it gets the Z-basis value, so it is exact
+   * only when {@code misalignmentErrorX == misalignmentError}.
+   */
+  public DecoyStateParameters analyticEquivalent(double reconciliationEfficiency, double km) {
+    return analytic(effectiveDarkCountProbability(km), reconciliationEfficiency);
+  }
+
+  private DecoyStateParameters analytic(double y0, double reconciliationEfficiency) {
+    return new DecoyStateParameters(pulseRateHz, fiberLossDbPerKm, detectorEfficiency, y0, misalignmentError,
+        signalIntensity, signalProbability * zBasisProbability * zBasisProbability, reconciliationEfficiency);
   }
 
   /** A copy with another frame size (benchmarks). */
   public Bb84Parameters withFrameSlots(int slots) {
     return new Bb84Parameters(pulseRateHz, fiberLossDbPerKm, detectorEfficiency, darkCountProbability,
-        misalignmentError, signalIntensity, decoyIntensity, signalProbability, decoyProbability,
-        vacuumProbability, zBasisProbability, slots);
+        afterpulseProbability, misalignmentError, misalignmentErrorX, signalIntensity, decoyIntensity,
+        signalProbability, decoyProbability, vacuumProbability, zBasisProbability, slots);
   }
 
   private static void requireIn(String name, double v, double lo, double hi) {

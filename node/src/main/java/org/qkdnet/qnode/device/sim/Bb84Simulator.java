@@ -15,13 +15,24 @@ import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
  * a basis and bit. The photons of a class-k pulse cause a click with s_k = 1 - exp(-eta mu_k);
  * independently, a dark count fires with Y0. A slot clicks with Q_k = s_k + (1 - s_k) Y0. Bob
  * picks his basis; after a photon click his bit is Alice's, flipped with probability e_d, when
- * the bases match, and uniformly random otherwise; after a dark count alone it is random.
+ * the bases match, and uniformly random otherwise; after a dark count alone it is random. The
+ * misalignment error differs per basis (e_d^Z, e_d^X: the X basis is usually an interferometer
+ * whose visibility is worse than the Z basis's contrast); the one used is that of Bob's basis,
+ * which for matching bases is also Alice's.
+ *
+ * <p><b>Afterpulsing</b> (probability p_ap that a click is followed by a spurious one) is taken
+ * in the usual uncorrelated approximation: an extra background click with a random bit at rate
+ * p_ap times the mean click probability per slot, Y0_eff = Y0 + p_ap * sum_k p_k Q_k
+ * ({@link Bb84Parameters#effectiveDarkCountProbability(double)}). Y0_eff simply replaces Y0 in
+ * the dark-count process, so afterpulses cost no work per pulse. Left out: the time correlation
+ * (an afterpulse comes within a few slots of its click) and afterpulses of afterpulses (order
+ * p_ap^2).
  *
  * <p><b>No per-pulse work.</b> Photon clicks are drawn as a Bernoulli(s_mu) process over the
  * slots, jumping from one candidate to the next by geometric gaps ({@link GapSampler}); each
  * candidate reads Alice's class in its slot and is kept with probability s_k / s_mu (thinning),
  * which makes photon clicks exactly independent Bernoulli(s_k) per slot. Dark counts are a
- * second, sparse Bernoulli(Y0) process merged in. Thinning, rather than drawing per-class
+ * second, sparse Bernoulli(Y0_eff) process merged in. Thinning, rather than drawing per-class
  * counts, lets Alice's choices be a pure function of the slot, so her view needs no knowledge
  * of which slots clicked.
  *
@@ -51,10 +62,12 @@ public final class Bb84Simulator {
   private final long linkSeed;
   private final Preparation preparation;
   private final double[] detection = new double[3];
-  private final double[] errorRate = new double[3];
+  private final double[] errorRateZ = new double[3];
+  private final double[] errorRateX = new double[3];
   private final long[] thinBelow = new long[3];
   private final long bobZBelow;
-  private final long errorBelow;
+  private final long errorBelowZ;
+  private final long errorBelowX;
   private final GapSampler photonGaps;
   private final GapSampler darkGaps;
 
@@ -65,26 +78,28 @@ public final class Bb84Simulator {
 
   public Bb84Simulator(Bb84Parameters params, double km, long linkSeed) {
     this.params = Objects.requireNonNull(params, "params");
-    double eta = params.transmittance(km);
     this.km = km;
     this.linkSeed = linkSeed;
     this.preparation = new Preparation(params);
-    double y0 = params.darkCountProbability();
-    double ed = params.misalignmentError();
+    double y0 = params.effectiveDarkCountProbability(km);
+    double edZ = params.misalignmentError();
+    double edX = params.misalignmentErrorX();
     double[] photonClick = new double[3];
     for (Intensity k : Intensity.values()) {
       int i = k.ordinal();
-      photonClick[i] = -Math.expm1(-eta * params.intensity(k));
+      photonClick[i] = params.photonClickProbability(k, km);
       double darkOnly = y0 * (1 - photonClick[i]);
       detection[i] = photonClick[i] + darkOnly;
-      errorRate[i] = detection[i] == 0 ? 0.5 : (0.5 * darkOnly + ed * photonClick[i]) / detection[i];
+      errorRateZ[i] = detection[i] == 0 ? 0.5 : (0.5 * darkOnly + edZ * photonClick[i]) / detection[i];
+      errorRateX[i] = detection[i] == 0 ? 0.5 : (0.5 * darkOnly + edX * photonClick[i]) / detection[i];
     }
     double candidateRate = photonClick[Intensity.SIGNAL.ordinal()];
     for (int i = 0; i < 3; i++) {
       thinBelow[i] = candidateRate == 0 ? 0 : Math.round(photonClick[i] / candidateRate * (1 << THIN_BITS));
     }
     bobZBelow = Math.round(params.zBasisProbability() * (1 << BASIS_BITS));
-    errorBelow = Math.round(ed * (1 << ERROR_BITS));
+    errorBelowZ = Math.round(edZ * (1 << ERROR_BITS));
+    errorBelowX = Math.round(edX * (1 << ERROR_BITS));
     photonGaps = candidateRate > 0 ? new GapSampler(candidateRate) : null;
     darkGaps = y0 > 0 ? new GapSampler(y0) : null;
   }
@@ -114,14 +129,22 @@ public final class Bb84Simulator {
     return km;
   }
 
-  /** Q_k: probability that a pulse of class {@code k} gives a click. */
+  /** Q_k: probability that a pulse of class {@code k} gives a click (afterpulses included). */
   public double detectionProbability(Intensity k) {
     return detection[k.ordinal()];
   }
 
-  /** E_k: probability that a click of class {@code k} in the matching basis gives a wrong bit. */
+  /** E_k of the Z basis: {@link #errorRate(Intensity, boolean) errorRate(k, false)}. */
   public double errorRate(Intensity k) {
-    return errorRate[k.ordinal()];
+    return errorRate(k, false);
+  }
+
+  /**
+   * E_k: probability that a click of class {@code k} in the matching basis, the X basis if
+   * {@code xBasis} and else Z, gives a wrong bit.
+   */
+  public double errorRate(Intensity k, boolean xBasis) {
+    return (xBasis ? errorRateX : errorRateZ)[k.ordinal()];
   }
 
   /** Alice's view of {@code frame}. */
@@ -299,6 +322,8 @@ public final class Bb84Simulator {
         long photonClick = photon & thinned;
         long accept = photonClick | dark;
         long bobX = ((((c >>> BASIS_SHIFT) & ((1L << BASIS_BITS) - 1)) - bobZBelow) >>> 63) ^ 1;
+        // The threshold of Bob's basis, chosen by arithmetic rather than a branch.
+        long errorBelow = errorBelowZ + bobX * (errorBelowX - errorBelowZ);
         long error = (((c >>> ERROR_SHIFT) & ((1L << ERROR_BITS) - 1)) - errorBelow) >>> 63;
         long random = (photonClick ^ 1) | bobX ^ prep.xBasisBit(a);
         long bit = (random & c & 1) | ((random ^ 1) & (a ^ error) & 1);

@@ -16,7 +16,7 @@ public final class Bb84Device implements QkdDevice {
   public Bb84Device(Bb84LinkEnd end, double speedup) {
     this.end = end;
     this.bitsPerSecond = Math.max(1.0, DecoyStateRate.secureBitsPerSecond(
-        end.settings().params().analyticEquivalent(1.16), end.link().km()) * speedup);
+        end.settings().params().analyticEquivalent(1.16, end.link().km()), end.link().km()) * speedup);
   }
 
   public Bb84LinkEnd end() {

@@ -2,6 +2,7 @@ package org.qkdnet.qnode.device.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import org.junit.jupiter.api.Test;
 import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
@@ -16,15 +17,23 @@ class Bb84SimulatorTest {
   private static final int FRAMES = 3;
 
   private static Bb84Parameters params(double darkCount, double misalignment) {
+    return params(darkCount, 0, misalignment, misalignment);
+  }
+
+  private static Bb84Parameters params(double darkCount, double afterpulse, double misalignmentZ,
+      double misalignmentX) {
     Bb84Parameters d = Bb84Parameters.defaults();
     return new Bb84Parameters(d.pulseRateHz(), d.fiberLossDbPerKm(), d.detectorEfficiency(), darkCount,
-        misalignment, d.signalIntensity(), d.decoyIntensity(), d.signalProbability(),
+        afterpulse, misalignmentZ, misalignmentX, d.signalIntensity(), d.decoyIntensity(), d.signalProbability(),
         d.decoyProbability(), d.vacuumProbability(), d.zBasisProbability(), SLOTS);
   }
 
-  /** Per class: pulses sent, clicks, matched-basis clicks, matched-basis errors. */
+  /**
+   * Per class: pulses sent, clicks, matched-basis clicks, matched-basis errors, then the last two
+   * again for the Z basis alone and for the X basis alone (Alice's and Bob's bits compared).
+   */
   private static long[][] tally(Bb84Simulator sim) {
-    long[][] t = new long[3][4];
+    long[][] t = new long[3][8];
     for (long f = 0; f < FRAMES; f++) {
       Bb84AliceView alice = sim.aliceView(f);
       Bb84BobView bob = sim.bobView(f);
@@ -36,10 +45,12 @@ class Bb84SimulatorTest {
         long[] row = t[a.intensity().ordinal()];
         row[1]++;
         if (a.basis() == bob.basis(i)) {
+          int perBasis = a.basis() == Basis.X ? 6 : 4;
+          long wrong = a.bit() != bob.bit(i) ? 1 : 0;
           row[2]++;
-          if (a.bit() != bob.bit(i)) {
-            row[3]++;
-          }
+          row[3] += wrong;
+          row[perBasis]++;
+          row[perBasis + 1] += wrong;
         }
       }
     }
@@ -76,6 +87,54 @@ class Bb84SimulatorTest {
       assertWithinFiveSigma(k + " clicks", row[1], row[0], sim.detectionProbability(k));
       assertWithinFiveSigma(k + " errors", row[3], row[2], sim.errorRate(k));
     }
+  }
+
+  @Test
+  void bobView_xBasisMisalignmentAboveZ_errorRatePerBasisMatchesModel() {
+    Bb84Simulator sim = new Bb84Simulator(params(1e-6, 0, 0.015, 0.08), 25, 13);
+    long[][] t = tally(sim);
+    for (Intensity k : new Intensity[] {Intensity.SIGNAL, Intensity.DECOY}) {
+      long[] row = t[k.ordinal()];
+      assertWithinFiveSigma(k + " Z errors", row[5], row[4], sim.errorRate(k, false));
+      assertWithinFiveSigma(k + " X errors", row[7], row[6], sim.errorRate(k, true));
+    }
+    // The model itself: at 25 km the dark counts add well under 0.1 % to e_d.
+    assertThat(sim.errorRate(Intensity.SIGNAL, false)).isCloseTo(0.015, offset(1e-3));
+    assertThat(sim.errorRate(Intensity.SIGNAL, true)).isCloseTo(0.08, offset(1e-3));
+    assertThat(sim.errorRate(Intensity.SIGNAL)).isEqualTo(sim.errorRate(Intensity.SIGNAL, false));
+    assertThat(t[Intensity.SIGNAL.ordinal()][6]).as("X-basis signal clicks").isGreaterThan(10_000);
+  }
+
+  @Test
+  void bobView_afterpulses_raiseClicksAndErrorsByPredictedAmounts() {
+    double pAp = 0.05;
+    Bb84Parameters plain = params(1e-6, 0, 0.015, 0.015);
+    Bb84Parameters withAp = params(1e-6, pAp, 0.015, 0.015);
+    Bb84Simulator before = new Bb84Simulator(plain, 25, 17);
+    Bb84Simulator sim = new Bb84Simulator(withAp, 25, 17);
+    // Predicted from the simulator without afterpulses: Y0 grows by p_ap * sum_k p_k Q_k, and
+    // only in slots without a photon click, where the extra click carries a random bit.
+    double meanClick = 0;
+    for (Intensity k : Intensity.values()) {
+      meanClick += plain.probability(k) * before.detectionProbability(k);
+    }
+    double extra = pAp * meanClick;
+    long[][] t = tally(sim);
+    for (Intensity k : Intensity.values()) {
+      double noPhoton = 1 - plain.photonClickProbability(k, 25);
+      double q = before.detectionProbability(k) + noPhoton * extra;
+      double e = (before.errorRate(k) * before.detectionProbability(k) + 0.5 * noPhoton * extra) / q;
+      assertThat(sim.detectionProbability(k)).as(k + " Q_k").isCloseTo(q, offset(1e-12));
+      assertThat(sim.errorRate(k)).as(k + " E_k").isCloseTo(e, offset(1e-12));
+      long[] row = t[k.ordinal()];
+      assertWithinFiveSigma(k + " clicks", row[1], row[0], q);
+      assertWithinFiveSigma(k + " errors", row[3], row[2], e);
+    }
+    // The rise is far beyond the noise: the vacuum class clicks about a thousand times as often,
+    // and the signal QBER about doubles.
+    assertThat(sim.detectionProbability(Intensity.VACUUM))
+        .isGreaterThan(500 * before.detectionProbability(Intensity.VACUUM));
+    assertThat(sim.errorRate(Intensity.SIGNAL)).isGreaterThan(1.8 * before.errorRate(Intensity.SIGNAL));
   }
 
   @Test

@@ -16,7 +16,7 @@ class SifterTest {
   private static Bb84Simulator simulator(double darkCount, double misalignment) {
     Bb84Parameters d = Bb84Parameters.defaults();
     Bb84Parameters p = new Bb84Parameters(d.pulseRateHz(), d.fiberLossDbPerKm(), d.detectorEfficiency(),
-        darkCount, misalignment, d.signalIntensity(), d.decoyIntensity(), d.signalProbability(),
+        darkCount, 0, misalignment, misalignment, d.signalIntensity(), d.decoyIntensity(), d.signalProbability(),
         d.decoyProbability(), d.vacuumProbability(), d.zBasisProbability(), 4_000_000);
     return new Bb84Simulator(p, 25, 21);
   }
