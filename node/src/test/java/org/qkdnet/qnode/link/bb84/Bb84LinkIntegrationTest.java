@@ -33,8 +33,8 @@ class Bb84LinkIntegrationTest {
           { id = AAA, name = "A", role = backbone, lat = 30.0, lon = 114.0 }
           { id = BBB, name = "B", role = backbone, lat = 30.1, lon = 114.1 }
         ]
-        # this link's optics are worse than the default (1.5 %): a per-link override
-        links = [ { a = AAA, b = BBB, km = 25, bb84 { misalignment-error = 0.04 } } ]
+        # this link's optics are worse than the default (1.5 %) in both bases: a per-link override
+        links = [ { a = AAA, b = BBB, km = 25, bb84 { misalignment-error = 0.04, misalignment-error-x = 0.04 } } ]
         saes = [
           { id = "AAA-APP", station = AAA, description = "app at A" }
           { id = "BBB-APP", station = BBB, description = "app at B" }
