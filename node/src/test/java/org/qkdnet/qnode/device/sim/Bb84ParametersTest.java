@@ -31,11 +31,21 @@ class Bb84ParametersTest {
   }
 
   @Test
-  void defaults_matchDecoyStateDefaultsAndProbabilitiesSumToOne() {
+  void defaults_physicsOfDecoyStateDefaults_finiteKeyIntensitiesAndProbabilities() {
     Bb84Parameters p = Bb84Parameters.defaults();
     DecoyStateParameters d = DecoyStateParameters.defaults();
-    assertThat(p.signalIntensity()).isEqualTo(d.signalIntensity());
-    assertThat(p.detectorEfficiency()).isEqualTo(d.detectorEfficiency());
+    assertThat(p.pulseRateHz()).isEqualTo(d.pulseRateHz()).isEqualTo(1e9);
+    assertThat(p.fiberLossDbPerKm()).isEqualTo(d.fiberLossDbPerKm()).isEqualTo(0.2);
+    assertThat(p.detectorEfficiency()).isEqualTo(d.detectorEfficiency()).isEqualTo(0.2);
+    assertThat(p.darkCountProbability()).isEqualTo(d.darkCountProbability()).isEqualTo(1e-6);
+    assertThat(p.misalignmentError()).isEqualTo(d.misalignmentError()).isEqualTo(0.015);
+    assertThat(p.signalIntensity()).isEqualTo(0.4);
+    assertThat(p.decoyIntensity()).isEqualTo(0.2);
+    assertThat(p.signalProbability()).isEqualTo(0.5);
+    assertThat(p.decoyProbability()).isEqualTo(0.3);
+    assertThat(p.vacuumProbability()).isEqualTo(0.2);
+    assertThat(p.zBasisProbability()).isEqualTo(0.7);
+    assertThat(p.frameSlots()).isEqualTo(50_000_000);
     assertThat(p.signalProbability() + p.decoyProbability() + p.vacuumProbability()).isEqualTo(1.0);
   }
 
@@ -68,7 +78,7 @@ class Bb84ParametersTest {
   @Test
   void analyticEquivalent_siftingFactorIsSignalZMatchedFraction() {
     DecoyStateParameters d = Bb84Parameters.defaults().analyticEquivalent(1.16);
-    assertThat(d.siftingFactor()).isCloseTo(0.8 * 0.81, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(d.siftingFactor()).isCloseTo(0.5 * 0.49, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(d.reconciliationEfficiency()).isEqualTo(1.16);
   }
 }
