@@ -60,9 +60,30 @@ class FrameVerifierTest {
     assertThatThrownBy(() -> FrameVerifier.tag(1, f, 0, 64))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nonzero");
     assertThatThrownBy(() -> FrameVerifier.tag(1, f, 5, 65))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[1, 64]");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("second hash key");
+    assertThatThrownBy(() -> FrameVerifier.tag(1, f, 5, 7, 129))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[1, 128]");
     VerificationTag t = FrameVerifier.tag(1, f, 5, 64);
     assertThatThrownBy(() -> FrameVerifier.matches(t, 2, f))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("frame 1");
+  }
+
+  @Test
+  void tag128_catchesDifferencesInEitherHalf_andLeaks128Bits() {
+    SplitMix64 rng = new SplitMix64(11);
+    for (int trial = 0; trial < 50; trial++) {
+      BitString alice = InProcessCascade.randomFrame(5_000, rng);
+      long k1 = rng.nextLong() | 1;
+      long k2 = rng.nextLong() | 1;
+      VerificationTag tag = FrameVerifier.tag(trial, alice, k1, k2, 128);
+      assertThat(FrameVerifier.leakBits(tag)).isEqualTo(128);
+      assertThat(FrameVerifier.matches(tag, trial, alice.copy())).isTrue();
+      long[] w = alice.copyWords();
+      w[trial % w.length] ^= 1L << (trial % 64);
+      assertThat(FrameVerifier.matches(tag, trial, BitString.wrap(w, alice.length()))).isFalse();
+      // a forged second half alone is caught
+      VerificationTag forged = new VerificationTag(trial, k1, k2, 128, tag.tag(), tag.tag2() ^ 1);
+      assertThat(FrameVerifier.matches(forged, trial, alice.copy())).isFalse();
+    }
   }
 }
