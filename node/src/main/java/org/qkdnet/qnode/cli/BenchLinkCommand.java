@@ -10,16 +10,19 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
-import org.qkdnet.qnode.device.DecoyStateParameters;
-import org.qkdnet.qnode.device.DecoyStateRate;
+import org.qkdnet.qnode.config.Bb84Settings;
+import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.device.sim.Bb84AliceView;
 import org.qkdnet.qnode.device.sim.Bb84BobView;
 import org.qkdnet.qnode.device.sim.Bb84Parameters;
 import org.qkdnet.qnode.device.sim.Bb84Simulator;
-import org.qkdnet.qnode.device.sim.Intensity;
-import org.qkdnet.qnode.crypto.KeyMaterial;
+import org.qkdnet.qnode.device.sim.FiniteKeyRate;
+import org.qkdnet.qnode.postprocessing.estimation.AuthenticationCost;
 import org.qkdnet.qnode.postprocessing.estimation.BinaryEntropy;
-import org.qkdnet.qnode.postprocessing.estimation.DecoyEstimator;
+import org.qkdnet.qnode.postprocessing.estimation.BlockCounts;
+import org.qkdnet.qnode.postprocessing.estimation.EpsilonBudget;
+import org.qkdnet.qnode.postprocessing.estimation.FiniteKeyBound;
+import org.qkdnet.qnode.postprocessing.estimation.FrameCheck;
 import org.qkdnet.qnode.postprocessing.estimation.Estimate;
 import org.qkdnet.qnode.postprocessing.estimation.FrameStatistics;
 import org.qkdnet.qnode.postprocessing.sifting.SiftedFrame;
@@ -30,22 +33,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code qnode bench link}: the secure key rate of the raw-detection simulator after sifting and
- * decoy-state estimation, next to the analytic rate ({@link DecoyStateRate}) for the same link.
+ * {@code qnode bench link}: the finite-key secure rate of the raw-detection simulator over blocks
+ * of sifted key, next to the same bound at the expected counts ({@link FiniteKeyRate}) and the
+ * asymptotic rate (reference only).
  *
- * <p>Error correction is not run: its leak is taken as f * H2(QBER) per raw key bit with the
- * same f as the analytic formula (1.16), QBER being the frame's actual key error rate (what
- * Cascade would find), so the comparison isolates simulator and estimator. The analytic rate uses
- * sifting factor p_mu * p_Z^2: only signal-class pulses measured in Z at both ends give key.
+ * <p>Frames are simulated, sifted and checked as the stations do; their counts add up into blocks
+ * of {@code --block-bits} raw key bits, and each block's length comes from {@link FiniteKeyBound}.
+ * Error correction is not run: its leak is taken as f H2(E) per key bit with f = {@value #F} and
+ * E the block's actual key error rate (what Cascade would find), plus each frame's verification
+ * tag and authentication cost, the same charge as the analytic figure, so the comparison isolates
+ * simulator and estimation.
  */
 @Command(name = "link", mixinStandardHelpOptions = true,
-    description = "Simulate decoy-state BB84 frames on a fiber link, sift and estimate them, and compare "
-        + "the secure key rate with the analytic decoy-state rate.")
+    description = "Simulate decoy-state BB84 on a fiber link in blocks of sifted key and compare the finite-key "
+        + "secure rate with the same bound at the expected counts and with the asymptotic rate.")
 public final class BenchLinkCommand implements Callable<Integer> {
   static final int EXIT_OK = 0;
   static final int EXIT_IO = 1;
   static final int EXIT_BAD_INPUT = 2;
-  /** Reconciliation efficiency of the analytic formula (DecoyStateParameters.defaults()). */
+  /** Reconciliation efficiency charged for error correction (Cascade measures 1.05-1.09). */
   static final double F = 1.16;
   private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
 
@@ -55,9 +61,13 @@ public final class BenchLinkCommand implements Callable<Integer> {
   @Option(names = "--km", required = true, description = "Fiber length in km (0..300).")
   double km;
 
-  @Option(names = "--frames", defaultValue = "200",
-      description = "Frames to simulate (1..100000). Default: ${DEFAULT-VALUE}.")
-  int frames;
+  @Option(names = "--block-bits", defaultValue = "1e6",
+      description = "Sifted key (Z-basis) bits per block, 1e4..1e8. Default: ${DEFAULT-VALUE}.")
+  double blockBits;
+
+  @Option(names = "--blocks", defaultValue = "1",
+      description = "Blocks to simulate (0..1000; 0: only the analytic and asymptotic rates). Default: ${DEFAULT-VALUE}.")
+  int blocks;
 
   @Option(names = "--frame-slots", description = "Pulses per frame (default: the simulator's, 5e7).")
   Integer frameSlots;
@@ -65,20 +75,27 @@ public final class BenchLinkCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Link seed. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--eps-pa", defaultValue = "1e-10",
-      description = "Privacy amplification security parameter. Default: ${DEFAULT-VALUE}.")
-  double epsPa;
+  @Option(names = "--eps-sec", defaultValue = "1e-10",
+      description = "Secrecy parameter per block. Default: ${DEFAULT-VALUE}.")
+  double epsSec;
 
-  @Option(names = "--leak-verification", defaultValue = "64",
-      description = "Bits of the verification hash per frame. Default: ${DEFAULT-VALUE}.")
-  long leakVerification;
+  @Option(names = "--eps-cor", defaultValue = "1e-15",
+      description = "Correctness parameter per block. Default: ${DEFAULT-VALUE}.")
+  double epsCor;
+
+  @Option(names = "--tag-bits", defaultValue = "128",
+      description = "Verification tag bits per frame (1..128). Default: ${DEFAULT-VALUE}.")
+  int tagBits;
 
   @Option(names = "--abort-qber", defaultValue = "0.11",
-      description = "Frames with a higher QBER are dropped. Default: ${DEFAULT-VALUE}.")
+      description = "Frames with a higher X-basis QBER are dropped. Default: ${DEFAULT-VALUE}.")
   double abortQber;
 
+  @Option(names = "--misalignment-error-x", description = "X-basis misalignment (default: the simulator's).")
+  Double misalignmentX;
+
   @Option(names = "--max-seconds", defaultValue = "600",
-      description = "Stop after this long (the result covers the frames done). Default: ${DEFAULT-VALUE}.")
+      description = "Stop after this long (the result covers the blocks done). Default: ${DEFAULT-VALUE}.")
   double maxSeconds;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
@@ -93,8 +110,11 @@ public final class BenchLinkCommand implements Callable<Integer> {
       if (!(km >= 0 && km <= 300)) {
         throw new IllegalArgumentException("--km " + km + " is outside 0..300");
       }
-      if (frames < 1 || frames > 100_000) {
-        throw new IllegalArgumentException("--frames " + frames + " is outside 1..100000");
+      if (!(blockBits >= Bb84Settings.MIN_BLOCK_BITS && blockBits <= Bb84Settings.MAX_BLOCK_BITS)) {
+        throw new IllegalArgumentException("--block-bits " + blockBits + " is outside 1e4..1e8");
+      }
+      if (blocks < 0 || blocks > 1000) {
+        throw new IllegalArgumentException("--blocks " + blocks + " is outside 0..1000");
       }
       if (!(maxSeconds > 0)) {
         throw new IllegalArgumentException("--max-seconds must be positive");
@@ -103,18 +123,28 @@ public final class BenchLinkCommand implements Callable<Integer> {
       if (frameSlots != null) {
         p = p.withFrameSlots(frameSlots);
       }
-      settings = new Settings(p, km, seed, frames, leakVerification, epsPa, abortQber);
+      if (misalignmentX != null) {
+        p = p.withMisalignmentErrorX(misalignmentX);
+      }
+      EpsilonBudget eps;
+      try {
+        eps = new EpsilonBudget(epsSec, epsCor);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--" + e.getMessage());
+      }
+      settings = new Settings(p, km, seed, (long) blockBits, blocks, eps, tagBits, abortQber);
     } catch (IllegalArgumentException e) {
       err.println("qnode bench link: " + e.getMessage());
       return EXIT_BAD_INPUT;
     }
     long deadline = System.nanoTime() + (long) (maxSeconds * 1e9);
     long[] lastReport = {System.nanoTime()};
-    Result r = run(settings, () -> deadline - System.nanoTime(), done -> {
+    Result r = run(settings, () -> deadline - System.nanoTime(), (block, keyBits) -> {
       long now = System.nanoTime();
       if (now - lastReport[0] >= PROGRESS_EVERY_NANOS) {
         lastReport[0] = now;
-        err.printf(Locale.ROOT, "  frame %d/%d%n", done, settings.frames());
+        err.printf(Locale.ROOT, "  block %d/%d: %d of %d key bits%n", block + 1, settings.blocks(), keyBits,
+            settings.blockBits());
         err.flush();
       }
     });
@@ -132,14 +162,11 @@ public final class BenchLinkCommand implements Callable<Integer> {
   }
 
   /** What to simulate. */
-  record Settings(Bb84Parameters params, double km, long seed, int frames, long leakVerification,
-      double epsPa, double abortQber) {
+  record Settings(Bb84Parameters params, double km, long seed, long blockBits, int blocks, EpsilonBudget eps,
+      int tagBits, double abortQber) {
     Settings {
-      if (leakVerification < 0) {
-        throw new IllegalArgumentException("--leak-verification must be >= 0");
-      }
-      if (!(epsPa > 0 && epsPa < 1)) {
-        throw new IllegalArgumentException("--eps-pa " + epsPa + " is outside (0, 1)");
+      if (tagBits < 1 || tagBits > 128) {
+        throw new IllegalArgumentException("--tag-bits " + tagBits + " is outside 1..128");
       }
       if (!(abortQber > 0 && abortQber <= 0.5)) {
         throw new IllegalArgumentException("--abort-qber " + abortQber + " is outside (0, 0.5]");
@@ -148,67 +175,77 @@ public final class BenchLinkCommand implements Callable<Integer> {
     }
   }
 
-  /** Progress callback: frames done so far. */
+  /** Progress callback: the block being filled and its key bits so far. */
   interface Progress {
-    void framesDone(int done);
+    void blockProgress(int block, long keyBits);
   }
 
+  /** One simulated block. */
+  record BlockResult(BlockCounts counts, long keyErrors, double leakBits, FiniteKeyBound.Result bound, long pulses) {}
+
   /**
-   * Simulates, sifts and estimates {@code s.frames()} frames, or fewer if {@code nanosLeft} runs
-   * out; sums the per-frame secure lengths.
+   * Simulates frames until {@code s.blocks()} blocks of {@code s.blockBits()} key bits are full
+   * (or {@code nanosLeft} runs out: an unfinished block is not counted) and bounds each block.
    */
   static Result run(Settings s, LongSupplier nanosLeft, Progress progress) {
     Bb84Parameters p = s.params();
     Bb84Simulator sim = new Bb84Simulator(p, s.km(), s.seed());
-    DecoyEstimator estimator = new DecoyEstimator(p.signalIntensity(), p.decoyIntensity(), s.abortQber());
+    FrameCheck check = new FrameCheck(s.abortQber());
+    FiniteKeyBound bound = new FiniteKeyBound(p.signalIntensity(), p.decoyIntensity(), 0, p.signalProbability(),
+        p.decoyProbability(), p.vacuumProbability(), s.eps());
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     boolean cpuClock = threads.isCurrentThreadCpuTimeSupported();
     long simNanos = 0;
-    long secureBits = 0;
-    long keyBits = 0;
-    long keyErrors = 0;
+    java.util.List<BlockResult> done = new java.util.ArrayList<>();
+    long frame = 0;
+    long pulses = 0;
+    long pulsesBefore = 0;
     int dropped = 0;
     String lastDrop = "";
-    FrameStatistics pooled = null;
-    int done = 0;
-    while (done < s.frames() && nanosLeft.getAsLong() > 0) {
-      long frame = done;
+    BlockCounts counts = BlockCounts.EMPTY;
+    long errors = 0;
+    long auth = 0;
+    while (done.size() < s.blocks() && nanosLeft.getAsLong() > 0) {
       long t0 = cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime();
       Bb84BobView bobView = sim.bobView(frame);
       simNanos += (cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - t0;
       Bb84AliceView aliceView = sim.aliceView(frame);
       Sifter.AliceSifting alice = Sifter.alice(aliceView, Sifter.announce(bobView));
+      int detections = bobView.detections();
       SiftedFrame bob = Sifter.bob(bobView, alice.reply());
       bobView.zeroize();
-      FrameStatistics.SentPulses sent = new FrameStatistics.SentPulses(aliceView.pulses(Intensity.SIGNAL),
-          aliceView.pulses(Intensity.DECOY), aliceView.pulses(Intensity.VACUUM));
-      FrameStatistics stats = FrameStatistics.tally(alice.sifted(), bob.disclosedBits(), sent,
-          p.basisMatchProbability());
-      pooled = pooled == null ? stats : pooled.plus(stats);
-      Estimate e = estimator.estimate(stats);
-      long errors = keyErrors(alice.sifted(), bob);
-      alice.sifted().zeroize();
-      bob.zeroize();
-      keyBits += stats.keyBits();
-      keyErrors += errors;
+      pulses += p.frameSlots();
+      frame++;
+      BlockCounts c = FrameStatistics.tally(alice.sifted(), bob.disclosedBits());
+      Estimate e = check.check(frame, c);
+      long frameErrors = keyErrors(alice.sifted(), bob);
       if (e.accepted()) {
-        double qber = stats.keyBits() == 0 ? 0 : (double) errors / stats.keyBits();
-        long leakEc = (long) Math.ceil(F * BinaryEntropy.h2(qber) * stats.keyBits());
-        secureBits += e.secureLength(leakEc, s.leakVerification(), 0, s.epsPa());
+        counts = counts.plus(c);
+        errors += frameErrors;
+        long leakEc = (long) Math.ceil(F * BinaryEntropy.h2((double) frameErrors / c.keyBits()) * c.keyBits());
+        auth += s.tagBits() + AuthenticationCost.frameBits(detections, bob.size(), bob.disclosedLength(), leakEc,
+            c.keyBits());
       } else {
         dropped++;
         lastDrop = e.dropReason().orElse("");
       }
-      done++;
-      progress.framesDone(done);
+      alice.sifted().zeroize();
+      bob.zeroize();
+      progress.blockProgress(done.size(), counts.keyBits());
+      if (counts.keyBits() >= s.blockBits()) {
+        double keyQber = (double) errors / counts.keyBits();
+        double leak = F * BinaryEntropy.h2(keyQber) * counts.keyBits() + auth;
+        done.add(new BlockResult(counts, errors, leak, bound.evaluate(counts, leak), pulses - pulsesBefore));
+        pulsesBefore = pulses;
+        counts = BlockCounts.EMPTY;
+        errors = 0;
+        auth = 0;
+      }
     }
-    double seconds = done * (double) p.frameSlots() / p.pulseRateHz();
-    DecoyStateParameters analytic = p.analyticEquivalent(F, s.km());
-    Estimate pooledEstimate = pooled == null ? null : estimator.estimate(pooled);
-    return new Result(s, done, seconds, secureBits, keyBits, keyErrors, dropped, lastDrop, pooledEstimate,
-        DecoyStateRate.secureBitsPerSecond(analytic, s.km()),
-        DecoyStateRate.secureBitsPerSecond(DecoyStateParameters.defaults(), s.km()),
-        simNanos / 1e9, cpuClock);
+    FiniteKeyBound.Result analytic = FiniteKeyRate.block(p, s.km(), s.blockBits(), F, s.tagBits(), s.eps());
+    FiniteKeyRate.ExpectedBlock expected = FiniteKeyRate.expected(p, s.km(), s.blockBits());
+    return new Result(s, done, frame, dropped, lastDrop, analytic, expected.pulses(),
+        FiniteKeyRate.asymptoticBitsPerSecond(p, s.km(), F), simNanos / 1e9, pulses, cpuClock);
   }
 
   /** Differing key bits between the two ends: what error correction would have to fix. */
@@ -225,57 +262,76 @@ public final class BenchLinkCommand implements Callable<Integer> {
   }
 
   /** The outcome of a run. */
-  record Result(Settings settings, int frames, double seconds, long secureBits, long keyBits, long keyErrors,
-      int dropped, String lastDropReason, Estimate pooled, double analyticBps, double analyticIdealBps,
-      double simulatorSeconds, boolean cpuClock) {
+  record Result(Settings settings, java.util.List<BlockResult> blocks, long frames, int dropped, String lastDropReason,
+      FiniteKeyBound.Result analytic, double analyticPulses, double asymptoticBps, double simulatorSeconds,
+      long pulses, boolean cpuClock) {
+
+    private double seconds(double pulses) {
+      return pulses / settings.params().pulseRateHz();
+    }
 
     double simulatedBps() {
-      return seconds > 0 ? secureBits / seconds : 0;
+      long bits = blocks.stream().mapToLong(b -> b.bound().secureBits()).sum();
+      long blockPulses = blocks.stream().mapToLong(BlockResult::pulses).sum();
+      return blockPulses > 0 ? bits / seconds(blockPulses) : 0;
+    }
+
+    double analyticBps() {
+      return analytic.secureBits() / seconds(analyticPulses);
     }
 
     double ratio() {
-      return analyticBps > 0 ? simulatedBps() / analyticBps : 0;
+      return analyticBps() > 0 ? simulatedBps() / analyticBps() : 0;
     }
 
     double qber() {
-      return keyBits > 0 ? (double) keyErrors / keyBits : 0;
+      long key = blocks.stream().mapToLong(b -> b.counts().keyBits()).sum();
+      return key > 0 ? (double) blocks.stream().mapToLong(BlockResult::keyErrors).sum() / key : 0;
+    }
+
+    double xQber() {
+      long n = blocks.stream().mapToLong(b -> b.counts().xDetections().total()).sum();
+      return n > 0 ? (double) blocks.stream().mapToLong(b -> b.counts().xErrors().total()).sum() / n : 0;
     }
 
     double simulatorSpeedup() {
-      return simulatorSeconds > 0 ? seconds / simulatorSeconds : 0;
+      return simulatorSeconds > 0 ? seconds(pulses) / simulatorSeconds : 0;
     }
 
     String summary() {
       Bb84Parameters p = settings.params();
       StringBuilder b = new StringBuilder();
-      b.append(String.format(Locale.ROOT, "link %.1f km: %d frames x %d pulses = %.2f s at %.3g Hz, seed %d%n",
-          settings.km(), frames, p.frameSlots(), seconds, p.pulseRateHz(), settings.seed()));
-      b.append(String.format(Locale.ROOT, "  simulated secure rate  %12.0f bit/s  (per-frame estimation, %d dropped%s)%n",
-          simulatedBps(), dropped, dropped > 0 ? ": " + lastDropReason : ""));
-      b.append(String.format(Locale.ROOT, "  analytic secure rate   %12.0f bit/s  (DecoyStateRate, sifting factor p_mu p_Z^2 = %.3f, f = %.2f)%n",
-          analyticBps, p.analyticEquivalent(F, settings.km()).siftingFactor(), F));
-      b.append(String.format(Locale.ROOT, "  ratio                  %12.4f%n", ratio()));
-      b.append(String.format(Locale.ROOT, "  QBER %.3f %% (key), %.3f %% (disclosed signal X bits, pooled)%n",
-          100 * qber(), pooled == null ? 0 : 100 * pooled.qber()));
-      if (pooled != null) {
-        b.append(String.format(Locale.ROOT, "  pooled bounds: Y1 >= %.4e, e1 <= %.4f, Q1/Q_mu >= %.4f%n",
-            pooled.y1Lower(), pooled.e1Upper(), pooled.singlePhotonFraction()));
+      b.append(String.format(Locale.ROOT, "link %.1f km: %d block(s) of %d sifted key bits, %d frames x %d pulses,"
+          + " eps_sec %.1e, eps_cor %.1e, seed %d%n", settings.km(), blocks.size(), settings.blockBits(), frames,
+          p.frameSlots(), settings.eps().epsSec(), settings.eps().epsCor(), settings.seed()));
+      b.append(String.format(Locale.ROOT, "  simulated secure rate   %12.0f bit/s  (finite-key bound over simulated counts,"
+          + " %d frames dropped%s)%n", simulatedBps(), dropped, dropped > 0 ? ": " + lastDropReason : ""));
+      b.append(String.format(Locale.ROOT, "  analytic secure rate    %12.0f bit/s  (the same bound at the expected counts)%n",
+          analyticBps()));
+      b.append(String.format(Locale.ROOT, "  asymptotic secure rate  %12.0f bit/s  (infinite decoys and block; reference only)%n",
+          asymptoticBps));
+      b.append(String.format(Locale.ROOT, "  ratio simulated/analytic %11.4f%n", ratio()));
+      b.append(String.format(Locale.ROOT, "  QBER %.3f %% (key basis Z), %.3f %% (test basis X)%n", 100 * qber(),
+          100 * xQber()));
+      for (int i = 0; i < blocks.size(); i++) {
+        FiniteKeyBound.Result r = blocks.get(i).bound();
+        b.append(String.format(Locale.ROOT, "  block %d: s0 >= %.0f, s1 >= %.0f, phase error <= %.4f, leak %.0f, %d secure bits%s%n",
+            i + 1, r.vacuumKey(), r.singleKey(), r.phaseError(), r.leakBits(), r.secureBits(),
+            r.noKeyReason().map(w -> " (" + w + ")").orElse("")));
       }
       b.append(String.format(Locale.ROOT, "  simulator: %.1fx real time (%s %.2f s for %.2f s of pulses)%n",
-          simulatorSpeedup(), cpuClock ? "CPU" : "wall", simulatorSeconds, seconds));
-      b.append(String.format(Locale.ROOT, "  (analytic with every pulse signal and sifting factor 1: %.0f bit/s)%n",
-          analyticIdealBps));
+          simulatorSpeedup(), cpuClock ? "CPU" : "wall", simulatorSeconds, seconds(pulses)));
       return b.toString();
     }
 
     String json() {
-      return String.format(Locale.ROOT, "{\"km\": %s, \"secure_bps_simulated\": %.1f, \"secure_bps_analytic\": %.1f, "
-          + "\"ratio\": %.5f, \"qber\": %.6f, \"qber_disclosed\": %.6f, \"frames\": %d, \"pulses\": %d, "
-          + "\"frames_dropped\": %d, \"frame_slots\": %d, \"seed\": %d, \"simulator_speedup\": %.2f, "
-          + "\"secure_bps_analytic_ideal\": %.1f}%n",
-          settings.km(), simulatedBps(), analyticBps, ratio(), qber(), pooled == null ? 0 : pooled.qber(), frames,
-          (long) frames * settings.params().frameSlots(), dropped, settings.params().frameSlots(),
-          settings.seed(), simulatorSpeedup(), analyticIdealBps);
+      return String.format(Locale.ROOT, "{\"km\": %s, \"block_bits\": %d, \"blocks\": %d, \"eps_sec\": %s, "
+          + "\"eps_cor\": %s, \"secure_bps_simulated\": %.1f, \"secure_bps_analytic\": %.1f, "
+          + "\"secure_bps_asymptotic\": %.1f, \"ratio\": %.5f, \"qber\": %.6f, \"qber_x\": %.6f, \"frames\": %d, "
+          + "\"pulses\": %d, \"frames_dropped\": %d, \"frame_slots\": %d, \"seed\": %d, \"simulator_speedup\": %.2f}%n",
+          settings.km(), settings.blockBits(), blocks.size(), settings.eps().epsSec(), settings.eps().epsCor(),
+          simulatedBps(), analyticBps(), asymptoticBps, ratio(), qber(), xQber(), frames, pulses, dropped,
+          settings.params().frameSlots(), settings.seed(), simulatorSpeedup());
     }
   }
 }

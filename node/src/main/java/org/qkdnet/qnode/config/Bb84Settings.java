@@ -4,22 +4,31 @@ import com.typesafe.config.Config;
 import java.util.Objects;
 import org.qkdnet.qnode.device.sim.Bb84Parameters;
 import org.qkdnet.qnode.postprocessing.cascade.CascadeVariant;
+import org.qkdnet.qnode.postprocessing.estimation.EpsilonBudget;
 
 /**
  * {@code qnode.device.bb84}: physics of the raw-detection simulator (device kind
  * {@value DeviceSettings#BB84_SIM}) and the knobs of the post-processing between the two ends.
  *
  * @param params simulator physics and frame size
- * @param abortQber frames whose disclosed QBER exceeds this are dropped, (0, 0.5]
+ * @param abortQber frames whose X-basis signal QBER exceeds this are dropped before Cascade, (0, 0.5]
  * @param cascadeVariant Cascade block-size schedule
- * @param epsPa security parameter of privacy amplification, (0, 1)
- * @param verificationTagBits bits of the verification hash tag, 1..64, counted as leaked
- * @param authBitsPerFrame authentication key charged per frame, counted as leaked (>= 0)
+ * @param eps the composable security parameters of each block (eps-sec, eps-cor)
+ * @param verificationTagBits bits of the verification hash tag per frame, 1..128, counted as
+ *     leaked; checked against eps-cor for the largest frame and block
+ * @param blockBits sifted Z-basis (raw key) bits a block collects before its finite-key bound is
+ *     evaluated and its key committed, {@value #MIN_BLOCK_BITS}..{@value #MAX_BLOCK_BITS}
  * @param framesInFlight frames Bob post-processes concurrently per link, 1..64 (hides round trips)
  */
-public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVariant cascadeVariant, double epsPa,
-    int verificationTagBits, long authBitsPerFrame, int framesInFlight) {
+public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVariant cascadeVariant, EpsilonBudget eps,
+    int verificationTagBits, long blockBits, int framesInFlight) {
   public static final String PATH = DeviceSettings.PATH + ".bb84";
+  public static final long MIN_BLOCK_BITS = 10_000;
+  public static final long MAX_BLOCK_BITS = 100_000_000;
+  /** Most frames one block holds: a block closes at this count even below block-bits. */
+  public static final int MAX_BLOCK_FRAMES = 4096;
+  /** Most 64-bit words of one frame's key (frames announce at most 2^22 detections). */
+  public static final long MAX_FRAME_WORDS = (1L << 22) / 64;
 
   public Bb84Settings {
     Objects.requireNonNull(params, "params");
@@ -28,14 +37,17 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
     if (!(abortQber > 0 && abortQber <= 0.5)) {
       throw new ConfigException(p + "abort-qber", abortQber + " is outside (0, 0.5]");
     }
-    if (!(epsPa > 0 && epsPa < 1)) {
-      throw new ConfigException(p + "eps-pa", epsPa + " is outside (0, 1)");
+    Objects.requireNonNull(eps, "eps");
+    if (verificationTagBits < 1 || verificationTagBits > 128) {
+      throw new ConfigException(p + "verification-tag-bits", verificationTagBits + " is outside 1..128");
     }
-    if (verificationTagBits < 1 || verificationTagBits > 64) {
-      throw new ConfigException(p + "verification-tag-bits", verificationTagBits + " is outside 1..64");
+    try {
+      eps.checkVerification(verificationTagBits, MAX_FRAME_WORDS, MAX_BLOCK_FRAMES);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(p + "verification-tag-bits", e.getMessage(), e);
     }
-    if (authBitsPerFrame < 0) {
-      throw new ConfigException(p + "auth-bits-per-frame", "must be >= 0, got " + authBitsPerFrame);
+    if (blockBits < MIN_BLOCK_BITS || blockBits > MAX_BLOCK_BITS) {
+      throw new ConfigException(p + "block-bits", blockBits + " is outside " + MIN_BLOCK_BITS + ".." + MAX_BLOCK_BITS);
     }
     if (framesInFlight < 1 || framesInFlight > 64) {
       throw new ConfigException(p + "frames-in-flight", framesInFlight + " is outside 1..64");
@@ -64,8 +76,23 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
     } catch (IllegalArgumentException e) {
       throw new ConfigException(PATH + ".cascade-variant", String.valueOf(e.getMessage()), e);
     }
-    return new Bb84Settings(params, b.number("abort-qber"), variant, b.number("eps-pa"),
-        b.integer("verification-tag-bits"), b.integer("auth-bits-per-frame"), b.integer("frames-in-flight"));
+    EpsilonBudget eps;
+    double epsSec = b.number("eps-sec");
+    if (!(epsSec > 0 && epsSec <= 1e-3)) {
+      throw new ConfigException(p("eps-sec"), epsSec + " is outside (0, 1e-3]");
+    }
+    double epsCor = b.number("eps-cor");
+    if (!(epsCor > 0 && epsCor <= 1e-3)) {
+      throw new ConfigException(p("eps-cor"), epsCor + " is outside (0, 1e-3]");
+    }
+    eps = new EpsilonBudget(epsSec, epsCor);
+    double blockBits = b.number("block-bits");
+    if (!(blockBits >= MIN_BLOCK_BITS && blockBits <= MAX_BLOCK_BITS && blockBits == Math.rint(blockBits))) {
+      throw new ConfigException(p("block-bits"), blockBits + " is not a whole number in " + MIN_BLOCK_BITS + ".."
+          + MAX_BLOCK_BITS);
+    }
+    return new Bb84Settings(params, b.number("abort-qber"), variant, eps,
+        b.integer("verification-tag-bits"), (long) blockBits, b.integer("frames-in-flight"));
   }
 
   /**

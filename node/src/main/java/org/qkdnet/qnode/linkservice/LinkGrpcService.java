@@ -19,6 +19,7 @@ import org.qkdnet.qnode.proto.v1.KeyRequest;
 import org.qkdnet.qnode.proto.v1.CascadeRounds;
 import org.qkdnet.qnode.proto.v1.CommitReply;
 import org.qkdnet.qnode.proto.v1.CommitRequest;
+import org.qkdnet.qnode.postprocessing.verification.VerificationTag;
 import org.qkdnet.qnode.proto.v1.DropReply;
 import org.qkdnet.qnode.proto.v1.DropRequest;
 import org.qkdnet.qnode.proto.v1.EstimateReply;
@@ -247,11 +248,13 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
     AliceFrames a = alice(response);
     if (a != null) {
       answer(response, () -> {
-        if (request.getHashKey() == 0 || request.getTagBits() < 1 || request.getTagBits() > 64) {
-          throw new IllegalArgumentException("hash key must be nonzero and tag bits in 1..64");
+        int bits = request.getTagBits();
+        if (request.getHashKey() == 0 || bits < 1 || bits > 128 || (bits > 64) != (request.getHashKey2() != 0)) {
+          throw new IllegalArgumentException("hash keys must be nonzero (the second exactly when tag bits > 64)"
+              + " and tag bits in 1..128");
         }
-        return VerifyReply.newBuilder().setTag(a.verify(request.getRawFrameId(), request.getHashKey(),
-            request.getTagBits())).build();
+        VerificationTag t = a.verify(request.getRawFrameId(), request.getHashKey(), request.getHashKey2(), bits);
+        return VerifyReply.newBuilder().setTag(t.tag()).setTag2(t.tag2()).build();
       });
     }
   }
@@ -264,18 +267,23 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
         if (request.getSecureBits() < 0) {
           throw new IllegalArgumentException("secure_bits beyond 2^31");
         }
+        if (request.getBlockRawFrameIdsCount() > AliceFrames.MAX_BLOCK_FRAMES) {
+          throw new IllegalArgumentException("a block holds at most " + AliceFrames.MAX_BLOCK_FRAMES + " frames, got "
+              + request.getBlockRawFrameIdsCount());
+        }
+        List<Long> block = request.getBlockRawFrameIdsList();
         long seedBits = (long) request.getToeplitzSeed().size() * 8;
         CommitResult r = a.commit(request.getRawFrameId(), request.getPoolFrameId(), request.getSecureBits(),
-            PostProcessingProtoMapper.seed(request.getToeplitzSeed(), seedLength(a, request, seedBits)));
+            PostProcessingProtoMapper.seed(request.getToeplitzSeed(), seedLength(a, block, request, seedBits)), block);
         return CommitReply.newBuilder().setOutcome(r.appended() ? CommitReply.Outcome.APPENDED
             : CommitReply.Outcome.REFUSED).setDetail(r.detail()).setNextPoolFrameId(r.nextPoolFrameId()).build();
       });
     }
   }
 
-  /** The seed's bit length is not on the wire: it follows from the frame's key and the output length. */
-  private static int seedLength(AliceFrames a, CommitRequest r, long bytesAsBits) {
-    int exact = a.seedBits(r.getRawFrameId(), r.getSecureBits());
+  /** The seed's bit length is not on the wire: it follows from the block's key and the output length. */
+  private static int seedLength(AliceFrames a, List<Long> block, CommitRequest r, long bytesAsBits) {
+    int exact = a.seedBits(block, r.getSecureBits());
     return exact < 0 ? (int) Math.min(bytesAsBits, Integer.MAX_VALUE) : exact;
   }
 

@@ -26,6 +26,7 @@ import org.qkdnet.qnode.postprocessing.estimation.FrameStatistics;
 import org.qkdnet.qnode.postprocessing.sifting.SiftingAnnouncement;
 import org.qkdnet.qnode.postprocessing.sifting.SiftingReply;
 import org.qkdnet.qnode.proto.v1.Assignments;
+import org.qkdnet.qnode.postprocessing.verification.VerificationTag;
 import org.qkdnet.qnode.proto.v1.CommitReply;
 import org.qkdnet.qnode.proto.v1.KeyGrant;
 import org.qkdnet.qnode.proto.v1.KeyRequest;
@@ -240,16 +241,19 @@ public final class NeighbourClients
   }
 
   @Override
-  public CompletionStage<Long> verify(String peer, long raw, long hashKey, int tagBits) {
-    VerifyRequest q = VerifyRequest.newBuilder().setRawFrameId(raw).setHashKey(hashKey).setTagBits(tagBits).build();
-    return unary(peer, q, LinkServiceGrpc.LinkServiceStub::verify, VerifyReply::getTag);
+  public CompletionStage<VerificationTag> verify(String peer, long raw, long hashKey, long hashKey2, int tagBits) {
+    VerifyRequest q = VerifyRequest.newBuilder().setRawFrameId(raw).setHashKey(hashKey).setHashKey2(hashKey2)
+        .setTagBits(tagBits).build();
+    return unary(peer, q, LinkServiceGrpc.LinkServiceStub::verify,
+        (VerifyReply r) -> new VerificationTag(raw, hashKey, hashKey2, tagBits, r.getTag(), r.getTag2()));
   }
 
   @Override
   public CompletionStage<CommitResult> commit(String peer, long raw, long poolFrameId, int secureBits,
-      org.qkdnet.qnode.postprocessing.cascade.BitString seed) {
+      org.qkdnet.qnode.postprocessing.cascade.BitString seed, List<Long> blockRaws) {
     CommitRequest q = CommitRequest.newBuilder().setRawFrameId(raw).setPoolFrameId(poolFrameId)
-        .setSecureBits(secureBits).setToeplitzSeed(PostProcessingProtoMapper.bytes(seed)).build();
+        .setSecureBits(secureBits).setToeplitzSeed(PostProcessingProtoMapper.bytes(seed))
+        .addAllBlockRawFrameIds(blockRaws).build();
     return unary(peer, q, LinkServiceGrpc.LinkServiceStub::commit, (CommitReply r) -> new CommitResult(
         r.getOutcome() == CommitReply.Outcome.APPENDED, r.getDetail(), r.getNextPoolFrameId()));
   }

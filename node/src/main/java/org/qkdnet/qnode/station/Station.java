@@ -30,7 +30,6 @@ import org.qkdnet.qnode.config.TopologySpec;
 import org.qkdnet.qnode.crypto.Identity;
 import org.qkdnet.qnode.crypto.Pem;
 import org.qkdnet.qnode.crypto.TlsContexts;
-import org.qkdnet.qnode.device.DecoyStateParameters;
 import org.qkdnet.qnode.device.FramePacer;
 import org.qkdnet.qnode.device.QkdDevice;
 import org.qkdnet.qnode.device.sim.FinishedKeySimulator;
@@ -134,7 +133,6 @@ public final class Station implements AutoCloseable {
 
       Map<String, LinkKeySupply> links = new LinkedHashMap<>();
       Map<String, Bb84LinkEnd> bb84Links = new LinkedHashMap<>();
-      DecoyStateParameters physics = DecoyStateParameters.defaults();
       String seed = settings.device().seed().isEmpty() ? "topology:" + topo.name() : settings.device().seed();
       boolean rawDetections = DeviceSettings.BB84_SIM.equals(settings.device().kind());
       for (String peer : topo.neighbors(self)) {
@@ -148,7 +146,9 @@ public final class Station implements AutoCloseable {
           bb84Links.put(peer, end);
           device = new Bb84Device(end, settings.device().speedup());
         } else {
-          device = new FinishedKeySimulator(ends, seed, physics, settings.device().speedup());
+          var b = settings.bb84(spec);
+          device = new FinishedKeySimulator(ends, seed, b.params(), b.blockBits(), b.verificationTagBits(), b.eps(),
+              settings.device().speedup());
         }
         int frameBytes = FramePacer.frameBytesFor(device.secureBitsPerSecond(),
             settings.device().framePeriod().toMillis(), MIN_FRAME_BYTES, settings.device().frameBytes());

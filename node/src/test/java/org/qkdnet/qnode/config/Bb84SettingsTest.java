@@ -73,9 +73,35 @@ class Bb84SettingsTest {
     assertThatThrownBy(() -> Bb84Settings.create(with("qnode.device.bb84.frames-in-flight = 0")))
         .isInstanceOfSatisfying(ConfigException.class,
             e -> assertThat(e.keyPath()).isEqualTo("qnode.device.bb84.frames-in-flight"));
-    assertThatThrownBy(() -> Bb84Settings.create(with("qnode.device.bb84.eps-pa = 1")))
-        .isInstanceOfSatisfying(ConfigException.class,
-            e -> assertThat(e.keyPath()).isEqualTo("qnode.device.bb84.eps-pa"));
+    for (String bad : new String[] {"eps-sec = 0", "eps-sec = 0.5", "eps-cor = -1", "block-bits = 100",
+        "block-bits = 2e9", "block-bits = 123456.5", "verification-tag-bits = 129"}) {
+      String key = bad.substring(0, bad.indexOf(' '));
+      assertThatThrownBy(() -> Bb84Settings.create(with("qnode.device.bb84." + bad))).as(bad)
+          .isInstanceOfSatisfying(ConfigException.class,
+              e -> assertThat(e.keyPath()).isEqualTo("qnode.device.bb84." + key));
+    }
+  }
+
+  @Test
+  void create_verificationTagTooShortForEpsCor_refusedAtStart_namesBoth() {
+    assertThatThrownBy(() -> Bb84Settings.create(with("qnode.device.bb84.verification-tag-bits = 64")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.keyPath()).isEqualTo("qnode.device.bb84.verification-tag-bits");
+          assertThat(e.getMessage()).contains("eps-cor");
+        });
+    // a looser eps-cor accepts the 64-bit tag
+    Bb84Settings ok = Bb84Settings.create(with("qnode.device.bb84.verification-tag-bits = 64\n"
+        + "qnode.device.bb84.eps-cor = 1e-9"));
+    assertThat(ok.verificationTagBits()).isEqualTo(64);
+  }
+
+  @Test
+  void create_defaults_finiteKeyBlocksAndBudget() {
+    Bb84Settings s = Bb84Settings.create(with(""));
+    assertThat(s.blockBits()).isEqualTo(1_000_000);
+    assertThat(s.eps().epsSec()).isEqualTo(1e-10);
+    assertThat(s.eps().epsCor()).isEqualTo(1e-15);
+    assertThat(s.verificationTagBits()).isEqualTo(128);
   }
 
   private static final String TWO_LINKS = """

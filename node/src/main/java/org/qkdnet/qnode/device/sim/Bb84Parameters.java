@@ -8,12 +8,12 @@ import org.qkdnet.qnode.device.DecoyStateParameters;
  *
  * <p>Defaults ({@link #defaults()}): the physics of {@link DecoyStateParameters#defaults()}
  * (1 GHz, 0.2 dB/km, detector 0.2, Y0 1e-6, e_d 0.015) with mu = 0.4, nu = 0.2, classes
- * 0.5 / 0.3 / 0.2 and p_Z = 0.7, re-optimised for the finite-key bound of Lim et al., PRA 89,
- * 022307 (2014) over blocks of 1e6 sifted Z bits (the optimisation itself is not in this
- * repository). The node's own estimator is still the asymptotic vacuum + weak decoy bound
- * ({@code DecoyEstimator}), which is loose at nu = 0.2: with it the simulated secure rate is 9-13 %
- * below the analytic rate (25-100 km) and about a third of what the former asymptotic choice
- * (mu 0.5, nu 0.05, 0.8 / 0.15 / 0.05, p_Z 0.9) gave; see docs/performance.md.
+ * 0.5 / 0.3 / 0.2 and p_Z = 0.7, chosen for the finite-key bound of Lim et al., PRA 89, 022307
+ * (2014) over blocks of 1e6 sifted Z bits: the best point of a grid search (mu 0.4-0.7, nu
+ * 0.1-0.3, signal 0.5-0.8, vacuum 0.05-0.2, p_Z 0.6-0.9) for the key per pulse of the longest
+ * Hubei link (87 km) with every link from 18 km on yielding key; docs/security.md gives the
+ * search and the rates. (The former asymptotic choice, mu 0.5, nu 0.05, 0.8 / 0.15 / 0.05, p_Z 0.9,
+ * yields no finite-key key below blocks of about 5e10 pulses.)
  *
  * @param pulseRateHz source repetition rate (slots per second)
  * @param fiberLossDbPerKm attenuation of the fiber
@@ -170,6 +170,13 @@ public record Bb84Parameters(
     return new Bb84Parameters(pulseRateHz, fiberLossDbPerKm, detectorEfficiency, darkCountProbability,
         afterpulseProbability, misalignmentError, misalignmentErrorX, signalIntensity, decoyIntensity,
         signalProbability, decoyProbability, vacuumProbability, zBasisProbability, slots);
+  }
+
+  /** A copy with another X-basis misalignment: a dephasing channel (benchmarks, tests). */
+  public Bb84Parameters withMisalignmentErrorX(double ex) {
+    return new Bb84Parameters(pulseRateHz, fiberLossDbPerKm, detectorEfficiency, darkCountProbability,
+        afterpulseProbability, misalignmentError, ex, signalIntensity, decoyIntensity,
+        signalProbability, decoyProbability, vacuumProbability, zBasisProbability, frameSlots);
   }
 
   private static void requireIn(String name, double v, double lo, double hi) {

@@ -14,8 +14,9 @@ import org.qkdnet.qnode.device.QkdDevice;
 import org.qkdnet.qnode.crypto.KeyMaterial;
 
 /**
- * A device pair that delivers finished key, the way vendor boxes do, at the secure key rate the
- * decoy-state formula gives for the link's length.
+ * A device pair that delivers finished key, the way vendor boxes do, at the finite-key secure rate
+ * that bb84-sim's post-processing yields on average for the link's length (stations), or at the
+ * asymptotic decoy-state rate of given physics (the older constructor, kept for relay tests).
  *
  * <p>Each end derives frame n on its own from the shared link seed and n with a counter-based
  * generator (AES-256 in CTR mode keyed by a hash of seed and link, IV = frame number), so the two
@@ -34,6 +35,26 @@ public final class FinishedKeySimulator implements QkdDevice {
     }
     this.link = link;
     this.bitsPerSecond = DecoyStateRate.secureBitsPerSecond(physics, link.km()) * speedup;
+    this.frameKey = new SecretKeySpec(deriveKey(seed, link), "AES");
+  }
+
+  /**
+   * The device of a link whose bb84-sim twin has {@code params}: finished key at the finite-key
+   * rate the post-processing would yield on average ({@link FiniteKeyRate}, blocks of
+   * {@code blockBits}, Cascade charged at f = 1.16), times the speedup.
+   */
+  public FinishedKeySimulator(LinkEnds link, String seed, Bb84Parameters params, long blockBits, int tagBits,
+      org.qkdnet.qnode.postprocessing.estimation.EpsilonBudget eps, double speedup) {
+    this(link, seed, FiniteKeyRate.secureBitsPerSecond(params, link.km(), blockBits, 1.16, tagBits, eps), speedup,
+        true);
+  }
+
+  private FinishedKeySimulator(LinkEnds link, String seed, double bitsPerSecond, double speedup, boolean unused) {
+    if (!(speedup > 0)) {
+      throw new IllegalArgumentException("speedup must be > 0, got " + speedup);
+    }
+    this.link = link;
+    this.bitsPerSecond = bitsPerSecond * speedup;
     this.frameKey = new SecretKeySpec(deriveKey(seed, link), "AES");
   }
 

@@ -13,6 +13,7 @@ import org.qkdnet.qnode.postprocessing.amplification.ToeplitzHash;
 import org.qkdnet.qnode.postprocessing.cascade.BitString;
 import org.qkdnet.qnode.postprocessing.cascade.CascadeAlice;
 import org.qkdnet.qnode.postprocessing.cascade.CascadeCodec;
+import org.qkdnet.qnode.postprocessing.estimation.BlockCounts;
 import org.qkdnet.qnode.postprocessing.estimation.Estimate;
 import org.qkdnet.qnode.postprocessing.estimation.FrameStatistics;
 import org.qkdnet.qnode.postprocessing.sifting.SiftedFrame;
@@ -20,6 +21,7 @@ import org.qkdnet.qnode.postprocessing.sifting.Sifter;
 import org.qkdnet.qnode.postprocessing.sifting.SiftingAnnouncement;
 import org.qkdnet.qnode.postprocessing.sifting.SiftingReply;
 import org.qkdnet.qnode.postprocessing.verification.FrameVerifier;
+import org.qkdnet.qnode.postprocessing.verification.VerificationTag;
 
 /**
  * Alice's end of the post-processing of one link (pure core): answers Bob's calls frame by frame
@@ -30,14 +32,21 @@ import org.qkdnet.qnode.postprocessing.verification.FrameVerifier;
  *
  * <p>A raw frame is sifted at most once (a replayed or reused raw frame is refused; frames in
  * flight may arrive in any order). At most {@link #MAX_OPEN_FRAMES} frames are open; opening more forgets the oldest.
+ * A verified frame is held (its reconciled key, counts and leak only) until Bob commits or drops
+ * the block it belongs to; at most {@link #MAX_HELD_FRAMES} are held, holding more forgets the oldest.
  */
 public final class AliceFrames {
   public static final int MAX_OPEN_FRAMES = 128;
+  /** Most frames of one block. */
+  public static final int MAX_BLOCK_FRAMES = org.qkdnet.qnode.config.Bb84Settings.MAX_BLOCK_FRAMES;
+  /** Held frames: a block and the start of the next. */
+  public static final int MAX_HELD_FRAMES = 2 * MAX_BLOCK_FRAMES;
   /** Pool frame id -> raw frame id of the last commits, to answer a repeated commit. */
   private static final int COMMIT_MEMORY = 256;
 
   private final Bb84LinkEnd end;
   private final TreeMap<Long, Frame> open = new TreeMap<>();
+  private final TreeMap<Long, Frame> held = new TreeMap<>();
   private final Map<Long, Long> committed = new LinkedHashMap<>(16, 0.75f, false) {
     private static final long serialVersionUID = 1L;
 
@@ -60,17 +69,21 @@ public final class AliceFrames {
 
   /** One open frame at Alice. */
   private static final class Frame {
-    /** Null for a frame opened by {@link #openForReconciliation}. */
-    final SiftedFrame sifted;
+    /** Null for a frame opened by {@link #openForReconciliation}, and once held. */
+    SiftedFrame sifted;
     final FrameStatistics.SentPulses sent;
+    final int detections;
     Estimate estimate;
     CascadeAlice cascade;
     BitString key;
     int tagBits = -1;
+    /** Everything disclosed about the key, set when the frame is verified. */
+    long leak = -1;
 
-    Frame(SiftedFrame sifted, FrameStatistics.SentPulses sent) {
+    Frame(SiftedFrame sifted, FrameStatistics.SentPulses sent, int detections) {
       this.sifted = sifted;
       this.sent = sent;
+      this.detections = detections;
     }
 
     void zeroize() {
@@ -101,7 +114,7 @@ public final class AliceFrames {
     }
     FrameStatistics.SentPulses sent = new FrameStatistics.SentPulses(view.pulses(Intensity.SIGNAL),
         view.pulses(Intensity.DECOY), view.pulses(Intensity.VACUUM));
-    open.put(raw, new Frame(s.sifted(), sent));
+    open.put(raw, new Frame(s.sifted(), sent, announcement.size()));
     end.stats().frameStarted(System.nanoTime(), announcement.size());
     while (open.size() > MAX_OPEN_FRAMES) {
       Map.Entry<Long, Frame> oldest = open.pollFirstEntry();
@@ -118,9 +131,7 @@ public final class AliceFrames {
     if (f.estimate != null || f.sifted == null) {
       throw new IllegalStateException("raw frame " + raw + " was already estimated");
     }
-    FrameStatistics stats = FrameStatistics.tally(f.sifted, bobDisclosed, f.sent,
-        end.settings().params().basisMatchProbability());
-    Estimate e = end.estimator().estimate(stats);
+    Estimate e = end.frameCheck().check(raw, FrameStatistics.tally(f.sifted, bobDisclosed));
     org.qkdnet.qnode.postprocessing.sifting.BitString mine = f.sifted.disclosedBits();
     if (!e.accepted() || f.sifted.keyLength() == 0) {
       String reason = e.dropReason().orElse("no key bits");
@@ -175,49 +186,82 @@ public final class AliceFrames {
     if (open.containsKey(raw)) {
       throw new IllegalStateException("raw frame " + raw + " is already open");
     }
-    Frame f = new Frame(null, new FrameStatistics.SentPulses(1, 1, 1));
+    Frame f = new Frame(null, new FrameStatistics.SentPulses(1, 1, 1), 0);
     f.key = key.copy();
     f.cascade = new CascadeAlice(raw, f.key, permutationSeed);
     open.put(raw, f);
   }
 
-  /** Step 4: the verification tag of Alice's frame under Bob's fresh key. */
-  public synchronized long verify(long raw, long hashKey, int tagBits) {
+  /**
+   * Step 4: the verification tag of Alice's frame under Bob's fresh keys. The frame is then held
+   * (reconciled key, counts, leak) until Bob commits or drops its block.
+   */
+  public synchronized VerificationTag verify(long raw, long hashKey, long hashKey2, int tagBits) {
     Frame f = frame(raw);
-    if (f.cascade == null) {
+    if (f.cascade == null || f.sifted == null) {
       throw new IllegalStateException("raw frame " + raw + " is not being reconciled");
     }
-    if (f.tagBits >= 0) {
-      throw new IllegalStateException("raw frame " + raw + " was already verified");
-    }
-    long tag = FrameVerifier.tag(raw, f.key, hashKey, tagBits).tag();
+    VerificationTag tag = FrameVerifier.tag(raw, f.key, hashKey, hashKey2, tagBits);
     f.tagBits = tagBits;
+    f.leak = Bb84LinkEnd.frameLeakBits(f.detections, f.sifted.size(), f.sifted.disclosedLength(),
+        f.cascade.disclosedBits(), tagBits, f.key.length());
+    f.cascade.zeroize();
+    f.cascade = null;
+    f.sifted.zeroize();
+    f.sifted = null;
+    open.remove(raw);
+    held.put(raw, f);
+    while (held.size() > MAX_HELD_FRAMES) {
+      held.pollFirstEntry().getValue().zeroize();
+      end.stats().frameDropped("held too long (block never committed)");
+    }
     return tag;
   }
 
-  /** The largest secure length Alice accepts for an open, verified frame (whole bytes). */
-  private long secureBound(Frame f) {
-    long leak = f.cascade.disclosedBits();
-    return Bb84LinkEnd.roundToBytes(f.estimate.secureLength(leak, f.tagBits, end.settings().authBitsPerFrame(),
-        end.settings().epsPa()));
+  /** The finite-key length Alice accepts for the block of held frames {@code raws} (whole bytes); -1 if one is not held. */
+  private long secureBound(List<Frame> block) {
+    BlockCounts counts = BlockCounts.EMPTY;
+    long leak = 0;
+    for (Frame f : block) {
+      counts = counts.plus(f.estimate.counts());
+      leak += f.leak;
+    }
+    return Bb84LinkEnd.roundToBytes(end.bound().evaluate(counts, leak).secureBits());
+  }
+
+  /** The held frames of a block in order, or null if one is missing or listed twice. */
+  private List<Frame> heldBlock(List<Long> raws) {
+    List<Frame> out = new ArrayList<>(raws.size());
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (long raw : raws) {
+      Frame f = held.get(raw);
+      if (f == null || !seen.add(raw)) {
+        return null;
+      }
+      out.add(f);
+    }
+    return out;
   }
 
   /**
-   * Step 5: privacy amplification and the commit under {@code poolFrameId} (two-phase: the final
-   * key is staged durably, then moved into the pool in one synced batch, before the answer).
-   * Idempotent: a repeat of the last appended pool frame is acknowledged (Bob stages a frame
-   * before he sends its commit and sends pool frame n + 1 only after appending n, so Alice's
-   * pool is never more than one frame ahead of Bob's, and the frame she holds as n is the one
-   * Bob staged as n). A commit Alice cannot carry out (the raw frame is not open here, e.g.
-   * after her restart) is refused, and she can never append that frame later: Bob then discards
-   * his staged copy and both reuse the pool frame id. The final key leaves this method only
-   * into the key store.
+   * Step 5: privacy amplification of the block of held frames {@code blockRaws} (their reconciled
+   * keys concatenated in that order, one Toeplitz hash) and its commit under {@code poolFrameId}
+   * (two-phase: the final key is staged durably, then moved into the pool in one synced batch,
+   * before the answer). Alice evaluates the finite-key bound over the block's counts and leaks
+   * herself and refuses a longer key. Idempotent: a repeat of the last appended pool frame is
+   * acknowledged (Bob stages a block before he sends its commit and sends pool frame n + 1 only
+   * after appending n, so Alice's pool is never more than one frame ahead of Bob's, and the block
+   * she holds as n is the one Bob staged as n). A block Alice does not hold whole (a frame was
+   * dropped, or she restarted) is refused and forgotten, and she can never append it later: Bob
+   * then discards his staged copy and both reuse the pool frame id. The final key leaves this
+   * method only into the key store.
    *
    * <p>A secure length of 0 marks Bob's recovery commit after his restart ({@code raw} is then
    * not a frame): Alice first forgets every open frame (all from Bob's previous run), then
    * answers whether she holds pool frame {@code poolFrameId}.
    */
-  public synchronized CommitResult commit(long raw, long poolFrameId, int secureBits, BitString seed) {
+  public synchronized CommitResult commit(long raw, long poolFrameId, int secureBits, BitString seed,
+      List<Long> blockRaws) {
     settleOwnPendingLocked();
     boolean recovery = secureBits == 0;
     if (recovery) {
@@ -230,40 +274,62 @@ public final class AliceFrames {
         return new CommitResult(true, "already appended", next);
       }
       return new CommitResult(false, "pool frame " + poolFrameId + " already holds "
-          + (had == null ? "an earlier frame" : "raw frame " + had), next);
+          + (had == null ? "an earlier block" : "the block of raw frame " + had), next);
     }
     if (poolFrameId > next) {
       return new CommitResult(false, "pool frame " + poolFrameId + " would leave a gap: expected " + next, next);
     }
-    Frame f = recovery ? null : open.get(raw);
-    if (f == null) {
-      return new CommitResult(false, recovery ? "pool frame " + poolFrameId + " was never committed here"
-          : "no open raw frame " + raw + " on link " + end.link() + " (dropped, or Alice restarted)", next);
+    if (recovery) {
+      return new CommitResult(false, "pool frame " + poolFrameId + " was never committed here", next);
     }
-    if (f.tagBits < 0 || f.estimate == null) {
-      throw new IllegalStateException("raw frame " + raw + " was not verified");
+    if (blockRaws.isEmpty() || blockRaws.size() > MAX_BLOCK_FRAMES || blockRaws.get(0) != raw) {
+      throw new IllegalArgumentException("a block lists 1.." + MAX_BLOCK_FRAMES + " raw frames starting with "
+          + raw + ", got " + blockRaws.size());
     }
-    long bound = secureBound(f);
+    List<Frame> block = heldBlock(blockRaws);
+    if (block == null) {
+      for (long r : blockRaws) {
+        forgetQuietly(r);
+      }
+      return new CommitResult(false, "block of raw frame " + raw + " on link " + end.link()
+          + " is not held whole here (dropped, or Alice restarted)", next);
+    }
+    long bound = secureBound(block);
     if (secureBits < 16 || secureBits % 8 != 0 || secureBits > bound) {
       throw new IllegalArgumentException("secure length " + secureBits + " bits is not a whole number of bytes in 16.."
-          + bound + " (Alice's own bound for raw frame " + raw + ")");
+          + bound + " (Alice's own finite-key bound for the block of raw frame " + raw + ")");
     }
-    int seedBits = ToeplitzHash.seedBits(f.key.length(), secureBits);
+    List<BitString> keys = new ArrayList<>(block.size());
+    long keyBits = 0;
+    for (Frame f : block) {
+      keys.add(f.key);
+      keyBits += f.key.length();
+    }
+    int seedBits = ToeplitzHash.seedBits((int) keyBits, secureBits);
     if (seed.length() != seedBits) {
       throw new IllegalArgumentException("Toeplitz seed has " + seed.length() + " bits, expected " + seedBits);
     }
-    BitString out = ToeplitzHash.hash(f.key, seed, secureBits);
-    try (KeyMaterial finalKey = out.toKeyMaterial()) {
-      end.store().stagePending(end.peer(), poolFrameId, finalKey);
+    BitString whole = BitString.concat(keys);
+    try {
+      BitString out = ToeplitzHash.hash(whole, seed, secureBits);
+      try (KeyMaterial finalKey = out.toKeyMaterial()) {
+        end.store().stagePending(end.peer(), poolFrameId, finalKey);
+      } finally {
+        out.zeroize();
+      }
     } finally {
-      out.zeroize();
+      whole.zeroize();
     }
     end.store().commitPending(end.peer(), poolFrameId);
     committed.put(poolFrameId, raw);
-    long siftedKey = f.key.length();
-    double qber = f.estimate.qber();
-    forgetQuietly(raw);
-    end.stats().frameDone(siftedKey, secureBits, qber, Double.NaN);
+    double qber = 0;
+    for (Frame f : block) {
+      qber += f.estimate.qber();
+    }
+    for (long r : blockRaws) {
+      forgetQuietly(r);
+    }
+    end.stats().blockDone(block.size(), keyBits, secureBits, qber / block.size());
     return new CommitResult(true, "", poolFrameId + 1);
   }
 
@@ -276,7 +342,7 @@ public final class AliceFrames {
     settleOwnPendingLocked();
     if (RESTART.equals(reason)) {
       forgetAllOpen();
-    } else if (open.containsKey(raw)) {
+    } else if (open.containsKey(raw) || held.containsKey(raw)) {
       forget(raw, reason);
     }
     return end.nextPoolFrameId();
@@ -312,15 +378,28 @@ public final class AliceFrames {
       open.pollFirstEntry().getValue().zeroize();
       end.stats().frameDropped("abandoned by Bob (restart)");
     }
+    while (!held.isEmpty()) {
+      held.pollFirstEntry().getValue().zeroize();
+      end.stats().frameDropped("held in a block Bob abandoned (restart)");
+    }
   }
 
-  /** Toeplitz seed bits a commit of open frame {@code raw} to {@code secureBits} needs; -1 if not open. */
-  public synchronized int seedBits(long raw, int secureBits) {
-    Frame f = open.get(raw);
-    if (f == null || f.key == null || secureBits < 1) {
+  /** Toeplitz seed bits a commit of the held block {@code raws} to {@code secureBits} needs; -1 if not held whole. */
+  public synchronized int seedBits(List<Long> raws, int secureBits) {
+    List<Frame> block = heldBlock(raws);
+    if (block == null || block.isEmpty() || secureBits < 1) {
       return -1;
     }
-    return ToeplitzHash.seedBits(f.key.length(), secureBits);
+    long bits = 0;
+    for (Frame f : block) {
+      bits += f.key.length();
+    }
+    return bits + secureBits - 1 > Integer.MAX_VALUE ? -1 : ToeplitzHash.seedBits((int) bits, secureBits);
+  }
+
+  /** Frames held for their block (tests, figures). */
+  public synchronized int heldFrames() {
+    return held.size();
   }
 
   /** Frames currently open (tests, figures). */
@@ -346,11 +425,19 @@ public final class AliceFrames {
     if (f != null) {
       f.zeroize();
     }
+    Frame h = held.remove(raw);
+    if (h != null) {
+      h.zeroize();
+    }
   }
 
   /** Forgets every open frame (shutdown). */
   public synchronized void zeroize() {
     for (Iterator<Frame> it = open.values().iterator(); it.hasNext(); ) {
+      it.next().zeroize();
+      it.remove();
+    }
+    for (Iterator<Frame> it = held.values().iterator(); it.hasNext(); ) {
       it.next().zeroize();
       it.remove();
     }

@@ -1,13 +1,12 @@
 package org.qkdnet.qnode.link.bb84;
 
-import org.qkdnet.qnode.device.DecoyStateRate;
 import org.qkdnet.qnode.device.QkdDevice;
 import org.qkdnet.qnode.crypto.KeyMaterial;
 
 /**
  * The {@link QkdDevice} face of a bb84-sim link end, for reports and pool bookkeeping: it hands
  * out no finished frames (the key comes out of post-processing); its rate is the analytic
- * decoy-state rate of the same physics, times the speedup.
+ * finite-key rate of the same physics and block size (FiniteKeyRate), times the speedup.
  */
 public final class Bb84Device implements QkdDevice {
   private final Bb84LinkEnd end;
@@ -15,8 +14,9 @@ public final class Bb84Device implements QkdDevice {
 
   public Bb84Device(Bb84LinkEnd end, double speedup) {
     this.end = end;
-    this.bitsPerSecond = Math.max(1.0, DecoyStateRate.secureBitsPerSecond(
-        end.settings().params().analyticEquivalent(1.16, end.link().km()), end.link().km()) * speedup);
+    var s = end.settings();
+    this.bitsPerSecond = Math.max(1.0, org.qkdnet.qnode.device.sim.FiniteKeyRate.secureBitsPerSecond(s.params(),
+        end.link().km(), s.blockBits(), 1.16, s.verificationTagBits(), s.eps()) * speedup);
   }
 
   public Bb84LinkEnd end() {

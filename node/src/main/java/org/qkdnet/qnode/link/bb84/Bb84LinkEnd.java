@@ -5,7 +5,9 @@ import org.qkdnet.qnode.config.Bb84Settings;
 import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
 import org.qkdnet.qnode.device.sim.Bb84Simulator;
 import org.qkdnet.qnode.keystore.StationKeyStore;
-import org.qkdnet.qnode.postprocessing.estimation.DecoyEstimator;
+import org.qkdnet.qnode.postprocessing.estimation.AuthenticationCost;
+import org.qkdnet.qnode.postprocessing.estimation.FiniteKeyBound;
+import org.qkdnet.qnode.postprocessing.estimation.FrameCheck;
 
 /**
  * One end of a link whose device is the raw-detection BB84 simulator: what both ends share
@@ -25,6 +27,8 @@ public final class Bb84LinkEnd {
   private final LinkStats stats;
   private final AliceFrames alice;
   private volatile ParityAnswerer answerer;
+  private final FrameCheck frameCheck;
+  private final FiniteKeyBound bound;
 
   public Bb84LinkEnd(String self, LinkEnds link, String seed, Bb84Settings settings, StationKeyStore store,
       long maxPoolBytes, double speedup, long minFramePeriodNanos) {
@@ -38,6 +42,10 @@ public final class Bb84LinkEnd {
     this.speedup = speedup;
     this.minFramePeriodNanos = minFramePeriodNanos;
     this.stats = new LinkStats(System.nanoTime());
+    this.frameCheck = new FrameCheck(settings.abortQber());
+    var p = settings.params();
+    this.bound = new FiniteKeyBound(p.signalIntensity(), p.decoyIntensity(), 0, p.signalProbability(),
+        p.decoyProbability(), p.vacuumProbability(), settings.eps());
     this.alice = isAlice() ? new AliceFrames(this) : null;
   }
 
@@ -91,9 +99,21 @@ public final class Bb84LinkEnd {
     return answerer;
   }
 
-  DecoyEstimator estimator() {
-    return new DecoyEstimator(settings.params().signalIntensity(), settings.params().decoyIntensity(),
-        settings.abortQber());
+  FrameCheck frameCheck() {
+    return frameCheck;
+  }
+
+  /** The finite-key bound of this link's blocks. */
+  public FiniteKeyBound bound() {
+    return bound;
+  }
+
+  /**
+   * What one frame discloses about its key, as both ends count it: Cascade parities, the
+   * verification tag and one Wegman–Carter tag per direction over the frame's transcript.
+   */
+  static long frameLeakBits(long detections, long sifted, long disclosed, long leakEc, int tagBits, long keyBits) {
+    return leakEc + tagBits + AuthenticationCost.frameBits(detections, sifted, disclosed, leakEc, keyBits);
   }
 
   /**

@@ -3,9 +3,9 @@ package org.qkdnet.qnode.link.bb84;
 import java.util.Objects;
 import org.qkdnet.qnode.device.sim.Bb84BobView;
 import org.qkdnet.qnode.crypto.KeyMaterial;
-import org.qkdnet.qnode.postprocessing.amplification.ToeplitzHash;
 import org.qkdnet.qnode.postprocessing.cascade.BitString;
 import org.qkdnet.qnode.postprocessing.cascade.InProcessCascade;
+import org.qkdnet.qnode.postprocessing.estimation.BlockCounts;
 import org.qkdnet.qnode.postprocessing.estimation.Estimate;
 import org.qkdnet.qnode.postprocessing.estimation.FrameStatistics;
 import org.qkdnet.qnode.postprocessing.sifting.SiftedFrame;
@@ -27,7 +27,9 @@ public final class BobFrame {
   private final Bb84LinkEnd end;
   private final long raw;
   private Bb84BobView view;
-  private final SiftingAnnouncement announcement;
+  private SiftingAnnouncement announcement;
+  private final int detections;
+  private long leak = -1;
   private SiftedFrame sifted;
   private Estimate estimate;
   private BitString key;
@@ -41,6 +43,7 @@ public final class BobFrame {
     this.raw = raw;
     this.view = end.simulator().bobView(raw);
     this.announcement = Sifter.announce(view);
+    this.detections = announcement.size();
   }
 
   /** Reads Bob's view of raw frame {@code raw}. */
@@ -53,10 +56,14 @@ public final class BobFrame {
   }
 
   public int detections() {
-    return announcement.size();
+    return detections;
   }
 
+  /** The announcement to send; available until the sifting reply arrives. */
   public SiftingAnnouncement announcement() {
+    if (announcement == null) {
+      throw new IllegalStateException("raw frame " + raw + " is already sifted");
+    }
     return announcement;
   }
 
@@ -68,15 +75,14 @@ public final class BobFrame {
     sifted = Sifter.bob(view, reply);
     view.zeroize();
     view = null;
+    announcement = null; // the slots are not needed any more: a held frame keeps only its key
     return sifted.disclosedBits();
   }
 
-  /** Estimates from both ends' disclosed bits; the frame continues only if accepted. */
+  /** Counts from both ends' disclosed bits; the frame continues only if accepted. */
   public Estimate onEstimateReply(EstimateReplyData alice) {
     requireSifted();
-    FrameStatistics stats = FrameStatistics.tally(sifted, alice.disclosed(), alice.sent(),
-        end.settings().params().basisMatchProbability());
-    estimate = end.estimator().estimate(stats);
+    estimate = end.frameCheck().check(raw, FrameStatistics.tally(sifted, alice.disclosed()));
     if (estimate.accepted() && sifted.keyLength() > 0) {
       try (KeyMaterial k = sifted.keyBits()) {
         key = BitString.fromKeyMaterial(k, sifted.keyLength());
@@ -114,35 +120,48 @@ public final class BobFrame {
   }
 
   /** Checks Alice's verification tag; false = a residual error, the frame must be dropped. */
-  public boolean verify(long hashKey, int bits, long aliceTag) {
+  public boolean verify(VerificationTag aliceTag) {
     if (leakEc < 0) {
       throw new IllegalStateException("raw frame " + raw + " is not reconciled");
     }
-    tagBits = bits;
-    return FrameVerifier.matches(new VerificationTag(raw, hashKey, bits, aliceTag), raw, key);
+    tagBits = aliceTag.tagBits();
+    boolean ok = FrameVerifier.matches(aliceTag, raw, key);
+    leak = Bb84LinkEnd.frameLeakBits(detections, sifted.size(), sifted.disclosedLength(), leakEc, tagBits,
+        key.length());
+    sifted.zeroize();
+    sifted = null; // a held frame keeps only its key, counts and leak
+    return ok;
   }
 
-  /** Secure length in whole bytes (0 = nothing to keep). */
-  public long secureLength() {
-    if (tagBits < 0) {
+  /** The frame's counts for the block's parameter estimation. */
+  public BlockCounts counts() {
+    if (estimate == null) {
+      throw new IllegalStateException("raw frame " + raw + " is not estimated");
+    }
+    return estimate.counts();
+  }
+
+  /**
+   * Everything disclosed about this frame's key, in bits: Cascade parities, the verification tag
+   * and the frame's authentication cost (same figure at Alice: she counts the parities she sent).
+   */
+  public long leakBits() {
+    if (leak < 0) {
       throw new IllegalStateException("raw frame " + raw + " is not verified");
     }
-    return Bb84LinkEnd.roundToBytes(estimate.secureLength(leakEc, tagBits, end.settings().authBitsPerFrame(),
-        end.settings().epsPa()));
+    return leak;
   }
 
   public int keyLength() {
     return key == null ? 0 : key.length();
   }
 
-  /** Privacy amplification of the reconciled key down to {@code bits}; the caller owns the result. */
-  public KeyMaterial amplify(BitString seed, int bits) {
-    BitString out = ToeplitzHash.hash(key, seed, bits);
-    try {
-      return out.toKeyMaterial();
-    } finally {
-      out.zeroize();
+  /** The reconciled key (not a copy: the block concatenates it, {@link #zeroize} clears it). */
+  BitString reconciledKey() {
+    if (key == null) {
+      throw new IllegalStateException("raw frame " + raw + " has no key");
     }
+    return key;
   }
 
   /** Fraction of key bits Cascade corrected. */

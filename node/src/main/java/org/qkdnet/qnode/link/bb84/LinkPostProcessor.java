@@ -3,7 +3,9 @@ package org.qkdnet.qnode.link.bb84;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntPredicate;
@@ -19,18 +21,27 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.postprocessing.amplification.ToeplitzHash;
 import org.qkdnet.qnode.postprocessing.cascade.BitString;
+import org.qkdnet.qnode.config.Bb84Settings;
+import org.qkdnet.qnode.postprocessing.estimation.BlockCounts;
 import org.qkdnet.qnode.postprocessing.estimation.Estimate;
+import org.qkdnet.qnode.postprocessing.estimation.FiniteKeyBound;
+import org.qkdnet.qnode.postprocessing.verification.VerificationTag;
 import org.qkdnet.qnode.postprocessing.sifting.SiftingReply;
 
 /**
  * Bob's end of a bb84-sim link: paces raw frames at the simulated pulse rate (times the
- * speedup) and drives each one through sifting, estimation, Cascade (in the child
- * {@link ReconciliationActor} on its pinned dispatcher), verification, privacy amplification
- * and the commit into both pools; up to {@code frames-in-flight} frames at once. Pool appends
+ * speedup) and drives each one through sifting, the per-frame check, Cascade (in the child
+ * {@link ReconciliationActor} on its pinned dispatcher) and verification, up to
+ * {@code frames-in-flight} frames at once. Verified frames are held (at both ends, in memory)
+ * until their block has {@code block-bits} of reconciled key; the finite-key bound over the
+ * block's counts then sets its secure length, and one privacy amplification over the block's
+ * concatenated key yields one pool frame. A restart of either end loses the open block at both
+ * (Bob's restart makes Alice forget it; after Alice's, she refuses its commit): none of it was
+ * ever committed, so nothing is lost that was promised and nothing is committed twice. Pool appends
  * are synced writes: spawn this actor on the blocking-IO link dispatcher.
  *
- * <p><b>Commit order.</b> Frames finish out of order but are committed one at a time, in the
- * order they become ready, each under the next pool frame id n, in two phases: Bob computes
+ * <p><b>Commit order.</b> Blocks are committed one at a time, in the order they close, each
+ * under the next pool frame id n, in two phases: Bob computes
  * the final key and stages it durably as pending frame n ({@code StationKeyStore.stagePending}),
  * then sends Commit(n); Alice computes hers, stages it and moves it into her pool in one synced
  * batch, and acknowledges; then Bob moves his staged copy into his pool. Alice is never behind
@@ -60,7 +71,7 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
 
   private record Reconciled(ReconciliationActor.Reconciled r) implements Command {}
 
-  private record Verified(long raw, long hashKey, Long tag, Throwable failure) implements Command {}
+  private record Verified(long raw, VerificationTag tag, Throwable failure) implements Command {}
 
   private record Committed(long raw, long poolFrameId, CommitResult result, Throwable failure) implements Command {}
 
@@ -98,8 +109,31 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
   /** The pool frame id the frame being committed is staged under. */
   private long committingPool = -1;
 
-  /** A verified frame waiting for its commit. */
-  private record Ready(BobFrame frame, int secureBits, BitString seed) {}
+  /** A closed block waiting for its commit: its frames in key order. */
+  private record Ready(List<BobFrame> frames, int secureBits, BitString seed) {
+    long firstRaw() {
+      return frames.get(0).raw();
+    }
+
+    List<Long> raws() {
+      return frames.stream().map(BobFrame::raw).toList();
+    }
+
+    long keyBits() {
+      return frames.stream().mapToLong(BobFrame::keyLength).sum();
+    }
+
+    void zeroize() {
+      seed.zeroize();
+      frames.forEach(BobFrame::zeroize);
+    }
+  }
+
+  /** Verified frames of the block being collected, in key order, with their sums. */
+  private final List<BobFrame> block = new ArrayList<>();
+  private BlockCounts blockCounts = BlockCounts.EMPTY;
+  private long blockLeak;
+  private long blockKeyBits;
 
   public static Behavior<Command> create(Bb84LinkEnd end, PostProcessingTransport transport, SecureRandom random,
       IntPredicate residualErrorFor) {
@@ -225,7 +259,7 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
 
   private void sendRecovery() {
     long id = recovering.peek();
-    getContext().pipeToSelf(transport.commit(end.peer(), restartRaw, id, 0, NO_SEED),
+    getContext().pipeToSelf(transport.commit(end.peer(), restartRaw, id, 0, NO_SEED, List.of()),
         (res, t) -> new Recovered(id, res, t));
   }
 
@@ -353,15 +387,20 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
     if (residualErrorFor != null && residualErrorFor.test((int) (r.raw() & 0x7fffffff))) {
       f.injectResidualError(0);
     }
-    long hashKey = 0;
-    while (hashKey == 0) {
-      hashKey = random.nextLong();
-    }
     int bits = end.settings().verificationTagBits();
-    long key = hashKey;
-    getContext().pipeToSelf(transport.verify(end.peer(), f.raw(), hashKey, bits),
-        (tag, t) -> new Verified(r.raw(), key, tag, t));
+    long hashKey = nonzeroRandom();
+    long hashKey2 = bits > 64 ? nonzeroRandom() : 0;
+    getContext().pipeToSelf(transport.verify(end.peer(), f.raw(), hashKey, hashKey2, bits),
+        (tag, t) -> new Verified(r.raw(), tag, t));
     return this;
+  }
+
+  private long nonzeroRandom() {
+    long v = 0;
+    while (v == 0) {
+      v = random.nextLong();
+    }
+    return v;
   }
 
   private Behavior<Command> onVerified(Verified v) {
@@ -372,21 +411,58 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
     if (v.failure() != null) {
       return drop(f, failed("verification", v.failure()), true);
     }
-    if (!f.verify(v.hashKey(), end.settings().verificationTagBits(), v.tag())) {
+    int bits = end.settings().verificationTagBits();
+    if (v.tag().tagBits() != bits || v.tag().frameId() != f.raw() || !f.verify(v.tag())) {
       return drop(f, "verification tag mismatch (residual error)", true);
     }
-    long m = f.secureLength();
-    if (m < 16) {
-      return drop(f, "secure length below 16 bits", true);
+    // The frame leaves the frames in flight and joins the block; Alice holds her copy.
+    frames.remove(f.raw());
+    seeds.remove(f.raw());
+    startedFrames--;
+    end.stats().frameReconciled(f.efficiency());
+    block.add(f);
+    blockCounts = blockCounts.plus(f.counts());
+    blockLeak += f.leakBits();
+    blockKeyBits += f.keyLength();
+    if (blockKeyBits >= end.settings().blockBits() || block.size() >= Bb84Settings.MAX_BLOCK_FRAMES) {
+      closeBlock();
     }
-    int bits = (int) Math.min(m, Integer.MAX_VALUE - 7);
-    long[] words = new long[BitString.wordsFor(ToeplitzHash.seedBits(f.keyLength(), bits))];
+    return this;
+  }
+
+  /**
+   * Parameter estimation over the block: the finite-key bound of its counts sets its secure
+   * length; a block it leaves no key is dropped at both ends.
+   */
+  private void closeBlock() {
+    List<BobFrame> frames = List.copyOf(block);
+    FiniteKeyBound.Result bound = end.bound().evaluate(blockCounts, blockLeak);
+    long keyBits = blockKeyBits;
+    block.clear();
+    blockCounts = BlockCounts.EMPTY;
+    blockLeak = 0;
+    blockKeyBits = 0;
+    long m = Bb84LinkEnd.roundToBytes(Math.min(bound.secureBits(), Integer.MAX_VALUE - 7));
+    if (m < 16) {
+      getContext().getLog().warn("link {}: block of {} frames ({} reconciled bits) yields no key: {}", end.link(),
+          frames.size(), keyBits, bound.noKeyReason().orElse("secure length below 16 bits"));
+      for (BobFrame f : frames) {
+        end.stats().frameDropped("block left no key by the finite-key bound");
+        transport.drop(end.peer(), f.raw(), "block left no key");
+        f.zeroize();
+      }
+      return;
+    }
+    int bits = (int) m;
+    int seedBits = ToeplitzHash.seedBits((int) keyBits, bits);
+    long[] words = new long[BitString.wordsFor(seedBits)];
     for (int i = 0; i < words.length; i++) {
       words[i] = random.nextLong();
     }
-    ready.add(new Ready(f, bits, BitString.wrap(words, ToeplitzHash.seedBits(f.keyLength(), bits))));
+    getContext().getLog().info("link {}: block of {} frames, {} reconciled bits: phase error <= {}, {} secure bits",
+        end.link(), frames.size(), keyBits, String.format(java.util.Locale.ROOT, "%.4f", bound.phaseError()), bits);
+    ready.add(new Ready(frames, bits, BitString.wrap(words, seedBits)));
     commitNext();
-    return this;
   }
 
   private void commitNext() {
@@ -394,13 +470,22 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
       Ready r = ready.poll();
       long pool = end.nextPoolFrameId();
       // Phase one: the final key is durable here before Alice may append it.
-      try (KeyMaterial key = r.frame().amplify(r.seed(), r.secureBits())) {
-        end.store().stagePending(end.peer(), pool, key);
+      BitString whole = BitString.concat(r.frames().stream().map(BobFrame::reconciledKey).toList());
+      try {
+        BitString out = ToeplitzHash.hash(whole, r.seed(), r.secureBits());
+        try (KeyMaterial key = out.toKeyMaterial()) {
+          end.store().stagePending(end.peer(), pool, key);
+        } finally {
+          out.zeroize();
+        }
       } catch (RuntimeException e) {
-        r.seed().zeroize();
-        drop(r.frame(), "final key could not be staged", true);
+        r.frames().forEach(f -> end.stats().frameDropped("final key could not be staged"));
+        r.raws().forEach(raw -> transport.drop(end.peer(), raw, "final key could not be staged"));
+        r.zeroize();
         diverge("pool frame " + pool + " could not be staged", e);
         return;
+      } finally {
+        whole.zeroize();
       }
       committing = r;
       committingPool = pool;
@@ -410,14 +495,14 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
 
   private void sendCommit(Ready r) {
     long pool = committingPool;
-    long raw = r.frame().raw();
-    getContext().pipeToSelf(transport.commit(end.peer(), raw, pool, r.secureBits(), r.seed()),
+    long raw = r.firstRaw();
+    getContext().pipeToSelf(transport.commit(end.peer(), raw, pool, r.secureBits(), r.seed(), r.raws()),
         (res, t) -> new Committed(raw, pool, res, t));
   }
 
   private Behavior<Command> onCommitted(Committed c) {
     Ready r = committing;
-    if (r == null || r.frame().raw() != c.raw()) {
+    if (r == null || r.firstRaw() != c.raw()) {
       return this;
     }
     if (c.failure() != null) {
@@ -429,15 +514,14 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
     }
     committing = null;
     committingPool = -1;
-    BobFrame f = r.frame();
     if (c.result().appended()) {
       try {
         end.store().commitPending(end.peer(), c.poolFrameId());
       } catch (RuntimeException e) {
         diverge("pool frame " + c.poolFrameId() + " could not be appended at Bob", e);
       }
-      end.stats().frameDone(f.keyLength(), r.secureBits(), f.keyQber(), f.efficiency());
-      finishFrame(f);
+      double qber = r.frames().stream().mapToDouble(BobFrame::keyQber).average().orElse(0);
+      end.stats().blockDone(r.frames().size(), r.keyBits(), r.secureBits(), qber);
     } else {
       getContext().getLog().warn("link {}: Alice refused pool frame {}: {}", end.link(), c.poolFrameId(),
           c.result().detail());
@@ -447,11 +531,11 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
         diverge("staged pool frame " + c.poolFrameId() + " could not be discarded", e);
       }
       if (c.result().nextPoolFrameId() > c.poolFrameId()) {
-        diverge("Alice holds pool frame " + c.poolFrameId() + " from another raw frame", null);
+        diverge("Alice holds pool frame " + c.poolFrameId() + " from another block", null);
       }
-      drop(f, "commit refused by Alice", false);
+      r.frames().forEach(f -> end.stats().frameDropped("block commit refused by Alice"));
     }
-    r.seed().zeroize();
+    r.zeroize();
     commitNext();
     return this;
   }
@@ -488,7 +572,12 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
   private Behavior<Command> onStop() {
     frames.values().forEach(BobFrame::zeroize);
     frames.clear();
-    ready.forEach(r -> r.seed().zeroize());
+    block.forEach(BobFrame::zeroize);
+    block.clear();
+    ready.forEach(Ready::zeroize);
+    if (committing != null) {
+      committing.zeroize();
+    }
     return this;
   }
 }

@@ -11,7 +11,8 @@ import java.util.TreeMap;
 public final class LinkStats {
   /** An immutable copy of the figures. */
   public record Snapshot(double rawBps, double siftedBps, double secureBps, double qberMean, double efficiencyMean,
-      long framesDone, long framesDropped, Map<String, Long> dropReasons, String reconciliationThread) {}
+      long framesDone, long framesDropped, Map<String, Long> dropReasons, String reconciliationThread,
+      long blocksDone) {}
 
   private static final int MAX_REASONS = 16;
 
@@ -24,6 +25,7 @@ public final class LinkStats {
   private double fSum;
   private long fCount;
   private long framesDone;
+  private long blocksDone;
   private final Map<String, Long> dropped = new TreeMap<>();
   private volatile String reconciliationThread = "";
 
@@ -55,6 +57,26 @@ public final class LinkStats {
     }
   }
 
+  /**
+   * A block of {@code frames} frames reached the pool with {@code secure} bits from {@code keyBits}
+   * reconciled bits; {@code qber} is the mean of its frames' QBER.
+   */
+  public synchronized void blockDone(long frames, long keyBits, long secure, double qber) {
+    siftedKeyBits += keyBits;
+    secureBits += secure;
+    qberSum += qber * frames;
+    framesDone += frames;
+    blocksDone++;
+  }
+
+  /** A reconciled frame's efficiency f (NaN when it had no error to measure it). */
+  public synchronized void frameReconciled(double efficiency) {
+    if (Double.isFinite(efficiency)) {
+      fSum += efficiency;
+      fCount++;
+    }
+  }
+
   /** A frame was dropped; {@code reason} is a short public phrase (never key material). */
   public synchronized void frameDropped(String reason) {
     // numbers vary frame by frame; the kinds of reason are few (bounded map)
@@ -75,7 +97,7 @@ public final class LinkStats {
     long drops = dropped.values().stream().mapToLong(Long::longValue).sum();
     return new Snapshot(rawDetections / seconds, siftedKeyBits / seconds, secureBits / seconds,
         framesDone == 0 ? 0 : qberSum / framesDone, fCount == 0 ? Double.NaN : fSum / fCount,
-        framesDone, drops, Map.copyOf(dropped), reconciliationThread);
+        framesDone, drops, Map.copyOf(dropped), reconciliationThread, blocksDone);
   }
 
   public Snapshot snapshot() {

@@ -72,6 +72,42 @@ public final class BitString {
     return (int) ((bits + 63L) >>> 6);
   }
 
+  /**
+   * The bits of {@code parts} one after the other (bit i of part j follows the last bit of part
+   * j - 1); a new string the caller owns. Throws if the total exceeds 2^31 - 1 bits.
+   */
+  public static BitString concat(java.util.List<BitString> parts) {
+    long total = 0;
+    for (BitString p : parts) {
+      total += p.length();
+    }
+    if (total > Integer.MAX_VALUE - 64) {
+      throw new IllegalArgumentException("concatenation of " + total + " bits is too long");
+    }
+    int n = (int) total;
+    long[] out = new long[wordsFor(n)];
+    int at = 0;
+    for (BitString p : parts) {
+      long[] w = p.unsafeWords();
+      int len = p.length();
+      int shift = at & 63;
+      int base = at >>> 6;
+      int words = wordsFor(len);
+      for (int k = 0; k < words; k++) {
+        long v = w[k];
+        if (k == words - 1 && (len & 63) != 0) {
+          v &= (1L << (len & 63)) - 1;
+        }
+        out[base + k] |= v << shift;
+        if (shift != 0 && base + k + 1 < out.length) {
+          out[base + k + 1] |= v >>> (64 - shift);
+        }
+      }
+      at += len;
+    }
+    return wrap(out, n);
+  }
+
   public int length() {
     return length;
   }

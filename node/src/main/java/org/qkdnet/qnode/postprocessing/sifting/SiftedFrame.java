@@ -7,8 +7,9 @@ import org.qkdnet.qnode.crypto.KeyMaterial;
 
 /**
  * One end's sifted frame: the detections where both bases matched, in slot order, identical in
- * slots, bases and classes at both ends; the bits are this end's own. Signal-class Z-basis bits
- * are the raw key; every other sifted bit (decoy, vacuum, X basis) is disclosed for estimation.
+ * slots, bases and classes at both ends; the bits are this end's own. Every Z-basis bit, of any
+ * intensity class, is raw key (Lim et al. 2014 extract key from all intensities of the key basis);
+ * every X-basis bit is disclosed to estimate the phase error.
  * {@link #toString} shows counts only.
  */
 public final class SiftedFrame {
@@ -56,9 +57,9 @@ public final class SiftedFrame {
     return Intensity.ofCode(intensities[Objects.checkIndex(i, size)]);
   }
 
-  /** True for the raw-key positions: signal class, Z basis. */
+  /** True for the raw-key positions: the Z basis. */
   public boolean isKey(int i) {
-    return !isX(i) && intensities[i] == Intensity.SIGNAL.code();
+    return !isX(i);
   }
 
   /** A copy of the sifted slots. */
@@ -66,7 +67,7 @@ public final class SiftedFrame {
     return Arrays.copyOf(slots, size);
   }
 
-  /** Raw key bits (signal class, Z basis). */
+  /** Raw key bits (Z basis). */
   public int keyLength() {
     return keyLength;
   }

@@ -52,20 +52,24 @@ class AliceFramesTest {
   @Test
   void commit_unknownOrUnverifiedFrame_refusedNothingAppended() {
     var seed = org.qkdnet.qnode.postprocessing.cascade.BitString.wrap(new long[2], 100);
-    CommitResult unknown = alice.alice().commit(99, 0, 64, seed);
+    CommitResult unknown = alice.alice().commit(99, 0, 64, seed, java.util.List.of(99L));
     assertThat(unknown.appended()).isFalse();
-    assertThat(unknown.detail()).contains("no open raw frame 99");
+    assertThat(unknown.detail()).contains("block of raw frame 99").contains("not held whole");
     BobFrame f = BobFrame.start(bob, 20);
     alice.alice().sift(f.announcement());
-    assertThatThrownBy(() -> alice.alice().commit(20, 0, 64, seed)).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("not verified");
+    // open but not verified: not held, so not part of any block
+    CommitResult open = alice.alice().commit(20, 0, 64, seed, java.util.List.of(20L));
+    assertThat(open.appended()).isFalse();
+    assertThat(alice.alice().openFrames()).isZero();
+    assertThatThrownBy(() -> alice.alice().commit(20, 0, 64, seed, java.util.List.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a block lists");
     assertThat(aliceStore.nextFrameId("BBB")).isZero();
   }
 
   @Test
   void commit_poolFrameGap_refusedWithExpectedId() {
     var seed = org.qkdnet.qnode.postprocessing.cascade.BitString.wrap(new long[2], 100);
-    CommitResult r = alice.alice().commit(5, 3, 64, seed);
+    CommitResult r = alice.alice().commit(5, 3, 64, seed, java.util.List.of(5L));
     assertThat(r.appended()).isFalse();
     assertThat(r.detail()).contains("gap");
     assertThat(r.nextPoolFrameId()).isZero();
@@ -79,7 +83,7 @@ class AliceFramesTest {
     assertThat(alice.alice().drop(1, AliceFrames.RESTART)).isEqualTo(1);
     assertThat(aliceStore.pendingIds("BBB")).isEmpty();
     var seed = org.qkdnet.qnode.postprocessing.cascade.BitString.wrap(new long[0], 0);
-    CommitResult again = alice.alice().commit(2, 0, 0, seed);
+    CommitResult again = alice.alice().commit(2, 0, 0, seed, java.util.List.of());
     assertThat(again.appended()).isTrue();
     assertThat(again.nextPoolFrameId()).isEqualTo(1);
   }
@@ -89,7 +93,7 @@ class AliceFramesTest {
     BobFrame f = BobFrame.start(bob, 30);
     alice.alice().sift(f.announcement());
     var seed = org.qkdnet.qnode.postprocessing.cascade.BitString.wrap(new long[0], 0);
-    CommitResult r = alice.alice().commit(31, 0, 0, seed);
+    CommitResult r = alice.alice().commit(31, 0, 0, seed, java.util.List.of());
     assertThat(r.appended()).isFalse();
     assertThat(r.nextPoolFrameId()).isZero();
     assertThat(alice.alice().openFrames()).isZero();

@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.link.bb84;
 
+import org.qkdnet.qnode.postprocessing.verification.VerificationTag;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -41,13 +42,14 @@ final class DirectTransport implements PostProcessingTransport {
   }
 
   @Override
-  public CompletionStage<Long> verify(String peer, long raw, long hashKey, int tagBits) {
-    return call(() -> alice.verify(raw, hashKey, tagBits));
+  public CompletionStage<VerificationTag> verify(String peer, long raw, long hashKey, long hashKey2, int tagBits) {
+    return call(() -> alice.verify(raw, hashKey, hashKey2, tagBits));
   }
 
   @Override
-  public CompletionStage<CommitResult> commit(String peer, long raw, long poolFrameId, int secureBits, BitString seed) {
-    return call(() -> alice.commit(raw, poolFrameId, secureBits, seed));
+  public CompletionStage<CommitResult> commit(String peer, long raw, long poolFrameId, int secureBits, BitString seed,
+      java.util.List<Long> blockRaws) {
+    return call(() -> alice.commit(raw, poolFrameId, secureBits, seed, blockRaws));
   }
 
   @Override

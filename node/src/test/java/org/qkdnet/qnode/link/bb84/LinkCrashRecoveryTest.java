@@ -38,7 +38,8 @@ class LinkCrashRecoveryTest {
   private Bb84LinkEnd alice;
   private Bb84LinkEnd bob;
   private final Bb84Settings settings = new Bb84Settings(Bb84Parameters.defaults().withFrameSlots(2_000_000), 0.11,
-      CascadeVariant.YANETAL, 1e-10, 64, 256, 4);
+      CascadeVariant.YANETAL, org.qkdnet.qnode.postprocessing.estimation.EpsilonBudget.DEFAULTS, 128, TestLink.BLOCK_BITS,
+      4);
 
   @AfterEach
   void stop() {
@@ -111,7 +112,7 @@ class LinkCrashRecoveryTest {
     await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> t.fired
         && bobStore.nextFrameId("AAA") >= TRIGGER + 2);
     stopBob();
-    assertThat(bob.stats().snapshot().dropReasons()).containsKey("commit refused by Alice")
+    assertThat(bob.stats().snapshot().dropReasons()).containsKey("block commit refused by Alice")
         .doesNotContainKey("pools diverged");
     assertThat(bobStore.pendingIds("AAA")).hasSizeLessThanOrEqualTo(1);
     assertSameStreams();
@@ -137,13 +138,14 @@ class LinkCrashRecoveryTest {
 
     @Override
     public CompletionStage<CommitResult> commit(String peer, long raw, long poolFrameId, int secureBits,
-        BitString seed) {
+        BitString seed, java.util.List<Long> blockRaws) {
       if (fired || poolFrameId != TRIGGER || dead) {
-        return call(() -> target.commit(peer, raw, poolFrameId, secureBits, seed));
+        return call(() -> target.commit(peer, raw, poolFrameId, secureBits, seed, blockRaws));
       }
       fired = true;
       if (fault == Fault.BOB_DIES_AFTER_ALICE_APPENDS) {
-        CommitResult r = target.commit(peer, raw, poolFrameId, secureBits, seed).toCompletableFuture().join();
+        CommitResult r = target.commit(peer, raw, poolFrameId, secureBits, seed, blockRaws).toCompletableFuture()
+            .join();
         assertThat(r.appended()).isTrue();
         dead = true;
       } else {
@@ -173,8 +175,9 @@ class LinkCrashRecoveryTest {
     }
 
     @Override
-    public CompletionStage<Long> verify(String peer, long raw, long hashKey, int tagBits) {
-      return call(() -> target.verify(peer, raw, hashKey, tagBits));
+    public CompletionStage<org.qkdnet.qnode.postprocessing.verification.VerificationTag> verify(String peer, long raw,
+        long hashKey, long hashKey2, int tagBits) {
+      return call(() -> target.verify(peer, raw, hashKey, hashKey2, tagBits));
     }
 
     @Override

@@ -88,12 +88,14 @@ class ReconciliationActorTest {
     }
 
     @Override
-    public CompletionStage<Long> verify(String peer, long raw, long hashKey, int tagBits) {
+    public CompletionStage<org.qkdnet.qnode.postprocessing.verification.VerificationTag> verify(String peer, long raw,
+        long hashKey, long hashKey2, int tagBits) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public CompletionStage<CommitResult> commit(String peer, long raw, long pool, int bits, BitString seed) {
+    public CompletionStage<CommitResult> commit(String peer, long raw, long pool, int bits, BitString seed,
+        java.util.List<Long> blockRaws) {
       throw new UnsupportedOperationException();
     }
 

@@ -6,6 +6,7 @@ import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
 import org.qkdnet.qnode.device.sim.Bb84Parameters;
 import org.qkdnet.qnode.keystore.StationKeyStore;
 import org.qkdnet.qnode.postprocessing.cascade.CascadeVariant;
+import org.qkdnet.qnode.postprocessing.estimation.EpsilonBudget;
 
 /** Alice's (AAA) and Bob's (BBB) ends of one 25 km bb84-sim link over two real key stores in a directory. */
 final class TestLink implements AutoCloseable {
@@ -26,10 +27,16 @@ final class TestLink implements AutoCloseable {
     bob = new Bb84LinkEnd("BBB", LINK, seed, settings, bobStore, maxPoolBytes, 1.0, 0);
   }
 
+  /**
+   * Sifted key bits per block in the link tests: the smallest block of round numbers for which the
+   * default physics yields finite-key key at 25 km (about 2.5e4 secure bits per block).
+   */
+  static final long BLOCK_BITS = 200_000;
+
   /** Default physics with {@code frameSlots} pulses per frame, yanetal Cascade, 4 frames in flight. */
   static Bb84Settings settings(int frameSlots, double abortQber) {
     return new Bb84Settings(Bb84Parameters.defaults().withFrameSlots(frameSlots), abortQber, CascadeVariant.YANETAL,
-        1e-10, 64, 256, 4);
+        EpsilonBudget.DEFAULTS, 128, BLOCK_BITS, 4);
   }
 
   @Override
