@@ -6,9 +6,9 @@ import org.qkdnet.qnode.postprocessing.cascade.BitString;
 
 /**
  * The first implementation of {@link ToeplitzHash#hash}: one real FFT convolution of the whole
- * input with the whole seed, length the next power of two ≥ n+m-1. Kept unchanged as the
- * reference that the blocked implementation is measured against (bench, JMH) and must agree
- * with bit for bit (tests).
+ * input with the whole seed, length the next power of two ≥ n+m-1. Kept unchanged (apart from
+ * the shared rounding check, {@link ToeplitzHash#roundChecked}) as the reference that the blocked
+ * implementation is measured against (bench, JMH) and must agree with bit for bit (tests).
  */
 public final class SingleFftToeplitz {
   private static final ThreadLocal<DoubleFFT_1D> PLAN = new ThreadLocal<>();
@@ -36,18 +36,22 @@ public final class SingleFftToeplitz {
     }
     double[] a = spread(input.unsafeWords(), n, len);
     double[] b = spread(seed.unsafeWords(), n + m - 1, len);
-    DoubleFFT_1D fft = plan(len);
-    fft.realForward(a);
-    fft.realForward(b);
-    multiplyPacked(a, b);
-    fft.realInverse(a, true);
     long[] out = new long[BitString.wordsFor(m)];
-    for (int i = 0; i < m; i++) {
-      long v = Math.round(a[i + n - 1]);
-      out[i >>> 6] |= (v & 1L) << i;
+    try {
+      DoubleFFT_1D fft = plan(len);
+      fft.realForward(a);
+      fft.realForward(b);
+      multiplyPacked(a, b);
+      fft.realInverse(a, true);
+      for (int i = 0; i < m; i++) {
+        long v = ToeplitzHash.roundChecked(a[i + n - 1], len);
+        out[i >>> 6] |= (v & 1L) << i;
+      }
+    } finally {
+      // also when the rounding check fails: no key-dependent spectra left behind
+      Arrays.fill(a, 0);
+      Arrays.fill(b, 0);
     }
-    Arrays.fill(a, 0);
-    Arrays.fill(b, 0);
     return BitString.wrap(out, m);
   }
 

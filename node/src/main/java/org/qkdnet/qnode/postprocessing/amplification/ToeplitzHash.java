@@ -32,7 +32,10 @@ import org.qkdnet.qnode.postprocessing.cascade.BitString;
  * <p>Exactness: every sum is an integer ≤ bx ≤ n < 2^27 with 0/1 terms; the round-off of a
  * double FFT convolution of length L ≤ 2^27 with such inputs stays many orders of magnitude
  * below 0.5, so rounding recovers each sum exactly. {@link #hashDirect} is the bit-by-bit
- * reference the tests hold it to, including all-ones blocks where the sums are largest.
+ * reference the tests hold it to, including all-ones blocks where the sums are largest. That is
+ * still checked on every run: a coefficient more than {@link #ROUNDING_TOLERANCE} from an integer
+ * fails the hash ({@link #roundChecked}) rather than letting both ends silently agree on a
+ * wrong, no longer two-universal function.
  */
 public final class ToeplitzHash {
   /** Largest transform: keeps FFT round-off under control and the arrays indexable. */
@@ -46,6 +49,11 @@ public final class ToeplitzHash {
   private static final long CACHE_MAX_BYTES = 32L << 20;
   /** Memory any shape may use even when the single block would need less. */
   static final long MEMORY_FREE = 64L << 20;
+  /**
+   * Largest distance from an integer a convolution coefficient may have before the product is
+   * refused; far above the expected round-off and far below the 0.5 where rounding goes wrong.
+   */
+  static final double ROUNDING_TOLERANCE = 0.25;
   /** Spectrum entries multiplied together (even; 23 spectra of it fit in L2 with room). */
   private static final int SLICE = 1 << 12;
 
@@ -282,7 +290,7 @@ public final class ToeplitzHash {
       });
       run(parallelism, ny, q -> {
         plan(len).realInverse(accs[q], true);
-        extract(accs[q], bx - 1, q * by, Math.min(by, m - q * by), out);
+        extract(accs[q], bx - 1, q * by, Math.min(by, m - q * by), out, len);
       });
     } finally {
       // spectra of key material: never leave them behind in reused buffers
@@ -433,14 +441,37 @@ public final class ToeplitzHash {
     }
   }
 
-  /** out[from..from+count) := parity of the rounded sums at a[offset..offset+count). */
-  private static void extract(double[] a, int offset, int from, int count, long[] out) {
+  /**
+   * out[from..from+count) := parity of the rounded sums at a[offset..offset+count), each checked
+   * by {@link #roundChecked} against a transform of length len.
+   */
+  private static void extract(double[] a, int offset, int from, int count, long[] out, int len) {
     for (int i = 0; i < count; i++) {
-      // sums are ≥ 0 up to tiny round-off, so truncating v + 0.5 rounds
-      long v = (long) (a[offset + i] + 0.5);
+      long v = roundChecked(a[offset + i], len);
       int o = from + i;
       out[o >>> 6] |= (v & 1L) << o;
     }
+  }
+
+  /**
+   * The integer nearest to the convolution coefficient {@code v}, after checking that {@code v}
+   * is within {@link #ROUNDING_TOLERANCE} of it (one compare; NaN and infinities fail too).
+   * Otherwise the FFT has lost precision and the rounded product could be silently wrong, so
+   * this throws an {@link IllegalStateException} naming the transform (block) length
+   * {@code fftLength} — never the value, which is key-dependent.
+   */
+  static long roundChecked(double v, int fftLength) {
+    double r = Math.rint(v);
+    if (!(Math.abs(v - r) <= ROUNDING_TOLERANCE)) {
+      throw precisionLost(fftLength);
+    }
+    return (long) r;
+  }
+
+  private static IllegalStateException precisionLost(int fftLength) {
+    return new IllegalStateException("Toeplitz hash: FFT product lost precision (a coefficient "
+        + "is more than " + ROUNDING_TOLERANCE + " from an integer) at FFT block size "
+        + fftLength);
   }
 
   /**

@@ -128,6 +128,32 @@ class ToeplitzHashTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not cover");
   }
 
+  @Test
+  void roundChecked_withinQuarterOfInteger_rounds() {
+    assertThat(ToeplitzHash.roundChecked(3.2, 1 << 20)).isEqualTo(3L);
+    assertThat(ToeplitzHash.roundChecked(2.76, 1 << 20)).isEqualTo(3L);
+    assertThat(ToeplitzHash.roundChecked(2.75, 1 << 20)).isEqualTo(3L);
+    assertThat(ToeplitzHash.roundChecked(3.25, 1 << 20)).isEqualTo(3L);
+    assertThat(ToeplitzHash.roundChecked(0.0, 128)).isEqualTo(0L);
+    assertThat(ToeplitzHash.roundChecked(-1e-9, 128)).isEqualTo(0L);
+    assertThat(ToeplitzHash.roundChecked(4_000_001.0000001, 1 << 23)).isEqualTo(4_000_001L);
+  }
+
+  @Test
+  void roundChecked_furtherThanQuarterFromInteger_throwsNamingBlockSizeButNotValue() {
+    // 2.74 is 0.26 from 3: just outside the tolerance
+    double[] bad = {2.5, 3.3, 2.74, 2.7, 0.26, -0.3, 1_000_000.5, Double.NaN,
+        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    for (double v : bad) {
+      assertThatThrownBy(() -> ToeplitzHash.roundChecked(v, 1 << 20))
+          .as("%s", v)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("FFT product lost precision")
+          .hasMessageContaining("block size " + (1 << 20))
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(String.valueOf(v)));
+    }
+  }
+
   private static BitString ones(int bits) {
     long[] w = new long[BitString.wordsFor(bits)];
     Arrays.fill(w, -1L);
