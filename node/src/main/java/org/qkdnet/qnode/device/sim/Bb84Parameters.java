@@ -142,29 +142,6 @@ public record Bb84Parameters(
     return zBasisProbability * zBasisProbability + (1 - zBasisProbability) * (1 - zBasisProbability);
   }
 
-  /**
-   * The same link as seen by the analytic formula: only signal-class, Z-matched pulses give key.
-   * Without afterpulses (Y0 as configured); see {@link #analyticEquivalent(double, double)}.
-   */
-  public DecoyStateParameters analyticEquivalent(double reconciliationEfficiency) {
-    return analytic(darkCountProbability, reconciliationEfficiency);
-  }
-
-  /**
-   * The link of {@code km} as seen by the analytic formula, with afterpulses folded into the
-   * background ({@link #effectiveDarkCountProbability(double)}). The formula has one e_d, used
-   * for both the key's error rate and the phase error; it gets the Z-basis value, so it is exact
-   * only when {@code misalignmentErrorX == misalignmentError}.
-   */
-  public DecoyStateParameters analyticEquivalent(double reconciliationEfficiency, double km) {
-    return analytic(effectiveDarkCountProbability(km), reconciliationEfficiency);
-  }
-
-  private DecoyStateParameters analytic(double y0, double reconciliationEfficiency) {
-    return new DecoyStateParameters(pulseRateHz, fiberLossDbPerKm, detectorEfficiency, y0, misalignmentError,
-        signalIntensity, signalProbability * zBasisProbability * zBasisProbability, reconciliationEfficiency);
-  }
-
   /** A copy with another frame size (benchmarks). */
   public Bb84Parameters withFrameSlots(int slots) {
     return new Bb84Parameters(pulseRateHz, fiberLossDbPerKm, detectorEfficiency, darkCountProbability,

@@ -42,22 +42,6 @@ public final class LinkStats {
   }
 
   /**
-   * A frame reached the pool with {@code secure} bits.
-   *
-   * @param efficiency reconciliation efficiency f (NaN when the frame had no error to measure it)
-   */
-  public synchronized void frameDone(long siftedKey, long secure, double qber, double efficiency) {
-    siftedKeyBits += siftedKey;
-    secureBits += secure;
-    qberSum += qber;
-    framesDone++;
-    if (Double.isFinite(efficiency)) {
-      fSum += efficiency;
-      fCount++;
-    }
-  }
-
-  /**
    * A block of {@code frames} frames reached the pool with {@code secure} bits from {@code keyBits}
    * reconciled bits; {@code qber} is the mean of its frames' QBER.
    */

@@ -71,14 +71,5 @@ class Bb84ParametersTest {
     assertThat(p.effectiveDarkCountProbability(25)).isCloseTo(1e-6 + 0.05 * meanClick, offset(1e-15));
     // 5 % of a 2.5 % mean click rate: three orders of magnitude above the dark counts
     assertThat(p.effectiveDarkCountProbability(25)).isBetween(1.2e-3, 1.3e-3);
-    assertThat(p.analyticEquivalent(1.16, 25).darkCountProbability()).isEqualTo(p.effectiveDarkCountProbability(25));
-    assertThat(p.analyticEquivalent(1.16).darkCountProbability()).isEqualTo(1e-6);
-  }
-
-  @Test
-  void analyticEquivalent_siftingFactorIsSignalZMatchedFraction() {
-    DecoyStateParameters d = Bb84Parameters.defaults().analyticEquivalent(1.16);
-    assertThat(d.siftingFactor()).isCloseTo(0.5 * 0.49, org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(d.reconciliationEfficiency()).isEqualTo(1.16);
   }
 }

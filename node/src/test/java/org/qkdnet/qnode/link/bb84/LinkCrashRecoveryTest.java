@@ -186,6 +186,34 @@ class LinkCrashRecoveryTest {
     }
   }
 
+  @Test
+  void bobRestartsWithAnOpenBlock_heldFramesForgottenAtBoth_committedBlocksKept_nothingTwice() {
+    openAlice();
+    openBob();
+    startBob(new DirectTransport(alice));
+    // at least one block committed, and frames of the next block held at Alice
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() ->
+        bobStore.nextFrameId("AAA") >= 1 && alice.alice().heldFrames() >= 2);
+    stopBob(); // Bob "crashes": his open block is gone with his memory
+    long committedBefore = bobStore.nextFrameId("AAA");
+    assertThat(alice.alice().heldFrames()).as("Alice still holds the open block").isPositive();
+    long aliceBefore = aliceStore.nextFrameId("BBB");
+    assertThat(aliceBefore - committedBefore).isBetween(0L, 1L);
+
+    bobStore.close();
+    openBob();
+    startBob(new DirectTransport(alice));
+    // Bob's first call makes Alice forget every held frame of his previous run
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() ->
+        bob.stats().snapshot().blocksDone() >= 1);
+    stopBob();
+    assertThat(alice.stats().snapshot().dropReasons())
+        .containsKey("held in a block Bob abandoned (restart)");
+    // committed blocks stayed, new ones followed under the next ids, at both ends identically
+    assertThat(bobStore.nextFrameId("AAA")).isGreaterThan(committedBefore);
+    assertSameStreams();
+  }
+
   /**
    * Every byte Bob holds of both directional streams equals Alice's: what one end reserves the
    * other accepts. Alice appends first, so when Bob stops mid-commit she may hold one frame
