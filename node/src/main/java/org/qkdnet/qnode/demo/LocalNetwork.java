@@ -195,6 +195,28 @@ public final class LocalNetwork implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits (bounded) until {@code from} has {@code k} node-disjoint routes with key toward {@code
+   * to}, e.g. before a failover test takes one of them away.
+   *
+   * @throws IllegalStateException if they did not appear within {@code timeout}
+   */
+  public List<List<String>> awaitDisjointRoutes(String from, String to, int k, java.time.Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      List<List<String>> r = station(from).currentDisjointRoutes(to, k);
+      if (r.size() >= k) {
+        return r;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(k + " disjoint routes " + from + " -> " + to + " not there within "
+            + timeout.toSeconds() + " s (found " + r + "): " + station(from).explainRoute(to).summary());
+      }
+      Thread.sleep(100);
+    }
+  }
+
   public Station station(String id) {
     synchronized (stations) {
       Station s = stations.get(id);

@@ -344,6 +344,14 @@ public final class Station implements AutoCloseable {
     return r.size() < paths ? List.of() : r;
   }
 
+  /**
+   * Up to {@code k} node-disjoint routes toward {@code destination} that can carry one 32-byte key
+   * now (every link with key in the sending direction), whatever the SAE pair's multipath setting.
+   */
+  public List<List<String>> currentDisjointRoutes(String destination, int k) {
+    return routes.disjointRoutes(destination, k, 32 + 32, RelayRoutes.Avoid.NONE);
+  }
+
   /** The route decision toward {@code destination} with the reasons for excluded stations and links. */
   public RouteDecision explainRoute(String destination) {
     return routes.explain(destination, 64);

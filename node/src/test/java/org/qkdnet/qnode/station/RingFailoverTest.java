@@ -35,6 +35,9 @@ class RingFailoverTest {
         .withFallback(ConfigLoader.load("local"));
     net = LocalNetwork.start(cfg, dir, id -> { });
     net.awaitRoutes("ALP", "CHA", "ALP-APP1", "CHA-APP1", Duration.ofSeconds(90));
+    // both ways round the ring must carry key before one is taken away, or there is nothing to fail
+    // over to (a CI run on a loaded machine killed the relay while DEL's links had no key yet)
+    net.awaitDisjointRoutes("ALP", "CHA", 2, Duration.ofSeconds(90));
   }
 
   @AfterAll
