@@ -9,6 +9,7 @@ import org.qkdnet.qnode.keystore.AssignmentConflictException;
 import org.qkdnet.qnode.keystore.AssignmentEntry;
 import org.qkdnet.qnode.keystore.LinkSupply;
 import org.qkdnet.qnode.keystore.StationKeyStore;
+import org.qkdnet.qnode.keystore.StreamId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,11 @@ public final class DirectionSupply {
   private static final Logger log = LoggerFactory.getLogger(DirectionSupply.class);
   /** Entries per message: bounds its size (about 40 bytes each). */
   public static final int MAX_ENTRIES_PER_MESSAGE = 256;
+  /**
+   * One exchange may always take this much of the unassigned key, split or not: a large ETSI 014
+   * request (128 keys of 256 bits and the MAC key) must not fail for want of a split block.
+   */
+  static final long MIN_GRANT_BYTES = 8 * 1024;
 
   private final String self;
   private final String peer;
@@ -143,6 +149,39 @@ public final class DirectionSupply {
 
   // ---- the assigner's side --------------------------------------------------------------------
 
+  /** Assigner: unassigned key both ends hold (as far as this end knows the peer's). */
+  private long assignable() {
+    LinkSupply s = store.supply(peer);
+    long assignedUpTo = s.linkBytes() - s.unassigned();
+    return Math.max(0, Math.min(s.linkBytes(), peerLinkBytes) - assignedUpTo);
+  }
+
+  /** Assigner: key the peer may still send to this end (its direction's unused assigned bytes). */
+  private long receiveLevel() {
+    return store.ledger(new StreamId(peer, self)).available();
+  }
+
+  /**
+   * How much one exchange may assign to a direction: what it wants, but while the other direction
+   * is short of key too (below half its target, so it is asking or about to), at most half of the
+   * unassigned key (rounded up), or {@link #MIN_GRANT_BYTES} if that is more. Key
+   * lands in finite-key blocks of tens of kilobytes; without the split whichever end asked first
+   * took each whole block and the other direction starved until the first reached its target
+   * (a minute and more on a 30 km link). One-directional traffic still gets the link's whole rate:
+   * an idle direction at its target is not short, so the busy one gets everything.
+   *
+   * @param want bytes the direction asks for
+   * @param assignable unassigned key both ends hold
+   * @param otherShort whether the opposite direction is below half its target
+   */
+  static long fairShare(long want, long assignable, boolean otherShort) {
+    if (want <= 0 || assignable <= 0) {
+      return 0;
+    }
+    long cap = otherShort ? Math.max((assignable + 1) / 2, Math.min(assignable, MIN_GRANT_BYTES)) : assignable;
+    return Math.min(want, cap);
+  }
+
   /**
    * Assigner: a new entry toward the peer of up to {@code want} bytes (none for 0, if key allows),
    * then every unconfirmed entry to the peer.
@@ -159,7 +198,10 @@ public final class DirectionSupply {
         : push(); // learn how much key the peer holds before assigning any
     return known.thenCompose(x -> {
       // toward the peer: usable here once the peer confirms it applied the entry
-      store.assign(peer, peer, (int) Math.min(Integer.MAX_VALUE, want), peerLinkBytes);
+      long grant = fairShare(want, assignable(), receiveLevel() < targetBytes / 2);
+      if (grant > 0) {
+        store.assign(peer, peer, (int) Math.min(Integer.MAX_VALUE, grant), peerLinkBytes);
+      }
       return push();
     });
   }
@@ -199,9 +241,11 @@ public final class DirectionSupply {
     // rather than grant again, so a retried request never assigns twice
     long known = Math.max(peerNextSeq, store.supply(peer).peerNextSeq());
     boolean outstanding = unapplied.stream().anyMatch(e -> e.seq() >= known && e.toStation().equals(self));
-    if (wantBytes > 0 && !outstanding) {
+    long grant = wantBytes > 0 && !outstanding
+        ? fairShare(wantBytes, assignable(), available() < targetBytes / 2) : 0;
+    if (grant > 0) {
       // toward this station: the peer sends on it, after it applied the entry
-      store.assign(peer, self, (int) Math.min(Integer.MAX_VALUE, wantBytes), linkBytesOfPeer);
+      store.assign(peer, self, (int) Math.min(Integer.MAX_VALUE, grant), linkBytesOfPeer);
       unapplied = store.assignmentsFrom(peer, peerNextSeq, MAX_ENTRIES_PER_MESSAGE);
     }
     return new AssignmentTransport.Grant(unapplied, store.supply(peer).linkBytes());

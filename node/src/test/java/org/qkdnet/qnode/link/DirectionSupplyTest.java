@@ -115,6 +115,56 @@ class DirectionSupplyTest {
   }
 
   @Test
+  void blockLandingWhileBothDirectionsAreShort_isSharedWhoeverAsksFirst() throws Exception {
+    // a production-like target (far above one finite-key block): before the split, the end that
+    // asked first took the whole block and the other direction had none until the first was full
+    for (boolean applierFirst : new boolean[] {true, false}) {
+      try (SupplyPair big = new SupplyPair(java.nio.file.Files.createDirectories(dir.resolve("big-" + applierFirst)), 512 * 1024)) {
+        big.frame(0, 100_000, 7);
+        DirectionSupply first = applierFirst ? big.supplyB : big.supplyA;
+        DirectionSupply second = applierFirst ? big.supplyA : big.supplyB;
+        first.maintain();
+        second.maintain();
+        first.maintain();
+        long aToB = big.a.availableToSend(SupplyPair.B);
+        long bToA = big.b.availableToSend(SupplyPair.A);
+        assertThat(aToB).as("AAA -> BBB, applier first: " + applierFirst).isGreaterThanOrEqualTo(20_000);
+        assertThat(bToA).as("BBB -> AAA, applier first: " + applierFirst).isGreaterThanOrEqualTo(20_000);
+        assertThat(aToB + bToA + big.a.supply(SupplyPair.B).unassigned()).isEqualTo(100_000);
+        big.checkAgree();
+      }
+    }
+  }
+
+  @Test
+  void oneDirectionalLoad_otherDirectionAtItsTarget_isNotSplit() throws Exception {
+    int target = 64 * 1024;
+    try (SupplyPair big = new SupplyPair(java.nio.file.Files.createDirectories(dir.resolve("one-way")), target)) {
+      big.frame(0, 144_000, 3);
+      assertThat(ensure(big.supplyB, 1)).isTrue(); // the idle direction takes its target, then stops asking
+      assertThat(big.b.availableToSend(SupplyPair.A)).isEqualTo(target);
+
+      big.supplyA.maintain();
+
+      // the rest (78,464 bytes) is not halved for a direction that is not short: A gets its whole target
+      assertThat(big.a.availableToSend(SupplyPair.B)).isEqualTo(target);
+      big.checkAgree();
+    }
+  }
+
+  @Test
+  void fairShare_halfWhileTheOtherDirectionIsShort_neverBelowOneLargeRequest() {
+    assertThat(DirectionSupply.fairShare(500_000, 100_000, true)).isEqualTo(50_000);
+    assertThat(DirectionSupply.fairShare(500_000, 100_001, true)).isEqualTo(50_001);
+    assertThat(DirectionSupply.fairShare(500_000, 100_000, false)).isEqualTo(100_000);
+    assertThat(DirectionSupply.fairShare(30_000, 100_000, false)).isEqualTo(30_000);
+    assertThat(DirectionSupply.fairShare(500_000, 10_000, true)).isEqualTo(DirectionSupply.MIN_GRANT_BYTES);
+    assertThat(DirectionSupply.fairShare(500_000, 5_000, true)).isEqualTo(5_000);
+    assertThat(DirectionSupply.fairShare(0, 5_000, true)).isZero();
+    assertThat(DirectionSupply.fairShare(100, 0, false)).isZero();
+  }
+
+  @Test
   void ensure_moreThanTheLinkHolds_isFalseAndAssignsWhatExists() {
     link.frame(0, FRAME, 1);
     assertThat(ensure(link.supplyB, FRAME + 1)).isFalse();
