@@ -191,8 +191,7 @@ public final class BenchLinkCommand implements Callable<Integer> {
     Bb84Parameters p = s.params();
     Bb84Simulator sim = new Bb84Simulator(p, s.km(), s.seed());
     FrameCheck check = new FrameCheck(s.abortQber());
-    FiniteKeyBound bound = new FiniteKeyBound(p.signalIntensity(), p.decoyIntensity(), 0, p.signalProbability(),
-        p.decoyProbability(), p.vacuumProbability(), s.eps());
+    FiniteKeyBound bound = p.finiteKeyBound(s.eps());
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     boolean cpuClock = threads.isCurrentThreadCpuTimeSupported();
     long simNanos = 0;

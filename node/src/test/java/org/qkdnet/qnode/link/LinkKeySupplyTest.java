@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qkdnet.qnode.device.DecoyStateParameters;
 import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
 import org.qkdnet.qnode.device.sim.FinishedKeySimulator;
 import org.qkdnet.qnode.crypto.KeyMaterial;
@@ -32,8 +31,7 @@ class LinkKeySupplyTest {
   }
 
   private static LinkKeySupply supply(String self, StationKeyStore store, long maxPool) {
-    FinishedKeySimulator device = new FinishedKeySimulator(LinkEnds.of("AAA", "BBB", 40), "seed",
-        DecoyStateParameters.defaults(), 1);
+    FinishedKeySimulator device = FinishedKeySimulator.atRate(LinkEnds.of("AAA", "BBB", 40), "seed", 1e6);
     return new LinkKeySupply(self, device, store, maxPool, FRAME, 0);
   }
 

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qkdnet.qnode.device.DecoyStateParameters;
 import org.qkdnet.qnode.device.QkdDevice;
 import org.qkdnet.qnode.device.sim.FinishedKeySimulator;
 import org.qkdnet.qnode.crypto.KeyMaterial;
@@ -63,8 +62,7 @@ class RelayEngineTest {
   }
 
   private void fillLink(String a, String b) {
-    QkdDevice device = new FinishedKeySimulator(QkdDevice.LinkEnds.of(a, b, 30), "test-seed",
-        DecoyStateParameters.defaults(), 1.0);
+    QkdDevice device = FinishedKeySimulator.atRate(QkdDevice.LinkEnds.of(a, b, 30), "test-seed", 1e6);
     for (long f = 0; f < FRAMES; f++) {
       try (KeyMaterial frameA = device.frame(f, FRAME); KeyMaterial frameB = device.frame(f, FRAME)) {
         SplitFrames.append(stores.get(a), b, f, frameA);

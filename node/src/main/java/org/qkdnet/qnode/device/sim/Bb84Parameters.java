@@ -1,6 +1,8 @@
 package org.qkdnet.qnode.device.sim;
 
 import org.qkdnet.qnode.device.DecoyStateParameters;
+import org.qkdnet.qnode.postprocessing.estimation.EpsilonBudget;
+import org.qkdnet.qnode.postprocessing.estimation.FiniteKeyBound;
 
 /**
  * Physics and protocol knobs of a decoy-state BB84 link with vacuum + one weak decoy
@@ -160,5 +162,15 @@ public record Bb84Parameters(
     if (!(v >= lo && v <= hi)) {
       throw new IllegalArgumentException(name + " = " + v + " is outside [" + lo + ", " + hi + "]");
     }
+  }
+
+  /**
+   * The finite-key bound (Lim et al. 2014) for this protocol's intensities and class probabilities
+   * (vacuum decoy: w = 0) under {@code eps}; one definition for the link, the simulator's rate and
+   * {@code bench link}.
+   */
+  public FiniteKeyBound finiteKeyBound(EpsilonBudget eps) {
+    return new FiniteKeyBound(signalIntensity, decoyIntensity, 0, signalProbability, decoyProbability,
+        vacuumProbability, eps);
   }
 }

@@ -8,8 +8,6 @@ import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.qkdnet.qnode.device.DecoyStateParameters;
-import org.qkdnet.qnode.device.DecoyStateRate;
 import org.qkdnet.qnode.device.QkdDevice;
 import org.qkdnet.qnode.crypto.KeyMaterial;
 
@@ -28,16 +26,6 @@ public final class FinishedKeySimulator implements QkdDevice {
   private final double bitsPerSecond;
   private final SecretKeySpec frameKey;
 
-  public FinishedKeySimulator(
-      LinkEnds link, String seed, DecoyStateParameters physics, double speedup) {
-    if (!(speedup > 0)) {
-      throw new IllegalArgumentException("speedup must be > 0, got " + speedup);
-    }
-    this.link = link;
-    this.bitsPerSecond = DecoyStateRate.secureBitsPerSecond(physics, link.km()) * speedup;
-    this.frameKey = new SecretKeySpec(deriveKey(seed, link), "AES");
-  }
-
   /**
    * The device of a link whose bb84-sim twin has {@code params}: finished key at the finite-key
    * rate the post-processing would yield on average ({@link FiniteKeyRate}, blocks of
@@ -47,6 +35,14 @@ public final class FinishedKeySimulator implements QkdDevice {
       org.qkdnet.qnode.postprocessing.estimation.EpsilonBudget eps, double speedup) {
     this(link, seed, FiniteKeyRate.secureBitsPerSecond(params, link.km(), blockBits, 1.16, tagBits, eps), speedup,
         true);
+  }
+
+  /** A device that yields {@code bitsPerSecond} of finished key (tests and tools that set the rate). */
+  public static FinishedKeySimulator atRate(LinkEnds link, String seed, double bitsPerSecond) {
+    if (!(bitsPerSecond > 0)) {
+      throw new IllegalArgumentException("bits per second must be > 0, got " + bitsPerSecond);
+    }
+    return new FinishedKeySimulator(link, seed, bitsPerSecond, 1.0, true);
   }
 
   private FinishedKeySimulator(LinkEnds link, String seed, double bitsPerSecond, double speedup, boolean unused) {

@@ -88,14 +88,14 @@ public final class FiniteKeyRate {
   public static FiniteKeyBound.Result block(Bb84Parameters p, double km, long blockBits, double f, int tagBits,
       EpsilonBudget eps) {
     ExpectedBlock b = expected(p, km, blockBits);
-    return bound(p, eps).evaluate(b.counts(), leakBits(b, f, tagBits));
+    return p.finiteKeyBound(eps).evaluate(b.counts(), leakBits(b, f, tagBits));
   }
 
   /** Secure bits per second of the link at its pulse rate (0 where a block yields no key). */
   public static double secureBitsPerSecond(Bb84Parameters p, double km, long blockBits, double f, int tagBits,
       EpsilonBudget eps) {
     ExpectedBlock b = expected(p, km, blockBits);
-    long bits = bound(p, eps).evaluate(b.counts(), leakBits(b, f, tagBits)).secureBits();
+    long bits = p.finiteKeyBound(eps).evaluate(b.counts(), leakBits(b, f, tagBits)).secureBits();
     return bits / (b.pulses() / p.pulseRateHz());
   }
 
@@ -121,8 +121,4 @@ public final class FiniteKeyRate {
     return Math.max(0, perPulse * p.pulseRateHz());
   }
 
-  static FiniteKeyBound bound(Bb84Parameters p, EpsilonBudget eps) {
-    return new FiniteKeyBound(p.signalIntensity(), p.decoyIntensity(), 0, p.signalProbability(), p.decoyProbability(),
-        p.vacuumProbability(), eps);
-  }
 }

@@ -43,9 +43,7 @@ public final class Bb84LinkEnd {
     this.minFramePeriodNanos = minFramePeriodNanos;
     this.stats = new LinkStats(System.nanoTime());
     this.frameCheck = new FrameCheck(settings.abortQber());
-    var p = settings.params();
-    this.bound = new FiniteKeyBound(p.signalIntensity(), p.decoyIntensity(), 0, p.signalProbability(),
-        p.decoyProbability(), p.vacuumProbability(), settings.eps());
+    this.bound = settings.params().finiteKeyBound(settings.eps());
     this.alice = isAlice() ? new AliceFrames(this) : null;
   }
 
