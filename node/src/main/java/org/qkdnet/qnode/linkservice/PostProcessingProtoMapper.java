@@ -42,6 +42,9 @@ final class PostProcessingProtoMapper {
       throw new IllegalArgumentException("detections " + Integer.toUnsignedString(n) + " outside 0.." + MAX_DETECTIONS);
     }
     byte[] g = r.getSlotGaps().toByteArray();
+    if (n > g.length) { // every slot gap takes at least one byte: refuse before allocating
+      throw new IllegalArgumentException("slot_gaps holds " + g.length + " bytes for " + n + " slots");
+    }
     int[] slots = new int[n];
     int pos = 0;
     long slot = 0;

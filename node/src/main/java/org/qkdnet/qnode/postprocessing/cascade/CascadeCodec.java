@@ -87,7 +87,7 @@ public final class CascadeCodec {
       long frameId = in.getLong();
       int round = toInt(varint(in), "round");
       int count = toInt(varint(in), "bit count");
-      int nBytes = (count + 7) >>> 3;
+      int nBytes = (int) ((count + 7L) >>> 3);
       if (nBytes > in.remaining()) {
         throw new IllegalArgumentException("parity answers message announces " + count
             + " bits but holds only " + in.remaining() + " bytes");
@@ -121,8 +121,9 @@ public final class CascadeCodec {
   }
 
   private static int count(long v, int per, ByteBuffer in) {
-    // every element takes at least one byte per int, so a count beyond the rest is a lie
-    if (v < 0 || v * per > in.remaining()) {
+    // every element takes at least one byte per int, so a count beyond the rest is a lie; divide
+    // rather than multiply: a count near 2^62 must not wrap round to a small product
+    if (v < 0 || v > in.remaining() / per) {
       throw new IllegalArgumentException("Cascade message announces " + v
           + " entries but holds only " + in.remaining() + " bytes");
     }
