@@ -39,8 +39,13 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--to", description = "Slave's station (default: last backbone station, Yichang on hubei).")
   String to;
 
-  @Option(names = "--work-dir", description = "Data and certificates (default: a new temporary directory).")
+  @Option(names = "--work-dir", description = "Data and certificates (default: a new temporary directory, "
+      + "deleted when the demo ends unless --keep-work-dir).")
   Path workDir;
+
+  @Option(names = "--keep-work-dir", description = "Keep the temporary work directory (stores, logs and the "
+      + "development CA's private key) when the demo ends.")
+  boolean keepWorkDir;
 
   @Option(names = "--speedup", description = "Simulated key-rate multiplier (qnode.device.speedup).")
   Double speedup;
@@ -123,8 +128,13 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("qnode demo: " + e.getMessage());
       return 2;
     }
-    Path dir = workDir != null ? workDir : Files.createTempDirectory("qnode-demo-");
+    // A directory the demo made for itself holds key stores and a CA private key: it goes when
+    // the demo ends (also on Ctrl-C), unless kept. A --work-dir the user named is theirs.
+    boolean temporary = workDir == null;
+    Path dir = temporary ? Files.createTempDirectory("qnode-demo-") : workDir;
     Files.createDirectories(dir);
+    Thread cleanup = new Thread(() -> deleteWorkDir(dir, temporary && !keepWorkDir), "qnode-demo-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     Demo demo = new Demo(new Demo.Options(cfg, dir, keys, keysPerRequest, keySize, master, slave, summaryJson,
         keepRunning), System.out);
     try {
@@ -133,6 +143,31 @@ public final class DemoCommand implements Callable<Integer> {
       System.out.flush();
       System.err.println("qnode demo: FAILED: " + e.getMessage());
       return 1;
+    } finally {
+      deleteWorkDir(dir, temporary && !keepWorkDir);
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway; deleting twice is harmless
+      }
+    }
+  }
+
+  private static void deleteWorkDir(Path dir, boolean delete) {
+    if (!delete) {
+      System.out.println("work dir kept: " + dir);
+      return;
+    }
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+      System.out.println("work dir deleted: " + dir + " (keep it with --keep-work-dir)");
+    } catch (java.io.IOException e) {
+      System.err.println("qnode demo: could not delete the work dir " + dir + ": " + e.getMessage());
     }
   }
 }
