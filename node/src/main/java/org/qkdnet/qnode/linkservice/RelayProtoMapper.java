@@ -24,7 +24,7 @@ public final class RelayProtoMapper {
         .setMacPad(toProto(m.macPad()))
         .setCiphertext(ByteString.copyFrom(m.ciphertext()))
         .setTag(ByteString.copyFrom(m.tag()))
-        .setDeadlineEpochMs(m.deadlineEpochMs())
+        .setRemainingMs(m.remainingMillis())
         .setGroupId(m.groupId())
         .setShareIndex(m.shareIndex())
         .setShareCount(m.shareCount())
@@ -45,7 +45,7 @@ public final class RelayProtoMapper {
         fromProto(p.getMacPad()),
         p.getCiphertext().toByteArray(),
         p.getTag().toByteArray(),
-        p.getDeadlineEpochMs(),
+        p.getRemainingMs(),
         p.getGroupId(),
         // proto3 defaults: 0 means a single path (share 1 of 1); beyond 2^31 they turn negative and fail validation
         p.getShareIndex() == 0 ? 1 : p.getShareIndex(),

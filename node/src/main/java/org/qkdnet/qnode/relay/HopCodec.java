@@ -31,7 +31,7 @@ public final class HopCodec {
       out.writeInt(m.keySizeBytes());
       range(out, m.keyPad());
       range(out, m.macPad());
-      out.writeLong(m.deadlineEpochMs());
+      out.writeLong(m.remainingMillis());
       str(out, m.groupId());
       out.writeInt(m.shareIndex());
       out.writeInt(m.shareCount());

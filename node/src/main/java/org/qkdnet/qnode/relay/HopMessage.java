@@ -24,7 +24,7 @@ public record HopMessage(
     PadRange macPad,
     byte[] ciphertext,
     byte[] tag,
-    long deadlineEpochMs,
+    long remainingMillis,
     String groupId,
     int shareIndex,
     int shareCount) {
@@ -56,9 +56,9 @@ public record HopMessage(
   /** A single-path hop: no share group. */
   public HopMessage(String relayId, List<String> path, int hop, String masterSae, String slaveSae,
       List<String> keyIds, int keySizeBytes, PadRange keyPad, PadRange macPad, byte[] ciphertext, byte[] tag,
-      long deadlineEpochMs) {
+      long remainingMillis) {
     this(relayId, path, hop, masterSae, slaveSae, keyIds, keySizeBytes, keyPad, macPad, ciphertext, tag,
-        deadlineEpochMs, "", 1, 1);
+        remainingMillis, "", 1, 1);
   }
 
   public boolean isShare() {
@@ -68,7 +68,7 @@ public record HopMessage(
   /** The same hop with other ciphertext and tag (signing, fault injection). */
   public HopMessage with(byte[] newCiphertext, byte[] newTag) {
     return new HopMessage(relayId, path, hop, masterSae, slaveSae, keyIds, keySizeBytes, keyPad, macPad,
-        newCiphertext, newTag, deadlineEpochMs, groupId, shareIndex, shareCount);
+        newCiphertext, newTag, remainingMillis, groupId, shareIndex, shareCount);
   }
 
   public int payloadBytes() {

@@ -189,7 +189,7 @@ final class Origin {
       PadRange keyPad = new PadRange(self, next, reservation.offset(), n);
       PadRange macPad = new PadRange(self, next, reservation.offset() + n, MAC);
       hop = HopSigner.sign(new HopMessage(relayId, path, 1, r.masterSae(), r.slaveSae(), keyIds, r.keySizeBytes(),
-          keyPad, macPad, new byte[0], new byte[0], deadline, group, index, count), macKey);
+          keyPad, macPad, new byte[0], new byte[0], Math.max(1, deadline - clock.millis()), group, index, count), macKey);
     }
     supply.replenish(next);
     long sentAt = System.nanoTime();
@@ -243,8 +243,8 @@ final class Origin {
     }
   }
 
-  static long timeoutFor(InstantSource clock, RelaySettingsView limits, long deadlineEpochMs, int remainingHops) {
-    long left = deadlineEpochMs - clock.millis();
+  static long timeoutFor(InstantSource clock, RelaySettingsView limits, long deadlineMillis, int remainingHops) {
+    long left = deadlineMillis - clock.millis();
     long perHops = limits.hopTimeoutMillis() * Math.max(1, remainingHops);
     return Math.max(1, Math.min(left, perHops));
   }

@@ -1,5 +1,7 @@
 package org.qkdnet.qnode.relay;
 
+import org.qkdnet.qnode.crypto.TestKek;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,7 +60,7 @@ class RelayFailoverTest {
     }
     graph = new Graph(stations, edges);
     for (String s : stations) {
-      stores.put(s, StationKeyStore.open(dir.resolve(s), s));
+      stores.put(s, StationKeyStore.open(dir.resolve(s), s, TestKek.kek()));
     }
     long frame = 0;
     for (Edge e : edges) {
@@ -264,7 +266,7 @@ class RelayFailoverTest {
     // a path with a link the topology does not have (B-D)
     HopMessage badPath = new HopMessage(UUID.randomUUID().toString(), List.of("A", "B", "D"), 1, "A-APP", "D-APP",
         List.of(UUID.randomUUID().toString()), KEY, hop1.keyPad(), hop1.macPad(), new byte[0], hop1.tag(),
-        hop1.deadlineEpochMs());
+        hop1.remainingMillis());
     RelayOutcome o1 = engines.get("B").onHop("A", badPath).toCompletableFuture().join();
     assertThat(o1.reason()).isEqualTo(RelayOutcome.BAD_REQUEST);
     assertThat(o1.detail()).contains("no link");
@@ -272,7 +274,7 @@ class RelayFailoverTest {
     // the master SAE is not registered at the origin
     HopMessage badSae = new HopMessage(UUID.randomUUID().toString(), List.of("A", "B", "C"), 1, "D-APP", "C-APP",
         List.of(UUID.randomUUID().toString()), KEY, hop1.keyPad(), hop1.macPad(), new byte[0], hop1.tag(),
-        hop1.deadlineEpochMs());
+        hop1.remainingMillis());
     RelayOutcome o2 = engines.get("B").onHop("A", badSae).toCompletableFuture().join();
     assertThat(o2.reason()).isEqualTo(RelayOutcome.UNKNOWN_SAE);
 
