@@ -24,10 +24,24 @@ public final class Main implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The configured command line; exit code 2 for usage errors, as for every bad input. */
+  /**
+   * The configured command line: exit code 2 for usage errors and bad settings, as for every bad
+   * input; 1 with one line naming the reason for a failure while running (a port in use, a store
+   * locked by another process, a missing key-encryption key).
+   */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
-    cl.setExitCodeExceptionMapper(e -> 2);
+    cl.setExitCodeExceptionMapper(e -> e instanceof org.qkdnet.qnode.config.ConfigException ? 2 : 1);
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      String reason = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+      Throwable cause = ex.getCause();
+      if (cause != null && cause.getMessage() != null && !reason.contains(cause.getMessage())) {
+        reason += " (" + cause.getMessage() + ")";
+      }
+      cmd.getErr().println("qnode " + cmd.getCommandName() + ": " + reason.replace('\n', ' '));
+      cmd.getErr().flush();
+      return ex instanceof org.qkdnet.qnode.config.ConfigException ? 2 : 1;
+    });
     cl.setParameterExceptionHandler((ex, args) -> {
       ex.getCommandLine().getErr().println("qnode: " + ex.getMessage());
       ex.getCommandLine().usage(ex.getCommandLine().getErr());
