@@ -433,15 +433,15 @@ class FailoverRingTest {
     System.out.println("LOGS searched for " + encodings.size() / 2 + " keys (hex and Base64): leaks in " + leaks);
 
     // informative: orphans of failed attempts at CHA, what the restarted station forwarded
-    try (StationKeyStore cha = StationKeyStore.open(dir.resolve("data/CHA"), "CHA")) {
+    try (StationKeyStore cha = StationProcess.openStore(dir.resolve("data/CHA"), pki, "CHA")) {
       System.out.println("STORE CHA deliverable keys left for CHA-APP1 (never fetched: stored by attempts"
           + " whose answer did not reach the origin): " + cha.deliverableCount("CHA-APP1"));
     } catch (RuntimeException e) {
       System.out.println("STORE CHA not readable: " + e);
     }
-    try (StationKeyStore before = StationKeyStore.open(snapshot, victimId)) {
+    try (StationKeyStore before = StationProcess.openStore(snapshot, pki, victimId)) {
       long usedBefore = before.ledger(new StreamId(victimId, "CHA")).used();
-      try (StationKeyStore after = StationKeyStore.open(dir.resolve("data/" + victimId), victimId)) {
+      try (StationKeyStore after = StationProcess.openStore(dir.resolve("data/" + victimId), pki, victimId)) {
         long usedAfter = after.ledger(new StreamId(victimId, "CHA")).used();
         System.out.printf(Locale.ROOT, "STORE %s pad used towards CHA: %d bytes at the kill, %d at the end"
             + " (%d after the restart: %s)%n", victimId, usedBefore, usedAfter, usedAfter - usedBefore,
@@ -459,7 +459,7 @@ class FailoverRingTest {
     } catch (RuntimeException e) {
       System.out.println("STORE " + victimId + " not readable: " + e);
     }
-    try (StationKeyStore origin = StationKeyStore.open(dir.resolve("data/ALP"), "ALP")) {
+    try (StationKeyStore origin = StationProcess.openStore(dir.resolve("data/ALP"), pki, "ALP")) {
       for (String peer : List.of("BRA", "DEL")) {
         System.out.println("STORE ALP stream ALP>" + peer + " at the end " + origin.ledger(new StreamId("ALP", peer)));
       }

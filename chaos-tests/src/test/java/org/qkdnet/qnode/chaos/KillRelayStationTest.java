@@ -125,10 +125,10 @@ class KillRelayStationTest {
 
     stations.get(0).stop();
     stations.get(2).stop();
-    try (StationKeyStore est = StationKeyStore.open(dir.resolve("data/EST"), "EST")) {
+    try (StationKeyStore est = StationProcess.openStore(dir.resolve("data/EST"), pki, "EST")) {
       assertThat(est.deliverableCount("EST-APP")).as("keys waiting at the destination").isZero();
     }
-    try (StationKeyStore wst = StationKeyStore.open(dir.resolve("data/WST"), "WST")) {
+    try (StationKeyStore wst = StationProcess.openStore(dir.resolve("data/WST"), pki, "WST")) {
       Ledger out = wst.ledger(new StreamId("WST", "MID"));
       assertThat(out.balances()).isTrue();
       assertThat(out.reserved()).isZero();

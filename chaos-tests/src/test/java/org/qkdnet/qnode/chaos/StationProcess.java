@@ -22,6 +22,17 @@ final class StationProcess implements AutoCloseable {
     this.stderr = stderr;
   }
 
+  /**
+   * Opens a stopped station's store with the key-encryption key {@code qnode certs} wrote for it
+   * into {@code pki}.
+   */
+  static org.qkdnet.qnode.keystore.StationKeyStore openStore(Path dataDir, Path pki, String id) {
+    try (org.qkdnet.qnode.crypto.KeyEncryptionKey kek =
+        org.qkdnet.qnode.crypto.KeyEncryptionKey.load(pki.resolve("stations").resolve(id + ".kek"))) {
+      return org.qkdnet.qnode.keystore.StationKeyStore.open(dataDir, id, kek);
+    }
+  }
+
   static Path jar() {
     String p = System.getProperty("qnode.jar");
     if (p == null || !Files.isRegularFile(Path.of(p))) {

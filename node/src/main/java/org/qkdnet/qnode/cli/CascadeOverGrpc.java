@@ -22,6 +22,7 @@ import org.qkdnet.qnode.crypto.CertificateAuthority;
 import org.qkdnet.qnode.crypto.Identity;
 import org.qkdnet.qnode.crypto.Role;
 import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
+import org.qkdnet.qnode.crypto.KeyEncryptionKey;
 import org.qkdnet.qnode.keystore.StationKeyStore;
 import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
 import org.qkdnet.qnode.link.bb84.ReconciliationActor;
@@ -68,8 +69,11 @@ final class CascadeOverGrpc implements AutoCloseable {
         """).withFallback(ConfigFactory.defaultReference()).resolve();
     Bb84Settings settings = Bb84Settings.create(ConfigFactory.defaultReference().resolve());
     LinkEnds link = LinkEnds.of(ALICE, BOB, 25);
-    aliceStore = StationKeyStore.open(dir.resolve("alice"), ALICE);
-    bobStore = StationKeyStore.open(dir.resolve("bob"), BOB);
+    // throw-away stores of a benchmark: their KEK lives in memory only, like their key
+    try (KeyEncryptionKey kek = KeyEncryptionKey.ephemeral("bench cascade")) {
+      aliceStore = StationKeyStore.open(dir.resolve("alice"), ALICE, kek);
+      bobStore = StationKeyStore.open(dir.resolve("bob"), BOB, kek);
+    }
     alice = new Bb84LinkEnd(ALICE, link, "bench", settings, aliceStore, 1 << 20, 1.0, 0);
     Bb84LinkEnd bob = new Bb84LinkEnd(BOB, link, "bench", settings, bobStore, 1 << 20, 1.0, 0);
 

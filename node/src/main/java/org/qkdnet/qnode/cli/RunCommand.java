@@ -30,6 +30,10 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--tls-dir", description = "PEM directory written by `qnode certs` (default: qnode.tls-dir).")
   Path tlsDir;
 
+  @Option(names = "--kek-file", description = "The station's key-encryption key (default: qnode.keystore.kek-file, "
+      + "else <tls-dir>/stations/<station>.kek as written by `qnode certs`).")
+  Path kekFile;
+
   @Override
   public Integer call() throws Exception {
     Config cfg;
@@ -41,6 +45,9 @@ public final class RunCommand implements Callable<Integer> {
       }
       if (tlsDir != null) {
         cfg = cfg.withValue("qnode.tls-dir", ConfigValueFactory.fromAnyRef(tlsDir.toString()));
+      }
+      if (kekFile != null) {
+        cfg = cfg.withValue("qnode.keystore.kek-file", ConfigValueFactory.fromAnyRef(kekFile.toString()));
       }
       cfg = cfg.resolve();
       settings = QnodeSettings.create(cfg);

@@ -27,6 +27,7 @@ public record QnodeSettings(
     RelaySettings relay,
     EtsiSettings etsi014,
     boolean keystoreSync,
+    Path kekFile,
     Map<LinkSpec, Bb84Settings> bb84ByLink) {
 
   public QnodeSettings {
@@ -38,6 +39,12 @@ public record QnodeSettings(
     Objects.requireNonNull(device, "device");
     Objects.requireNonNull(relay, "relay");
     Objects.requireNonNull(etsi014, "etsi014");
+    Objects.requireNonNull(kekFile, "kekFile");
+    if (!kekFile.toString().isEmpty()
+        && kekFile.toAbsolutePath().normalize().startsWith(dataDir.toAbsolutePath().normalize())) {
+      throw new ConfigException("qnode.keystore.kek-file", "'" + kekFile + "' is inside the data directory "
+          + dataDir + ": the key-encryption key must be kept apart from the store it protects");
+    }
     bb84ByLink = Map.copyOf(bb84ByLink);
     if (!stationId.isEmpty() && topology.indexOf(stationId) < 0) {
       throw new ConfigException(
@@ -48,6 +55,7 @@ public record QnodeSettings(
   }
 
   public static QnodeSettings create(Config root) {
+    UnknownSettings.check(root);
     Hocon q = new Hocon(root, "").child("qnode");
     String dataDir = q.string("data-dir");
     if (dataDir.isBlank()) {
@@ -68,6 +76,7 @@ public record QnodeSettings(
         RelaySettings.create(root),
         EtsiSettings.create(root),
         q.child("keystore").bool("sync"),
+        toPath(q.child("keystore").path("kek-file"), q.child("keystore").string("kek-file")),
         bb84ByLink);
   }
 
@@ -91,6 +100,21 @@ public record QnodeSettings(
       throw new ConfigException("qnode.station-id", "not set: pass --station");
     }
     return network.endpointOf(stationId, topology);
+  }
+
+  /**
+   * The key-encryption key file of station {@code id}: {@code qnode.keystore.kek-file} if set,
+   * else {@code <tls-dir>/stations/<id>.kek} (written there by {@code qnode certs}).
+   */
+  public Path kekFileOf(String id) {
+    if (!kekFile.toString().isEmpty()) {
+      return kekFile;
+    }
+    if (!tlsConfigured()) {
+      throw new ConfigException("qnode.keystore.kek-file", "not set, and no qnode.tls-dir to find "
+          + "stations/" + id + ".kek in: the key store does not open without its key-encryption key");
+    }
+    return tlsDir.resolve("stations").resolve(id + ".kek");
   }
 
   public boolean tlsConfigured() {

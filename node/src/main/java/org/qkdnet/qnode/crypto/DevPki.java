@@ -15,12 +15,14 @@ import java.util.Set;
  *
  * <pre>
  * out/ca.crt, out/ca.key
- * out/stations/&lt;ID&gt;.crt|.key
+ * out/stations/&lt;ID&gt;.crt|.key|.kek   (.kek: the station store's key-encryption key)
  * out/saes/&lt;SAE_ID&gt;.crt|.key
  * out/operators/&lt;name&gt;.crt|.key
  * </pre>
  *
  * A fresh CA is created on every call, so previously written certificates stop being trusted.
+ * Key-encryption keys are written only where none exists: a store encrypted under one must stay
+ * readable.
  */
 public final class DevPki {
   static final String CA_NAME = "qnode development CA";
@@ -41,6 +43,9 @@ public final class DevPki {
     CertificateAuthority ca = CertificateAuthority.create(CA_NAME);
     ca.writeTo(out);
     writeGroup(ca, out.resolve("stations"), Role.STATION, stations);
+    for (String id : stations) {
+      KeyEncryptionKey.createIfAbsent(out.resolve("stations").resolve(id + ".kek"));
+    }
     writeGroup(ca, out.resolve("saes"), Role.SAE, saes);
     writeGroup(ca, out.resolve("operators"), Role.OPERATOR, operators);
   }

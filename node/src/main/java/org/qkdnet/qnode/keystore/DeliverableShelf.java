@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 /**
  * Relayed keys waiting for their slave SAE (invariant I2): fetched once, only by the designated
@@ -28,6 +27,18 @@ final class DeliverableShelf {
   private final RocksStore rocks;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, Long> countBySlave = new HashMap<>();
+  private final java.util.function.LongSupplier millis;
+  /** When each waiting key was stored, and the same ordered by time (for expiry). */
+  private final Map<String, Long> storedAt = new HashMap<>();
+  private final java.util.TreeSet<Stamp> byTime = new java.util.TreeSet<>();
+
+  private record Stamp(long at, String keyId) implements Comparable<Stamp> {
+    @Override
+    public int compareTo(Stamp o) {
+      int c = Long.compare(at, o.at);
+      return c != 0 ? c : keyId.compareTo(o.keyId);
+    }
+  }
 
   private record Entry(String masterSae, String slaveSae, byte[] key) {
     static Entry decode(byte[] v) {
@@ -49,15 +60,107 @@ final class DeliverableShelf {
     }
   }
 
-  DeliverableShelf(RocksStore rocks) {
+  DeliverableShelf(RocksStore rocks, java.util.function.LongSupplier millis) {
     this.rocks = rocks;
+    this.millis = millis;
+    List<String> ids = new ArrayList<>();
     rocks.forEach(
         StoreKeys.deliverablePrefix(),
         (k, v) -> {
           Entry e = Entry.decode(v);
           e.clear();
           countBySlave.merge(e.slaveSae(), 1L, Long::sum);
+          ids.add(StoreKeys.keyIdOf(k));
         });
+    rocks.forEach(StoreKeys.storedAtPrefix(), (k, v) -> {
+      if (v.length == Long.BYTES) {
+        stamp(StoreKeys.keyIdOf(k), ByteBuffer.wrap(v).getLong());
+      }
+    });
+    // keys stored before stamps existed (or whose stamp is damaged) expire from now
+    List<String> unstamped = ids.stream().filter(id -> !storedAt.containsKey(id)).toList();
+    if (!unstamped.isEmpty()) {
+      long now = millis.getAsLong();
+      try (StoreBatch batch = rocks.batch()) {
+        for (String id : unstamped) {
+          batch.put(StoreKeys.storedAt(id), ByteBuffer.allocate(Long.BYTES).putLong(now).array());
+        }
+        rocks.writeUnsynced(batch);
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot stamp deliverable keys: " + e.getMessage(), e);
+      }
+      unstamped.forEach(id -> stamp(id, now));
+    }
+    // stamps whose key is gone (a fetch that deleted the key but crashed before the stamp) go
+    List<String> orphans = storedAt.keySet().stream().filter(id -> !ids.contains(id)).toList();
+    if (!orphans.isEmpty()) {
+      try (StoreBatch batch = rocks.batch()) {
+        for (String id : orphans) {
+          batch.delete(StoreKeys.storedAt(id));
+        }
+        rocks.writeUnsynced(batch);
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot delete stale stamps: " + e.getMessage(), e);
+      }
+      orphans.forEach(this::unstamp);
+    }
+  }
+
+  private void stamp(String keyId, long at) {
+    Long old = storedAt.put(keyId, at);
+    if (old != null) {
+      byTime.remove(new Stamp(old, keyId));
+    }
+    byTime.add(new Stamp(at, keyId));
+  }
+
+  private void unstamp(String keyId) {
+    Long at = storedAt.remove(keyId);
+    if (at != null) {
+      byTime.remove(new Stamp(at, keyId));
+    }
+  }
+
+  /**
+   * Unsynced: deletes every key stored before {@code cutoffMillis} (not fetched in time) and
+   * returns how many went, per slave SAE. A deletion lost in a crash is repeated at the next sweep.
+   */
+  Map<String, Integer> expire(long cutoffMillis) {
+    lock();
+    try {
+      List<String> due = new ArrayList<>();
+      for (Stamp st : byTime) {
+        if (st.at() >= cutoffMillis) {
+          break;
+        }
+        due.add(st.keyId());
+      }
+      if (due.isEmpty()) {
+        return Map.of();
+      }
+      Map<String, Integer> bySlave = new HashMap<>();
+      try (StoreBatch batch = rocks.batch()) {
+        for (String id : due) {
+          byte[] v = rocks.get(StoreKeys.deliverable(id));
+          if (v != null) {
+            Entry e = Entry.decode(v);
+            e.clear();
+            bySlave.merge(e.slaveSae(), 1, Integer::sum);
+            batch.delete(StoreKeys.deliverable(id));
+          }
+          batch.delete(StoreKeys.storedAt(id));
+        }
+        rocks.writeUnsynced(batch);
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot build expiry batch: " + e.getMessage(), e);
+      }
+      due.forEach(this::unstamp);
+      bySlave.forEach((slave, n) -> countBySlave.merge(slave, -(long) n, Long::sum));
+      countBySlave.values().removeIf(c -> c <= 0);
+      return bySlave;
+    } finally {
+      unlock();
+    }
   }
 
   void lock() {
@@ -73,7 +176,7 @@ final class DeliverableShelf {
     lock();
     try {
       checkNewLocked(keys);
-      try (WriteBatch batch = new WriteBatch()) {
+      try (StoreBatch batch = rocks.batch()) {
         put(batch, keys);
         rocks.writeUnsynced(batch);
       } catch (RocksDBException e) {
@@ -95,21 +198,28 @@ final class DeliverableShelf {
     }
   }
 
-  void put(WriteBatch batch, List<DeliverableKey> keys) throws RocksDBException {
+  /** Puts the keys and their stamps; returns the stamp time for {@link #applyStored}. */
+  long put(StoreBatch batch, List<DeliverableKey> keys) throws RocksDBException {
+    long now = millis.getAsLong();
+    byte[] at = ByteBuffer.allocate(Long.BYTES).putLong(now).array();
     for (DeliverableKey k : keys) {
       byte[] value = encode(k);
       try {
         batch.put(StoreKeys.deliverable(k.keyId()), value);
+        batch.put(StoreKeys.storedAt(k.keyId()), at);
       } finally {
         Arrays.fill(value, (byte) 0);
       }
     }
+    return now;
   }
 
   /** Lock held; only after the batch was written. */
   void applyStored(List<DeliverableKey> keys) {
+    long now = millis.getAsLong();
     for (DeliverableKey k : keys) {
       countBySlave.merge(k.slaveSae(), 1L, Long::sum);
+      stamp(k.keyId(), now);
     }
   }
 
@@ -140,9 +250,10 @@ final class DeliverableShelf {
         found.add(e);
       }
       boolean deleted = false;
-      try (WriteBatch batch = new WriteBatch()) {
+      try (StoreBatch batch = rocks.batch()) {
         for (String id : keyIds) {
           batch.delete(StoreKeys.deliverable(id));
+          batch.delete(StoreKeys.storedAt(id));
         }
         rocks.writeUnsynced(batch);
         deleted = true;
@@ -154,6 +265,7 @@ final class DeliverableShelf {
         }
       }
       countBySlave.merge(callerSae, -(long) found.size(), Long::sum);
+      keyIds.forEach(this::unstamp);
       List<Optional<KeyMaterial>> out = new ArrayList<>(found.size());
       for (Entry e : found) {
         out.add(Optional.of(KeyMaterial.wrap(e.key())));
@@ -173,7 +285,7 @@ final class DeliverableShelf {
     }
   }
 
-  private static byte[] encode(DeliverableKey k) {
+  static byte[] encode(DeliverableKey k) {
     byte[] master = k.masterSae().getBytes(StandardCharsets.UTF_8);
     byte[] slave = k.slaveSae().getBytes(StandardCharsets.UTF_8);
     byte[] key = k.key().copyBytes();

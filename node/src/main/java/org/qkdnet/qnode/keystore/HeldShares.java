@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 /**
  * The shares of one multipath group held at the destination (record {@code H}: header, share
@@ -112,19 +111,19 @@ final class HeldShares {
     return keys;
   }
 
-  void purgeExpired(WriteBatch batch) throws RocksDBException {
+  void purgeExpired(StoreBatch batch) throws RocksDBException {
     for (byte[] k : expired) {
       batch.delete(k);
     }
   }
 
-  void deleteAll(WriteBatch batch) throws RocksDBException {
+  void deleteAll(StoreBatch batch) throws RocksDBException {
     for (int i = 1; i <= header.shareCount(); i++) {
       batch.delete(StoreKeys.heldShare(header.groupId(), i));
     }
   }
 
-  static void put(WriteBatch batch, ShareHeader header, int index, long expiresAtMillis, KeyMaterial share)
+  static void put(StoreBatch batch, ShareHeader header, int index, long expiresAtMillis, KeyMaterial share)
       throws RocksDBException {
     byte[] h = header.encode();
     byte[] bytes = share.copyBytes();

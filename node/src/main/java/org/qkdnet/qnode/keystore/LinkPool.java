@@ -6,11 +6,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.qkdnet.qnode.keystore.PadRangeRejectedException.Reason;
 import org.qkdnet.qnode.keystore.ReservationRecord.State;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 /**
  * The pad pool of one link as seen by this station: its sending stream (self→peer) and its
@@ -49,6 +49,14 @@ final class LinkPool {
   private SupplyCounters supply;
   /** Assigner only: entries toward the peer, in seq order, that the peer has not confirmed yet. */
   private final ArrayDeque<AssignmentEntry> pendingSend = new ArrayDeque<>();
+  /**
+   * Sending stream: offset and length of every reservation still RESERVED (its pad may still be
+   * read). None at load: the store burns every in-doubt reservation before links load.
+   */
+  private final TreeMap<Long, Integer> openReservations = new TreeMap<>();
+  /** Chunks of each stream below these offsets are deleted (0 after a load: not known yet). */
+  private long sendTrimmedTo;
+  private long recvTrimmedTo;
 
   private LinkPool(RocksStore rocks, int maxRuns, StreamId send, long firstFrame, long lastFrame,
       StreamCounters sendCounters, StreamCounters recvCounters, RunSet recvRuns, SupplyCounters supply) {
@@ -163,7 +171,7 @@ final class LinkPool {
       // entry gives it to the direction that needs it (docs/key-supply.md).
       SupplyCounters next = supply.plusFrame(bytes.length);
       long first = lastFrame < 0 ? frameId : firstFrame;
-      try (WriteBatch batch = new WriteBatch()) {
+      try (StoreBatch batch = rocks.batch()) {
         batch.put(StoreKeys.unassigned(peer(), supply.linkBytes()), bytes);
         batch.put(StoreKeys.supply(peer()), next.encode());
         batch.put(
@@ -281,7 +289,7 @@ final class LinkPool {
       }
       StreamCounters sc = sendCounters.withGenerated(sendCounters.generated() + gained);
       SupplyCounters next = supply.withPeerNextSeq(peerNextSeq);
-      try (WriteBatch batch = new WriteBatch()) {
+      try (StoreBatch batch = rocks.batch()) {
         batch.put(StoreKeys.supply(peer()), next.encode());
         batch.put(StoreKeys.counters(send), sc.encode());
         rocks.writeUnsynced(batch);
@@ -380,7 +388,7 @@ final class LinkPool {
       total += e.length();
     }
     byte[] bytes = rocks.readChunks(StoreKeys.unassignedPrefix(peer()), from, Math.toIntExact(total));
-    try (WriteBatch batch = new WriteBatch()) {
+    try (StoreBatch batch = rocks.batch()) {
       consumeUnassigned(batch, from, from + total);
       StreamCounters sc = sendCounters;
       StreamCounters rc = recvCounters;
@@ -416,7 +424,7 @@ final class LinkPool {
   }
 
   /** Deletes the unassigned chunks of {@code [from, to)} (all at or above from) and keeps the rest of the last one. */
-  private void consumeUnassigned(WriteBatch batch, long from, long to) throws RocksDBException {
+  private void consumeUnassigned(StoreBatch batch, long from, long to) throws RocksDBException {
     List<byte[]> keys = new ArrayList<>();
     long[] tail = {-1, 0};
     byte[][] tailBytes = {null};
@@ -469,7 +477,7 @@ final class LinkPool {
             "key frame " + frameId + " of link " + send + " is already staged with different content");
       }
       byte[] bytes = frame.copyBytes();
-      try (WriteBatch batch = new WriteBatch()) {
+      try (StoreBatch batch = rocks.batch()) {
         batch.put(key, bytes);
         rocks.writeUnsynced(batch);
       } catch (RocksDBException e) {
@@ -558,7 +566,7 @@ final class LinkPool {
   }
 
   private void deleteLocked(byte[] key) {
-    try (WriteBatch batch = new WriteBatch()) {
+    try (StoreBatch batch = rocks.batch()) {
       batch.delete(key);
       rocks.writeUnsynced(batch);
     } catch (RocksDBException e) {
@@ -567,7 +575,7 @@ final class LinkPool {
   }
 
   private static void putChunk(
-      WriteBatch batch, StreamId s, long offset, byte[] src, int from, int len)
+      StoreBatch batch, StreamId s, long offset, byte[] src, int from, int len)
       throws RocksDBException {
     if (len == 0) {
       return;
@@ -587,7 +595,7 @@ final class LinkPool {
     lock();
     try {
       ReservePlan p = planReserve(length, relayId);
-      try (WriteBatch batch = new WriteBatch()) {
+      try (StoreBatch batch = rocks.batch()) {
         putReserve(batch, p);
         rocks.writeUnsynced(batch);
       } catch (RocksDBException e) {
@@ -610,7 +618,7 @@ final class LinkPool {
     return new ReservePlan(r, sendCounters.plus(length, length, 0, 0));
   }
 
-  void putReserve(WriteBatch batch, ReservePlan p) throws RocksDBException {
+  void putReserve(StoreBatch batch, ReservePlan p) throws RocksDBException {
     PadReservation r = p.reservation();
     batch.put(
         StoreKeys.reservation(send, r.offset()),
@@ -622,6 +630,7 @@ final class LinkPool {
   /** Lock held; only after the plan's batch was written. */
   void applyReserve(ReservePlan p) {
     sendCounters = p.next();
+    openReservations.put(p.reservation().offset(), p.reservation().length());
   }
 
   /** Lock held: the pad of a reservation just planned (no record lookup needed). */
@@ -661,7 +670,7 @@ final class LinkPool {
       int n = r.length();
       StreamCounters next =
           sendCounters.plus(0, -n, target == State.USED ? n : 0, target == State.BURNED ? n : 0);
-      try (WriteBatch batch = new WriteBatch()) {
+      try (StoreBatch batch = rocks.batch()) {
         batch.put(StoreKeys.reservation(send, r.offset()), rec.withState(target).encode());
         batch.delete(StoreKeys.pending(send, r.offset()));
         batch.put(StoreKeys.counters(send), next.encode());
@@ -670,6 +679,8 @@ final class LinkPool {
         throw new KeyStoreFailedException("cannot build settle batch: " + e.getMessage(), e);
       }
       sendCounters = next;
+      openReservations.remove(r.offset());
+      trimSendLocked();
     } finally {
       unlock();
     }
@@ -747,7 +758,7 @@ final class LinkPool {
         recvCounters.plus(0, 0, c.usedDelta(), c.burnedDelta()).withWatermark(c.watermark()));
   }
 
-  void putRuns(WriteBatch batch, RunPlan p) throws RocksDBException {
+  void putRuns(StoreBatch batch, RunPlan p) throws RocksDBException {
     for (long start : p.change().removed()) {
       batch.delete(StoreKeys.run(recv, start));
     }
@@ -761,11 +772,56 @@ final class LinkPool {
   void applyRuns(RunPlan p) {
     recvRuns.apply(p.change());
     recvCounters = p.next();
+    trimRecvLocked();
+  }
+
+  // ---- deleting consumed pad ---------------------------------------------------------------
+
+  /**
+   * Lock held: deletes the sending stream's chunks that lie wholly below every pad still needed
+   * (the lowest open reservation, else the cursor): their bytes are used or burned and are never
+   * read again. Unsynced: a deletion lost in a crash is repeated at the next trim.
+   */
+  private void trimSendLocked() {
+    long point = openReservations.isEmpty() ? sendCounters.cursor() : openReservations.firstKey();
+    sendTrimmedTo = trim(send, sendTrimmedTo, point);
+  }
+
+  /**
+   * Lock held: deletes the receiving stream's chunks wholly below its consumed prefix (the
+   * watermark and the runs that follow it without a gap: all accepted or burned).
+   */
+  private void trimRecvLocked() {
+    recvTrimmedTo = trim(recv, recvTrimmedTo, recvRuns.consumedPrefixEnd());
+  }
+
+  private long trim(StreamId s, long trimmedTo, long point) {
+    if (point <= trimmedTo) {
+      return trimmedTo;
+    }
+    long cut = rocks.wholeChunksEndBelow(StoreKeys.chunkPrefix(s), point);
+    if (cut <= trimmedTo) {
+      return trimmedTo;
+    }
+    try (StoreBatch batch = rocks.batch()) {
+      batch.deleteRange(StoreKeys.chunk(s, trimmedTo), StoreKeys.chunk(s, cut));
+      rocks.writeUnsynced(batch);
+    } catch (RocksDBException e) {
+      throw new KeyStoreFailedException("cannot build trim batch: " + e.getMessage(), e);
+    }
+    return cut;
+  }
+
+  /** Chunk records of a stream still stored (tests: consumed pad is deleted). */
+  int chunkCount(StreamId s) {
+    int[] n = {0};
+    rocks.forEachRaw(StoreKeys.chunkPrefix(s), (k, v) -> n[0]++);
+    return n[0];
   }
 
   /** Lock held: writes (unsynced) and applies a run change on its own. */
   void commitRuns(RunPlan p) {
-    try (WriteBatch batch = new WriteBatch()) {
+    try (StoreBatch batch = rocks.batch()) {
       putRuns(batch, p);
       rocks.writeUnsynced(batch);
     } catch (RocksDBException e) {

@@ -2,6 +2,11 @@ package org.qkdnet.qnode.keystore;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.qkdnet.qnode.crypto.RecordCipher;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -32,6 +37,8 @@ import org.rocksdb.WriteOptions;
 final class RocksStore implements AutoCloseable {
   private static final long WRITE_BUFFER_BYTES = 4L << 20;
   private static final long BLOCK_CACHE_BYTES = 1L << 20;
+  /** Deletions of key records after which a background compaction rewrites the files. */
+  static final int COMPACT_AFTER_DELETES = 512;
 
   static {
     RocksDB.loadLibrary();
@@ -53,6 +60,17 @@ final class RocksStore implements AutoCloseable {
   /** Guarded by syncLock: writes counted up to here are on disk; whether a sync is running. */
   private long durable;
   private boolean syncing;
+  /** The data key's cipher, set once by {@link StoreRecovery} before any key record is touched. */
+  private volatile RecordCipher cipher;
+  /** Key records deleted since the last compaction was started. */
+  private final AtomicLong deletesSinceCompaction = new AtomicLong();
+  private final AtomicBoolean compacting = new AtomicBoolean();
+  private final LongAdder compactions = new LongAdder();
+  private final ExecutorService compactor = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "qnode-store-compaction");
+    t.setDaemon(true);
+    return t;
+  });
 
   private RocksStore(LRUCache cache, Options options, WriteOptions syncWrite, RocksDB db) {
     this.cache = cache;
@@ -86,7 +104,68 @@ final class RocksStore implements AutoCloseable {
     }
   }
 
+  /** Sets the data key once; the store keeps (and closes) the cipher. */
+  void useDataKey(RecordCipher c) {
+    if (cipher != null) {
+      c.close();
+      throw new IllegalStateException("the store's data key is already set");
+    }
+    cipher = c;
+  }
+
+  boolean hasDataKey() {
+    return cipher != null;
+  }
+
+  /** A new batch for {@link #write} or {@link #writeUnsynced}. */
+  StoreBatch batch() {
+    return new StoreBatch(this);
+  }
+
+  byte[] seal(byte[] key, byte[] plaintext) {
+    return dataKey().seal(key, plaintext);
+  }
+
+  private RecordCipher dataKey() {
+    RecordCipher c = cipher;
+    if (c == null) {
+      throw new IllegalStateException("the store's data key is not set: key records cannot be read or written");
+    }
+    return c;
+  }
+
+  /** A stored value as the caller sees it: opened if the record holds key material. */
+  private byte[] reveal(byte[] key, byte[] stored) {
+    if (stored == null || !StoreKeys.isSecret(key)) {
+      return stored;
+    }
+    try {
+      return dataKey().open(key, stored);
+    } catch (RecordCipher.SealedRecordException e) {
+      throw failCorrupt(key, e);
+    } finally {
+      Arrays.fill(stored, (byte) 0);
+    }
+  }
+
+  private KeyStoreFailedException failCorrupt(byte[] key, RuntimeException e) {
+    KeyStoreFailedException f = new KeyStoreFailedException(
+        "key store record of kind '" + (char) key[0] + "' does not open: " + e.getMessage(), e);
+    failure = f;
+    return f;
+  }
+
   byte[] get(byte[] key) {
+    checkHealthy();
+    try {
+      return reveal(key, db.get(key));
+    } catch (RocksDBException e) {
+      throw fail("read", e);
+    }
+  }
+
+  /** A stored value exactly as it is on disk (sealed if it holds key material). */
+  byte[] getRaw(byte[] key) {
     checkHealthy();
     try {
       return db.get(key);
@@ -96,13 +175,15 @@ final class RocksStore implements AutoCloseable {
   }
 
   /** Writes the batch atomically and syncs it to disk before returning. */
-  void write(WriteBatch batch) {
+  void write(StoreBatch b) {
     checkHealthy();
+    WriteBatch batch = b.batch;
     try {
       db.write(syncWrite, batch);
     } catch (RocksDBException e) {
       throw fail("synced write", e);
     }
+    noteDeleted(b.secretDeletes);
   }
 
   /**
@@ -113,13 +194,15 @@ final class RocksStore implements AutoCloseable {
    * leaves the reservation RESERVED, and recovery burns it (RELIABILITY.md: nothing ever returns
    * to AVAILABLE).
    */
-  void writeUnsynced(WriteBatch batch) {
+  void writeUnsynced(StoreBatch b) {
     checkHealthy();
+    WriteBatch batch = b.batch;
     try {
       db.write(lazyWrite, batch);
     } catch (RocksDBException e) {
       throw fail("write", e);
     }
+    noteDeleted(b.secretDeletes);
     // In the WAL file (the OS's cache) now: any fsync that starts later covers it.
     written.incrementAndGet();
   }
@@ -193,6 +276,21 @@ final class RocksStore implements AutoCloseable {
         if (!StoreKeys.hasPrefix(key, prefix)) {
           break;
         }
+        visitor.accept(key, reveal(key, it.value()));
+      }
+      checkIterator(it);
+    }
+  }
+
+  /** Visits stored values exactly as on disk (sealed key records stay sealed), in key order. */
+  void forEachRaw(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+    checkHealthy();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (!StoreKeys.hasPrefix(key, prefix)) {
+          break;
+        }
         visitor.accept(key, it.value());
       }
       checkIterator(it);
@@ -208,7 +306,7 @@ final class RocksStore implements AutoCloseable {
     try (RocksIterator it = db.newIterator()) {
       for (it.seek(from); it.isValid(); it.next()) {
         byte[] key = it.key();
-        if (!StoreKeys.hasPrefix(key, prefix) || !visitor.test(key, it.value())) {
+        if (!StoreKeys.hasPrefix(key, prefix) || !visitor.test(key, reveal(key, it.value()))) {
           break;
         }
       }
@@ -236,11 +334,13 @@ final class RocksStore implements AutoCloseable {
           break;
         }
         long start = StoreKeys.offsetOf(key);
-        byte[] chunk = it.value();
-        long chunkEnd = start + chunk.length;
+        byte[] stored = it.value();
         if (start > filled) {
+          Arrays.fill(stored, (byte) 0);
           break;
         }
+        byte[] chunk = reveal(key, stored);
+        long chunkEnd = start + chunk.length;
         if (chunkEnd > filled) {
           int from = (int) (filled - start);
           int n = (int) (Math.min(chunkEnd, end) - filled);
@@ -257,6 +357,76 @@ final class RocksStore implements AutoCloseable {
           "pad bytes missing from the store at offset " + filled + " (corrupt chunk index)");
     }
     return out;
+  }
+
+  /**
+   * Where the chunks of a stream stored under {@code chunkPrefix} can be cut at or below {@code
+   * offset} without touching bytes at or above it: the end of the last chunk that lies wholly
+   * below {@code offset}, or -1 if there is none. Reads key and value lengths only.
+   */
+  long wholeChunksEndBelow(byte[] chunkPrefix, long offset) {
+    checkHealthy();
+    try (RocksIterator it = db.newIterator()) {
+      it.seekForPrev(StoreKeys.withOffset(chunkPrefix, offset));
+      if (!it.isValid() || !StoreKeys.hasPrefix(it.key(), chunkPrefix)) {
+        checkIterator(it);
+        return -1;
+      }
+      long start = StoreKeys.offsetOf(it.key());
+      long end = start + (StoreKeys.isSecret(it.key())
+          ? RecordCipher.plaintextLength(it.value().length) : it.value().length);
+      return end <= offset ? end : start;
+    }
+  }
+
+  /**
+   * Counts deletions of key records; after {@link #COMPACT_AFTER_DELETES} of them a compaction
+   * runs in the background (at most one at a time), so deleted values leave the files.
+   */
+  void noteDeleted(int records) {
+    if (records > 0 && deletesSinceCompaction.addAndGet(records) >= COMPACT_AFTER_DELETES) {
+      compactSoon();
+    }
+  }
+
+  /** Starts a background compaction of the whole store unless one is running. */
+  void compactSoon() {
+    if (!compacting.compareAndSet(false, true)) {
+      return;
+    }
+    deletesSinceCompaction.set(0);
+    try {
+      compactor.execute(() -> {
+        try {
+          compactNow();
+        } catch (RuntimeException e) {
+          // a failed compaction fails the store (fail()); nothing else to do on this thread
+        } finally {
+          compacting.set(false);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      compacting.set(false); // closing
+    }
+  }
+
+  /**
+   * Flushes the memtable and compacts every level, so values deleted so far (and range
+   * tombstones) are gone from the table files; obsolete WAL files are deleted by RocksDB.
+   */
+  void compactNow() {
+    checkHealthy();
+    try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+      db.flush(flush);
+      db.compactRange();
+      compactions.increment();
+    } catch (RocksDBException e) {
+      throw fail("compaction", e);
+    }
+  }
+
+  long compactionCount() {
+    return compactions.sum();
   }
 
   private void checkIterator(RocksIterator it) {
@@ -283,6 +453,26 @@ final class RocksStore implements AutoCloseable {
 
   @Override
   public void close() {
+    compactor.shutdown();
+    try {
+      if (!compactor.awaitTermination(30, TimeUnit.SECONDS)) {
+        compactor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // A clean stop leaves no deleted key values behind in the files.
+    if (failure == null && cipher != null && deletesSinceCompaction.get() > 0) {
+      try {
+        compactNow();
+      } catch (KeyStoreFailedException e) {
+        // already recorded; closing anyway
+      }
+    }
+    RecordCipher c = cipher;
+    if (c != null) {
+      c.close();
+    }
     db.close();
     syncWrite.close();
     lazyWrite.close();

@@ -59,6 +59,21 @@ final class RunSet {
     return watermark;
   }
 
+  /**
+   * The end of the consumed prefix: the watermark, extended through the runs that follow it
+   * without a gap. No byte below it can ever be read again.
+   */
+  long consumedPrefixEnd() {
+    long w = watermark;
+    for (Run r : runs.tailMap(floorStart(w), true).values()) {
+      if (r.start() > w) {
+        break;
+      }
+      w = Math.max(w, r.end());
+    }
+    return w;
+  }
+
   int size() {
     return runs.size();
   }

@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.keystore;
 
+import org.qkdnet.qnode.crypto.KeyEncryptionKey;
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.qkdnet.qnode.keystore.ReservationRecord.State;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 /**
  * The durable key store of one station (DESIGN.md §6): the pad pools of its links, split into
@@ -56,34 +56,47 @@ public final class StationKeyStore implements AutoCloseable {
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private StationKeyStore(RocksStore rocks, String self, int maxRuns) {
+  private final java.util.function.LongSupplier millis;
+
+  private StationKeyStore(RocksStore rocks, String self, int maxRuns, java.util.function.LongSupplier millis) {
     this.rocks = rocks;
     this.self = self;
     this.maxRuns = maxRuns;
-    this.shelf = new DeliverableShelf(rocks);
+    this.millis = millis;
+    this.shelf = new DeliverableShelf(rocks, millis);
   }
 
   /**
    * Opens (or creates) the store of station {@code selfStationId} in {@code dir}, burning every
    * reservation left in doubt by a crash.
    *
-   * @throws IllegalArgumentException if {@code dir} holds another station's store
+   * @param kek the station's key-encryption key: it wraps the store's data key, under which every
+   *     pad and key byte is stored encrypted (the caller keeps and closes it)
+   * @throws IllegalArgumentException if {@code dir} holds another station's store, or {@code kek}
+   *     does not open its data key
    */
-  public static StationKeyStore open(Path dir, String selfStationId) {
-    return open(dir, selfStationId, DEFAULT_MAX_RUNS);
+  public static StationKeyStore open(Path dir, String selfStationId, KeyEncryptionKey kek) {
+    return open(dir, selfStationId, kek, DEFAULT_MAX_RUNS);
   }
 
-  static StationKeyStore open(Path dir, String selfStationId, int maxRuns) {
+  static StationKeyStore open(Path dir, String selfStationId, KeyEncryptionKey kek, int maxRuns) {
+    return open(dir, selfStationId, kek, maxRuns, System::currentTimeMillis);
+  }
+
+  /** As above, with the wall clock that stamps delivered keys for their expiry (tests). */
+  static StationKeyStore open(Path dir, String selfStationId, KeyEncryptionKey kek, int maxRuns,
+      java.util.function.LongSupplier millis) {
     Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(kek, "kek");
     StreamId.checkStationId(selfStationId, "self");
     if (maxRuns < 2) {
       throw new IllegalArgumentException("maxRuns must be at least 2: " + maxRuns);
     }
     RocksStore rocks = RocksStore.open(dir);
     try {
-      StoreRecovery.checkIdentity(rocks, dir, selfStationId);
+      StoreRecovery.checkIdentity(rocks, dir, selfStationId, kek);
       StoreRecovery.burnInDoubt(rocks);
-      return new StationKeyStore(rocks, selfStationId, maxRuns);
+      return new StationKeyStore(rocks, selfStationId, maxRuns, millis);
     } catch (RuntimeException e) {
       rocks.close();
       throw e;
@@ -284,7 +297,7 @@ public final class StationKeyStore implements AutoCloseable {
         if (reserve != null) {
           LinkPool.RunPlan accept = in.planRuns(offset, length, RunSet.Mark.USED);
           KeyMaterial outPad = KeyMaterial.wrap(out.readSendLocked(reserve.reservation()));
-          try (WriteBatch batch = new WriteBatch()) {
+          try (StoreBatch batch = rocks.batch()) {
             in.putRuns(batch, accept);
             out.putReserve(batch, reserve);
             rocks.writeUnsynced(batch);
@@ -373,7 +386,7 @@ public final class StationKeyStore implements AutoCloseable {
           in.commitRuns(in.planRuns(offset, length, RunSet.Mark.BURNED));
         } else {
           LinkPool.RunPlan accept = in.planRuns(offset, length, RunSet.Mark.USED);
-          try (WriteBatch batch = new WriteBatch()) {
+          try (StoreBatch batch = rocks.batch()) {
             in.putRuns(batch, accept);
             shelf.put(batch, keys);
             rocks.writeUnsynced(batch);
@@ -436,7 +449,7 @@ public final class StationKeyStore implements AutoCloseable {
         share = shareFromPad.apply(pad);
       }
       shelf.lock();
-      try (WriteBatch batch = new WriteBatch()) {
+      try (StoreBatch batch = rocks.batch()) {
         HeldShares held = HeldShares.load(rocks, header, index, nowMillis);
         held.purgeExpired(batch);
         String refusal = share == null ? "refused by the hop check" : held.problemWith(share.length());
@@ -652,6 +665,27 @@ public final class StationKeyStore implements AutoCloseable {
     return guarded(() -> shelf.count(slaveSae));
   }
 
+  /**
+   * Burns (deletes) every delivered key that waited longer than {@code ttl} for its slave SAE,
+   * by this station's clock, and returns how many per slave SAE.
+   */
+  public java.util.Map<String, Integer> expireDeliverables(java.time.Duration ttl) {
+    return guarded(() -> shelf.expire(millis.getAsLong() - ttl.toMillis()));
+  }
+
+  /** Chunk records of stream {@code s} still stored (tests: consumed pad is deleted). */
+  int storedChunks(StreamId s) {
+    return guarded(() -> link(s.from().equals(self) ? s.to() : s.from()).chunkCount(s));
+  }
+
+  /** Runs a full compaction now (tests; a station compacts in the background and at close). */
+  void compactNow() {
+    guarded(() -> {
+      rocks.compactNow();
+      return null;
+    });
+  }
+
   private LinkPool link(String peer) {
     StreamId.checkStationId(peer, "peer");
     if (peer.equals(self)) {
@@ -697,6 +731,22 @@ public final class StationKeyStore implements AutoCloseable {
     } finally {
       l.unlock();
     }
+  }
+
+  /**
+   * Tests only: where the stored bytes of a stream begin (consumed pad below it is deleted), or
+   * -1 if none is stored.
+   */
+  long firstStoredOffset(StreamId s) {
+    return guarded(() -> {
+      long[] first = {-1};
+      rocks.forEachFrom(StoreKeys.chunkPrefix(s), StoreKeys.chunkPrefix(s), (k, v) -> {
+        java.util.Arrays.fill(v, (byte) 0);
+        first[0] = StoreKeys.offsetOf(k);
+        return false;
+      });
+      return first[0];
+    });
   }
 
   /** Tests only: bytes of a stream as stored, without touching any ledger. */

@@ -29,10 +29,34 @@ final class StoreKeys {
   private static final byte SUPPLY = 'K';
   /** Multipath: a share held at the destination until its group's other shares arrive. */
   private static final byte HELD_SHARE = 'H';
+  /** When a deliverable key was stored (epoch millis), for its expiry; keyed like DELIVERABLE. */
+  private static final byte STORED_AT = 'X';
   /** A link's direction assignment entries, keyed by sequence number. */
   private static final byte ASSIGNMENT = 'E';
 
+  /** The store's data key, wrapped by the station's key-encryption key. */
+  static final byte[] DATA_KEY = {'W'};
+
   private StoreKeys() {}
+
+  /**
+   * True for records whose value holds key material (pad chunks, unassigned and staged frames,
+   * held shares, delivered keys): these are stored sealed under the data key.
+   */
+  static boolean isSecret(byte[] key) {
+    if (key.length == 0) {
+      return false;
+    }
+    return switch (key[0]) {
+      case CHUNK, UNASSIGNED, STAGED_FRAME, HELD_SHARE, DELIVERABLE -> true;
+      default -> false;
+    };
+  }
+
+  /** The first byte of every key record kind (for sealing a whole store once). */
+  static byte[][] secretPrefixes() {
+    return new byte[][] {{CHUNK}, {UNASSIGNED}, {STAGED_FRAME}, {HELD_SHARE}, {DELIVERABLE}};
+  }
 
   static byte[] lastFrame(String peer) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -141,6 +165,20 @@ final class StoreKeys {
     key[0] = DELIVERABLE;
     System.arraycopy(id, 0, key, 1, id.length);
     return key;
+  }
+
+  static byte[] storedAt(String keyId) {
+    byte[] key = deliverable(keyId);
+    key[0] = STORED_AT;
+    return key;
+  }
+
+  static byte[] storedAtPrefix() {
+    return new byte[] {STORED_AT};
+  }
+
+  static String keyIdOf(byte[] deliverableOrStoredAtKey) {
+    return new String(deliverableOrStoredAtKey, 1, deliverableOrStoredAtKey.length - 1, StandardCharsets.UTF_8);
   }
 
   static byte[] deliverablePrefix() {

@@ -178,4 +178,26 @@ class CliBadInputTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--station");
   }
+
+  @Test
+  void run_typoInASettingOfTheConfigFile_exit2NamingTheKeyAndTheNearestKnownOne() throws Exception {
+    Path conf = dir.resolve("typo.conf");
+    Files.writeString(conf, "include classpath(\"local/topology.conf\")\nqnode.relay.hop-timout = 5s\n");
+    Result r = run("run", "--config", conf.toString(), "--station", "ALP", "--tls-dir", dir.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("qnode.relay.hop-timout").contains("unknown setting")
+        .contains("did you mean qnode.relay.hop-timeout");
+  }
+
+  @Test
+  void run_failureWhileStarting_exit1WithTheReasonOnOneLine() throws Exception {
+    Path pki = dir.resolve("pki");
+    assertThat(run("certs", "--config", "local", "--out", pki.toString()).code()).isZero();
+    Files.delete(pki.resolve("stations/ALP.kek"));
+    Result r = run("run", "--config", "local", "--station", "ALP", "--tls-dir", pki.toString(),
+        "--data-dir", dir.resolve("data").toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("qnode run: ").contains("ALP.kek").contains("not found");
+    assertThat(Files.exists(dir.resolve("data"))).as("nothing started, nothing written").isFalse();
+  }
 }

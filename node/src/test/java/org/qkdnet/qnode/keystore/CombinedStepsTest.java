@@ -1,5 +1,7 @@
 package org.qkdnet.qnode.keystore;
 
+import org.qkdnet.qnode.crypto.TestKek;
+
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,7 +41,7 @@ class CombinedStepsTest {
 
   @BeforeEach
   void setUp() {
-    b = StationKeyStore.open(dir, "B");
+    b = StationKeyStore.open(dir, "B", TestKek.kek());
     SplitFrames.append(b, "A", 0, frameAb);
     SplitFrames.append(b, "C", 0, frameBc);
   }
@@ -132,7 +134,7 @@ class CombinedStepsTest {
     b.acceptAndReserve("A", 0, 64, "r1", "C", 64, pad -> true).orElseThrow().close();
     b.close();
 
-    b = StationKeyStore.open(dir, "B");
+    b = StationKeyStore.open(dir, "B", TestKek.kek());
 
     assertThat(b.ledger(A_TO_B)).isEqualTo(new Ledger(500, 436, 0, 64, 0));
     assertThat(b.ledger(B_TO_C)).isEqualTo(new Ledger(500, 436, 0, 0, 64));

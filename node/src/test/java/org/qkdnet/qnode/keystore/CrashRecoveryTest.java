@@ -1,5 +1,7 @@
 package org.qkdnet.qnode.keystore;
 
+import org.qkdnet.qnode.crypto.TestKek;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -15,7 +17,7 @@ class CrashRecoveryTest {
     private Child() {}
 
     public static void main(String[] args) {
-      StationKeyStore store = StationKeyStore.open(Path.of(args[0]), "A");
+      StationKeyStore store = StationKeyStore.open(Path.of(args[0]), "A", TestKek.kek());
       SplitFrames.append(store, "B", 0, TestPads.frame(200, 1));
       store.reserve("B", 25, "victim");
       System.exit(3); // not reached when the crash point fires
@@ -27,7 +29,7 @@ class CrashRecoveryTest {
     private TransitChild() {}
 
     public static void main(String[] args) {
-      StationKeyStore store = StationKeyStore.open(Path.of(args[0]), "B");
+      StationKeyStore store = StationKeyStore.open(Path.of(args[0]), "B", TestKek.kek());
       SplitFrames.append(store, "A", 0, TestPads.frame(200, 1));
       SplitFrames.append(store, "C", 0, TestPads.frame(200, 2));
       store.acceptAndReserve("A", 10, 40, "victim", "C", 40, pad -> true);
@@ -40,7 +42,7 @@ class CrashRecoveryTest {
     Path db = dir.resolve("db");
     CrashingChild.run(dir, TransitChild.class, "keystore.afterTransitSync", 0, db.toString());
 
-    try (StationKeyStore b = StationKeyStore.open(db, "B")) {
+    try (StationKeyStore b = StationKeyStore.open(db, "B", TestKek.kek())) {
       assertThat(b.ledger(new StreamId("A", "B"))).isEqualTo(new Ledger(100, 60, 0, 40, 0));
       assertThat(b.ledger(new StreamId("B", "C"))).isEqualTo(new Ledger(100, 60, 0, 0, 40));
     }
@@ -51,7 +53,7 @@ class CrashRecoveryTest {
     Path db = dir.resolve("db");
     CrashingChild.run(dir, Child.class, "keystore.afterReserveSync", 0, db.toString());
 
-    try (StationKeyStore a = StationKeyStore.open(db, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(db, "A", TestKek.kek())) {
       assertThat(a.ledger(new StreamId("A", "B"))).isEqualTo(new Ledger(100, 75, 0, 0, 25));
     }
   }

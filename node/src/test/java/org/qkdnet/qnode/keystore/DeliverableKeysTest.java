@@ -1,5 +1,7 @@
 package org.qkdnet.qnode.keystore;
 
+import org.qkdnet.qnode.crypto.TestKek;
+
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +23,7 @@ class DeliverableKeysTest {
   @Test
   void takeForSlave_designatedSlaveAndMaster_getsKeyExactlyOnce() {
     DeliverableKey k = key("k1", 1);
-    try (StationKeyStore s = StationKeyStore.open(dir, "D")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
       s.storeDeliverable(List.of(k));
 
       Optional<KeyMaterial> got = s.takeForSlave("k1", "saeSlave", "saeMaster");
@@ -35,7 +37,7 @@ class DeliverableKeysTest {
 
   @Test
   void takeForSlave_wrongCallerOrMasterOrUnknown_returnsEmptyAndKeepsKey() {
-    try (StationKeyStore s = StationKeyStore.open(dir, "D")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
       s.storeDeliverable(List.of(key("k1", 1)));
 
       assertThat(s.takeForSlave("k1", "saeMaster", "saeMaster")).isEmpty();
@@ -50,7 +52,7 @@ class DeliverableKeysTest {
 
   @Test
   void storeDeliverable_duplicateKeyId_throwsAndStoresNothing() {
-    try (StationKeyStore s = StationKeyStore.open(dir, "D")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
       s.storeDeliverable(List.of(key("k1", 1)));
 
       assertThatThrownBy(() -> s.storeDeliverable(List.of(key("k2", 2), key("k1", 3))))
@@ -69,17 +71,17 @@ class DeliverableKeysTest {
   @Test
   void deliverable_afterReopen_survivesUntilTakenThenStaysGone() {
     DeliverableKey k1 = key("k1", 1);
-    try (StationKeyStore s = StationKeyStore.open(dir, "D")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
       s.storeDeliverable(List.of(k1, key("k2", 2)));
       s.storeDeliverable(List.of(new DeliverableKey("k9", "m", "other", frame(16, 9))));
     }
-    try (StationKeyStore s = StationKeyStore.open(dir, "D")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
       assertThat(s.deliverableCount("saeSlave")).isEqualTo(2);
       assertThat(s.deliverableCount("other")).isEqualTo(1);
       KeyMaterial got = s.takeForSlave("k1", "saeSlave", "saeMaster").orElseThrow();
       assertThat(got.contentEquals(k1.key())).isTrue();
     }
-    try (StationKeyStore s = StationKeyStore.open(dir, "D")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
       assertThat(s.takeForSlave("k1", "saeSlave", "saeMaster")).isEmpty();
       assertThat(s.deliverableCount("saeSlave")).isEqualTo(1);
     }
@@ -87,7 +89,7 @@ class DeliverableKeysTest {
 
   @Test
   void takeAllForSlave_oneNotYours_returnsEmptyAndDeletesNothing() {
-    try (StationKeyStore s = StationKeyStore.open(dir, "D")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
       s.storeDeliverable(List.of(key("k1", 1), key("k2", 2)));
       s.storeDeliverable(List.of(new DeliverableKey("k3", "saeMaster", "other", frame(16, 3))));
 
@@ -103,7 +105,7 @@ class DeliverableKeysTest {
   void takeAllForSlave_allYours_returnsAllInOrderAndDeletesThem() {
     DeliverableKey k1 = key("k1", 1);
     DeliverableKey k2 = key("k2", 2);
-    try (StationKeyStore s = StationKeyStore.open(dir, "D")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
       s.storeDeliverable(List.of(k1, k2));
 
       List<Optional<KeyMaterial>> got =

@@ -1,5 +1,7 @@
 package org.qkdnet.qnode.keystore;
 
+import org.qkdnet.qnode.crypto.TestKek;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.qkdnet.qnode.keystore.TestPads.frame;
 
@@ -34,7 +36,7 @@ class GroupCommitTest {
     int perThread = 25;
     List<PadReservation> all = new ArrayList<>();
     Ledger before;
-    try (StationKeyStore a = StationKeyStore.open(dir, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dir, "A", TestKek.kek())) {
       SplitFrames.append(a, "B", 0, frame(40_000, 1));
       all.addAll(onThreads(t -> {
         List<PadReservation> mine = new ArrayList<>();
@@ -62,7 +64,7 @@ class GroupCommitTest {
     assertThat(before.balances()).isTrue();
     assertThat(before.reserved() + before.used() + before.burned()).isEqualTo(next);
     assertThat(before.reserved()).isPositive();
-    try (StationKeyStore a = StationKeyStore.open(dir, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dir, "A", TestKek.kek())) {
       assertThat(a.ledger(A_TO_B)).isEqualTo(new Ledger(before.generated(), before.available(), 0,
           before.used(), before.burned() + before.reserved()));
       assertThat(a.reserve("B", 1, "after").offset()).isEqualTo(next);
@@ -74,7 +76,7 @@ class GroupCommitTest {
       throws Exception {
     int ranges = 60;
     int len = 10;
-    try (StationKeyStore a = StationKeyStore.open(dir, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dir, "A", TestKek.kek())) {
       SplitFrames.append(a, "B", 0, frame(2 * ranges * len, 2));
       // Every thread tries every range, in its own order: exactly one may win each.
       List<Integer> wins = onThreads(t -> {
@@ -97,7 +99,7 @@ class GroupCommitTest {
       assertThat(wins).hasSize(ranges).doesNotHaveDuplicates();
       assertThat(a.ledger(B_TO_A)).isEqualTo(new Ledger(ranges * len, 0, 0, ranges * len, 0));
     }
-    try (StationKeyStore a = StationKeyStore.open(dir, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dir, "A", TestKek.kek())) {
       assertThat(a.ledger(B_TO_A)).isEqualTo(new Ledger(ranges * len, 0, 0, ranges * len, 0));
       for (int i = 0; i < ranges; i += 7) {
         int offset = i * len;

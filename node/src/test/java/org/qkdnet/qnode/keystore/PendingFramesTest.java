@@ -1,5 +1,7 @@
 package org.qkdnet.qnode.keystore;
 
+import org.qkdnet.qnode.crypto.TestKek;
+
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,10 +27,10 @@ class PendingFramesTest {
 
   @Test
   void stagePending_survivesReopen_commitAppendsAndDeletes() {
-    try (StationKeyStore s = StationKeyStore.open(dir, "AAA")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "AAA", TestKek.kek())) {
       s.stagePending("BBB", 0, frame(1));
     }
-    try (StationKeyStore s = StationKeyStore.open(dir, "AAA")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "AAA", TestKek.kek())) {
       assertThat(s.pendingIds("BBB")).containsExactly(0L);
       assertThat(s.nextFrameId("BBB")).isZero();
       try (KeyMaterial k = s.pending("BBB", 0).orElseThrow(); KeyMaterial f = frame(1)) {
@@ -37,7 +39,7 @@ class PendingFramesTest {
       assertThat(s.commitPending("BBB", 0)).isTrue();
       assertThat(s.commitPending("BBB", 0)).isFalse();
     }
-    try (StationKeyStore s = StationKeyStore.open(dir, "AAA")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "AAA", TestKek.kek())) {
       assertThat(s.pendingIds("BBB")).isEmpty();
       assertThat(s.pending("BBB", 0)).isEmpty();
       assertThat(s.nextFrameId("BBB")).isEqualTo(1);
@@ -49,8 +51,8 @@ class PendingFramesTest {
 
   @Test
   void commitPending_sameBytesAsAppendFrame() {
-    try (StationKeyStore a = StationKeyStore.open(dir.resolve("a"), "AAA");
-        StationKeyStore b = StationKeyStore.open(dir.resolve("b"), "BBB")) {
+    try (StationKeyStore a = StationKeyStore.open(dir.resolve("a"), "AAA", TestKek.kek());
+        StationKeyStore b = StationKeyStore.open(dir.resolve("b"), "BBB", TestKek.kek())) {
       a.stagePending("BBB", 0, frame(2));
       a.commitPending("BBB", 0);
       SplitFrames.split(a, "BBB", 16);
@@ -64,7 +66,7 @@ class PendingFramesTest {
 
   @Test
   void stagePending_identicalRepeat_noOp_differentContent_refused() {
-    try (StationKeyStore s = StationKeyStore.open(dir, "AAA")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "AAA", TestKek.kek())) {
       s.stagePending("BBB", 3, frame(1));
       s.stagePending("BBB", 3, frame(1));
       assertThatThrownBy(() -> s.stagePending("BBB", 3, frame(2)))
@@ -78,7 +80,7 @@ class PendingFramesTest {
 
   @Test
   void commitPending_nothingStaged_throws_andChangesNothing() {
-    try (StationKeyStore s = StationKeyStore.open(dir, "AAA")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "AAA", TestKek.kek())) {
       assertThatThrownBy(() -> s.commitPending("BBB", 0)).isInstanceOf(IllegalStateException.class);
       assertThat(s.nextFrameId("BBB")).isZero();
     }
@@ -86,7 +88,7 @@ class PendingFramesTest {
 
   @Test
   void commitPending_gap_throws_keepsStaged() {
-    try (StationKeyStore s = StationKeyStore.open(dir, "AAA")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "AAA", TestKek.kek())) {
       SplitFrames.append(s, "BBB", 0, frame(0));
       s.stagePending("BBB", 2, frame(2));
       assertThatThrownBy(() -> s.commitPending("BBB", 2)).isInstanceOf(IllegalArgumentException.class);
@@ -97,13 +99,13 @@ class PendingFramesTest {
 
   @Test
   void discardPending_reopen_gone_poolUnchanged() {
-    try (StationKeyStore s = StationKeyStore.open(dir, "AAA")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "AAA", TestKek.kek())) {
       s.stagePending("BBB", 0, frame(1));
       s.stagePending("CCC", 0, frame(1));
       s.discardPending("BBB", 0);
       s.discardPending("BBB", 0);
     }
-    try (StationKeyStore s = StationKeyStore.open(dir, "AAA")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "AAA", TestKek.kek())) {
       assertThat(s.pendingIds("BBB")).isEmpty();
       assertThat(s.pendingIds("CCC")).containsExactly(0L);
       assertThat(s.nextFrameId("BBB")).isZero();
@@ -112,7 +114,7 @@ class PendingFramesTest {
 
   @Test
   void stagePending_alreadyAppended_refused() {
-    try (StationKeyStore s = StationKeyStore.open(dir, "AAA")) {
+    try (StationKeyStore s = StationKeyStore.open(dir, "AAA", TestKek.kek())) {
       SplitFrames.append(s, "BBB", 0, frame(0));
       assertThatThrownBy(() -> s.stagePending("BBB", 0, frame(0))).isInstanceOf(IllegalStateException.class);
       assertThat(s.pendingIds("BBB")).isEqualTo(List.of());

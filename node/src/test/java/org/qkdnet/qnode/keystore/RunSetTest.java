@@ -79,4 +79,16 @@ class RunSetTest {
     assertThat(set.overlaps(30, 31)).isTrue();
     assertThatThrownBy(() -> set.planBurn(35, 40)).isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void consumedPrefixEnd_followsRunsWithoutAGap_fromTheWatermark() {
+    RunSet set = new RunSet(10, List.of());
+    assertThat(set.consumedPrefixEnd()).isEqualTo(10);
+    accept(set, 20, 30);
+    assertThat(set.consumedPrefixEnd()).as("gap [10, 20)").isEqualTo(10);
+    accept(set, 10, 15);
+    assertThat(set.consumedPrefixEnd()).as("gap [15, 20)").isEqualTo(15);
+    set.apply(set.planReject(15, 20));
+    assertThat(set.consumedPrefixEnd()).as("burned runs count as consumed").isEqualTo(30);
+  }
 }

@@ -1,5 +1,7 @@
 package org.qkdnet.qnode.keystore;
 
+import org.qkdnet.qnode.crypto.TestKek;
+
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,7 +28,7 @@ class StationKeyStoreTest {
 
   @Test
   void ledger_afterAppendReserveUseBurn_balances() {
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek())) {
       SplitFrames.append(a, "B", 0, frame(1000, 1));
       SplitFrames.append(a, "B", 1, frame(1001, 2));
       PadReservation used = a.reserve("B", 100, "r1");
@@ -50,7 +52,7 @@ class StationKeyStoreTest {
 
   @Test
   void reserve_beyondAvailable_throwsAndChangesNothing() {
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek())) {
       SplitFrames.append(a, "B", 0, frame(200, 1));
       a.reserve("B", 60, "r1");
       Ledger before = a.ledger(A_TO_B);
@@ -68,7 +70,7 @@ class StationKeyStoreTest {
 
   @Test
   void reserve_unknownPeer_throwsPoolExhausted() {
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek())) {
       assertThatThrownBy(() -> a.reserve("Z", 1, "r1")).isInstanceOf(PoolExhaustedException.class);
       assertThat(a.ledger(new StreamId("A", "Z"))).isEqualTo(new Ledger(0, 0, 0, 0, 0));
     }
@@ -76,8 +78,8 @@ class StationKeyStoreTest {
 
   @Test
   void appendFrame_bothEnds_reservedPadEqualsAcceptedPad() {
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A");
-        StationKeyStore b = StationKeyStore.open(dirB, "B")) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek());
+        StationKeyStore b = StationKeyStore.open(dirB, "B", TestKek.kek())) {
       for (int f = 0; f < 3; f++) {
         KeyMaterial fr = frame(101 + f, 10 + f);
         SplitFrames.append(a, "B", f, fr);
@@ -103,7 +105,7 @@ class StationKeyStoreTest {
   void padBytes_spanningFrames_matchesFrameHalvesInOrder() {
     KeyMaterial f0 = frame(10, 1);
     KeyMaterial f1 = frame(11, 2);
-    try (StationKeyStore b = StationKeyStore.open(dirB, "B")) {
+    try (StationKeyStore b = StationKeyStore.open(dirB, "B", TestKek.kek())) {
       SplitFrames.append(b, "A", 0, f0);
       SplitFrames.append(b, "A", 1, f1);
       // B is "hi" toward A: it sends on B->A, which takes the second part of each frame.
@@ -116,7 +118,7 @@ class StationKeyStoreTest {
 
   @Test
   void appendFrame_repeatedFrameId_isIgnored() {
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek())) {
       assertThat(a.appendFrame("B", 7, frame(10, 1))).isTrue();
       assertThat(a.appendFrame("B", 8, frame(10, 2))).isTrue();
 
@@ -130,7 +132,7 @@ class StationKeyStoreTest {
 
   @Test
   void appendFrame_gapOrBackwards_throwsNamingFrameIds() {
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek())) {
       SplitFrames.append(a, "B", 5, frame(10, 1));
 
       assertThatThrownBy(() -> a.appendFrame("B", 7, frame(10, 2)))
@@ -146,7 +148,7 @@ class StationKeyStoreTest {
 
   @Test
   void acceptIncoming_overlappingOrReplayedRange_isRejectedAndChangesNothing() {
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek())) {
       SplitFrames.append(a, "B", 0, frame(400, 1));
       a.acceptIncoming("B", 100, 50, "r1");
       Ledger before = a.ledger(B_TO_A);
@@ -166,7 +168,7 @@ class StationKeyStoreTest {
 
   @Test
   void acceptIncoming_badRanges_rejectedWithReason() {
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek())) {
       SplitFrames.append(a, "B", 0, frame(100, 1));
 
       assertThat(rejection(() -> a.acceptIncoming("B", 40, 11, "r")))
@@ -184,7 +186,7 @@ class StationKeyStoreTest {
   @Test
   void acceptIncoming_outOfOrder_acceptsAllAndKeepsBytesRight() {
     KeyMaterial f = frame(200, 3);
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek())) {
       SplitFrames.append(a, "B", 0, f);
       KeyMaterial third = a.acceptIncoming("B", 60, 30, "r3");
       KeyMaterial first = a.acceptIncoming("B", 0, 30, "r1");
@@ -200,7 +202,7 @@ class StationKeyStoreTest {
 
   @Test
   void burnIncoming_neverAcceptedRange_throwsAndChangesNothing() {
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek())) {
       SplitFrames.append(a, "B", 0, frame(200, 3));
       a.acceptIncoming("B", 0, 10, "r1");
 
@@ -215,7 +217,7 @@ class StationKeyStoreTest {
 
   @Test
   void acceptIncoming_manyGaps_foldsIntoWatermarkAndStaysBalanced() {
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A", 4)) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek(), 4)) {
       SplitFrames.append(a, "B", 0, frame(400, 3));
       for (int i = 0; i < 6; i++) {
         a.acceptIncoming("B", i * 20L + 10, 10, "r" + i);
@@ -232,7 +234,7 @@ class StationKeyStoreTest {
 
   @Test
   void settle_repeatOrConflict_isIdempotentOrRejected() {
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek())) {
       SplitFrames.append(a, "B", 0, frame(200, 1));
       PadReservation r = a.reserve("B", 10, "r1");
       a.markUsed(r);
@@ -255,14 +257,14 @@ class StationKeyStoreTest {
   @Test
   void reopen_afterCrashWithReservation_burnsItAndKeepsEverythingConsumed() {
     PadReservation inDoubt;
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek())) {
       SplitFrames.append(a, "B", 0, frame(1000, 1));
       a.markUsed(a.reserve("B", 100, "r1"));
       inDoubt = a.reserve("B", 50, "r2");
       a.acceptIncoming("B", 200, 40, "in1");
       a.acceptIncoming("B", 0, 40, "in2");
     }
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek())) {
       assertThat(a.ledger(A_TO_B)).isEqualTo(new Ledger(500, 350, 0, 100, 50));
       assertThatThrownBy(() -> a.markUsed(inDoubt)).isInstanceOf(IllegalStateException.class);
       assertThat(a.reserve("B", 10, "r3").offset()).isEqualTo(150);
@@ -278,12 +280,12 @@ class StationKeyStoreTest {
 
   @Test
   void open_directoryOfAnotherStation_isRejected() {
-    StationKeyStore.open(dirA, "A").close();
+    StationKeyStore.open(dirA, "A", TestKek.kek()).close();
 
-    assertThatThrownBy(() -> StationKeyStore.open(dirA, "B"))
+    assertThatThrownBy(() -> StationKeyStore.open(dirA, "B", TestKek.kek()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("belongs to station 'A'");
-    StationKeyStore.open(dirA, "A").close();
+    StationKeyStore.open(dirA, "A", TestKek.kek()).close();
   }
 
   @Test
@@ -311,7 +313,7 @@ class StationKeyStoreTest {
   void reserve_concurrentThreads_yieldDisjointRanges() throws Exception {
     int threads = 4;
     int perThread = 15;
-    try (StationKeyStore a = StationKeyStore.open(dirA, "A")) {
+    try (StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek())) {
       SplitFrames.append(a, "B", 0, frame(10_000, 1));
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       List<Future<List<PadReservation>>> futures = new ArrayList<>();
@@ -351,7 +353,7 @@ class StationKeyStoreTest {
 
   @Test
   void calls_afterCloseOrOnForeignStream_areRejected() {
-    StationKeyStore a = StationKeyStore.open(dirA, "A");
+    StationKeyStore a = StationKeyStore.open(dirA, "A", TestKek.kek());
     assertThatThrownBy(() -> a.ledger(new StreamId("B", "C")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("B->C");

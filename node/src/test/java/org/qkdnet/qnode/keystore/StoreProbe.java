@@ -6,11 +6,13 @@ import org.qkdnet.qnode.crypto.KeyMaterial;
 public final class StoreProbe {
   private StoreProbe() {}
 
-  public static KeyMaterial sendBytes(StationKeyStore sender, StreamId s, long length) {
-    return sender.peekStream(s, 0, Math.toIntExact(length));
+  /** Bytes {@code [from, from + length)} of stream {@code s} as {@code store} holds them. */
+  public static KeyMaterial bytes(StationKeyStore store, StreamId s, long from, long length) {
+    return store.peekStream(s, from, Math.toIntExact(length));
   }
 
-  public static KeyMaterial recvBytes(StationKeyStore receiver, StreamId s, long length) {
-    return receiver.peekStream(s, 0, Math.toIntExact(length));
+  /** Where {@code store} still holds bytes of {@code s} (consumed pad is deleted); -1 if nowhere. */
+  public static long storedFrom(StationKeyStore store, StreamId s) {
+    return store.firstStoredOffset(s);
   }
 }

@@ -1,5 +1,7 @@
 package org.qkdnet.qnode.kme;
 
+import org.qkdnet.qnode.crypto.TestKek;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -34,8 +36,8 @@ class KmeTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    wuhStore = StationKeyStore.open(dir.resolve("wuh"), "WUH");
-    ezhStore = StationKeyStore.open(dir.resolve("ezh"), "EZH");
+    wuhStore = StationKeyStore.open(dir.resolve("wuh"), "WUH", TestKek.kek());
+    ezhStore = StationKeyStore.open(dir.resolve("ezh"), "EZH", TestKek.kek());
     relayer = new StoringRelayer(ezhStore, 10_000);
     wuh = new Kme("WUH", REGISTRY, LIMITS, wuhStore, relayer, new SecureRandom());
     ezh = new Kme("EZH", REGISTRY, LIMITS, ezhStore, new StoringRelayer(wuhStore, 0), new SecureRandom());

@@ -1,5 +1,7 @@
 package org.qkdnet.qnode.link;
 
+import org.qkdnet.qnode.crypto.TestKek;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -24,8 +26,8 @@ class LinkKeySupplyTest {
 
   @BeforeEach
   void setUp() {
-    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA");
-    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB");
+    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA", TestKek.kek());
+    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB", TestKek.kek());
     alice = supply("AAA", aliceStore, 10 * FRAME);
     bob = supply("BBB", bobStore, 10 * FRAME);
   }

@@ -1,5 +1,7 @@
 package org.qkdnet.qnode.kme.etsi014;
 
+import org.qkdnet.qnode.crypto.TestKek;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -80,8 +82,8 @@ class Etsi014ServerTest {
             .withFallback(ConfigFactory.defaultReference());
     system = ActorSystem.create(Behaviors.empty(), "etsi014-test", config);
     CertificateAuthority ca = CertificateAuthority.create("test-ca");
-    wuhStore = StationKeyStore.open(dir.resolve("wuh"), "WUH");
-    ezhStore = StationKeyStore.open(dir.resolve("ezh"), "EZH");
+    wuhStore = StationKeyStore.open(dir.resolve("wuh"), "WUH", TestKek.kek());
+    ezhStore = StationKeyStore.open(dir.resolve("ezh"), "EZH", TestKek.kek());
     relayer = new StoringRelayer(ezhStore, 32 * 100);
     Kme wuhKme = new Kme("WUH", REGISTRY, LIMITS, wuhStore, relayer, new SecureRandom());
     Kme ezhKme =

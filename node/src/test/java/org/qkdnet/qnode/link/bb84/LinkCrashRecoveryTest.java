@@ -1,5 +1,7 @@
 package org.qkdnet.qnode.link.bb84;
 
+import org.qkdnet.qnode.crypto.TestKek;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -60,12 +62,12 @@ class LinkCrashRecoveryTest {
   }
 
   private void openAlice() {
-    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA");
+    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA", TestKek.kek());
     alice = new Bb84LinkEnd("AAA", LINK, "test-seed", settings, aliceStore, 1 << 20, 1.0, 0);
   }
 
   private void openBob() {
-    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB");
+    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB", TestKek.kek());
     bob = new Bb84LinkEnd("BBB", LINK, "test-seed", settings, bobStore, 1 << 20, 1.0, 0);
   }
 

@@ -1,5 +1,7 @@
 package org.qkdnet.qnode.link.bb84;
 
+import org.qkdnet.qnode.crypto.TestKek;
+
 import java.nio.file.Path;
 import org.qkdnet.qnode.config.Bb84Settings;
 import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
@@ -21,8 +23,8 @@ final class TestLink implements AutoCloseable {
   final Bb84LinkEnd bob;
 
   TestLink(Path dir, Bb84Settings settings, String seed, long maxPoolBytes) {
-    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA");
-    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB");
+    aliceStore = StationKeyStore.open(dir.resolve("a"), "AAA", TestKek.kek());
+    bobStore = StationKeyStore.open(dir.resolve("b"), "BBB", TestKek.kek());
     alice = new Bb84LinkEnd("AAA", LINK, seed, settings, aliceStore, maxPoolBytes, 1.0, 0);
     bob = new Bb84LinkEnd("BBB", LINK, seed, settings, bobStore, maxPoolBytes, 1.0, 0);
   }
