@@ -64,7 +64,8 @@ public record TopologySpec(
     }
     List<SaeSpec> saes = new ArrayList<>();
     for (Hocon s : t.objects("saes")) {
-      saes.add(new SaeSpec(s.string("id"), s.string("station"), s.string("description", "")));
+      saes.add(new SaeSpec(s.string("id"), s.string("station"), s.string("description", ""),
+          s.has("peers") ? s.strings("peers") : List.of()));
     }
     List<String> operators = t.has("operators") ? t.strings("operators") : List.of();
     List<SaePairSpec> pairs = new ArrayList<>();
@@ -113,6 +114,16 @@ public record TopologySpec(
   public Optional<Integer> pathsFor(String master, String slave) {
     return saePairs.stream().filter(p -> p.master().equals(master) && p.slave().equals(slave))
         .map(SaePairSpec::paths).findFirst();
+  }
+
+  /**
+   * The access policy: may {@code master} and {@code slave} share keys? Both must be registered
+   * and each one's {@code peers} (where set) must name the other.
+   */
+  public boolean pairAllowed(String master, String slave) {
+    Optional<SaeSpec> m = sae(master);
+    Optional<SaeSpec> s = sae(slave);
+    return m.isPresent() && s.isPresent() && m.get().accepts(slave) && s.get().accepts(master);
   }
 
   public Optional<SaeSpec> sae(String id) {

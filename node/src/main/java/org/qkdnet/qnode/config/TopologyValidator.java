@@ -43,6 +43,12 @@ final class TopologyValidator {
         throw new ConfigException(at + ".slave", "'" + p.slave() + "' is at the master's own station "
             + stationOf.get(p.master()) + ": its keys are not relayed, so paths do not apply");
       }
+      SaeSpec m = saes.stream().filter(x -> x.id().equals(p.master())).findFirst().orElseThrow();
+      SaeSpec sl = saes.stream().filter(x -> x.id().equals(p.slave())).findFirst().orElseThrow();
+      if (!m.accepts(p.slave()) || !sl.accepts(p.master())) {
+        throw new ConfigException(at, "pair " + p.master() + " -> " + p.slave()
+            + " is not allowed by the SAEs' peers lists (saes[].peers)");
+      }
       if (p.paths() < 1 || p.paths() > RelaySettings.MAX_PATHS) {
         throw new ConfigException(at + ".paths", p.paths() + " is outside 1.." + RelaySettings.MAX_PATHS);
       }
@@ -123,6 +129,23 @@ final class TopologyValidator {
       }
       if (!stations.containsKey(s.stationId())) {
         throw new ConfigException(at + ".station", "unknown station '" + s.stationId() + "'");
+      }
+    }
+    for (int i = 0; i < saes.size(); i++) {
+      SaeSpec s = saes.get(i);
+      java.util.Set<String> listed = new java.util.HashSet<>();
+      for (int j = 0; j < s.peers().size(); j++) {
+        String peer = s.peers().get(j);
+        String at = P + ".saes[" + i + "].peers[" + j + "]";
+        if (!seen.containsKey(peer)) {
+          throw new ConfigException(at, "'" + peer + "' is not an SAE of the registry");
+        }
+        if (peer.equals(s.id())) {
+          throw new ConfigException(at, "an SAE does not share keys with itself");
+        }
+        if (!listed.add(peer)) {
+          throw new ConfigException(at, "'" + peer + "' is listed twice");
+        }
       }
     }
   }

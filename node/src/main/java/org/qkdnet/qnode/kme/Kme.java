@@ -45,7 +45,11 @@ public final class Kme {
   private final StationKeyStore store;
   private final KeyRelayer relayer;
   private final SecureRandom random;
+  private final AccessPolicy policy;
+  private final FairShare fairShare;
+  private final long maxUndeliveredPerSlave;
 
+  /** Any registered pair, no fair shares, no cap on undelivered keys. */
   public Kme(
       String stationId,
       Collection<SaeEntry> registry,
@@ -53,6 +57,32 @@ public final class Kme {
       StationKeyStore store,
       KeyRelayer relayer,
       SecureRandom random) {
+    this(stationId, registry, limits, store, relayer, random, AccessPolicy.ANY, null, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param policy which SAE pairs may share keys; a request for another pair gets 401 and
+   *     consumes nothing
+   * @param fairShare shares of scarce route key among the pairs asking at this KME, or null
+   * @param maxUndeliveredPerSlave most keys waiting here for one slave SAE (keys made for a slave
+   *     on this station; relayed keys are capped at their destination)
+   */
+  public Kme(
+      String stationId,
+      Collection<SaeEntry> registry,
+      KmeLimits limits,
+      StationKeyStore store,
+      KeyRelayer relayer,
+      SecureRandom random,
+      AccessPolicy policy,
+      FairShare fairShare,
+      long maxUndeliveredPerSlave) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.fairShare = fairShare;
+    if (maxUndeliveredPerSlave < 1) {
+      throw new IllegalArgumentException("maxUndeliveredPerSlave must be at least 1: " + maxUndeliveredPerSlave);
+    }
+    this.maxUndeliveredPerSlave = maxUndeliveredPerSlave;
     this.stationId = Objects.requireNonNull(stationId, "stationId");
     this.limits = Objects.requireNonNull(limits, "limits");
     this.store = Objects.requireNonNull(store, "store");
@@ -80,6 +110,7 @@ public final class Kme {
     try {
       requireLocalCaller(callerSae);
       String slaveStation = requireKnownPeer(slaveSae, "slave");
+      requireAllowed(callerSae, slaveSae);
       long stored;
       if (slaveStation.equals(stationId)) {
         stored = limits.maxKeyCount(); // made on demand from the local random source
@@ -124,6 +155,7 @@ public final class Kme {
       if (slaveSae.equals(callerSae)) {
         throw KmeException.badRequest("the slave SAE must differ from the master SAE");
       }
+      requireAllowed(callerSae, slaveSae);
       if (!extensionMandatory.isEmpty()) {
         throw KmeException.badRequest("unsupported mandatory extension");
       }
@@ -156,8 +188,20 @@ public final class Kme {
         keyIds.add(UUID.randomUUID().toString());
       }
       if (slaveStation.equals(stationId)) {
+        if (store.deliverableCount(slaveSae) + number > maxUndeliveredPerSlave) {
+          throw new KmeException(503, "too many keys are waiting for the slave SAE to fetch them",
+              List.of("SLAVE_BACKLOG"));
+        }
         return CompletableFuture.completedFuture(
             makeLocalKeys(callerSae, slaveSae, keyIds, sizeBits / 8));
+      }
+      if (fairShare != null) {
+        long bytes = (long) number * (sizeBits / 8);
+        long available = relayer.availableKeyBytes(callerSae, slaveSae, slaveStation);
+        if (!fairShare.admit(callerSae + "\u0000" + slaveSae, bytes, available)) {
+          throw new KmeException(503, "the route's key is scarce and this SAE pair has had more than its share;"
+              + " retry later", List.of("FAIR_SHARE"));
+        }
       }
       return relay(new RelayRequest(callerSae, slaveSae, slaveStation, keyIds, sizeBits / 8));
     } catch (KmeException e) {
@@ -173,7 +217,6 @@ public final class Kme {
       String callerSae, String masterSae, List<String> keyIds) {
     try {
       requireLocalCaller(callerSae);
-      requireKnownPeer(masterSae, "master");
       if (keyIds.isEmpty() || keyIds.size() > limits.maxKeyCount()) {
         throw KmeException.badRequest(
             "between 1 and " + limits.maxKeyCount() + " key_IDs are required");
@@ -191,6 +234,11 @@ public final class Kme {
           throw KmeException.badRequest("key_ID number " + (i + 1) + " is a duplicate");
         }
         normalized.add(canonical);
+      }
+      // an unknown master, or one this SAE may not share keys with, has no key here: the same
+      // answer as an unknown key, so the registry and the policy cannot be probed through it
+      if (masterSae == null || !stationOfSae.containsKey(masterSae) || !policy.allows(masterSae, callerSae)) {
+        throw KmeException.badRequest(KEY_NOT_FOUND);
       }
       List<Optional<KeyMaterial>> taken;
       try {
@@ -298,6 +346,8 @@ public final class Kme {
           case RelayFailedException.NO_ROUTE -> "no route to the slave SAE's station";
           case RelayFailedException.TIMEOUT -> "key relay timed out";
           case RelayFailedException.REJECTED -> "key relay rejected by a station on the route";
+          case "SLAVE_BACKLOG" -> "too many keys are waiting for the slave SAE to fetch them";
+          case "NOT_ALLOWED" -> "the slave SAE's station does not allow keys for this SAE pair";
           default -> "key relay failed";
         };
     return new KmeException(503, message, List.of(rf.reason()));
@@ -314,6 +364,12 @@ public final class Kme {
   private void requireLocalCaller(String callerSae) {
     if (callerSae == null || !stationId.equals(stationOfSae.get(callerSae))) {
       throw KmeException.unauthorized("SAE is not registered at this KME");
+    }
+  }
+
+  private void requireAllowed(String masterSae, String slaveSae) {
+    if (!policy.allows(masterSae, slaveSae)) {
+      throw KmeException.unauthorized("the access policy does not allow keys between this SAE and the slave SAE");
     }
   }
 

@@ -156,6 +156,9 @@ public final class RelayEngine {
    * certificate). Never completes exceptionally.
    */
   public CompletionStage<RelayOutcome> onHop(String authenticatedPeer, HopMessage m) {
+    // the sender's remaining time becomes a deadline on this station's own clock (never longer
+    // than this station's relay timeout), so skewed clocks between stations do not matter
+    long deadline = clock.millis() + Math.min(Math.max(m.remainingMillis(), 0), limits.relayTimeoutMillis());
     Refusal refusal = validate(authenticatedPeer, m);
     if (refusal != null) {
       log.warn("relay {} from {} refused before any pad was touched: {}", m.relayId(), authenticatedPeer,
@@ -178,7 +181,7 @@ public final class RelayEngine {
       recent.put(m.relayId(), new Remembered(digest, mine));
     }
     try {
-      process(m).whenComplete((o, e) -> {
+      process(m, deadline).whenComplete((o, e) -> {
         if (e != null) {
           log.error("relay {} failed internally at {}", m.relayId(), self, e);
         }
@@ -192,7 +195,7 @@ public final class RelayEngine {
     return mine;
   }
 
-  private CompletionStage<RelayOutcome> process(HopMessage m) {
+  private CompletionStage<RelayOutcome> process(HopMessage m, long deadline) {
     // Runs inside the store on pad not yet durably accepted: nothing derived leaves before the
     // store's synced write, and a failure there burns the incoming range.
     Predicate<KeyMaterial> macVerifies = pad -> {
@@ -204,7 +207,7 @@ public final class RelayEngine {
       if (m.receiver().equals(m.destination())) {
         return done(m.isShare() ? deliverShare(m, macVerifies) : deliver(m, macVerifies));
       }
-      return forward(m, macVerifies);
+      return forward(m, macVerifies, deadline);
     } catch (PadRangeRejectedException e) {
       log.warn("relay {} from {}: pad range rejected ({})", m.relayId(), m.sender(), e.getMessage());
       return done(RelayOutcome.failed(m.relayId(), RelayOutcome.PAD_RANGE_REJECTED, e.getMessage(), self));
@@ -285,17 +288,18 @@ public final class RelayEngine {
    * before touching the incoming pad, then accepts the incoming pad and reserves the outgoing one
    * in one synced write of the store, re-encrypts the key toward the next station and forgets it.
    */
-  private CompletionStage<RelayOutcome> forward(HopMessage in, Predicate<KeyMaterial> macVerifies) {
+  private CompletionStage<RelayOutcome> forward(HopMessage in, Predicate<KeyMaterial> macVerifies, long deadline) {
     int need = in.payloadBytes() + MAC_KEY_BYTES;
     String next = in.path().get(in.hop() + 1);
     CompletionStage<Boolean> ready = store.availableToSend(next) >= need
         ? CompletableFuture.completedFuture(true) : supply.ensure(next, need);
-    return ready.thenCompose(ok -> ok ? forwardNow(in, macVerifies)
+    return ready.thenCompose(ok -> ok ? forwardNow(in, macVerifies, deadline)
         : done(RelayOutcome.failed(in.relayId(), RelayOutcome.POOL_EXHAUSTED, "link " + self + "->" + next
             + " has no " + need + " bytes of key; incoming pad left untouched", self)));
   }
 
-  private CompletionStage<RelayOutcome> forwardNow(HopMessage in, Predicate<KeyMaterial> macVerifies) {
+  private CompletionStage<RelayOutcome> forwardNow(HopMessage in, Predicate<KeyMaterial> macVerifies,
+      long deadline) {
     int n = in.payloadBytes();
     String next = in.path().get(in.hop() + 1);
     Optional<ForwardPads> accepted;
@@ -327,13 +331,13 @@ public final class RelayEngine {
       PadRange keyRange = new PadRange(self, next, reservation.offset(), n);
       PadRange macRange = new PadRange(self, next, reservation.offset() + n, MAC_KEY_BYTES);
       out = HopSigner.sign(new HopMessage(in.relayId(), in.path(), in.hop() + 1, in.masterSae(), in.slaveSae(),
-          in.keyIds(), in.keySizeBytes(), keyRange, macRange, c, new byte[0], in.deadlineEpochMs(), in.groupId(),
+          in.keyIds(), in.keySizeBytes(), keyRange, macRange, c, new byte[0], Math.max(1, deadline - clock.millis()), in.groupId(),
           in.shareIndex(), in.shareCount()), macKey);
     }
     supply.replenish(next);
     int remainingHops = in.path().size() - 1 - in.hop();
     return transport
-        .send(out, Origin.timeoutFor(clock, limits, in.deadlineEpochMs(), remainingHops))
+        .send(out, Origin.timeoutFor(clock, limits, deadline, remainingHops))
         .thenApply(outcome -> {
           Origin.settle(store, reservation, outcome);
           Origin.noteSuspect(routes, self, outcome);
@@ -421,8 +425,19 @@ public final class RelayEngine {
     if (m.tag().length != HopSigner.TAG_BYTES) {
       return bad("tag length " + m.tag().length + ", expected " + HopSigner.TAG_BYTES);
     }
-    if (m.deadlineEpochMs() <= clock.millis()) {
-      return bad("deadline already passed");
+    if (m.remainingMillis() <= 0) {
+      return bad("no time left for this relay (remaining " + m.remainingMillis() + " ms)");
+    }
+    if (m.hop() + 1 == path.size()) {
+      // the destination applies the access policy and the slave's backlog cap itself
+      if (!routes.pairAllowed(m.masterSae(), m.slaveSae())) {
+        return new Refusal(RelayOutcome.NOT_ALLOWED, "the access policy does not allow keys from "
+            + m.masterSae() + " to " + m.slaveSae(), "");
+      }
+      if (store.deliverableCount(m.slaveSae()) + m.keyIds().size() > limits.maxUndeliveredPerSlave()) {
+        return new Refusal(RelayOutcome.SLAVE_BACKLOG, "too many keys are waiting for " + m.slaveSae()
+            + " to fetch them (at most " + limits.maxUndeliveredPerSlave() + ")", "");
+      }
     }
     if (m.hop() + 1 < path.size()) {
       String next = path.get(m.hop() + 1);

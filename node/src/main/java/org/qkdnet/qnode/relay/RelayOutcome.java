@@ -26,6 +26,10 @@ public record RelayOutcome(
   public static final String STORE_FAILED = "STORE_FAILED";
   public static final String SHARE_REFUSED = "SHARE_REFUSED";
   public static final String INTERNAL = "INTERNAL";
+  /** The destination's access policy does not allow the SAE pair. */
+  public static final String NOT_ALLOWED = "NOT_ALLOWED";
+  /** The slave SAE has too many keys waiting at the destination. */
+  public static final String SLAVE_BACKLOG = "SLAVE_BACKLOG";
 
   /**
    * Failures another route may avoid: a station or link that is down, slow, out of key or broken.

@@ -57,6 +57,11 @@ public interface RelayRoutes {
   /** Whether {@code saeId} is registered at {@code stationId}. */
   boolean isSaeAt(String saeId, String stationId);
 
+  /** The access policy: may {@code masterSae} share keys with {@code slaveSae}? */
+  default boolean pairAllowed(String masterSae, String slaveSae) {
+    return true;
+  }
+
   /** A neighbour that failed at transport level: keep it out of routes for a short quarantine. */
   void suspect(String station);
 

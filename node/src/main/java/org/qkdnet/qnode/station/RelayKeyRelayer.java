@@ -70,6 +70,7 @@ final class RelayKeyRelayer implements KeyRelayer {
       case RelayOutcome.POOL_EXHAUSTED -> RelayFailedException.POOL_EXHAUSTED;
       case RelayOutcome.NO_ROUTE, RelayOutcome.UNREACHABLE -> RelayFailedException.NO_ROUTE;
       case RelayOutcome.TIMEOUT -> RelayFailedException.TIMEOUT;
+      case RelayOutcome.SLAVE_BACKLOG, RelayOutcome.NOT_ALLOWED -> reason;
       default -> RelayFailedException.REJECTED;
     };
   }

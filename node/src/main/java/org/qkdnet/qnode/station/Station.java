@@ -28,13 +28,17 @@ import org.qkdnet.qnode.config.SaeSpec;
 import org.qkdnet.qnode.config.StationSpec;
 import org.qkdnet.qnode.config.TopologySpec;
 import org.qkdnet.qnode.crypto.Identity;
+import org.qkdnet.qnode.crypto.KeyEncryptionKey;
 import org.qkdnet.qnode.crypto.Pem;
 import org.qkdnet.qnode.crypto.TlsContexts;
 import org.qkdnet.qnode.device.FramePacer;
 import org.qkdnet.qnode.device.QkdDevice;
 import org.qkdnet.qnode.device.sim.FinishedKeySimulator;
 import org.qkdnet.qnode.keystore.StationKeyStore;
+import org.qkdnet.qnode.kme.FairShare;
 import org.qkdnet.qnode.kme.Kme;
+import org.qkdnet.qnode.kme.SaeThrottle;
+import org.qkdnet.qnode.config.EtsiSettings;
 import org.qkdnet.qnode.kme.KmeLimits;
 import org.qkdnet.qnode.kme.SaeEntry;
 import org.qkdnet.qnode.kme.etsi014.Etsi014Server;
@@ -127,8 +131,12 @@ public final class Station implements AutoCloseable {
 
     List<AutoCloseable> started = new ArrayList<>();
     try {
-      java.nio.file.Files.createDirectories(settings.dataDir());
-      StationKeyStore store = StationKeyStore.open(settings.dataDir(), self);
+      StationKeyStore store;
+      // the KEK first: without it nothing is created, not even the data directory
+      try (KeyEncryptionKey kek = KeyEncryptionKey.load(settings.kekFileOf(self))) {
+        java.nio.file.Files.createDirectories(settings.dataDir());
+        store = StationKeyStore.open(settings.dataDir(), self, kek);
+      }
       started.add(store);
 
       Map<String, LinkKeySupply> links = new LinkedHashMap<>();
@@ -198,7 +206,7 @@ public final class Station implements AutoCloseable {
       RelaySettingsView limits = new RelaySettingsView(settings.relay().hopTimeout().toMillis(),
           settings.relay().relayTimeout().toMillis(), settings.relay().maxPathHops(),
           settings.etsi014().maxKeyCount(), settings.etsi014().maxKeySize() / 8, settings.relay().maxAttempts(),
-          RelaySettings.MAX_PATHS);
+          RelaySettings.MAX_PATHS, settings.etsi014().maxUndeliveredPerSlave());
       RelayEngine engine = new RelayEngine(self, store, clients, routes, padSupply, limits, InstantSource.system());
 
       LinkGrpcServer grpc = LinkGrpcServer.start(own.host(), own.grpcPort(), linkTls, self,
@@ -220,6 +228,16 @@ public final class Station implements AutoCloseable {
       system.scheduler().scheduleAtFixedRate(RELAY_LOG_INTERVAL, RELAY_LOG_INTERVAL,
           () -> stats.intervalSummary(RELAY_LOG_INTERVAL.toSeconds() + " s").forEach(l -> log.info("{}", l)),
           system.executionContext());
+      Duration ttl = settings.etsi014().keyTtl();
+      Duration sweep = Duration.ofMillis(Math.max(100, Math.min(ttl.toMillis() / 4, 10_000)));
+      system.scheduler().scheduleAtFixedRate(sweep, sweep, () -> {
+        try {
+          store.expireDeliverables(ttl).forEach((slave, n) -> log.warn(
+              "burned {} key(s) for SAE {} not fetched within qnode.etsi014.key-ttl {}", n, slave, ttl));
+        } catch (RuntimeException e) {
+          log.error("expiry of unfetched keys failed: {}", e.getMessage());
+        }
+      }, system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
       List<SaeEntry> registry = new ArrayList<>();
       for (SaeSpec sae : topo.saes()) {
         registry.add(new SaeEntry(sae.id(), sae.stationId()));
@@ -227,9 +245,15 @@ public final class Station implements AutoCloseable {
       KmeLimits kmeLimits = new KmeLimits(settings.etsi014().maxKeyCount(), settings.etsi014().maxKeySize(),
           settings.etsi014().minKeySize(), settings.etsi014().defaultKeySize(), settings.etsi014().maxSaeIdCount());
       RelayKeyRelayer relayer = new RelayKeyRelayer(engine, routes, store, stats, topo, settings.relay().paths());
-      Kme kme = new Kme(self, registry, kmeLimits, store, relayer, drbg());
+      EtsiSettings etsi = settings.etsi014();
+      Kme kme = new Kme(self, registry, kmeLimits, store, relayer, drbg(), topo::pairAllowed,
+          new FairShare(etsi.fairShareWindow(), etsi.scarceBelowBytes(), System::nanoTime),
+          etsi.maxUndeliveredPerSlave());
       SSLContext httpsTls = TlsContexts.mutualTls(identity, ca);
-      ServerBinding https = Etsi014Server.start(system, kme, httpsTls, own.host(), own.httpsPort())
+      ServerBinding https = Etsi014Server.start(system, kme,
+              new SaeThrottle(etsi.requestsPerSecond(), etsi.requestBurst(), System::nanoTime),
+              new SaeThrottle(etsi.keyBytesPerSecond(), (double) etsi.keyBytesBurst(), System::nanoTime),
+              httpsTls, own.host(), own.httpsPort())
           .toCompletableFuture().get(15, TimeUnit.SECONDS);
       log.info("station {} up: cluster {}:{}, LinkService {}:{}, ETSI 014 https://{}:{}, {} links",
           self, own.host(), own.clusterPort(), own.host(), grpc.port(), own.host(),

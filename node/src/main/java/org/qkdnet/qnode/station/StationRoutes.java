@@ -109,6 +109,11 @@ final class StationRoutes implements RelayRoutes {
   }
 
   @Override
+  public boolean pairAllowed(String masterSae, String slaveSae) {
+    return topology.pairAllowed(masterSae, slaveSae);
+  }
+
+  @Override
   public void suspect(String station) {
     if (!station.equals(self) && planner.graph().contains(station)) {
       suspicion.suspectStation(station);

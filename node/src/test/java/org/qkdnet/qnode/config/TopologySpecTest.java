@@ -211,4 +211,34 @@ class TopologySpecTest {
             + " { master = A-APP, slave = C-APP, paths = 1 }]"))).keyPath())
         .isEqualTo("qnode.topology.sae-pairs[1]");
   }
+
+  @Test
+  void saePeers_restrictPairsBothWays_andBadListsAreNamed() {
+    String saes = """
+        saes = [
+          { id = "A-APP", station = A }
+          { id = "A-APP2", station = A }
+          { id = "C-APP", station = C, peers = ["A-APP"] }
+        ]
+        """;
+    TopologySpec t = TopologySpec.fromConfig(TestConfigs.topology(null, null, saes));
+    assertThat(t.pairAllowed("A-APP", "C-APP")).isTrue();
+    assertThat(t.pairAllowed("C-APP", "A-APP")).isTrue();
+    assertThat(t.pairAllowed("A-APP2", "C-APP")).isFalse();
+    assertThat(t.pairAllowed("C-APP", "A-APP2")).isFalse();
+    assertThat(t.pairAllowed("A-APP", "A-APP2")).as("no list: any pair").isTrue();
+    assertThat(t.pairAllowed("A-APP", "nobody")).isFalse();
+
+    ConfigException unknown = failure(() -> TopologySpec.fromConfig(TestConfigs.topology(null, null,
+        saes.replace("peers = [\"A-APP\"]", "peers = [\"Z-APP\"]"))));
+    assertThat(unknown.keyPath()).isEqualTo("qnode.topology.saes[2].peers[0]");
+    assertThat(unknown.problem()).contains("'Z-APP' is not an SAE of the registry");
+    ConfigException self = failure(() -> TopologySpec.fromConfig(TestConfigs.topology(null, null,
+        saes.replace("peers = [\"A-APP\"]", "peers = [\"C-APP\"]"))));
+    assertThat(self.problem()).contains("itself");
+    ConfigException pair = failure(() -> TopologySpec.fromConfig(TestConfigs.topology(null, null,
+        saes + "sae-pairs = [{ master = A-APP2, slave = C-APP, paths = 1 }]")));
+    assertThat(pair.keyPath()).isEqualTo("qnode.topology.sae-pairs[0]");
+    assertThat(pair.problem()).contains("not allowed");
+  }
 }

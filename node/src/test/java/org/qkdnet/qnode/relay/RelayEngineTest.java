@@ -1,5 +1,7 @@
 package org.qkdnet.qnode.relay;
 
+import org.qkdnet.qnode.crypto.TestKek;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,7 +49,7 @@ class RelayEngineTest {
   @BeforeEach
   void setUp() {
     for (String s : List.of("A", "B", "C")) {
-      stores.put(s, StationKeyStore.open(dir.resolve(s), s));
+      stores.put(s, StationKeyStore.open(dir.resolve(s), s, TestKek.kek()));
     }
     fillLink("A", "B");
     fillLink("B", "C");
@@ -71,6 +73,9 @@ class RelayEngineTest {
     }
   }
 
+  /** Clock of each station (system unless a test skews it). */
+  private final Map<String, InstantSource> clocks = new HashMap<>();
+
   private RelayEngine engine(String self) {
     HopTransport transport = (m, timeout) -> {
       HopMessage out = tamper.getOrDefault(self, UnaryOperator.identity()).apply(m);
@@ -82,7 +87,8 @@ class RelayEngineTest {
           : next.onHop(self, out);
     };
     return new RelayEngine(self, stores.get(self), transport, TestRoutes.line(self, List.of("A", "B", "C")),
-        PadSupply.NONE, new RelaySettingsView(1000, 5000, 8, 128, 512), InstantSource.system());
+        PadSupply.NONE, new RelaySettingsView(1000, 5000, 8, 128, 512),
+        clocks.getOrDefault(self, InstantSource.system()));
   }
 
   private static List<String> ids(int n) {
@@ -109,6 +115,33 @@ class RelayEngineTest {
 
   private Ledger ledger(String station, String from, String to) {
     return stores.get(station).ledger(new StreamId(from, to));
+  }
+
+  @Test
+  void originate_stationsWithSkewedClocks_stillRelay_hopsCarryRemainingTimeNotADeadline() {
+    // B an hour behind, C an hour ahead: an absolute deadline from A would look an hour away to
+    // B and long past to C, which refused every hop before deadlines became remaining time
+    clocks.put("B", java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofHours(-1)));
+    clocks.put("C", java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofHours(1)));
+    for (String s : List.of("A", "B", "C")) {
+      engines.put(s, engine(s));
+    }
+    List<String> keyIds = ids(2);
+    RelayEngine.Delivery d = relay(keyIds);
+    assertThat(d.keys()).hasSize(2);
+    assertThat(sent).allSatisfy(h -> assertThat(h.remainingMillis()).isBetween(1L, 5000L));
+    assertThat(stores.get("C").takeForSlave(keyIds.get(0), "C-APP", "A-APP")).isPresent();
+  }
+
+  @Test
+  void onHop_withNoTimeLeft_isRefusedBeforeAnyPadIsTouched() {
+    tamper.put("A", m -> new HopMessage(m.relayId(), m.path(), m.hop(), m.masterSae(), m.slaveSae(), m.keyIds(),
+        m.keySizeBytes(), m.keyPad(), m.macPad(), m.ciphertext(), m.tag(), 0));
+    long before = ledger("B", "A", "B").used();
+    RelayOutcome o = failure(ids(1));
+    assertThat(o.reason()).isEqualTo(RelayOutcome.BAD_REQUEST);
+    assertThat(o.detail()).contains("no time left");
+    assertThat(ledger("B", "A", "B").used()).isEqualTo(before);
   }
 
   @Test

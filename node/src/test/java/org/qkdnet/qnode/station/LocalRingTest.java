@@ -110,6 +110,23 @@ class LocalRingTest {
         .isInstanceOfSatisfying(Etsi014Client.Etsi014Error.class, e -> assertThat(e.status()).isEqualTo(400));
   }
 
+  @Test
+  @Order(2)
+  void accessPolicy_ofTheShippedTopology_refusesDelApp1WithChaApp2_andServesAlpApp1() throws Exception {
+    // cluster-config/local/topology.conf: CHA-APP2 may share keys with ALP-APP1 only
+    Etsi014Client del = new Etsi014Client(net.etsi014Url("DEL"), net.saeTls("DEL-APP1"), Duration.ofSeconds(10));
+    long delSent = net.station("DEL").store().ledger(new StreamId("DEL", "CHA")).used();
+    assertThatThrownBy(() -> del.encKeys("CHA-APP2", 1, 256))
+        .isInstanceOfSatisfying(Etsi014Client.Etsi014Error.class, e -> assertThat(e.status()).isEqualTo(401));
+    assertThat(net.station("DEL").store().ledger(new StreamId("DEL", "CHA")).used()).isEqualTo(delSent);
+
+    Etsi014Client alp = new Etsi014Client(net.etsi014Url("ALP"), net.saeTls("ALP-APP1"), Duration.ofSeconds(10));
+    List<Etsi014Client.Key> sent = alp.encKeys("CHA-APP2", 1, 256);
+    Etsi014Client cha2 = new Etsi014Client(net.etsi014Url("CHA"), net.saeTls("CHA-APP2"), Duration.ofSeconds(10));
+    assertThat(cha2.decKeys("ALP-APP1", List.of(sent.get(0).keyId())).get(0).key().contentEquals(sent.get(0).key()))
+        .isTrue();
+  }
+
   /** The relay station the next key ALP -> CHA goes through: both possible ones get the same treatment. */
   private static final List<String> RELAYS = List.of("BRA", "DEL");
 

@@ -84,7 +84,7 @@ class MultipathRingTest {
     }
     // other pairs keep the station default: one path
     Etsi014Client other = new Etsi014Client(net.etsi014Url("ALP"), net.saeTls("ALP-APP2"), Duration.ofSeconds(10));
-    other.encKeys("CHA-APP2", 1, 256);
+    other.encKeys("CHA-APP1", 1, 256);
     assertThat(net.station("ALP").relayStats().lastRoutes()).hasSize(1);
   }
 

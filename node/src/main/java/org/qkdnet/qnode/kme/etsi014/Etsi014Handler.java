@@ -40,14 +40,17 @@ final class Etsi014Handler {
 
   private final Kme kme;
   private final Optional<SaeThrottle> throttle;
+  private final Optional<SaeThrottle> keyBytes;
   private final Materializer materializer;
   private final Executor blocking;
   private final Etsi014Json json = new Etsi014Json();
 
   Etsi014Handler(
-      Kme kme, Optional<SaeThrottle> throttle, Materializer materializer, Executor blocking) {
+      Kme kme, Optional<SaeThrottle> throttle, Optional<SaeThrottle> keyBytes, Materializer materializer,
+      Executor blocking) {
     this.kme = kme;
     this.throttle = throttle;
+    this.keyBytes = keyBytes;
     this.materializer = materializer;
     this.blocking = blocking;
   }
@@ -97,6 +100,7 @@ final class Etsi014Handler {
         }
         String caller = admit(sae);
         return encKeysRequest(request)
+            .thenApply(r -> admitKeyBytes(caller, r))
             .thenCompose(
                 r ->
                     onBlocking(
@@ -196,6 +200,14 @@ final class Etsi014Handler {
       throw new KmeException(503, "too many requests from this SAE", List.of("THROTTLED"));
     }
     return caller;
+  }
+
+  private EncKeysRequest admitKeyBytes(String caller, EncKeysRequest r) {
+    long bytes = (long) Math.max(0, r.number()) * Math.max(0, r.size() / 8);
+    if (keyBytes.isPresent() && bytes > 0 && !keyBytes.get().tryAcquire(caller, bytes)) {
+      throw new KmeException(503, "this SAE asked for more key per second than it may", List.of("THROTTLED"));
+    }
+    return r;
   }
 
   private <T> CompletionStage<T> onBlocking(Supplier<CompletionStage<T>> call) {

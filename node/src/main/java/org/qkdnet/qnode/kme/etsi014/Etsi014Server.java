@@ -25,25 +25,36 @@ public final class Etsi014Server {
   /** Binds on {@code host:port} (port 0 picks a free one); unbind through the returned binding. */
   public static CompletionStage<ServerBinding> start(
       ActorSystem<?> system, Kme kme, SSLContext ctx, String host, int port) {
-    return start(system, kme, Optional.empty(), ctx, host, port);
+    return start(system, kme, Optional.empty(), Optional.empty(), ctx, host, port);
   }
 
   /** As above, refusing with 503 (reason THROTTLED) an SAE that exceeds its {@code throttle}. */
   public static CompletionStage<ServerBinding> start(
       ActorSystem<?> system, Kme kme, SaeThrottle throttle, SSLContext ctx, String host, int port) {
-    return start(system, kme, Optional.of(throttle), ctx, host, port);
+    return start(system, kme, Optional.of(throttle), Optional.empty(), ctx, host, port);
+  }
+
+  /**
+   * As above, also refusing with 503 (THROTTLED) an enc_keys request whose key bytes (number x
+   * size / 8) exceed the SAE's {@code keyBytes} bucket.
+   */
+  public static CompletionStage<ServerBinding> start(
+      ActorSystem<?> system, Kme kme, SaeThrottle throttle, SaeThrottle keyBytes, SSLContext ctx, String host,
+      int port) {
+    return start(system, kme, Optional.of(throttle), Optional.of(keyBytes), ctx, host, port);
   }
 
   private static CompletionStage<ServerBinding> start(
       ActorSystem<?> system,
       Kme kme,
       Optional<SaeThrottle> throttle,
+      Optional<SaeThrottle> keyBytes,
       SSLContext ctx,
       String host,
       int port) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     Etsi014Handler handler =
-        new Etsi014Handler(kme, throttle, Materializer.matFromSystem(system), blocking);
+        new Etsi014Handler(kme, throttle, keyBytes, Materializer.matFromSystem(system), blocking);
     HttpsConnectionContext https =
         ConnectionContext.httpsServer(() -> TlsContexts.serverEngine(ctx));
     return Http.get(system)
