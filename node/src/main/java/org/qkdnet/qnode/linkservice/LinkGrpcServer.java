@@ -23,17 +23,37 @@ public final class LinkGrpcServer implements AutoCloseable {
    */
   static final int MAX_INBOUND_BYTES = 24 * 1024 * 1024;
 
-  private final Server server;
+  /** Concurrent calls one neighbour may have open on its connection (relays, post-processing). */
+  static final int MAX_CALLS_PER_CONNECTION = 256;
 
-  private LinkGrpcServer(Server server) {
+  private final Server server;
+  private final java.util.concurrent.ExecutorService calls;
+
+  private LinkGrpcServer(Server server, java.util.concurrent.ExecutorService calls) {
     this.server = server;
+    this.calls = calls;
   }
 
   public static LinkGrpcServer start(String host, int port, LinkTls tls, String self, Set<String> neighbours,
       RelayEngine relay, Map<String, LinkKeySupply> links, Map<String, Bb84LinkEnd> bb84,
       Map<String, DirectionSupply> supplies) {
     LinkGrpcService service = new LinkGrpcService(self, relay, links, bb84, supplies);
+    // Calls run on a bounded pool (they do blocking store work); with calls per connection capped
+    // and only neighbours admitted, its queue cannot fill: at most neighbours x calls are pending.
+    int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+    java.util.concurrent.ThreadPoolExecutor calls = new java.util.concurrent.ThreadPoolExecutor(threads, threads,
+        60, TimeUnit.SECONDS,
+        new java.util.concurrent.ArrayBlockingQueue<>(Math.max(1024, 2 * MAX_CALLS_PER_CONNECTION
+            * Math.max(1, neighbours.size()))),
+        r -> {
+          Thread t = new Thread(r, "linkservice-" + self);
+          t.setDaemon(true);
+          return t;
+        });
+    calls.allowCoreThreadTimeOut(true);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .executor(calls)
+        .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
         .sslContext(tls.server())
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
         .maxInboundMetadataSize(16 * 1024)
@@ -45,9 +65,10 @@ public final class LinkGrpcServer implements AutoCloseable {
     try {
       server.start();
     } catch (IOException e) {
+      calls.shutdownNow();
       throw new UncheckedIOException("cannot bind LinkService on " + host + ":" + port, e);
     }
-    return new LinkGrpcServer(server);
+    return new LinkGrpcServer(server, calls);
   }
 
   public int port() {
@@ -57,6 +78,7 @@ public final class LinkGrpcServer implements AutoCloseable {
   /** Fault injection: stops serving at once, dropping every connection, as a killed process would. */
   public void kill() {
     server.shutdownNow();
+    calls.shutdownNow();
   }
 
   @Override
@@ -70,5 +92,6 @@ public final class LinkGrpcServer implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    calls.shutdown();
   }
 }

@@ -85,7 +85,29 @@ public final class RelayProtoMapper {
     if (a.getOutcome() == RelayAck.Outcome.SHARE_HELD) {
       return RelayOutcome.shareHeld(a.getRelayId());
     }
-    String reason = a.getReason().isEmpty() ? RelayOutcome.INTERNAL : a.getReason();
-    return RelayOutcome.unreachable(a.getRelayId(), reason, a.getDetail(), a.getFailedAt(), a.getSuspectStation());
+    // text from a neighbour is bounded before it is cached, logged or counted: reasons from the
+    // known set only (the failure counters are keyed by them), details cut short and printable,
+    // station ids only if they are ids
+    String reason = RelayOutcome.REASONS.contains(a.getReason()) ? a.getReason() : RelayOutcome.INTERNAL;
+    String detail = printable(a.getDetail(), RelayOutcome.MAX_DETAIL_CHARS);
+    if (!reason.equals(a.getReason()) && !a.getReason().isEmpty()) {
+      detail = "unknown reason '" + printable(a.getReason(), 32) + "': " + detail;
+    }
+    return RelayOutcome.unreachable(printable(a.getRelayId(), 64), reason, detail, stationId(a.getFailedAt()),
+        stationId(a.getSuspectStation()));
+  }
+
+  private static final java.util.regex.Pattern STATION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  private static String stationId(String s) {
+    return STATION_ID.matcher(s).matches() ? s : "";
+  }
+
+  /** At most {@code max} characters, control characters replaced, marked when cut. */
+  static String printable(String s, int max) {
+    String cut = s.length() > max ? s.substring(0, max) + "..." : s;
+    StringBuilder b = new StringBuilder(cut.length());
+    cut.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return b.toString();
   }
 }

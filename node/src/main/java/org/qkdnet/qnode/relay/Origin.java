@@ -193,7 +193,7 @@ final class Origin {
     }
     supply.replenish(next);
     long sentAt = System.nanoTime();
-    return transport.send(hop, timeoutFor(clock, limits, deadline, path.size() - 1)).toCompletableFuture()
+    return sendSafely(transport, self, hop, timeoutFor(clock, limits, deadline, path.size() - 1)).toCompletableFuture()
         .thenApply(o -> {
           long nanos = System.nanoTime() - sentAt;
           settle(store, reservation, o);
@@ -240,6 +240,24 @@ final class Origin {
   static void noteSuspect(RelayRoutes routes, String self, RelayOutcome o) {
     if (!o.suspect().isEmpty() && !o.suspect().equals(self)) {
       routes.suspect(o.suspect());
+    }
+  }
+
+  /**
+   * {@code transport.send}, with a synchronous throw turned into a failed outcome, so the caller's
+   * settle step runs and burns the reservation at once instead of leaving it RESERVED until the
+   * next restart burns it.
+   */
+  static java.util.concurrent.CompletionStage<RelayOutcome> sendSafely(HopTransport transport, String self,
+      HopMessage hop, long timeoutMillis) {
+    try {
+      return transport.send(hop, timeoutMillis);
+    } catch (RuntimeException e) {
+      log.warn("relay {}: sending hop {} to {} failed at once ({}); its pad is burned", hop.relayId(), hop.hop(),
+          hop.receiver(), e.toString());
+      return java.util.concurrent.CompletableFuture.completedFuture(RelayOutcome.unreachable(hop.relayId(),
+          RelayOutcome.UNREACHABLE, "send to " + hop.receiver() + " failed: " + e.getClass().getSimpleName(), self,
+          hop.receiver()));
     }
   }
 

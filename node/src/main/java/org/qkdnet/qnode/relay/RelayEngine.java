@@ -336,8 +336,7 @@ public final class RelayEngine {
     }
     supply.replenish(next);
     int remainingHops = in.path().size() - 1 - in.hop();
-    return transport
-        .send(out, Origin.timeoutFor(clock, limits, deadline, remainingHops))
+    return Origin.sendSafely(transport, self, out, Origin.timeoutFor(clock, limits, deadline, remainingHops))
         .thenApply(outcome -> {
           Origin.settle(store, reservation, outcome);
           Origin.noteSuspect(routes, self, outcome);

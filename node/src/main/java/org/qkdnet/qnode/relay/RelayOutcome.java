@@ -39,6 +39,13 @@ public record RelayOutcome(
   private static final Set<String> RETRYABLE =
       Set.of(UNREACHABLE, TIMEOUT, POOL_EXHAUSTED, STORE_FAILED, NO_ROUTE, INTERNAL);
 
+  /** Every reason a station sends; anything else from the wire is read as {@link #INTERNAL}. */
+  public static final Set<String> REASONS = Set.of(POOL_EXHAUSTED, NO_ROUTE, UNREACHABLE, TIMEOUT, BAD_TAG,
+      BAD_REQUEST, PAD_RANGE_REJECTED, DUPLICATE_RELAY_ID, UNKNOWN_SAE, STORE_FAILED, SHARE_REFUSED, INTERNAL,
+      NOT_ALLOWED, SLAVE_BACKLOG);
+  /** Longest detail text kept from a neighbour (logged and cached). */
+  public static final int MAX_DETAIL_CHARS = 256;
+
   public static RelayOutcome delivered(String relayId) {
     return new RelayOutcome(relayId, true, false, "", "", "", "");
   }

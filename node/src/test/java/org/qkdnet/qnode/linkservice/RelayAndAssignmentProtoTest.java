@@ -77,4 +77,25 @@ class RelayAndAssignmentProtoTest {
     assertThatThrownBy(() -> AssignmentProtoMapper.fromProto(List.of(huge)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad assignment entry");
   }
+
+  @Test
+  void ackFromANeighbour_hasItsTextBounded_beforeAnyoneCachesLogsOrCountsIt() {
+    RelayAck hostile = RelayAck.newBuilder().setRelayId("r".repeat(10_000)).setOutcome(RelayAck.Outcome.FAILED)
+        .setReason("NEW_REASON_" + "X".repeat(5_000)).setDetail("line1\nline2\u0007" + "d".repeat(100_000))
+        .setFailedAt("B\nFAKE LOG LINE").setSuspectStation("C".repeat(500)).build();
+    RelayOutcome o = RelayProtoMapper.fromProto(hostile);
+    assertThat(o.reason()).as("counters are keyed by reason: known ones only").isEqualTo(RelayOutcome.INTERNAL);
+    assertThat(o.detail()).hasSizeLessThan(RelayOutcome.MAX_DETAIL_CHARS + 64).doesNotContain("\n")
+        .doesNotContain("\u0007").contains("unknown reason");
+    assertThat(o.relayId()).hasSizeLessThanOrEqualTo(67);
+    assertThat(o.failedAt()).isEmpty();
+    assertThat(o.suspect()).isEmpty();
+
+    RelayAck fine = hostile.toBuilder().setRelayId("r1").setReason(RelayOutcome.BAD_TAG).setDetail("tag failed")
+        .setFailedAt("C").setSuspectStation("").build();
+    RelayOutcome ok = RelayProtoMapper.fromProto(fine);
+    assertThat(ok.reason()).isEqualTo(RelayOutcome.BAD_TAG);
+    assertThat(ok.detail()).isEqualTo("tag failed");
+    assertThat(ok.failedAt()).isEqualTo("C");
+  }
 }
