@@ -145,6 +145,18 @@ class RelayEngineTest {
   }
 
   @Test
+  void originate_sendThrowingAtOnce_burnsTheReservationAtOnce_notAtTheNextRestart() {
+    engines.put("A", new RelayEngine("A", stores.get("A"), (m, timeout) -> {
+      throw new IllegalStateException("channel closed");
+    }, TestRoutes.line("A", List.of("A", "B", "C")), PadSupply.NONE, new RelaySettingsView(1000, 5000, 8, 128, 512),
+        InstantSource.system()));
+    RelayOutcome o = failure(ids(1));
+    assertThat(o.reason()).isEqualTo(RelayOutcome.UNREACHABLE);
+    assertThat(ledger("A", "A", "B").reserved()).as("nothing left in doubt").isZero();
+    assertThat(ledger("A", "A", "B").burned()).isEqualTo(KEY + 32);
+  }
+
+  @Test
   void originate_twoHops_destinationHoldsIdenticalKeys() {
     List<String> keyIds = ids(3);
     RelayEngine.Delivery d = relay(keyIds);
@@ -194,6 +206,63 @@ class RelayEngineTest {
     assertThat(ledger("B", "B", "C").burned()).isEqualTo(KEY + 32);
     assertThat(ledger("A", "A", "B").burned()).isEqualTo(KEY + 32);
     assertThat(stores.get("C").deliverableCount("C-APP")).isZero();
+  }
+
+  /** Every header field the tag covers, changed on hop 2 while the tag is kept. */
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> headerTampering() {
+    java.util.function.Function<UnaryOperator<HopMessage>, UnaryOperator<HopMessage>> f = x -> x;
+    return java.util.stream.Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of("path", f.apply(m -> copy(m, List.of("C", "B", "C"), m.hop(),
+            m.masterSae(), m.slaveSae(), m.keyIds(), m.keySizeBytes(), m.keyPad(), m.macPad(), m.remainingMillis()))),
+        org.junit.jupiter.params.provider.Arguments.of("hop", f.apply(m -> copy(m, m.path(), 1, m.masterSae(),
+            m.slaveSae(), m.keyIds(), m.keySizeBytes(), m.keyPad(), m.macPad(), m.remainingMillis()))),
+        org.junit.jupiter.params.provider.Arguments.of("master", f.apply(m -> copy(m, m.path(), m.hop(), "B-APP",
+            m.slaveSae(), m.keyIds(), m.keySizeBytes(), m.keyPad(), m.macPad(), m.remainingMillis()))),
+        org.junit.jupiter.params.provider.Arguments.of("slave", f.apply(m -> copy(m, m.path(), m.hop(), m.masterSae(),
+            "A-APP", m.keyIds(), m.keySizeBytes(), m.keyPad(), m.macPad(), m.remainingMillis()))),
+        org.junit.jupiter.params.provider.Arguments.of("key_IDs", f.apply(m -> copy(m, m.path(), m.hop(), m.masterSae(),
+            m.slaveSae(), List.of(UUID.randomUUID().toString(), m.keyIds().get(1)), m.keySizeBytes(), m.keyPad(),
+            m.macPad(), m.remainingMillis()))),
+        org.junit.jupiter.params.provider.Arguments.of("size", f.apply(m -> copy(m, m.path(), m.hop(), m.masterSae(),
+            m.slaveSae(), List.of(m.keyIds().get(0)), 2 * m.keySizeBytes(), m.keyPad(), m.macPad(),
+            m.remainingMillis()))),
+        org.junit.jupiter.params.provider.Arguments.of("ranges", f.apply(m -> copy(m, m.path(), m.hop(), m.masterSae(),
+            m.slaveSae(), m.keyIds(), m.keySizeBytes(),
+            new PadRange(m.keyPad().from(), m.keyPad().to(), m.keyPad().offset() + 1, m.keyPad().length()),
+            new PadRange(m.macPad().from(), m.macPad().to(), m.macPad().offset() + 1, m.macPad().length()),
+            m.remainingMillis()))),
+        org.junit.jupiter.params.provider.Arguments.of("remaining time", f.apply(m -> copy(m, m.path(), m.hop(),
+            m.masterSae(), m.slaveSae(), m.keyIds(), m.keySizeBytes(), m.keyPad(), m.macPad(),
+            m.remainingMillis() + 1000))));
+  }
+
+  private static HopMessage copy(HopMessage m, List<String> path, int hop, String master, String slave,
+      List<String> keyIds, int size, PadRange keyPad, PadRange macPad, long remaining) {
+    return new HopMessage(m.relayId(), path, hop, master, slave, keyIds, size, keyPad, macPad, m.ciphertext(),
+        m.tag(), remaining, m.groupId(), m.shareIndex(), m.shareCount());
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("headerTampering")
+  void onHop_tamperedHeaderField_isRejected_nothingDelivered_padNeverUsed(String field, UnaryOperator<HopMessage> t) {
+    tamper.put("B", t);
+    RelayOutcome o = failure(ids(2));
+
+    assertThat(o.delivered()).isFalse();
+    assertThat(o.reason()).as(field + ": " + o.detail())
+        .isIn(RelayOutcome.BAD_TAG, RelayOutcome.BAD_REQUEST, RelayOutcome.UNKNOWN_SAE, RelayOutcome.PAD_RANGE_REJECTED);
+    assertThat(stores.get("C").deliverableCount("C-APP")).isZero();
+    assertThat(stores.get("C").deliverableCount("A-APP")).isZero();
+    // the receiver never used the pad: refused before touching it, or burned when the tag failed
+    assertThat(ledger("C", "B", "C").used()).isZero();
+    assertThat(ledger("C", "B", "C").burned()).isIn(0L, (long) 2 * KEY + 32);
+    if (o.reason().equals(RelayOutcome.BAD_TAG)) {
+      assertThat(ledger("C", "B", "C").burned()).as("pad burned at the receiver").isEqualTo(2 * KEY + 32);
+    }
+    // the senders burned what they reserved: nothing can be used again
+    assertThat(ledger("B", "B", "C").burned()).isEqualTo(2 * KEY + 32);
+    assertThat(ledger("B", "B", "C").reserved()).isZero();
+    assertThat(ledger("A", "A", "B").burned()).isEqualTo(2 * KEY + 32);
   }
 
   @Test
