@@ -67,7 +67,17 @@ public final class RunCommand implements Callable<Integer> {
     }, "qnode-shutdown"));
     System.out.println("READY " + s.id() + " https=" + s.httpsPort() + " grpc=" + s.grpcPort());
     System.out.flush();
+    java.util.concurrent.atomic.AtomicReference<String> failed = new java.util.concurrent.atomic.AtomicReference<>();
+    s.failedClosed().thenAccept(why -> {
+      failed.set(why);
+      stopped.countDown();
+    });
     stopped.await();
+    if (failed.get() != null) {
+      System.err.println("qnode run: station " + s.id() + " stopped: its key store failed (" + failed.get()
+          + "); restart it once the cause (disk full, I/O error) is fixed: it recovers from its log");
+      return 1;
+    }
     return 0;
   }
 }

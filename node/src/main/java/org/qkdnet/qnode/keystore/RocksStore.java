@@ -444,6 +444,11 @@ final class RocksStore implements AutoCloseable {
     }
   }
 
+  /** Fault injection: fails the store closed as an I/O error would (RELIABILITY.md section 6). */
+  void injectFailure(String why) {
+    failure = new KeyStoreFailedException("key store failed: " + why, new java.io.IOException(why));
+  }
+
   private KeyStoreFailedException fail(String what, RocksDBException e) {
     KeyStoreFailedException f =
         new KeyStoreFailedException("key store " + what + " failed: " + e.getMessage(), e);

@@ -717,6 +717,25 @@ public final class StationKeyStore implements AutoCloseable {
   }
 
   /** False once the store failed closed (a write or fsync failed) or was closed: it serves nothing. */
+  /**
+   * Fault injection (tests and chaos runs, like {@code -Dqnode.crash-at}): fails the store closed
+   * exactly as a failed write or fsync would; every later call throws.
+   */
+  public void injectFailure(String why) {
+    rocks.injectFailure(why);
+  }
+
+  /** Why the store failed, or empty while it is healthy (or closed). */
+  public java.util.Optional<String> failure() {
+    try {
+      rocks.checkHealthy();
+      return java.util.Optional.empty();
+    } catch (KeyStoreFailedException e) {
+      Throwable root = e.getCause() != null ? e.getCause() : e;
+      return java.util.Optional.of(root.getMessage());
+    }
+  }
+
   public boolean isHealthy() {
     Lock l = lifecycle.readLock();
     l.lock();

@@ -88,6 +88,9 @@ public final class Station implements AutoCloseable {
   private final RelayEngine relay;
   private final StationRoutes routes;
   private final RelayKeyRelayer relayer;
+  /** Completed with the reason when the station failed closed (its store failed) and stopped. */
+  private final java.util.concurrent.CompletableFuture<String> failedClosed = new java.util.concurrent.CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Station(QnodeSettings settings, StationKeyStore store, Map<String, LinkKeySupply> links,
       Map<String, Bb84LinkEnd> bb84Links, LiveStations live, RelayStats relayStats, NeighbourClients clients, LinkGrpcServer grpc,
@@ -258,8 +261,10 @@ public final class Station implements AutoCloseable {
       log.info("station {} up: cluster {}:{}, LinkService {}:{}, ETSI 014 https://{}:{}, {} links",
           self, own.host(), own.clusterPort(), own.host(), grpc.port(), own.host(),
           https.localAddress().getPort(), links.size());
-      return new Station(settings, store, links, bb84Links, live, stats, clients, grpc, system, https, kme, engine,
-          routes, relayer);
+      Station station = new Station(settings, store, links, bb84Links, live, stats, clients, grpc, system, https, kme,
+          engine, routes, relayer);
+      station.watchStore();
+      return station;
     } catch (Exception e) {
       for (int i = started.size() - 1; i >= 0; i--) {
         try {
@@ -402,8 +407,42 @@ public final class Station implements AutoCloseable {
     return system;
   }
 
+  /**
+   * Fail-stop (RELIABILITY.md section 6): once the store has failed, the station does not stay a
+   * member that routes lead through and relays fail at; it leaves the cluster and stops, and
+   * {@link #failedClosed()} completes with the reason (`qnode run` then exits 1). Restarted, it
+   * recovers from the store's WAL.
+   */
+  private void watchStore() {
+    Duration every = Duration.ofSeconds(1);
+    system.scheduler().scheduleAtFixedRate(every, every, () -> {
+      if (closing.get() || failedClosed.isDone()) {
+        return;
+      }
+      java.util.Optional<String> why = store.failure();
+      if (why.isPresent()) {
+        log.error("ALARM station {}: key store failed ({}); failing closed: leaving the cluster and stopping",
+            id(), why.get());
+        Thread t = new Thread(() -> {
+          close();
+          failedClosed.complete(why.get());
+        }, "qnode-fail-stop-" + id());
+        t.setDaemon(true);
+        t.start();
+      }
+    }, system.executionContext());
+  }
+
+  /** Completes with the reason once the station has failed closed and stopped. */
+  public java.util.concurrent.CompletionStage<String> failedClosed() {
+    return failedClosed;
+  }
+
   @Override
   public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
     log.info("station {} shutting down", id());
     try {
       https.terminate(Duration.ofSeconds(3)).toCompletableFuture().get(5, TimeUnit.SECONDS);
