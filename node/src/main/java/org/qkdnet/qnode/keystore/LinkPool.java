@@ -54,6 +54,12 @@ final class LinkPool {
    * read). None at load: the store burns every in-doubt reservation before links load.
    */
   private final TreeMap<Long, Integer> openReservations = new TreeMap<>();
+  /**
+   * Why this link may neither hand out nor accept pad now (null: it may): not yet audited with
+   * its peer since the store opened, or quarantined after an audit found the ends' histories do
+   * not fit (a store rolled back or wiped).
+   */
+  private volatile String blocked;
   /** Chunks of each stream below these offsets are deleted (0 after a load: not known yet). */
   private long sendTrimmedTo;
   private long recvTrimmedTo;
@@ -155,6 +161,7 @@ final class LinkPool {
 
   /** {@code alsoDelete}, if not null, is deleted in the frame's batch. */
   private boolean appendFrameLocked(long frameId, KeyMaterial frame, byte[] alsoDelete) {
+    refuseIfQuarantined(frameId);
     if (lastFrame >= 0) {
       if (frameId >= firstFrame && frameId <= lastFrame) {
         return false;
@@ -461,6 +468,7 @@ final class LinkPool {
   boolean stagePending(long frameId, KeyMaterial frame) {
     lock();
     try {
+      refuseIfQuarantined(frameId);
       if (isAppendedLocked(frameId)) {
         throw new IllegalStateException(
             "key frame " + frameId + " of link " + send + " is already in the pool; it cannot be staged");
@@ -610,6 +618,10 @@ final class LinkPool {
 
   /** Lock held. */
   ReservePlan planReserve(int length, String relayId) {
+    String why = blocked;
+    if (why != null) {
+      throw new PoolExhaustedException(send, length, why);
+    }
     long available = sendCounters.generated() - sendCounters.cursor();
     if (length > available) {
       throw new PoolExhaustedException(send, length, available);
@@ -727,6 +739,9 @@ final class LinkPool {
    * generated and was never accepted or burned. Changes nothing.
    */
   void checkAcceptable(long offset, int length) {
+    if (blocked != null) {
+      throw new PadRangeRejectedException(Reason.LINK_BLOCKED, recv, offset, length);
+    }
     if (offset < 0 || length <= 0 || offset > Long.MAX_VALUE - length) {
       throw new PadRangeRejectedException(Reason.INVALID_RANGE, recv, offset, length);
     }
@@ -846,6 +861,65 @@ final class LinkPool {
       if (c.usedDelta() != 0 || c.burnedDelta() != 0) {
         commitRuns(planOf(c));
       }
+    } finally {
+      unlock();
+    }
+  }
+
+  // ---- audits between the two ends (issue 10 item 2) -------------------------------------------
+
+  String blocked() {
+    return blocked;
+  }
+
+  private void refuseIfQuarantined(long frameId) {
+    String why = blocked;
+    if (why != null && why.startsWith("quarantined: ")) {
+      throw new IllegalStateException("link " + send + " is " + why + "; key frame " + frameId + " refused");
+    }
+  }
+
+  void block(String why) {
+    blocked = why;
+  }
+
+  void unblock() {
+    blocked = null;
+  }
+
+  /** This end's account of the link (counters only). */
+  LinkAudit audit(long epoch) {
+    lock();
+    try {
+      long recvHigh = recvRuns.consumedHigh();
+      return new LinkAudit(epoch, supply.linkBytes(), sendCounters.cursor(), sendCounters.used(), recvHigh,
+          recvCounters.used());
+    } finally {
+      unlock();
+    }
+  }
+
+  /**
+   * Quarantine: burns every byte of both streams that is not yet consumed (the stale pool can
+   * never be used), in one unsynced batch; the caller syncs. Counters stay balanced.
+   */
+  void burnStalePool() {
+    lock();
+    try {
+      try (StoreBatch batch = rocks.batch()) {
+        long spare = sendCounters.generated() - sendCounters.cursor();
+        StreamCounters sc = spare > 0 ? sendCounters.plus(spare, 0, 0, spare) : sendCounters;
+        RunSet.Change c = recvRuns.planBurnAllBelow(recvCounters.generated());
+        RunPlan rp = planOf(c);
+        putRuns(batch, rp);
+        batch.put(StoreKeys.counters(send), sc.encode());
+        rocks.writeUnsynced(batch);
+        sendCounters = sc;
+        applyRuns(rp);
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot build quarantine batch: " + e.getMessage(), e);
+      }
+      trimSendLocked();
     } finally {
       unlock();
     }

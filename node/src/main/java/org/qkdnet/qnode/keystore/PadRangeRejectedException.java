@@ -9,7 +9,9 @@ public final class PadRangeRejectedException extends RuntimeException {
     /** Some byte of the range was already accepted or burned: a replay or a sender bug. */
     OVERLAPS_USED,
     /** Negative offset, non-positive length, or an overflowing end. */
-    INVALID_RANGE
+    INVALID_RANGE,
+    /** The link is not yet audited with its peer since this store opened, or is quarantined. */
+    LINK_BLOCKED
   }
 
   private final Reason reason;

@@ -23,6 +23,14 @@ public final class PoolExhaustedException extends RuntimeException {
     this.available = available;
   }
 
+  /** The link may not be used at all now (not yet audited with its peer, or quarantined). */
+  public PoolExhaustedException(StreamId stream, long requested, String why) {
+    super("link " + stream + " not usable: " + why);
+    this.stream = stream;
+    this.requested = requested;
+    this.available = 0;
+  }
+
   public StreamId stream() {
     return stream;
   }

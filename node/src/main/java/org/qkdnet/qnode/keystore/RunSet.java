@@ -74,6 +74,30 @@ final class RunSet {
     return w;
   }
 
+  /** The end of the highest range accepted or burned (the watermark if there is no run above it). */
+  long consumedHigh() {
+    return runs.isEmpty() ? watermark : Math.max(watermark, runs.lastEntry().getValue().end());
+  }
+
+  /**
+   * Burns every byte below {@code end} not yet accepted or burned: all runs fold into a
+   * watermark at {@code end} (or the current one if higher), gaps counted as burned.
+   */
+  Change planBurnAllBelow(long end) {
+    if (consumedHigh() > end) {
+      throw new IllegalArgumentException("runs reach " + consumedHigh() + ", beyond " + end);
+    }
+    long w = watermark;
+    long target = Math.max(w, end);
+    long covered = 0;
+    List<Long> removed = new ArrayList<>();
+    for (Run r : runs.values()) {
+      removed.add(r.start());
+      covered += r.length();
+    }
+    return new Change(removed, List.of(), 0, target - w - covered, target);
+  }
+
   int size() {
     return runs.size();
   }

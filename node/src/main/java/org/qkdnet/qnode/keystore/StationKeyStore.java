@@ -691,7 +691,127 @@ public final class StationKeyStore implements AutoCloseable {
     if (peer.equals(self)) {
       throw new IllegalArgumentException("station " + self + " has no link to itself");
     }
-    return links.computeIfAbsent(peer, p -> LinkPool.load(rocks, maxRuns, self, p));
+    return links.computeIfAbsent(peer, p -> {
+      LinkPool pool = LinkPool.load(rocks, maxRuns, self, p);
+      byte[] q = rocks.get(StoreKeys.quarantine(p));
+      if (q != null) {
+        pool.block(QUARANTINED + new String(q, java.nio.charset.StandardCharsets.UTF_8));
+      } else if (auditsRequired) {
+        pool.block(notAudited(p));
+      }
+      return pool;
+    });
+  }
+
+  // ---- audits between the two ends of a link (issue 10 item 2) ---------------------------------
+
+  private static final String QUARANTINED = "quarantined: ";
+  private volatile boolean auditsRequired;
+
+  private static String notAudited(String peer) {
+    return "not yet audited with " + peer + " since this store opened";
+  }
+
+  /**
+   * From now on a link hands out and accepts pad only after an audit with its peer found both
+   * ends' histories consistent ({@link #completeAudit}); links already loaded are blocked until
+   * then. A station calls this once at start; stores used on their own (tools, tests) need not.
+   */
+  public void requireLinkAudits() {
+    auditsRequired = true;
+    links.forEach((peer, pool) -> {
+      if (pool.blocked() == null) {
+        pool.block(notAudited(peer));
+      }
+    });
+  }
+
+  /** This end's account of the link to {@code peer}, to send to the peer. */
+  public LinkAudit linkAudit(String peer) {
+    return guarded(() -> link(peer).audit(epochOf(peer)));
+  }
+
+  private long epochOf(String peer) {
+    byte[] e = rocks.get(StoreKeys.epoch(peer));
+    return e == null ? 0 : java.nio.ByteBuffer.wrap(e).getLong();
+  }
+
+  /**
+   * Completes an audit: {@code before} is this end's account sent to the peer, {@code theirs} the
+   * peer's answer. If both histories fit, the link's epoch is settled (created by the lower id,
+   * adopted by the higher) and the link is unblocked; otherwise it is quarantined for good: no
+   * relay, no key, its unused pool burned, an alarm logged by the caller.
+   *
+   * @return the problem found, or empty
+   */
+  public java.util.Optional<String> completeAudit(String peer, LinkAudit before, LinkAudit theirs) {
+    return guarded(() -> {
+      LinkPool pool = link(peer);
+      String blocked = pool.blocked();
+      if (blocked != null && blocked.startsWith(QUARANTINED)) {
+        return java.util.Optional.of(blocked);
+      }
+      LinkAudit after = pool.audit(epochOf(peer));
+      java.util.Optional<String> problem = LinkAudit.problem(before, after, theirs);
+      if (problem.isPresent()) {
+        quarantine(peer, problem.get());
+        return problem;
+      }
+      long epoch = after.epoch();
+      if (epoch == 0 && (theirs.epoch() != 0 || self.compareTo(peer) < 0)) {
+        epoch = theirs.epoch() != 0 ? theirs.epoch() : newEpoch();
+        try (StoreBatch batch = rocks.batch()) {
+          batch.put(StoreKeys.epoch(peer), java.nio.ByteBuffer.allocate(Long.BYTES).putLong(epoch).array());
+          rocks.write(batch);
+        } catch (org.rocksdb.RocksDBException e) {
+          throw new KeyStoreFailedException("cannot record the link epoch: " + e.getMessage(), e);
+        }
+      }
+      if (epoch != 0 || theirs.epoch() == 0) {
+        pool.unblock();
+      }
+      return java.util.Optional.empty();
+    });
+  }
+
+  private static long newEpoch() {
+    long e = 0;
+    java.security.SecureRandom r = new java.security.SecureRandom();
+    while (e == 0) {
+      e = r.nextLong();
+    }
+    return e;
+  }
+
+  /**
+   * Quarantines the link to {@code peer} durably (it stays so across restarts): no pad handed out
+   * or accepted, no frames appended, and every byte of its pool not yet consumed burned.
+   */
+  public void quarantine(String peer, String why) {
+    guarded(() -> {
+      LinkPool pool = link(peer);
+      String reason = why.length() > 500 ? why.substring(0, 500) : why;
+      pool.block(QUARANTINED + reason);
+      try (StoreBatch batch = rocks.batch()) {
+        batch.put(StoreKeys.quarantine(peer), reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        rocks.writeUnsynced(batch);
+      } catch (org.rocksdb.RocksDBException e) {
+        throw new KeyStoreFailedException("cannot record the quarantine: " + e.getMessage(), e);
+      }
+      pool.burnStalePool();
+      rocks.sync();
+      return null;
+    });
+  }
+
+  /** Why the link to {@code peer} may not be used now (not audited yet, or quarantined), or empty. */
+  public java.util.Optional<String> linkBlocked(String peer) {
+    return java.util.Optional.ofNullable(guarded(() -> link(peer).blocked()));
+  }
+
+  /** True if the link to {@code peer} is quarantined (it stays so until re-keyed). */
+  public boolean isQuarantined(String peer) {
+    return linkBlocked(peer).map(b -> b.startsWith(QUARANTINED)).orElse(false);
   }
 
   private static void checkRelayId(String relayId) {

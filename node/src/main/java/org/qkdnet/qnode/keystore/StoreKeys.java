@@ -31,6 +31,10 @@ final class StoreKeys {
   private static final byte HELD_SHARE = 'H';
   /** When a deliverable key was stored (epoch millis), for its expiry; keyed like DELIVERABLE. */
   private static final byte STORED_AT = 'X';
+  /** A link's epoch, agreed with the peer at the first audit. */
+  private static final byte EPOCH = 'Y';
+  /** Why a link is quarantined (present only while it is). */
+  private static final byte QUARANTINE = 'Z';
   /** A link's direction assignment entries, keyed by sequence number. */
   private static final byte ASSIGNMENT = 'E';
 
@@ -106,6 +110,14 @@ final class StoreKeys {
 
   static byte[] supply(String peer) {
     return peerPrefix(SUPPLY, peer);
+  }
+
+  static byte[] epoch(String peer) {
+    return peerPrefix(EPOCH, peer);
+  }
+
+  static byte[] quarantine(String peer) {
+    return peerPrefix(QUARANTINE, peer);
   }
 
   static byte[] assignmentPrefix(String peer) {

@@ -54,6 +54,11 @@ public final class LinkKeySupply {
   }
 
   /** Bytes this end still holds unused: both directions and the unassigned key (the pool cap counts all). */
+  /** The station's store this link's pool lives in. */
+  public StationKeyStore store() {
+    return store;
+  }
+
   public long storedBytes() {
     return store.storedBytes(peer);
   }

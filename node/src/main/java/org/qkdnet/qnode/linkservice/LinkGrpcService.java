@@ -149,6 +149,24 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
   }
 
   @Override
+  public void audit(org.qkdnet.qnode.proto.v1.LinkAudit request,
+      StreamObserver<org.qkdnet.qnode.proto.v1.LinkAudit> response) {
+    String peer = PeerAuthInterceptor.PEER_STATION.get();
+    LinkKeySupply link = links.get(peer);
+    if (link == null) {
+      response.onError(io.grpc.Status.FAILED_PRECONDITION.withDescription("no link to " + peer).asRuntimeException());
+      return;
+    }
+    try {
+      response.onNext(AuditProtoMapper.toProto(link.store().linkAudit(peer)));
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      log.warn("audit of link {}-{} could not be answered: {}", self, peer, e.toString());
+      response.onError(io.grpc.Status.UNAVAILABLE.withDescription("key store unavailable").asRuntimeException());
+    }
+  }
+
+  @Override
   public void ping(PingRequest request, StreamObserver<PingReply> response) {
     response.onNext(PingReply.newBuilder().setStation(self).build());
     response.onCompleted();

@@ -153,6 +153,34 @@ public final class NeighbourClients
     return result;
   }
 
+  /** Sends this end's audit of the link to {@code peer} and returns the peer's (issue 10 item 2). */
+  public CompletionStage<org.qkdnet.qnode.keystore.LinkAudit> audit(String peer,
+      org.qkdnet.qnode.keystore.LinkAudit mine) {
+    CompletableFuture<org.qkdnet.qnode.keystore.LinkAudit> result = new CompletableFuture<>();
+    stub(peer).withDeadlineAfter(ANNOUNCE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .audit(AuditProtoMapper.toProto(mine), new StreamObserver<>() {
+          @Override
+          public void onNext(org.qkdnet.qnode.proto.v1.LinkAudit reply) {
+            try {
+              result.complete(AuditProtoMapper.fromProto(reply));
+            } catch (IllegalArgumentException e) {
+              result.completeExceptionally(e);
+            }
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            result.completeExceptionally(new StatusRuntimeException(Status.fromThrowable(t)));
+          }
+
+          @Override
+          public void onCompleted() {
+            result.completeExceptionally(new IllegalStateException("no audit reply from " + peer));
+          }
+        });
+    return result;
+  }
+
   @Override
   public CompletionStage<String> ping(String peer) {
     ManagedChannel ch = channels.get(peer);

@@ -63,8 +63,11 @@ final class LinkReports {
     LinkSupply s = store.supply(peer);
     DirectionSupply ds = supplies.get(peer);
     LinkStatus status;
-    if (ds != null && ds.lastProblem().startsWith("AssignmentConflictException")) {
+    java.util.Optional<String> blocked = store.linkBlocked(peer);
+    if (store.isQuarantined(peer) || (ds != null && ds.lastProblem().startsWith("AssignmentConflictException"))) {
       status = LinkStatus.QUARANTINED;
+    } else if (blocked.isPresent()) {
+      status = LinkStatus.DOWN; // not yet audited with the peer since this station started
     } else if (!liveness.isAnswering(peer)) {
       // how much key the link holds is in the byte counts: routes need it at both ends (a
       // restarted station's links carry relays only once its own pools report key)

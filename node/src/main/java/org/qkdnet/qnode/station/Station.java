@@ -141,6 +141,8 @@ public final class Station implements AutoCloseable {
         store = StationKeyStore.open(settings.dataDir(), self, kek);
       }
       started.add(store);
+      // no link hands out or accepts pad before an audit with its peer (auditLinks below)
+      store.requireLinkAudits();
 
       Map<String, LinkKeySupply> links = new LinkedHashMap<>();
       Map<String, Bb84LinkEnd> bb84Links = new LinkedHashMap<>();
@@ -231,6 +233,7 @@ public final class Station implements AutoCloseable {
       system.scheduler().scheduleAtFixedRate(RELAY_LOG_INTERVAL, RELAY_LOG_INTERVAL,
           () -> stats.intervalSummary(RELAY_LOG_INTERVAL.toSeconds() + " s").forEach(l -> log.info("{}", l)),
           system.executionContext());
+      auditLinks(self, topo.neighbors(self), store, clients, system);
       Duration ttl = settings.etsi014().keyTtl();
       Duration sweep = Duration.ofMillis(Math.max(100, Math.min(ttl.toMillis() / 4, 10_000)));
       system.scheduler().scheduleAtFixedRate(sweep, sweep, () -> {
@@ -431,6 +434,59 @@ public final class Station implements AutoCloseable {
         t.start();
       }
     }, system.executionContext());
+  }
+
+  /**
+   * Audits every link with its peer (issue 10 item 2): at once after start (a link carries no
+   * pad until its first audit passed: {@link StationKeyStore#requireLinkAudits}), then every 5 s.
+   * A link whose two ends' histories do not fit is quarantined; the ALARM is logged once.
+   */
+  private static void auditLinks(String self, List<String> peers, StationKeyStore store, NeighbourClients clients,
+      ActorSystem<Void> system) {
+    scala.concurrent.ExecutionContextExecutor blocking =
+        system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+    Map<String, java.util.concurrent.atomic.AtomicBoolean> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, Long> lastPassed = new java.util.concurrent.ConcurrentHashMap<>();
+    long periodic = Duration.ofSeconds(5).toNanos();
+    system.scheduler().scheduleAtFixedRate(Duration.ofMillis(100), Duration.ofMillis(500), () -> {
+      for (String peer : peers) {
+        try {
+          if (store.isQuarantined(peer)) {
+            continue;
+          }
+          Long passed = lastPassed.get(peer);
+          if (passed != null && System.nanoTime() - passed < periodic && store.linkBlocked(peer).isEmpty()) {
+            continue;
+          }
+          java.util.concurrent.atomic.AtomicBoolean busy =
+              inFlight.computeIfAbsent(peer, p -> new java.util.concurrent.atomic.AtomicBoolean());
+          if (!busy.compareAndSet(false, true)) {
+            continue;
+          }
+          org.qkdnet.qnode.keystore.LinkAudit before = store.linkAudit(peer);
+          clients.audit(peer, before).whenCompleteAsync((theirs, err) -> {
+            try {
+              if (err != null) {
+                return; // the peer is not answering: the link stays as it is, asked again soon
+              }
+              java.util.Optional<String> problem = store.completeAudit(peer, before, theirs);
+              if (problem.isPresent()) {
+                log.error("ALARM link {}-{} quarantined: {}; no relay, no key generation on it, its unused pool"
+                    + " burned, until it is re-keyed", self, peer, problem.get());
+              } else {
+                lastPassed.put(peer, System.nanoTime());
+              }
+            } catch (RuntimeException e) {
+              log.warn("audit of link {}-{} failed: {}", self, peer, e.toString());
+            } finally {
+              busy.set(false);
+            }
+          }, blocking);
+        } catch (RuntimeException e) {
+          log.warn("audit of link {}-{} not started: {}", self, peer, e.toString());
+        }
+      }
+    }, blocking);
   }
 
   /** Completes with the reason once the station has failed closed and stopped. */

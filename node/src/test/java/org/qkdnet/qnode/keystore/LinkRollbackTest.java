@@ -1,0 +1,184 @@
+package org.qkdnet.qnode.keystore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.qkdnet.qnode.keystore.TestPads.frame;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.crypto.KeyMaterial;
+import org.qkdnet.qnode.crypto.TestKek;
+
+/**
+ * Issue 10 item 2 at the store: a link end restored from an earlier copy of its store, or wiped,
+ * is caught by the audit with its peer before any pad is handed out or accepted again; the link
+ * is quarantined at both ends, for good, with its unused pool burned.
+ */
+class LinkRollbackTest {
+  @TempDir Path dir;
+
+  private StationKeyStore open(String id) {
+    StationKeyStore s = StationKeyStore.open(dir.resolve(id), id, TestKek.kek());
+    s.requireLinkAudits();
+    return s;
+  }
+
+  /** One audit as the station runs it: this end sends its account, gets the peer's, compares. */
+  private static Optional<String> audit(StationKeyStore self, StationKeyStore peer) {
+    LinkAudit before = self.linkAudit(peer.selfStationId());
+    LinkAudit theirs = peer.linkAudit(self.selfStationId());
+    return self.completeAudit(peer.selfStationId(), before, theirs);
+  }
+
+  /** A relay of 64 bytes from {@code a} to {@code b}: reserve, hand the range over, accept, confirm. */
+  private static void relay(StationKeyStore a, StationKeyStore b, String id) {
+    PadReservation r = a.reserve(b.selfStationId(), 64, id);
+    try (KeyMaterial sent = a.padBytes(r);
+        KeyMaterial got = b.acceptIncoming(a.selfStationId(), r.offset(), r.length(), id)) {
+      assertThat(got.contentEquals(sent)).isTrue();
+    }
+    a.markUsed(r);
+  }
+
+  private void fill(StationKeyStore a, StationKeyStore b) {
+    for (long f = 0; f < 4; f++) {
+      SplitFrames.append(a, b.selfStationId(), f, frame(2000, f));
+      SplitFrames.append(b, a.selfStationId(), f, frame(2000, f));
+    }
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : all.toList()) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    }
+  }
+
+  private static void delete(Path d) throws IOException {
+    try (Stream<Path> all = Files.walk(d)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  @Test
+  void freshLink_firstAuditPasses_epochIsAgreed_andOnlyThenPadFlows() {
+    try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
+      fill(a, b);
+      assertThatThrownBy(() -> a.reserve("B", 64, "early")).isInstanceOf(PoolExhaustedException.class)
+          .hasMessageContaining("not yet audited");
+      assertThat(audit(b, a)).isEmpty(); // the higher id first: no epoch yet, waits for A's
+      assertThat(audit(a, b)).isEmpty();
+      assertThat(audit(b, a)).isEmpty();
+      assertThat(a.linkAudit("B").epoch()).isNotZero().isEqualTo(b.linkAudit("A").epoch());
+      relay(a, b, "r1");
+      relay(b, a, "r2");
+      assertThat(audit(a, b)).isEmpty();
+      assertThat(audit(b, a)).isEmpty();
+    }
+  }
+
+  @Test
+  void endRestoredFromAnEarlierCopy_isQuarantinedAtBothEnds_beforeAnyPadIsHandedOutAgain() throws Exception {
+    try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
+      fill(a, b);
+      audit(a, b);
+      audit(b, a);
+      relay(a, b, "r1");
+    }
+    copy(dir.resolve("A"), dir.resolve("A-backup"));
+    try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
+      audit(a, b);
+      audit(b, a);
+      relay(a, b, "r2");
+      relay(a, b, "r3");
+      relay(b, a, "r4");
+    }
+    delete(dir.resolve("A"));
+    Files.move(dir.resolve("A-backup"), dir.resolve("A")); // the operator restores last night's backup
+
+    try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
+      long offsetThatWasReused = a.linkAudit("B").sendCursor();
+      // before any audit the restored end hands out nothing
+      assertThatThrownBy(() -> a.reserve("B", 64, "r5")).isInstanceOf(PoolExhaustedException.class);
+      assertThat(audit(a, b)).hasValueSatisfying(p -> assertThat(p).contains("this store was rolled back"));
+      assertThat(audit(b, a)).isPresent();
+      assertThat(a.isQuarantined("B")).isTrue();
+      assertThat(b.isQuarantined("A")).isTrue();
+      // so pad at offsetThatWasReused (already used by r2) never reaches a transport again
+      assertThatThrownBy(() -> a.reserve("B", 64, "r5")).isInstanceOf(PoolExhaustedException.class)
+          .hasMessageContaining("quarantined");
+      assertThatThrownBy(() -> b.acceptIncoming("A", offsetThatWasReused, 64, "r5"))
+          .isInstanceOf(PadRangeRejectedException.class);
+      // the stale pool is burned at both ends, ledgers balanced, and no new key comes in
+      for (StationKeyStore s : new StationKeyStore[] {a, b}) {
+        String peer = s == a ? "B" : "A";
+        assertThat(s.availableToSend(peer)).isZero();
+        assertThat(s.ledger(new StreamId(s.selfStationId(), peer)).balances()).isTrue();
+        assertThat(s.ledger(new StreamId(peer, s.selfStationId())).available()).isZero();
+      }
+      assertThatThrownBy(() -> a.appendFrame("B", 4, frame(2000, 4))).hasMessageContaining("quarantined");
+    }
+    // and it stays so after a restart
+    try (StationKeyStore a = open("A")) {
+      assertThat(a.isQuarantined("B")).isTrue();
+    }
+  }
+
+  @Test
+  void wipedEnd_isCaught() throws Exception {
+    try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
+      fill(a, b);
+      audit(a, b);
+      audit(b, a);
+      relay(a, b, "r1");
+      relay(b, a, "r2");
+    }
+    delete(dir.resolve("B"));
+    try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
+      assertThat(audit(b, a)).isPresent();
+      assertThat(audit(a, b)).isPresent();
+      assertThat(a.isQuarantined("B")).isTrue();
+    }
+  }
+
+  @Test
+  void replayedHopToARolledBackReceiver_isRefused() throws Exception {
+    long replayOffset;
+    try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
+      fill(a, b);
+      audit(a, b);
+      audit(b, a);
+    }
+    copy(dir.resolve("B"), dir.resolve("B-backup"));
+    try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
+      audit(a, b);
+      audit(b, a);
+      replayOffset = a.linkAudit("B").sendCursor();
+      relay(a, b, "r1"); // B accepted this hop after the backup was taken
+    }
+    delete(dir.resolve("B"));
+    Files.move(dir.resolve("B-backup"), dir.resolve("B"));
+    try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
+      // the attacker replays r1's hop: the restored B has no record of accepting it
+      assertThatThrownBy(() -> b.acceptIncoming("A", replayOffset, 64, "r1"))
+          .isInstanceOf(PadRangeRejectedException.class).hasMessageContaining("LINK_BLOCKED");
+      assertThat(audit(b, a)).hasValueSatisfying(p -> assertThat(p).contains("receiving records were rolled back"));
+      assertThatThrownBy(() -> b.acceptIncoming("A", replayOffset, 64, "r1"))
+          .isInstanceOf(PadRangeRejectedException.class);
+    }
+  }
+}
