@@ -887,16 +887,96 @@ final class LinkPool {
     blocked = null;
   }
 
-  /** This end's account of the link (counters only). */
-  LinkAudit audit(long epoch) {
+  /** This end's account of the link in epoch {@code e} (counters only; used bytes since the epoch began). */
+  LinkAudit audit(LinkEpoch e) {
     lock();
     try {
       long recvHigh = recvRuns.consumedHigh();
-      return new LinkAudit(epoch, supply.linkBytes(), sendCounters.cursor(), sendCounters.used(), recvHigh,
-          recvCounters.used());
+      return new LinkAudit(e.epoch(), supply.linkBytes(), sendCounters.cursor(),
+          sendCounters.used() - e.sendUsedBase(), recvHigh, recvCounters.used() - e.recvUsedBase());
     } finally {
       unlock();
     }
+  }
+
+  /** How far this end has come (counters only), for a re-key. */
+  LinkPosition position() {
+    lock();
+    try {
+      return new LinkPosition(lastFrame < 0 ? 0 : lastFrame + 1, supply.linkBytes(), supply.nextSeq(),
+          Math.max(sendCounters.cursor(), sendCounters.generated() + pendingSendBytes()),
+          Math.max(recvCounters.generated(), recvRuns.consumedHigh()));
+    } finally {
+      unlock();
+    }
+  }
+
+  /**
+   * Re-key, unsynced (the caller syncs): restarts this end of the link at {@code to} under a new
+   * epoch. Everything below is burned or dropped: unassigned and staged key, pending assignments,
+   * both streams' unused pad (their chunks deleted); the frame counter continues at
+   * {@code to.nextFrame()}, so no frame id either end ever used is derived or accepted again.
+   * Ledgers stay balanced (the skipped bytes count as generated and burned). The quarantine
+   * record goes; the caller keeps the link blocked until the first audit of the new epoch.
+   *
+   * @param epoch the new epoch's id (not 0)
+   * @throws IllegalStateException if relays still hold reservations on this link (try later)
+   */
+  void rebase(LinkPosition to, long epoch) {
+    lock();
+    try {
+      if (!openReservations.isEmpty()) {
+        throw new IllegalStateException("link " + send + " has " + openReservations.size()
+            + " reservation(s) in flight; re-key later");
+      }
+      LinkPosition here = position();
+      if (!to.notBehind(here)) {
+        throw new IllegalArgumentException("re-key of link " + send + " to " + to + " would go back from " + here);
+      }
+      StreamCounters s = sendCounters;
+      long skip = to.sendEnd() - s.cursor();
+      StreamCounters sc = new StreamCounters(to.sendEnd(), to.sendEnd(), s.reserved(), s.used(), s.burned() + skip,
+          s.watermark());
+      RunSet.Change c = recvRuns.planBurnAllBelow(to.recvEnd());
+      RunPlan rp = new RunPlan(c, recvCounters.plus(0, 0, c.usedDelta(), c.burnedDelta())
+          .withWatermark(c.watermark()).withGenerated(to.recvEnd()));
+      SupplyCounters sup = new SupplyCounters(to.linkBytes(), to.linkBytes(), to.nextSeq(), to.nextSeq());
+      long first = to.nextFrame() == 0 ? -1 : Math.max(0, firstFrame);
+      long last = to.nextFrame() - 1;
+      try (StoreBatch batch = rocks.batch()) {
+        deleteAll(batch, StoreKeys.unassignedPrefix(peer()));
+        deleteAll(batch, StoreKeys.stagedFramePrefix(peer()));
+        deleteAll(batch, StoreKeys.assignmentPrefix(peer()));
+        deleteAll(batch, StoreKeys.chunkPrefix(send));
+        deleteAll(batch, StoreKeys.chunkPrefix(recv));
+        putRuns(batch, rp);
+        batch.put(StoreKeys.counters(send), sc.encode());
+        batch.put(StoreKeys.supply(peer()), sup.encode());
+        if (last >= 0) {
+          batch.put(StoreKeys.lastFrame(peer()), ByteBuffer.allocate(2 * Long.BYTES).putLong(first).putLong(last).array());
+        }
+        batch.put(StoreKeys.epoch(peer()), new LinkEpoch(epoch, sc.used(), rp.next().used()).encode());
+        batch.delete(StoreKeys.quarantine(peer()));
+        rocks.writeUnsynced(batch);
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot build re-key batch: " + e.getMessage(), e);
+      }
+      sendCounters = sc;
+      recvRuns.apply(rp.change());
+      recvCounters = rp.next();
+      supply = sup;
+      pendingSend.clear();
+      firstFrame = first;
+      lastFrame = last;
+      sendTrimmedTo = 0;
+      recvTrimmedTo = 0;
+    } finally {
+      unlock();
+    }
+  }
+
+  private static void deleteAll(StoreBatch batch, byte[] prefix) throws RocksDBException {
+    batch.deleteRange(StoreKeys.withOffset(prefix, 0), StoreKeys.withOffset(prefix, Long.MAX_VALUE));
   }
 
   /**

@@ -731,9 +731,8 @@ public final class StationKeyStore implements AutoCloseable {
     return guarded(() -> link(peer).audit(epochOf(peer)));
   }
 
-  private long epochOf(String peer) {
-    byte[] e = rocks.get(StoreKeys.epoch(peer));
-    return e == null ? 0 : java.nio.ByteBuffer.wrap(e).getLong();
+  private LinkEpoch epochOf(String peer) {
+    return LinkEpoch.decode(rocks.get(StoreKeys.epoch(peer)));
   }
 
   /**
@@ -759,9 +758,9 @@ public final class StationKeyStore implements AutoCloseable {
       }
       long epoch = after.epoch();
       if (epoch == 0 && (theirs.epoch() != 0 || self.compareTo(peer) < 0)) {
-        epoch = theirs.epoch() != 0 ? theirs.epoch() : newEpoch();
+        epoch = theirs.epoch() != 0 ? theirs.epoch() : newEpochId();
         try (StoreBatch batch = rocks.batch()) {
-          batch.put(StoreKeys.epoch(peer), java.nio.ByteBuffer.allocate(Long.BYTES).putLong(epoch).array());
+          batch.put(StoreKeys.epoch(peer), new LinkEpoch(epoch, 0, 0).encode());
           rocks.write(batch);
         } catch (org.rocksdb.RocksDBException e) {
           throw new KeyStoreFailedException("cannot record the link epoch: " + e.getMessage(), e);
@@ -774,7 +773,8 @@ public final class StationKeyStore implements AutoCloseable {
     });
   }
 
-  private static long newEpoch() {
+  /** A fresh random epoch id (never 0). */
+  public static long newEpochId() {
     long e = 0;
     java.security.SecureRandom r = new java.security.SecureRandom();
     while (e == 0) {
@@ -802,6 +802,47 @@ public final class StationKeyStore implements AutoCloseable {
       rocks.sync();
       return null;
     });
+  }
+
+  /** How far this end of the link to {@code peer} has come (counters only), for a re-key. */
+  public LinkPosition linkPosition(String peer) {
+    return guarded(() -> link(peer).position());
+  }
+
+  /**
+   * Re-keys the link to {@code peer} (see {@code LinkRekey} in link.proto): quarantines it first if
+   * it was not (reason {@code why}; its unused pool burned), then restarts this end durably at
+   * {@code agreed} under {@code epoch}. The link stays blocked until an audit of the new epoch
+   * passed (when audits are required), then carries pad from fresh frames only.
+   *
+   * @param agreed the restart point: {@link LinkPosition#agreed} of both ends' positions
+   * @throws IllegalStateException if relays still hold reservations on the link (retry later)
+   * @throws IllegalArgumentException if {@code agreed} is behind this end's own position
+   */
+  public void rekey(String peer, LinkPosition agreed, long epoch, String why) {
+    Objects.requireNonNull(agreed, "agreed");
+    if (epoch == 0) {
+      throw new IllegalArgumentException("a re-key needs a non-zero epoch");
+    }
+    guarded(() -> {
+      LinkPool pool = link(peer);
+      if (!isQuarantinedPool(pool)) {
+        quarantine(peer, why);
+      }
+      pool.rebase(agreed, epoch);
+      rocks.sync();
+      if (auditsRequired) {
+        pool.block(notAudited(peer));
+      } else {
+        pool.unblock();
+      }
+      return null;
+    });
+  }
+
+  private static boolean isQuarantinedPool(LinkPool pool) {
+    String b = pool.blocked();
+    return b != null && b.startsWith(QUARANTINED);
   }
 
   /** Why the link to {@code peer} may not be used now (not audited yet, or quarantined), or empty. */

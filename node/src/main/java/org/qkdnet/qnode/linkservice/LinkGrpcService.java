@@ -158,10 +158,63 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
       return;
     }
     try {
+      if (link.store().isQuarantined(peer)) {
+        // the caller must quarantine too; the lower id then proposes a re-key
+        response.onError(io.grpc.Status.FAILED_PRECONDITION.withDescription(QUARANTINED_AT + self + ": "
+            + link.store().linkBlocked(peer).orElse("")).asRuntimeException());
+        return;
+      }
       response.onNext(AuditProtoMapper.toProto(link.store().linkAudit(peer)));
       response.onCompleted();
     } catch (RuntimeException e) {
       log.warn("audit of link {}-{} could not be answered: {}", self, peer, e.toString());
+      response.onError(io.grpc.Status.UNAVAILABLE.withDescription("key store unavailable").asRuntimeException());
+    }
+  }
+
+  /** How an audit answer from a quarantined end begins (see {@link NeighbourClients#audit}). */
+  static final String QUARANTINED_AT = "link quarantined at ";
+
+  @Override
+  public void rekey(org.qkdnet.qnode.proto.v1.LinkRekey request,
+      StreamObserver<org.qkdnet.qnode.proto.v1.LinkRekey> response) {
+    String peer = PeerAuthInterceptor.PEER_STATION.get();
+    LinkKeySupply link = links.get(peer);
+    if (link == null) {
+      response.onError(io.grpc.Status.FAILED_PRECONDITION.withDescription("no link to " + peer).asRuntimeException());
+      return;
+    }
+    if (peer.compareTo(self) > 0 || request.getEpoch() == 0) {
+      response.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription(request.getEpoch() == 0
+          ? "re-key without an epoch" : "re-key of link " + self + "-" + peer + " is proposed by " + self)
+          .asRuntimeException());
+      return;
+    }
+    org.qkdnet.qnode.keystore.LinkPosition theirs;
+    try {
+      theirs = AuditProtoMapper.positionFromProto(request);
+    } catch (IllegalArgumentException e) {
+      response.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    String why = "the peer quarantined the link: " + AuditProtoMapper.reasonFromProto(request);
+    try {
+      org.qkdnet.qnode.keystore.StationKeyStore store = link.store();
+      boolean wasQuarantined = store.isQuarantined(peer);
+      org.qkdnet.qnode.keystore.LinkPosition mine = store.linkPosition(peer);
+      store.rekey(peer, org.qkdnet.qnode.keystore.LinkPosition.agreed(mine, theirs), request.getEpoch(), why);
+      if (!wasQuarantined) {
+        log.error("ALARM link {}-{} quarantined: {}; its unused pool burned", self, peer, why);
+      }
+      log.warn("link {}-{} re-keyed at {}'s request: new epoch, key only from fresh frames {} on; carries no pad until"
+          + " audited", self, peer, peer, Math.max(mine.nextFrame(), theirs.nextFrame()));
+      response.onNext(AuditProtoMapper.toProto(request.getEpoch(), mine, ""));
+      response.onCompleted();
+    } catch (IllegalStateException e) {
+      response.onError(io.grpc.Status.UNAVAILABLE.withDescription("re-key not possible now: " + e.getMessage())
+          .asRuntimeException());
+    } catch (RuntimeException e) {
+      log.warn("re-key of link {}-{} could not be answered: {}", self, peer, e.toString());
       response.onError(io.grpc.Status.UNAVAILABLE.withDescription("key store unavailable").asRuntimeException());
     }
   }

@@ -153,32 +153,43 @@ public final class NeighbourClients
     return result;
   }
 
-  /** Sends this end's audit of the link to {@code peer} and returns the peer's (issue 10 item 2). */
+  /**
+   * Sends this end's audit of the link to {@code peer} and returns the peer's (issue 10 item 2).
+   * A peer whose end of the link is quarantined answers FAILED_PRECONDITION, its description
+   * beginning with "link quarantined at" ({@link #quarantinedAtPeer}).
+   */
   public CompletionStage<org.qkdnet.qnode.keystore.LinkAudit> audit(String peer,
       org.qkdnet.qnode.keystore.LinkAudit mine) {
-    CompletableFuture<org.qkdnet.qnode.keystore.LinkAudit> result = new CompletableFuture<>();
-    stub(peer).withDeadlineAfter(ANNOUNCE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .audit(AuditProtoMapper.toProto(mine), new StreamObserver<>() {
-          @Override
-          public void onNext(org.qkdnet.qnode.proto.v1.LinkAudit reply) {
-            try {
-              result.complete(AuditProtoMapper.fromProto(reply));
-            } catch (IllegalArgumentException e) {
-              result.completeExceptionally(e);
-            }
-          }
+    return unary(peer, AuditProtoMapper.toProto(mine), LinkServiceGrpc.LinkServiceStub::audit, ANNOUNCE_TIMEOUT_MS,
+        AuditProtoMapper::fromProto);
+  }
 
-          @Override
-          public void onError(Throwable t) {
-            result.completeExceptionally(new StatusRuntimeException(Status.fromThrowable(t)));
-          }
+  /** The peer's reason if {@code failure} of an audit says its end of the link is quarantined. */
+  public static java.util.Optional<String> quarantinedAtPeer(Throwable failure) {
+    Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    Status st = Status.fromThrowable(t);
+    String d = st.getDescription();
+    if (st.getCode() == Status.Code.FAILED_PRECONDITION && d != null
+        && d.startsWith(LinkGrpcService.QUARANTINED_AT)) {
+      return java.util.Optional.of(RelayProtoMapper.printable(d, AuditProtoMapper.MAX_REASON_CHARS));
+    }
+    return java.util.Optional.empty();
+  }
 
-          @Override
-          public void onCompleted() {
-            result.completeExceptionally(new IllegalStateException("no audit reply from " + peer));
+  /**
+   * Proposes the re-key of a quarantined link to {@code peer} (this end is the lower id): the new
+   * {@code epoch} and this end's position; returns the peer's position from before it restarted.
+   */
+  public CompletionStage<org.qkdnet.qnode.keystore.LinkPosition> rekey(String peer, long epoch,
+      org.qkdnet.qnode.keystore.LinkPosition mine, String reason) {
+    return unary(peer, AuditProtoMapper.toProto(epoch, mine, reason), LinkServiceGrpc.LinkServiceStub::rekey,
+        ANNOUNCE_TIMEOUT_MS, (org.qkdnet.qnode.proto.v1.LinkRekey r) -> {
+          if (r.getEpoch() != epoch) {
+            throw new IllegalStateException("re-key answer from " + peer + " names another epoch");
           }
+          return AuditProtoMapper.positionFromProto(r);
         });
-    return result;
   }
 
   @Override

@@ -439,7 +439,9 @@ public final class Station implements AutoCloseable {
   /**
    * Audits every link with its peer (issue 10 item 2): at once after start (a link carries no
    * pad until its first audit passed: {@link StationKeyStore#requireLinkAudits}), then every 5 s.
-   * A link whose two ends' histories do not fit is quarantined; the ALARM is logged once.
+   * A link whose two ends' histories do not fit is quarantined at both ends (an ALARM logged);
+   * the lower station id then re-keys it with the peer under a new epoch (LinkRekey in
+   * link.proto), after which it is audited again and carries pad from fresh frames only.
    */
   private static void auditLinks(String self, List<String> peers, StationKeyStore store, NeighbourClients clients,
       ActorSystem<Void> system) {
@@ -447,27 +449,48 @@ public final class Station implements AutoCloseable {
         system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
     Map<String, java.util.concurrent.atomic.AtomicBoolean> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
     Map<String, Long> lastPassed = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, Long> lastRekey = new java.util.concurrent.ConcurrentHashMap<>();
     long periodic = Duration.ofSeconds(5).toNanos();
+    long rekeyEvery = Duration.ofSeconds(2).toNanos();
     system.scheduler().scheduleAtFixedRate(Duration.ofMillis(100), Duration.ofMillis(500), () -> {
       for (String peer : peers) {
+        java.util.concurrent.atomic.AtomicBoolean busy =
+            inFlight.computeIfAbsent(peer, p -> new java.util.concurrent.atomic.AtomicBoolean());
         try {
           if (store.isQuarantined(peer)) {
+            lastPassed.remove(peer);
+            Long tried = lastRekey.get(peer);
+            if (self.compareTo(peer) < 0 && (tried == null || System.nanoTime() - tried >= rekeyEvery)
+                && busy.compareAndSet(false, true)) {
+              lastRekey.put(peer, System.nanoTime());
+              rekeyLink(self, peer, store, clients, blocking, busy);
+            }
             continue;
           }
           Long passed = lastPassed.get(peer);
           if (passed != null && System.nanoTime() - passed < periodic && store.linkBlocked(peer).isEmpty()) {
             continue;
           }
-          java.util.concurrent.atomic.AtomicBoolean busy =
-              inFlight.computeIfAbsent(peer, p -> new java.util.concurrent.atomic.AtomicBoolean());
           if (!busy.compareAndSet(false, true)) {
             continue;
           }
-          org.qkdnet.qnode.keystore.LinkAudit before = store.linkAudit(peer);
+          org.qkdnet.qnode.keystore.LinkAudit before;
+          try {
+            before = store.linkAudit(peer);
+          } catch (RuntimeException e) {
+            busy.set(false);
+            throw e;
+          }
           clients.audit(peer, before).whenCompleteAsync((theirs, err) -> {
             try {
               if (err != null) {
-                return; // the peer is not answering: the link stays as it is, asked again soon
+                java.util.Optional<String> atPeer = NeighbourClients.quarantinedAtPeer(err);
+                if (atPeer.isPresent() && !store.isQuarantined(peer)) {
+                  store.quarantine(peer, "the peer quarantined the link (" + atPeer.get() + ")");
+                  log.error("ALARM link {}-{} quarantined: the peer quarantined it ({}); no relay, no key generation"
+                      + " on it, its unused pool burned, until it is re-keyed", self, peer, atPeer.get());
+                }
+                return; // otherwise the peer is not answering: the link stays as it is, asked again soon
               }
               java.util.Optional<String> problem = store.completeAudit(peer, before, theirs);
               if (problem.isPresent()) {
@@ -487,6 +510,36 @@ public final class Station implements AutoCloseable {
         }
       }
     }, blocking);
+  }
+
+  /** The lower id's side of a re-key (LinkRekey in link.proto); {@code busy} is cleared when it ends. */
+  private static void rekeyLink(String self, String peer, StationKeyStore store, NeighbourClients clients,
+      java.util.concurrent.Executor executor, java.util.concurrent.atomic.AtomicBoolean busy) {
+    org.qkdnet.qnode.keystore.LinkPosition mine;
+    long epoch = StationKeyStore.newEpochId();
+    String why;
+    try {
+      mine = store.linkPosition(peer);
+      why = store.linkBlocked(peer).orElse("quarantined");
+    } catch (RuntimeException e) {
+      busy.set(false);
+      throw e;
+    }
+    clients.rekey(peer, epoch, mine, why).whenCompleteAsync((theirs, err) -> {
+      try {
+        if (err != null) {
+          log.debug("re-key of link {}-{} not done yet: {}", self, peer, err.toString());
+          return; // tried again in a few seconds
+        }
+        store.rekey(peer, org.qkdnet.qnode.keystore.LinkPosition.agreed(mine, theirs), epoch, why);
+        log.warn("link {}-{} re-keyed after its quarantine: new epoch, key only from fresh frames {} on; carries no"
+            + " pad until audited", self, peer, Math.max(mine.nextFrame(), theirs.nextFrame()));
+      } catch (RuntimeException e) {
+        log.warn("re-key of link {}-{} failed, tried again soon: {}", self, peer, e.toString());
+      } finally {
+        busy.set(false);
+      }
+    }, executor);
   }
 
   /** Completes with the reason once the station has failed closed and stopped. */
