@@ -269,32 +269,15 @@ final class RocksStore implements AutoCloseable {
 
   /** Visits every record whose key starts with {@code prefix}, in key order. */
   void forEach(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
-    checkHealthy();
-    try (RocksIterator it = db.newIterator()) {
-      for (it.seek(prefix); it.isValid(); it.next()) {
-        byte[] key = it.key();
-        if (!StoreKeys.hasPrefix(key, prefix)) {
-          break;
-        }
-        visitor.accept(key, reveal(key, it.value()));
-      }
-      checkIterator(it);
-    }
+    forEachRaw(prefix, (key, value) -> visitor.accept(key, reveal(key, value)));
   }
 
   /** Visits stored values exactly as on disk (sealed key records stay sealed), in key order. */
   void forEachRaw(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
-    checkHealthy();
-    try (RocksIterator it = db.newIterator()) {
-      for (it.seek(prefix); it.isValid(); it.next()) {
-        byte[] key = it.key();
-        if (!StoreKeys.hasPrefix(key, prefix)) {
-          break;
-        }
-        visitor.accept(key, it.value());
-      }
-      checkIterator(it);
-    }
+    forEachFromRaw(prefix, prefix, (key, value) -> {
+      visitor.accept(key, value);
+      return true;
+    });
   }
 
   /**
@@ -302,11 +285,16 @@ final class RocksStore implements AutoCloseable {
    * from}, in key order, while {@code visitor} returns true.
    */
   void forEachFrom(byte[] prefix, byte[] from, java.util.function.BiPredicate<byte[], byte[]> visitor) {
+    forEachFromRaw(prefix, from, (key, value) -> visitor.test(key, reveal(key, value)));
+  }
+
+  /** The one iterator loop: values as on disk, from {@code from}, while in {@code prefix} and {@code visitor} agrees. */
+  private void forEachFromRaw(byte[] prefix, byte[] from, java.util.function.BiPredicate<byte[], byte[]> visitor) {
     checkHealthy();
     try (RocksIterator it = db.newIterator()) {
       for (it.seek(from); it.isValid(); it.next()) {
         byte[] key = it.key();
-        if (!StoreKeys.hasPrefix(key, prefix) || !visitor.test(key, reveal(key, it.value()))) {
+        if (!StoreKeys.hasPrefix(key, prefix) || !visitor.test(key, it.value())) {
           break;
         }
       }

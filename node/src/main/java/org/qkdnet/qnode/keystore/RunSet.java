@@ -87,15 +87,7 @@ final class RunSet {
     if (consumedHigh() > end) {
       throw new IllegalArgumentException("runs reach " + consumedHigh() + ", beyond " + end);
     }
-    long w = watermark;
-    long target = Math.max(w, end);
-    long covered = 0;
-    List<Long> removed = new ArrayList<>();
-    for (Run r : runs.values()) {
-      removed.add(r.start());
-      covered += r.length();
-    }
-    return new Change(removed, List.of(), 0, target - w - covered, target);
+    return fold(0, end);
   }
 
   int size() {
@@ -164,16 +156,28 @@ final class RunSet {
     if (runs.size() <= maxRuns) {
       return null;
     }
+    return fold(maxRuns / 2, watermark);
+  }
+
+  /**
+   * Folds the lowest runs into the watermark until {@code keep} remain, then raises it to at
+   * least {@code end}; every gap folded away counts as burned.
+   */
+  private Change fold(int keep, long end) {
     List<Long> removed = new ArrayList<>();
     long w = watermark;
     long gaps = 0;
     for (Run r : runs.values()) {
-      if (runs.size() - removed.size() <= maxRuns / 2) {
+      if (runs.size() - removed.size() <= keep) {
         break;
       }
       gaps += r.start() - w;
       w = r.end();
       removed.add(r.start());
+    }
+    if (end > w) {
+      gaps += end - w;
+      w = end;
     }
     return new Change(removed, List.of(), 0, gaps, w);
   }
