@@ -51,15 +51,9 @@ public final class LinkGrpcServer implements AutoCloseable {
           return t;
         });
     calls.allowCoreThreadTimeOut(true);
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-        .executor(calls)
-        .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
+    Server server = limited(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)).executor(calls),
+        MAX_CALLS_PER_CONNECTION)
         .sslContext(tls.server())
-        .maxInboundMessageSize(MAX_INBOUND_BYTES)
-        .maxInboundMetadataSize(16 * 1024)
-        .permitKeepAliveTime(10, TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(true)
-        .maxConnectionIdle(10, TimeUnit.MINUTES)
         .addService(ServerInterceptors.intercept(service, new PeerAuthInterceptor(neighbours)))
         .build();
     try {
@@ -69,6 +63,21 @@ public final class LinkGrpcServer implements AutoCloseable {
       throw new UncheckedIOException("cannot bind LinkService on " + host + ":" + port, e);
     }
     return new LinkGrpcServer(server, calls);
+  }
+
+  /**
+   * The limits every LinkService endpoint has: {@code maxCallsPerConnection} calls open at once per
+   * connection (one neighbour cannot hold the endpoint's threads; further calls wait in HTTP/2
+   * until one ends, and other connections are not affected), bounded inbound messages and
+   * metadata, keep-alive and idle rules.
+   */
+  static NettyServerBuilder limited(NettyServerBuilder b, int maxCallsPerConnection) {
+    return b.maxConcurrentCallsPerConnection(maxCallsPerConnection)
+        .maxInboundMessageSize(MAX_INBOUND_BYTES)
+        .maxInboundMetadataSize(16 * 1024)
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .maxConnectionIdle(10, TimeUnit.MINUTES);
   }
 
   public int port() {
