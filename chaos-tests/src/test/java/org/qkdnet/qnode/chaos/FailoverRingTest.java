@@ -3,7 +3,6 @@ package org.qkdnet.qnode.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,15 +21,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.qkdnet.qnode.crypto.Pem;
-import org.qkdnet.qnode.crypto.TlsContexts;
-import org.qkdnet.qnode.demo.LocalNetwork;
 import org.qkdnet.qnode.keystore.StationKeyStore;
 import org.qkdnet.qnode.keystore.StreamId;
 import org.qkdnet.qnode.sae.Etsi014Client;
@@ -49,7 +44,7 @@ import org.qkdnet.qnode.sae.Etsi014Client;
  * {@code target/failover-runs/<time>/}.
  */
 class FailoverRingTest {
-  private static final List<String> IDS = List.of("ALP", "BRA", "CHA", "DEL");
+  private static final List<String> IDS = LocalRing.IDS;
   private static final Duration READY = Duration.ofSeconds(180);
   private static final Duration FIRST_KEY = Duration.ofSeconds(240);
   private static final Duration WARM_TRAFFIC = Duration.ofSeconds(10);
@@ -112,30 +107,6 @@ class FailoverRingTest {
     }
   }
 
-  /** The built-in topology `local`, verbatim, plus a free base port of its own. */
-  private Path writeTopology() throws Exception {
-    String local;
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream("local/topology.conf")) {
-      assertThat(in).as("classpath local/topology.conf").isNotNull();
-      local = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    int base = LocalNetwork.freeBasePort(IDS.size());
-    Path file = dir.resolve("local-ring.conf");
-    Files.writeString(file, local + "\n# written by FailoverRingTest: the ring on ports of its own\n"
-        + "qnode.network.base-port = " + base + "\n", StandardCharsets.UTF_8);
-    return file;
-  }
-
-  private static int basePort(Path config) throws IOException {
-    return Integer.parseInt(Files.readString(config).replaceAll("(?s).*base-port = (\\d+).*", "$1"));
-  }
-
-  private static SSLContext sae(Path pki, String id) throws Exception {
-    return TlsContexts.mutualTls(
-        Pem.readIdentity(pki.resolve("saes/" + id + ".crt"), pki.resolve("saes/" + id + ".key")),
-        Pem.readCertificate(pki.resolve("ca.crt")));
-  }
-
   private StationProcess start(String id, Path config, Path pki, String logDir) throws IOException {
     Path logs = dir.resolve(logDir);
     Files.createDirectories(logs);
@@ -178,10 +149,9 @@ class FailoverRingTest {
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
   void killRelayInUse_requestsFailOverWithinBudget_andRejoinFailsNothing() throws Exception {
     t0 = System.nanoTime();
-    Path config = writeTopology();
-    Path pki = dir.resolve("pki");
-    assertThat(StationProcess.runCli(dir, Duration.ofSeconds(120), "certs", "--config", config.toString(),
-        "--out", pki.toString())).as("qnode certs").isZero();
+    LocalRing ring = LocalRing.create(dir, "local-ring.conf", "FailoverRingTest: the ring on ports of its own", "");
+    Path config = ring.config();
+    Path pki = ring.pki();
 
     // 1. four stations, each its own process and data dir; bounded wait until a key flows
     Map<String, StationProcess> live = new LinkedHashMap<>();
@@ -191,11 +161,8 @@ class FailoverRingTest {
     for (StationProcess s : live.values()) {
       s.awaitReady(READY);
     }
-    int base = basePort(config);
-    Etsi014Client master = new Etsi014Client("https://127.0.0.1:" + (base + 2), sae(pki, "ALP-APP1"),
-        Duration.ofSeconds(10));
-    Etsi014Client slave = new Etsi014Client("https://127.0.0.1:" + (base + 10 * IDS.indexOf("CHA") + 2),
-        sae(pki, "CHA-APP1"), Duration.ofSeconds(10));
+    Etsi014Client master = ring.client("ALP", "ALP-APP1", Duration.ofSeconds(10));
+    Etsi014Client slave = ring.client("CHA", "CHA-APP1", Duration.ofSeconds(10));
     traffic = new EtsiTraffic(master, "ALP-APP1", slave, "CHA-APP1", 256, true, CLIENT_PAUSE);
 
     long readyAt = System.nanoTime();

@@ -2,7 +2,6 @@ package org.qkdnet.qnode.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +13,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.qkdnet.qnode.crypto.Pem;
-import org.qkdnet.qnode.crypto.TlsContexts;
-import org.qkdnet.qnode.demo.LocalNetwork;
 import org.qkdnet.qnode.sae.Etsi014Client;
 
 /**
@@ -31,7 +27,7 @@ import org.qkdnet.qnode.sae.Etsi014Client;
  * directories or in the logs.
  */
 class KeysAtRestTest {
-  private static final List<String> IDS = List.of("ALP", "BRA", "CHA", "DEL");
+  private static final List<String> IDS = LocalRing.IDS;
   private static final Duration READY = Duration.ofSeconds(180);
   private static final Duration FIRST_KEY = Duration.ofSeconds(180);
   private static final int PER_PAIR = 100;
@@ -47,68 +43,47 @@ class KeysAtRestTest {
     }
   }
 
-  private Path writeTopology() throws Exception {
-    String local;
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream("local/topology.conf")) {
-      local = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    Path file = dir.resolve("local.conf");
-    Files.writeString(file, local + "\n# written by KeysAtRestTest\n"
-        + "qnode.network.base-port = " + LocalNetwork.freeBasePort(IDS.size()) + "\n", StandardCharsets.UTF_8);
-    return file;
-  }
-
-  private static SSLContext sae(Path pki, String id) throws Exception {
-    return TlsContexts.mutualTls(
-        Pem.readIdentity(pki.resolve("saes/" + id + ".crt"), pki.resolve("saes/" + id + ".key")),
-        Pem.readCertificate(pki.resolve("ca.crt")));
-  }
-
   @Test
   @Timeout(value = 10, unit = TimeUnit.MINUTES)
   void keysDeliveredAndFetched_areNotReadableInDataDirsOrLogs_afterACleanStop() throws Exception {
-    Path config = writeTopology();
-    Path pki = dir.resolve("pki");
-    assertThat(StationProcess.runCli(dir, Duration.ofSeconds(120), "certs", "--config", config.toString(),
-        "--out", pki.toString())).as("qnode certs").isZero();
+    LocalRing ring = LocalRing.create(dir, "local.conf", "KeysAtRestTest", "");
     for (String id : IDS) {
       // finished-key-sim: this test is about where key bytes end up, not about the physics
-      processes.add(StationProcess.start(id, config, dir.resolve("data/" + id), pki, dir,
+      processes.add(StationProcess.start(id, ring.config(), dir.resolve("data/" + id), ring.pki(), dir,
           "-Dqnode.device.kind=finished-key-sim"));
     }
     for (StationProcess s : processes) {
       s.awaitReady(READY);
     }
-    int base = Integer.parseInt(Files.readString(config).replaceAll("(?s).*base-port = (\\d+).*", "$1"));
     Map<String, byte[]> keys = new HashMap<>();
     String[][] pairs = {{"ALP-APP1", "ALP", "CHA-APP1", "CHA"}, {"ALP-APP1", "ALP", "BRA-APP1", "BRA"},
         {"ALP-APP1", "ALP", "ALP-APP2", "ALP"}};
     for (String[] p : pairs) {
-      Etsi014Client master = new Etsi014Client(url(base, p[1]), sae(pki, p[0]), Duration.ofSeconds(15));
-      Etsi014Client slave = new Etsi014Client(url(base, p[3]), sae(pki, p[2]), Duration.ofSeconds(15));
-      long deadline = System.nanoTime() + FIRST_KEY.toNanos();
-      int got = 0;
-      for (int attempt = 0; got < PER_PAIR && attempt < 10_000; attempt++) {
-        List<Etsi014Client.Key> batch;
-        try {
-          batch = master.encKeys(p[2], PER_REQUEST, 256);
-        } catch (Etsi014Client.Etsi014Error e) {
-          assertThat(e.status()).as(e.getMessage()).isEqualTo(503); // pools filling, nothing else
-          assertThat(System.nanoTime()).as("keys for " + p[0] + " -> " + p[2] + " in time").isLessThan(deadline);
-          Thread.sleep(250);
-          continue;
-        }
-        List<String> ids = batch.stream().map(Etsi014Client.Key::keyId).toList();
-        List<Etsi014Client.Key> fetched = slave.decKeys(p[0], ids);
-        for (int i = 0; i < batch.size(); i++) {
-          assertThat(fetched.get(i).key().contentEquals(batch.get(i).key())).as("key " + ids.get(i)).isTrue();
-          keys.put(ids.get(i), batch.get(i).key().copyBytes());
-          batch.get(i).key().zeroize();
-          fetched.get(i).key().zeroize();
-        }
-        got += batch.size();
-      }
-      assertThat(got).as(p[0] + " -> " + p[2]).isEqualTo(PER_PAIR);
+      Etsi014Client master = ring.client(p[1], p[0], Duration.ofSeconds(15));
+      Etsi014Client slave = ring.client(p[3], p[2], Duration.ofSeconds(15));
+      int[] got = {0};
+      // bounded: pools may still be filling (503), nothing else is expected
+      Awaitility.await(p[0] + " -> " + p[2] + ": " + PER_PAIR + " keys").atMost(FIRST_KEY)
+          .pollInterval(Duration.ofMillis(250)).pollDelay(Duration.ZERO).until(() -> {
+            List<Etsi014Client.Key> batch;
+            try {
+              batch = master.encKeys(p[2], PER_REQUEST, 256);
+            } catch (Etsi014Client.Etsi014Error e) {
+              assertThat(e.status()).as(e.getMessage()).isEqualTo(503);
+              return false;
+            }
+            List<String> ids = batch.stream().map(Etsi014Client.Key::keyId).toList();
+            List<Etsi014Client.Key> fetched = slave.decKeys(p[0], ids);
+            for (int i = 0; i < batch.size(); i++) {
+              assertThat(fetched.get(i).key().contentEquals(batch.get(i).key())).as("key " + ids.get(i)).isTrue();
+              keys.put(ids.get(i), batch.get(i).key().copyBytes());
+              batch.get(i).key().zeroize();
+              fetched.get(i).key().zeroize();
+            }
+            got[0] += batch.size();
+            return got[0] >= PER_PAIR;
+          });
+      assertThat(got[0]).as(p[0] + " -> " + p[2]).isEqualTo(PER_PAIR);
     }
     assertThat(keys).hasSize(3 * PER_PAIR);
 
@@ -140,9 +115,5 @@ class KeysAtRestTest {
       assertThat(KeyLeakScan.leakedKeyIds(Files.readString(log, StandardCharsets.ISO_8859_1), encodings))
           .as("keys in " + log).isEmpty();
     }
-  }
-
-  private static String url(int base, String station) {
-    return "https://127.0.0.1:" + (base + 10 * IDS.indexOf(station) + 2);
   }
 }

@@ -2,9 +2,6 @@ package org.qkdnet.qnode.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,14 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.qkdnet.qnode.crypto.Pem;
-import org.qkdnet.qnode.crypto.TlsContexts;
-import org.qkdnet.qnode.demo.LocalNetwork;
 import org.qkdnet.qnode.sae.Etsi014Client;
 
 /**
@@ -31,7 +24,7 @@ import org.qkdnet.qnode.sae.Etsi014Client;
  * direction that asks for it instead of half of it to the idle direction.
  */
 class OneDirectionalTrafficTest {
-  private static final List<String> IDS = List.of("ALP", "BRA", "CHA", "DEL");
+  private static final List<String> IDS = LocalRing.IDS;
   private static final Duration READY = Duration.ofSeconds(180);
   private static final Duration FIRST_KEY = Duration.ofSeconds(240);
   private static final Duration MEASURE = Duration.ofSeconds(15);
@@ -51,43 +44,19 @@ class OneDirectionalTrafficTest {
     }
   }
 
-  private Path writeTopology() throws Exception {
-    String local;
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream("local/topology.conf")) {
-      local = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    Path file = dir.resolve("local-small-pools.conf");
-    Files.writeString(file, local + "\n# written by OneDirectionalTrafficTest\n"
-        + "qnode.network.base-port = " + LocalNetwork.freeBasePort(IDS.size()) + "\n"
-        + "qnode.device.max-pool-bytes = 256 KiB\n"
-        + "qnode.device.frame-bytes = 65536\n", StandardCharsets.UTF_8);
-    return file;
-  }
-
-  private static SSLContext sae(Path pki, String id) throws Exception {
-    return TlsContexts.mutualTls(
-        Pem.readIdentity(pki.resolve("saes/" + id + ".crt"), pki.resolve("saes/" + id + ".key")),
-        Pem.readCertificate(pki.resolve("ca.crt")));
-  }
-
   @Test
   @Timeout(value = 12, unit = TimeUnit.MINUTES)
   void drainedDirection_keepsServingAtTheLinkRate() throws Exception {
-    Path config = writeTopology();
-    Path pki = dir.resolve("pki");
-    assertThat(StationProcess.runCli(dir, Duration.ofSeconds(120), "certs", "--config", config.toString(),
-        "--out", pki.toString())).as("qnode certs").isZero();
+    LocalRing ring = LocalRing.create(dir, "local-small-pools.conf", "OneDirectionalTrafficTest",
+        "qnode.device.max-pool-bytes = 256 KiB\n" + "qnode.device.frame-bytes = 65536\n");
     for (String id : IDS) {
-      processes.add(StationProcess.start(id, config, dir.resolve("data/" + id), pki, dir, "-Xmx1g"));
+      processes.add(StationProcess.start(id, ring.config(), dir.resolve("data/" + id), ring.pki(), dir, "-Xmx1g"));
     }
     for (StationProcess s : processes) {
       s.awaitReady(READY);
     }
-    int base = Integer.parseInt(Files.readString(config).replaceAll("(?s).*base-port = (\\d+).*", "$1"));
-    Etsi014Client master = new Etsi014Client("https://127.0.0.1:" + (base + 2), sae(pki, "ALP-APP1"),
-        Duration.ofSeconds(15));
-    Etsi014Client slave = new Etsi014Client("https://127.0.0.1:" + (base + 10 * IDS.indexOf("CHA") + 2),
-        sae(pki, "CHA-APP1"), Duration.ofSeconds(15));
+    Etsi014Client master = ring.client("ALP", "ALP-APP1", Duration.ofSeconds(15));
+    Etsi014Client slave = ring.client("CHA", "CHA-APP1", Duration.ofSeconds(15));
 
     // wait (bounded) for the first key, then for both links out of ALP to fill their 256 KiB pools
     org.awaitility.Awaitility.await("first key").atMost(FIRST_KEY).pollInterval(Duration.ofMillis(500))
