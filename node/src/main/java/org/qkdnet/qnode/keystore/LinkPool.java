@@ -179,7 +179,7 @@ final class LinkPool {
       SupplyCounters next = supply.plusFrame(bytes.length);
       long first = lastFrame < 0 ? frameId : firstFrame;
       try (StoreBatch batch = rocks.batch()) {
-        batch.put(StoreKeys.unassigned(peer(), supply.linkBytes()), bytes);
+        putPieces(batch, StoreKeys.unassignedPrefix(peer()), supply.linkBytes(), bytes, 0, bytes.length);
         batch.put(StoreKeys.supply(peer()), next.encode());
         batch.put(
             StoreKeys.lastFrame(send.to()),
@@ -585,14 +585,28 @@ final class LinkPool {
   private static void putChunk(
       StoreBatch batch, StreamId s, long offset, byte[] src, int from, int len)
       throws RocksDBException {
-    if (len == 0) {
-      return;
-    }
-    byte[] chunk = Arrays.copyOfRange(src, from, from + len);
-    try {
-      batch.put(StoreKeys.chunk(s, offset), chunk);
-    } finally {
-      Arrays.fill(chunk, (byte) 0);
+    putPieces(batch, StoreKeys.chunkPrefix(s), offset, src, from, len);
+  }
+
+  /**
+   * Largest record of a stream (pad chunks, unassigned link key). Every record is sealed
+   * (AES-GCM), and a read opens each record it touches whole: small records keep a relay's read
+   * of a few dozen bytes from opening a whole frame, and let consumed pad be deleted sooner.
+   */
+  static final int MAX_RECORD_BYTES = 4096;
+
+  /** Writes {@code src[from, from+len)} as records of at most {@link #MAX_RECORD_BYTES} keyed by offset under {@code prefix}. */
+  private static void putPieces(StoreBatch batch, byte[] prefix, long offset, byte[] src, int from, int len)
+      throws RocksDBException {
+    for (int done = 0; done < len; ) {
+      int n = Math.min(MAX_RECORD_BYTES, len - done);
+      byte[] piece = Arrays.copyOfRange(src, from + done, from + done + n);
+      try {
+        batch.put(StoreKeys.withOffset(prefix, offset + done), piece);
+      } finally {
+        Arrays.fill(piece, (byte) 0);
+      }
+      done += n;
     }
   }
 
