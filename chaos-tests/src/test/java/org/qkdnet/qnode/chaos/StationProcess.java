@@ -60,7 +60,9 @@ final class StationProcess implements AutoCloseable {
 
   static StationProcess start(String id, Path config, Path dataDir, Path tlsDir, Path logDir, String... jvmArgs)
       throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m"));
+    // as bin/qnode starts a station: post-processing threads yield the CPU to relays
+    List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:ThreadPriorityPolicy=1",
+        "-XX:+DisplayVMOutputToStderr"));
     cmd.addAll(List.of(jvmArgs));
     cmd.addAll(List.of("-jar", jar().toString(), "run", "--config", config.toString(), "--station", id,
         "--data-dir", dataDir.toString(), "--tls-dir", tlsDir.toString()));

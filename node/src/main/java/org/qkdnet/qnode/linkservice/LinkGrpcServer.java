@@ -28,16 +28,23 @@ public final class LinkGrpcServer implements AutoCloseable {
 
   private final Server server;
   private final java.util.concurrent.ExecutorService calls;
+  private final java.util.concurrent.ExecutorService postProcessing;
 
-  private LinkGrpcServer(Server server, java.util.concurrent.ExecutorService calls) {
+  private LinkGrpcServer(Server server, java.util.concurrent.ExecutorService calls,
+      java.util.concurrent.ExecutorService postProcessing) {
     this.server = server;
     this.calls = calls;
+    this.postProcessing = postProcessing;
   }
 
   public static LinkGrpcServer start(String host, int port, LinkTls tls, String self, Set<String> neighbours,
       RelayEngine relay, Map<String, LinkKeySupply> links, Map<String, Bb84LinkEnd> bb84,
       Map<String, DirectionSupply> supplies) {
-    LinkGrpcService service = new LinkGrpcService(self, relay, links, bb84, supplies);
+    // Alice's post-processing steps get their own pool at the lowest priority (relays first);
+    // its queue bounds what neighbours can pile up there (Bob has a few frames in flight per link)
+    java.util.concurrent.ThreadPoolExecutor postProcessing = org.qkdnet.qnode.link.BackgroundPriority.executor(
+        "postprocess-" + self, Math.max(1, Runtime.getRuntime().availableProcessors()), 256);
+    LinkGrpcService service = new LinkGrpcService(self, relay, links, bb84, supplies, postProcessing);
     // Calls run on a bounded pool (they do blocking store work); with calls per connection capped
     // and only neighbours admitted, its queue cannot fill: at most neighbours x calls are pending.
     int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
@@ -60,9 +67,10 @@ public final class LinkGrpcServer implements AutoCloseable {
       server.start();
     } catch (IOException e) {
       calls.shutdownNow();
+      postProcessing.shutdownNow();
       throw new UncheckedIOException("cannot bind LinkService on " + host + ":" + port, e);
     }
-    return new LinkGrpcServer(server, calls);
+    return new LinkGrpcServer(server, calls, postProcessing);
   }
 
   /**
@@ -88,6 +96,7 @@ public final class LinkGrpcServer implements AutoCloseable {
   public void kill() {
     server.shutdownNow();
     calls.shutdownNow();
+    postProcessing.shutdownNow();
   }
 
   @Override
@@ -102,5 +111,6 @@ public final class LinkGrpcServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     calls.shutdown();
+    postProcessing.shutdown();
   }
 }

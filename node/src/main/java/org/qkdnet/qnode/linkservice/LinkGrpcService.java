@@ -53,8 +53,12 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
   private final Map<String, Bb84LinkEnd> bb84;
   private final Map<String, DirectionSupply> supplies;
 
+  /** Alice's post-processing steps: off the threads that serve relay hops, at the lowest priority. */
+  private final java.util.concurrent.Executor postProcessing;
+
   LinkGrpcService(String self, RelayEngine relay, Map<String, LinkKeySupply> links, Map<String, Bb84LinkEnd> bb84,
-      Map<String, DirectionSupply> supplies) {
+      Map<String, DirectionSupply> supplies, java.util.concurrent.Executor postProcessing) {
+    this.postProcessing = postProcessing;
     this.self = self;
     this.relay = relay;
     this.links = Map.copyOf(links);
@@ -239,8 +243,20 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
     return end.alice();
   }
 
-  /** Runs one Alice step, mapping bad input to INVALID_ARGUMENT and wrong state to FAILED_PRECONDITION. */
-  private static <T> void answer(StreamObserver<T> response, Supplier<T> step) {
+  /**
+   * Runs one Alice step on the post-processing pool (lowest priority: relays first), mapping bad
+   * input to INVALID_ARGUMENT, wrong state to FAILED_PRECONDITION and a full pool to UNAVAILABLE.
+   */
+  private <T> void answer(StreamObserver<T> response, Supplier<T> step) {
+    try {
+      postProcessing.execute(() -> answerNow(response, step));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      response.onError(Status.UNAVAILABLE.withDescription("post-processing of " + self + " is busy")
+          .asRuntimeException());
+    }
+  }
+
+  private static <T> void answerNow(StreamObserver<T> response, Supplier<T> step) {
     T reply;
     try {
       reply = step.get();

@@ -264,6 +264,10 @@ public final class Station implements AutoCloseable {
       log.info("station {} up: cluster {}:{}, LinkService {}:{}, ETSI 014 https://{}:{}, {} links",
           self, own.host(), own.clusterPort(), own.host(), grpc.port(), own.host(),
           https.localAddress().getPort(), links.size());
+      if (!bb84Links.isEmpty() && !org.qkdnet.qnode.link.BackgroundPriority.effective()) {
+        log.info("station {}: post-processing runs at the relays' OS priority; start java with"
+            + " -XX:ThreadPriorityPolicy=1 (bin/qnode does) so that relays come first", self);
+      }
       Station station = new Station(settings, store, links, bb84Links, live, stats, clients, grpc, system, https, kme,
           engine, routes, relayer);
       station.watchStore();

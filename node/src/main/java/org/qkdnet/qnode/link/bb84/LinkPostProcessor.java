@@ -193,6 +193,8 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
   }
 
   private Behavior<Command> onTick() {
+    // every thread of the link dispatcher this actor runs on: relays first
+    org.qkdnet.qnode.link.BackgroundPriority.lowerCurrentThread();
     if (diverged) {
       return this;
     }

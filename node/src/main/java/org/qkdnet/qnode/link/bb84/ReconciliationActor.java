@@ -89,6 +89,7 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
     this.end = end;
     this.transport = transport;
     this.maxBatchBytes = maxBatchBytes;
+    org.qkdnet.qnode.link.BackgroundPriority.lowerCurrentThread(); // its pinned thread: relays first
   }
 
   @Override
