@@ -1,5 +1,6 @@
 package org.qkdnet.qnode;
 
+import org.qkdnet.qnode.cli.AdminCommand;
 import org.qkdnet.qnode.cli.BenchCommand;
 import org.qkdnet.qnode.cli.CertsCommand;
 import org.qkdnet.qnode.cli.DemoCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "qnode 0.1.0",
     description = "Trusted-relay QKD network station node.",
-    subcommands = {RunCommand.class, DemoCommand.class, CertsCommand.class, BenchCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, CertsCommand.class, BenchCommand.class, AdminCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -14,7 +14,7 @@ import java.util.Objects;
 public record NetworkSettings(String host, int basePort, Map<String, Endpoint> endpoints) {
   public static final String PATH = "qnode.network";
 
-  /** Ports per station reserved by the base-port rule (only three are used today). */
+  /** Ports per station reserved by the base-port rule (+0 cluster, +1 LinkService, +2 ETSI 014, +3 admin). */
   public static final int PORT_STRIDE = 10;
 
   public NetworkSettings {
@@ -45,11 +45,13 @@ public record NetworkSettings(String host, int basePort, Map<String, Endpoint> e
       if (epHost.isBlank()) {
         throw new ConfigException(h.path("host"), "must not be empty");
       }
-      Endpoint ep = new Endpoint(
-          epHost, h.integer("cluster-port"), h.integer("grpc-port"), h.integer("https-port"));
+      int https = h.integer("https-port");
+      Endpoint ep = new Endpoint(epHost, h.integer("cluster-port"), h.integer("grpc-port"), https,
+          h.has("admin-port") ? h.integer("admin-port") : https + 1);
       checkPort(h.path("cluster-port"), ep.clusterPort());
       checkPort(h.path("grpc-port"), ep.grpcPort());
       checkPort(h.path("https-port"), ep.httpsPort());
+      checkPort(h.path("admin-port"), ep.adminPort());
       endpoints.put(e.getKey(), ep);
     }
     NetworkSettings settings = new NetworkSettings(host, basePort, endpoints);
@@ -69,7 +71,7 @@ public record NetworkSettings(String host, int basePort, Map<String, Endpoint> e
           "station '" + stationId + "' is not in topology " + topology.name());
     }
     int first = basePort + PORT_STRIDE * index;
-    return new Endpoint(host, first, first + 1, first + 2);
+    return new Endpoint(host, first, first + 1, first + 2, first + 3);
   }
 
   private void checkNoClash(TopologySpec topology) {
@@ -81,6 +83,7 @@ public record NetworkSettings(String host, int basePort, Map<String, Endpoint> e
       claim(owner, at, s.id(), "cluster-port", ep.host(), ep.clusterPort(), explicit);
       claim(owner, at, s.id(), "grpc-port", ep.host(), ep.grpcPort(), explicit);
       claim(owner, at, s.id(), "https-port", ep.host(), ep.httpsPort(), explicit);
+      claim(owner, at, s.id(), "admin-port", ep.host(), ep.adminPort(), explicit);
     }
   }
 

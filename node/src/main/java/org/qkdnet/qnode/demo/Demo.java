@@ -364,6 +364,7 @@ public final class Demo {
       e.put("name", spec.name());
       e.put("role", spec.role().name().toLowerCase(Locale.ROOT));
       e.put("etsi014_url", net.etsi014Url(spec.id()));
+      e.put("admin_target", net.adminTarget(spec.id()));
       ArrayNode saes = e.putArray("saes");
       topo.saesOf(spec.id()).forEach(x -> saes.add(x.id()));
     }
@@ -374,6 +375,12 @@ public final class Demo {
       e.put("station", sae.stationId());
       e.put("cert", net.saeCert(sae.id()).toAbsolutePath().toString());
       e.put("key", net.saeKey(sae.id()).toAbsolutePath().toString());
+    }
+    ArrayNode operators = s.putArray("operators");
+    for (String name : topo.operators()) {
+      operators.addObject().put("name", name)
+          .put("cert", net.operatorCert(name).toAbsolutePath().toString())
+          .put("key", net.operatorKey(name).toAbsolutePath().toString());
     }
     ArrayNode links = s.putArray("links");
     for (LinkSpec l : topo.links()) {
@@ -469,6 +476,9 @@ public final class Demo {
     out.printf("  curl --cacert %s --cert %s --key %s %s/api/v1/keys/%s/status%n",
         net.pkiDir().resolve("ca.crt"), net.saeCert(master), net.saeKey(master),
         net.etsi014Url(o.masterStation()), slave);
+    out.println("Operate it (admin API, operator certificate):");
+    out.printf("  bin/qnode admin --target %s --tls-dir %s status%n", net.adminTarget(o.masterStation()),
+        net.pkiDir());
     out.flush();
     Runtime.getRuntime().addShutdownHook(new Thread(net::close, "qnode-demo-shutdown"));
     Object forever = new Object();

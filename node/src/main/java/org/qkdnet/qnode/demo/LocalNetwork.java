@@ -245,6 +245,20 @@ public final class LocalNetwork implements AutoCloseable {
     return workDir;
   }
 
+  /** The admin API of a station, as {@code host:port} (qnode admin --target). */
+  public String adminTarget(String stationId) {
+    return "127.0.0.1:" + station(stationId).adminPort();
+  }
+
+  /** The files of an operator's certificate and key in this network's PKI. */
+  public Path operatorCert(String name) {
+    return pkiDir.resolve("operators").resolve(name + ".crt");
+  }
+
+  public Path operatorKey(String name) {
+    return pkiDir.resolve("operators").resolve(name + ".key");
+  }
+
   public String etsi014Url(String stationId) {
     return "https://127.0.0.1:" + station(stationId).httpsPort();
   }

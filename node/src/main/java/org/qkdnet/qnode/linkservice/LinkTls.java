@@ -35,7 +35,8 @@ public final class LinkTls {
     this.ca = ca;
   }
 
-  SslContext server() {
+  /** The station's server side: its certificate, clients must present one of our CA (TLS 1.3). */
+  public SslContext server() {
     try {
       return GrpcSslContexts.configure(
               SslContextBuilder.forServer(TlsContexts.keyManagers(self))
@@ -63,7 +64,29 @@ public final class LinkTls {
     }
   }
 
+  /**
+   * A client of any station's gRPC server (the operator's admin client): presents {@code self},
+   * accepts a server only with a station certificate of {@code ca} (TLS 1.3).
+   */
+  public static SslContext clientOfAnyStation(Identity self, X509Certificate ca) {
+    try {
+      return GrpcSslContexts.configure(
+              SslContextBuilder.forClient()
+                  .keyManager(TlsContexts.keyManagers(self))
+                  .trustManager(new StationTrustManager(caTrust(ca), null))
+                  .protocols("TLSv1.3"),
+              PROVIDER)
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the admin client TLS context", e);
+    }
+  }
+
   private X509ExtendedTrustManager caTrust() {
+    return caTrust(ca);
+  }
+
+  private static X509ExtendedTrustManager caTrust(X509Certificate ca) {
     TrustManagerFactory tmf = TlsContexts.trustManagers(ca);
     TrustManager[] tms = tmf.getTrustManagers();
     return Arrays.stream(tms)

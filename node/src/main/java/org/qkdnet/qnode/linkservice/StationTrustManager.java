@@ -12,7 +12,8 @@ import org.qkdnet.qnode.crypto.Role;
 /**
  * Client-side trust for calls to one neighbour: the chain must verify against our CA (the
  * delegate) and the leaf must be the station certificate of exactly that neighbour, so a
- * mis-wired endpoint cannot receive another link's traffic.
+ * mis-wired endpoint cannot receive another link's traffic. With no expected station (the admin
+ * client), any station certificate of our CA is accepted.
  */
 final class StationTrustManager extends X509ExtendedTrustManager {
   private final X509ExtendedTrustManager delegate;
@@ -25,9 +26,11 @@ final class StationTrustManager extends X509ExtendedTrustManager {
 
   private void checkIdentity(X509Certificate[] chain) throws CertificateException {
     Optional<PeerIdentity> id = chain.length == 0 ? Optional.empty() : PeerIdentity.of(chain[0]);
-    if (id.isEmpty() || id.get().role() != Role.STATION || !id.get().id().equals(expectedStation)) {
+    if (id.isEmpty() || id.get().role() != Role.STATION
+        || (expectedStation != null && !id.get().id().equals(expectedStation))) {
       throw new CertificateException("server certificate is not the station certificate of "
-          + expectedStation + " (got " + id.map(PeerIdentity::toString).orElse("an unknown identity") + ")");
+          + (expectedStation == null ? "a station" : expectedStation) + " (got "
+          + id.map(PeerIdentity::toString).orElse("an unknown identity") + ")");
     }
   }
 

@@ -1,5 +1,10 @@
 package org.qkdnet.qnode.station;
 
+import org.qkdnet.qnode.admin.AdminGrpcServer;
+import org.qkdnet.qnode.admin.AdminView;
+import org.qkdnet.qnode.cluster.ClusterMembers;
+import org.qkdnet.qnode.routing.StationReport;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -80,6 +85,8 @@ public final class Station implements AutoCloseable {
   private final Map<String, Bb84LinkEnd> bb84Links;
   private final LiveStations live;
   private final RelayStats relayStats;
+  /** The operators' API; set once the station is up. */
+  private volatile AdminGrpcServer admin;
   private final NeighbourClients clients;
   private final LinkGrpcServer grpc;
   private final ActorSystem<Void> system;
@@ -268,8 +275,14 @@ public final class Station implements AutoCloseable {
         log.info("station {}: post-processing runs at the relays' OS priority; start java with"
             + " -XX:ThreadPriorityPolicy=1 (bin/qnode does) so that relays come first", self);
       }
+      AdminGrpcServer admin = AdminGrpcServer.start(own.host(), own.adminPort(), linkTls,
+          java.util.Set.copyOf(topo.operators()),
+          adminView(self, topo, system, live, linkStates, store, routes, System.nanoTime()));
+      started.add(admin);
+      log.info("station {}: admin API on {}:{} (operator certificates only)", self, own.host(), admin.port());
       Station station = new Station(settings, store, links, bb84Links, live, stats, clients, grpc, system, https, kme,
           engine, routes, relayer);
+      station.admin = admin;
       station.watchStore();
       return station;
     } catch (Exception e) {
@@ -285,6 +298,67 @@ public final class Station implements AutoCloseable {
       }
       throw new IllegalStateException("station " + self + " failed to start: " + e.getMessage(), e);
     }
+  }
+
+  /** What the admin API reads at this station (figures only, never key material). */
+  private static AdminView adminView(String self, TopologySpec topo, ActorSystem<Void> system, LiveStations live,
+      ClusterLinkStates linkStates, StationKeyStore store, StationRoutes routes, long startedNanos) {
+    String version = java.util.Optional.ofNullable(Station.class.getPackage().getImplementationVersion()).orElse("dev");
+    return new AdminView() {
+      @Override
+      public String station() {
+        return self;
+      }
+
+      @Override
+      public TopologySpec topology() {
+        return topo;
+      }
+
+      @Override
+      public List<ClusterMembers.Member> members() {
+        return ClusterMembers.of(system);
+      }
+
+      @Override
+      public Map<String, StationReport> reports() {
+        // only reports of the members' current incarnations: a restarted station's old report is stale
+        Map<String, Long> incarnations = live.view().incarnations();
+        Map<String, StationReport> out = new java.util.HashMap<>();
+        linkStates.snapshot().forEach((id, r) -> {
+          Long inc = incarnations.get(id);
+          if (inc != null && inc == r.incarnation()) {
+            out.put(id, r);
+          }
+        });
+        return out;
+      }
+
+      @Override
+      public long uptimeMillis() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+      }
+
+      @Override
+      public String version() {
+        return version;
+      }
+
+      @Override
+      public java.util.Optional<String> storeFailure() {
+        return store.failure();
+      }
+
+      @Override
+      public RouteDecision explainRoute(String from, String to) {
+        return routes.explainFrom(from, to, 64);
+      }
+
+      @Override
+      public List<List<String>> disjointRoutes(String from, String to, int k) {
+        return routes.disjointRoutesFrom(from, to, k, 64);
+      }
+    };
   }
 
   private static SecureRandom drbg() {
@@ -404,6 +478,12 @@ public final class Station implements AutoCloseable {
 
   public int httpsPort() {
     return https.localAddress().getPort();
+  }
+
+  /** The admin API's port (0 before the station is up). */
+  public int adminPort() {
+    AdminGrpcServer a = admin;
+    return a == null ? 0 : a.port();
   }
 
   public int grpcPort() {
@@ -557,6 +637,10 @@ public final class Station implements AutoCloseable {
       return;
     }
     log.info("station {} shutting down", id());
+    AdminGrpcServer a = admin;
+    if (a != null) {
+      a.close();
+    }
     try {
       https.terminate(Duration.ofSeconds(3)).toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {

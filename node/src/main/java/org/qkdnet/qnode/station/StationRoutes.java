@@ -59,6 +59,16 @@ final class StationRoutes implements RelayRoutes {
     return planner.explain(self, destination, needBytes, snapshot(), policy, Set.of(), Set.of());
   }
 
+  /** As {@link #explain}, from any station of the topology (operators ask about the whole network). */
+  RouteDecision explainFrom(String from, String destination, long needBytes) {
+    return planner.explain(from, destination, needBytes, snapshot(), policy, Set.of(), Set.of());
+  }
+
+  /** Up to {@code k} node-disjoint routes with {@code needBytes} of key from any station. */
+  List<List<String>> disjointRoutesFrom(String from, String destination, int k, long needBytes) {
+    return planner.disjointRoutes(from, destination, k, needBytes, snapshot(), policy, Set.of(), Set.of());
+  }
+
   @Override
   public List<List<String>> disjointRoutes(String destination, int k, long needBytes, Avoid avoid) {
     if (!planner.graph().contains(destination)) {

@@ -51,6 +51,22 @@ class NetworkSettingsTest {
   }
 
   @Test
+  void adminPort_derivedAsPlusThree_explicitOrHttpsPlusOne_andClashesNamed() {
+    Config c = validWith("qnode.network.endpoints.B { cluster-port = 4000, grpc-port = 4001, https-port = 4443,"
+        + " admin-port = 4500 }\nqnode.network.endpoints.C { cluster-port = 5000, grpc-port = 5001, https-port = 5443 }");
+    TopologySpec t = TopologySpec.fromConfig(c);
+    NetworkSettings n = NetworkSettings.create(c, t);
+    assertThat(n.endpointOf("A", t).adminPort()).isEqualTo(27003);
+    assertThat(n.endpointOf("B", t).adminPort()).isEqualTo(4500);
+    assertThat(n.endpointOf("C", t).adminPort()).isEqualTo(5444);
+    // B's admin port on A's derived ETSI 014 port
+    ConfigException e = failure(validWith(
+        "qnode.network.endpoints.B { cluster-port = 4000, grpc-port = 4001, https-port = 4443, admin-port = 27002 }"));
+    assertThat(e.keyPath()).isEqualTo("qnode.network.endpoints.B.admin-port");
+    assertThat(e.problem()).contains("A https-port");
+  }
+
+  @Test
   void create_sameStationTwoServicesOnOnePort_isRejected() {
     ConfigException e = failure(validWith(
         "qnode.network.endpoints.C { cluster-port = 4000, grpc-port = 4001, https-port = 4000 }"));

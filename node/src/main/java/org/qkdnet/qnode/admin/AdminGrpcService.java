@@ -1,0 +1,69 @@
+package org.qkdnet.qnode.admin;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
+import org.qkdnet.qnode.proto.v1.AdminServiceGrpc;
+import org.qkdnet.qnode.proto.v1.GetRouteRequest;
+import org.qkdnet.qnode.proto.v1.GetStatusRequest;
+import org.qkdnet.qnode.proto.v1.LinksReply;
+import org.qkdnet.qnode.proto.v1.ListLinksRequest;
+import org.qkdnet.qnode.proto.v1.RouteReply;
+import org.qkdnet.qnode.proto.v1.StatusReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** AdminService: converts and delegates to the station's {@link AdminView}. */
+final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
+  private static final Logger log = LoggerFactory.getLogger(AdminGrpcService.class);
+
+  private final AdminView view;
+
+  AdminGrpcService(AdminView view) {
+    this.view = view;
+  }
+
+  @Override
+  public void getStatus(GetStatusRequest request, StreamObserver<StatusReply> response) {
+    answer(response, () -> AdminProtoMapper.status(view));
+  }
+
+  @Override
+  public void listLinks(ListLinksRequest request, StreamObserver<LinksReply> response) {
+    answer(response, () -> AdminProtoMapper.links(view));
+  }
+
+  @Override
+  public void getRoute(GetRouteRequest request, StreamObserver<RouteReply> response) {
+    String from = request.getFrom().isEmpty() ? view.station() : request.getFrom();
+    String to = request.getTo();
+    for (String s : new String[] {from, to}) {
+      if (s.isEmpty() || view.topology().indexOf(s) < 0) {
+        response.onError(Status.INVALID_ARGUMENT.withDescription(s.isEmpty() ? "to: a destination station is required"
+            : "unknown station '" + printable(s) + "' (not in topology " + view.topology().name() + ")")
+            .asRuntimeException());
+        return;
+      }
+    }
+    answer(response, () -> AdminProtoMapper.route(view.explainRoute(from, to), view.disjointRoutes(from, to, 4)));
+  }
+
+  private static String printable(String s) {
+    String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    return cut.replaceAll("\\p{Cntrl}", "?");
+  }
+
+  private <T> void answer(StreamObserver<T> response, Supplier<T> reply) {
+    T r;
+    try {
+      r = reply.get();
+    } catch (RuntimeException e) {
+      log.warn("admin call at {} failed: {}", view.station(), e.toString());
+      response.onError(Status.INTERNAL.withDescription("the station could not answer: " + e.getClass().getSimpleName())
+          .asRuntimeException());
+      return;
+    }
+    response.onNext(r);
+    response.onCompleted();
+  }
+}

@@ -1,0 +1,35 @@
+package org.qkdnet.qnode.admin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.qkdnet.qnode.cluster.ClusterMembers;
+import org.qkdnet.qnode.config.TopologySpec;
+import org.qkdnet.qnode.routing.RouteDecision;
+import org.qkdnet.qnode.routing.StationReport;
+
+/** What the admin API reads at the answering station: figures only, never key material. */
+public interface AdminView {
+  String station();
+
+  TopologySpec topology();
+
+  /** Cluster members as this station sees them. */
+  List<ClusterMembers.Member> members();
+
+  /** Every station's published link state (current incarnations), by station id. */
+  Map<String, StationReport> reports();
+
+  long uptimeMillis();
+
+  String version();
+
+  /** Why this station's key store failed, or empty. */
+  Optional<String> storeFailure();
+
+  /** The route decision from {@code from} to {@code to} for one 256-bit key now. */
+  RouteDecision explainRoute(String from, String to);
+
+  /** Up to {@code k} node-disjoint routes with key from {@code from} to {@code to} now. */
+  List<List<String>> disjointRoutes(String from, String to, int k);
+}

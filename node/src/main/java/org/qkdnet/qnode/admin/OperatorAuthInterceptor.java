@@ -1,0 +1,71 @@
+package org.qkdnet.qnode.admin;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.qkdnet.qnode.crypto.PeerIdentity;
+import org.qkdnet.qnode.crypto.Role;
+
+/**
+ * Admits only operators: the TLS client certificate (mutual TLS, required by the handshake) must be
+ * an operator certificate of the network's CA whose name is one of the topology's operators. SAE
+ * and station certificates, and operators not in the topology, get PERMISSION_DENIED. The
+ * operator's name goes into the call's {@link Context} so that changing calls can be audited.
+ */
+final class OperatorAuthInterceptor implements ServerInterceptor {
+  static final Context.Key<String> OPERATOR = Context.key("qnode-operator");
+
+  private final Set<String> operators;
+
+  OperatorAuthInterceptor(Set<String> operators) {
+    this.operators = Set.copyOf(operators);
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    Optional<PeerIdentity> peer = identify(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+    if (peer.isEmpty()) {
+      call.close(Status.UNAUTHENTICATED.withDescription("an operator client certificate is required"),
+          new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    if (peer.get().role() != Role.OPERATOR) {
+      call.close(Status.PERMISSION_DENIED.withDescription("a " + peer.get().role().ou()
+          + " certificate is not an operator's: the admin API takes operator certificates only"), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    if (!operators.contains(peer.get().id())) {
+      call.close(Status.PERMISSION_DENIED.withDescription(
+          "operator " + peer.get().id() + " is not one of the topology's operators"), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    return Contexts.interceptCall(Context.current().withValue(OPERATOR, peer.get().id()), call, headers, next);
+  }
+
+  private static Optional<PeerIdentity> identify(SSLSession session) {
+    if (session == null) {
+      return Optional.empty();
+    }
+    try {
+      Certificate[] chain = session.getPeerCertificates();
+      if (chain.length == 0 || !(chain[0] instanceof X509Certificate cert)) {
+        return Optional.empty();
+      }
+      return PeerIdentity.of(cert);
+    } catch (SSLPeerUnverifiedException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,420 @@
+package org.qkdnet.qnode.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.qkdnet.qnode.config.ConfigException;
+import org.qkdnet.qnode.crypto.Identity;
+import org.qkdnet.qnode.crypto.Pem;
+import org.qkdnet.qnode.linkservice.LinkTls;
+import org.qkdnet.qnode.proto.v1.AdminServiceGrpc;
+import org.qkdnet.qnode.proto.v1.Exclusion;
+import org.qkdnet.qnode.proto.v1.GetRouteRequest;
+import org.qkdnet.qnode.proto.v1.GetStatusRequest;
+import org.qkdnet.qnode.proto.v1.LinkEnd;
+import org.qkdnet.qnode.proto.v1.LinkInfo;
+import org.qkdnet.qnode.proto.v1.LinksReply;
+import org.qkdnet.qnode.proto.v1.ListLinksRequest;
+import org.qkdnet.qnode.proto.v1.Member;
+import org.qkdnet.qnode.proto.v1.RouteAlternative;
+import org.qkdnet.qnode.proto.v1.RouteReply;
+import org.qkdnet.qnode.proto.v1.StatusReply;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code qnode admin}: the operator's client of a station's AdminService (gRPC, mutual TLS with an
+ * operator certificate). Any station answers for the whole network. Human output is aligned
+ * tables; {@code --json} prints one JSON document. Errors: exit 1 with one line naming the problem
+ * (unreachable target, refused certificate, unknown station); exit 2 for bad options or files.
+ */
+@Command(name = "admin", mixinStandardHelpOptions = true,
+    description = "Operate the network through a station's admin API (operator certificate required).",
+    subcommands = {AdminCommand.StatusCmd.class, AdminCommand.LinksCmd.class, AdminCommand.RouteCmd.class})
+public final class AdminCommand implements Runnable {
+  static final String DEFAULT_TARGET = "127.0.0.1:27003";
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--target", paramLabel = "HOST:PORT", defaultValue = DEFAULT_TARGET,
+      description = "A station's admin endpoint (base-port + 10 x station index + 3). Default: ${DEFAULT-VALUE}.")
+  String target;
+
+  @Option(names = "--tls-dir", paramLabel = "DIR",
+      description = "A PKI directory written by `qnode certs`: ca.crt and operators/<NAME>.crt|.key.")
+  Path tlsDir;
+
+  @Option(names = "--operator", paramLabel = "NAME",
+      description = "Which operator of --tls-dir (needed when it holds more than one).")
+  String operator;
+
+  @Option(names = "--ca", paramLabel = "FILE", description = "The network's CA certificate (PEM).")
+  Path ca;
+
+  @Option(names = "--cert", paramLabel = "FILE", description = "The operator's certificate (PEM).")
+  Path cert;
+
+  @Option(names = "--key", paramLabel = "FILE", description = "The operator's private key (PEM).")
+  Path key;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+      description = "Deadline of each call. Default: ${DEFAULT-VALUE}.")
+  int timeoutSeconds;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Connects, runs one call, closes; maps failures to one line and an exit code. */
+  <T> int call(CommandSpec sub, Function<AdminServiceGrpc.AdminServiceBlockingStub, T> rpc,
+      java.util.function.BiConsumer<T, PrintWriter> print) {
+    PrintWriter out = sub.commandLine().getOut();
+    PrintWriter err = sub.commandLine().getErr();
+    String[] hostPort;
+    org.qkdnet.qnode.crypto.Identity id;
+    X509Certificate caCert;
+    try {
+      hostPort = parseTarget(target);
+      Path[] files = credentials();
+      caCert = Pem.readCertificate(files[0]);
+      id = Pem.readIdentity(files[1], files[2]);
+    } catch (ConfigException e) {
+      err.println("qnode admin: " + e.getMessage());
+      err.flush();
+      return 2;
+    } catch (IOException | RuntimeException e) {
+      err.println("qnode admin: cannot read the operator's TLS files: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    ManagedChannel ch = NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1]))
+        .sslContext(LinkTls.clientOfAnyStation(id, caCert))
+        .maxInboundMessageSize(8 * 1024 * 1024)
+        .build();
+    try {
+      T reply = rpc.apply(AdminServiceGrpc.newBlockingStub(ch).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS));
+      print.accept(reply, out);
+      out.flush();
+      return 0;
+    } catch (StatusRuntimeException e) {
+      err.println("qnode admin: " + explain(e.getStatus(), target, timeoutSeconds));
+      err.flush();
+      return 1;
+    } finally {
+      ch.shutdownNow();
+      try {
+        ch.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** One line for a failed call. */
+  static String explain(Status s, String target, int timeoutSeconds) {
+    String d = s.getDescription() == null ? "" : s.getDescription();
+    Throwable c = s.getCause();
+    String cause = c == null ? "" : (c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage());
+    return switch (s.getCode()) {
+      case PERMISSION_DENIED, UNAUTHENTICATED -> "the station at " + target + " refused the certificate: " + d;
+      case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION -> d;
+      case DEADLINE_EXCEEDED -> "no answer from " + target + " within " + timeoutSeconds + " s";
+      case UNAVAILABLE -> "cannot reach the admin API at " + target + ": "
+          + oneLine(cause.isEmpty() ? d : cause + (d.isEmpty() ? "" : " (" + d + ")"));
+      default -> "the call failed (" + s.getCode() + "): " + oneLine(d.isEmpty() ? cause : d);
+    };
+  }
+
+  private static String oneLine(String s) {
+    return s.replace('\n', ' ').replace('\r', ' ');
+  }
+
+  static String[] parseTarget(String target) {
+    int colon = target.lastIndexOf(':');
+    if (colon <= 0 || colon == target.length() - 1) {
+      throw new ConfigException("--target", "must be HOST:PORT, got '" + target + "'");
+    }
+    String port = target.substring(colon + 1);
+    int p;
+    try {
+      p = Integer.parseInt(port);
+    } catch (NumberFormatException e) {
+      throw new ConfigException("--target", "port must be a number, got '" + port + "'");
+    }
+    if (p < 1 || p > 65535) {
+      throw new ConfigException("--target", "port must be in 1..65535, got " + p);
+    }
+    return new String[] {target.substring(0, colon), port};
+  }
+
+  /** CA, certificate and key files: explicit ones, or from --tls-dir. */
+  private Path[] credentials() {
+    if (ca != null || cert != null || key != null) {
+      if (ca == null || cert == null || key == null) {
+        throw new ConfigException("--ca/--cert/--key", "give all three (or --tls-dir instead)");
+      }
+      return new Path[] {existing("--ca", ca), existing("--cert", cert), existing("--key", key)};
+    }
+    if (tlsDir == null) {
+      throw new ConfigException("--tls-dir", "no operator credentials: give --tls-dir DIR (written by `qnode certs`)"
+          + " or --ca FILE --cert FILE --key FILE");
+    }
+    Path ops = tlsDir.resolve("operators");
+    String name = operator;
+    if (name == null) {
+      List<String> names = new ArrayList<>();
+      try (Stream<Path> files = Files.list(ops)) {
+        files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".crt"))
+            .forEach(f -> names.add(f.substring(0, f.length() - 4)));
+      } catch (IOException e) {
+        throw new ConfigException("--tls-dir", "no operators/ directory in " + tlsDir);
+      }
+      if (names.size() != 1) {
+        throw new ConfigException("--operator", names.isEmpty() ? "no operator certificate in " + ops
+            : "choose one of " + names.stream().sorted().toList());
+      }
+      name = names.get(0);
+    }
+    return new Path[] {existing("--tls-dir", tlsDir.resolve("ca.crt")),
+        existing("--operator", ops.resolve(name + ".crt")), existing("--operator", ops.resolve(name + ".key"))};
+  }
+
+  private static Path existing(String option, Path p) {
+    if (!Files.isRegularFile(p)) {
+      throw new ConfigException(option, "no such file: " + p);
+    }
+    return p;
+  }
+
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private static void printJson(Object node, PrintWriter out) {
+    try {
+      out.println(JSON.writeValueAsString(node));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Rows as an aligned table, the first row being the header. */
+  static void table(List<List<String>> rows, PrintWriter out) {
+    int cols = rows.get(0).size();
+    int[] w = new int[cols];
+    for (List<String> r : rows) {
+      for (int i = 0; i < cols; i++) {
+        w[i] = Math.max(w[i], r.get(i).length());
+      }
+    }
+    for (List<String> r : rows) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < cols; i++) {
+        b.append(i == cols - 1 ? r.get(i) : String.format(Locale.ROOT, "%-" + w[i] + "s  ", r.get(i)));
+      }
+      out.println(b.toString().stripTrailing());
+    }
+  }
+
+  static String bytes(long b) {
+    if (b < 10 * 1024) {
+      return b + " B";
+    }
+    if (b < 10L * 1024 * 1024) {
+      return (b / 1024) + " KiB";
+    }
+    return (b / (1024 * 1024)) + " MiB";
+  }
+
+  // ---- commands ----------------------------------------------------------------------------
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "Cluster members (id, role, status, reachable, drained) and the answering station.")
+  static final class StatusCmd implements Callable<Integer> {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "One JSON document instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      return admin.call(spec, s -> s.getStatus(GetStatusRequest.getDefaultInstance()), (r, out) -> {
+        if (json) {
+          printJson(toJson(r), out);
+          return;
+        }
+        out.printf(Locale.ROOT, "station %s (%s), version %s, up %d s, store %s%n", r.getStation(), r.getTopology(),
+            r.getVersion(), r.getUptimeMs() / 1000, r.getStoreHealth());
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("ID", "ROLE", "STATUS", "REACHABLE", "DRAINED", "STORE"));
+        for (Member m : r.getMembersList()) {
+          rows.add(List.of(m.getId(), m.getRole(), m.getStatus(), m.getReachable() ? "yes" : "no",
+              m.getDrained() ? "yes" : "no", m.getStoreFailed() ? "failed" : "ok"));
+        }
+        table(rows, out);
+      });
+    }
+
+    static ObjectNode toJson(StatusReply r) {
+      ObjectNode o = JSON.createObjectNode();
+      o.put("station", r.getStation());
+      o.put("topology", r.getTopology());
+      o.put("version", r.getVersion());
+      o.put("uptime_ms", r.getUptimeMs());
+      o.put("store_health", r.getStoreHealth());
+      ArrayNode ms = o.putArray("members");
+      for (Member m : r.getMembersList()) {
+        ms.addObject().put("id", m.getId()).put("role", m.getRole()).put("status", m.getStatus())
+            .put("reachable", m.getReachable()).put("drained", m.getDrained()).put("store_failed", m.getStoreFailed());
+      }
+      return o;
+    }
+  }
+
+  @Command(name = "links", mixinStandardHelpOptions = true,
+      description = "Every fiber link: state and the unused key at both ends (coarse), rate, QBER.")
+  static final class LinksCmd implements Callable<Integer> {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "One JSON document instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      return admin.call(spec, s -> s.listLinks(ListLinksRequest.getDefaultInstance()), (r, out) -> {
+        if (json) {
+          printJson(toJson(r), out);
+          return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("LINK", "KM", "STATE", "POOL A", "POOL B", "A->B", "B->A", "SECURE", "QBER"));
+        for (LinkInfo l : r.getLinksList()) {
+          rows.add(List.of(l.getA() + "-" + l.getB(), String.format(Locale.ROOT, "%.0f", l.getKm()), l.getState(),
+              bytes(pool(l.getEndA())), bytes(pool(l.getEndB())), bytes(l.getEndA().getSendBytes()),
+              bytes(l.getEndB().getSendBytes()),
+              String.format(Locale.ROOT, "%.1f kbit/s", l.getSecureBitsPerSecond() / 1000),
+              Double.isNaN(l.getQber()) ? "-" : String.format(Locale.ROOT, "%.2f %%", 100 * l.getQber())));
+        }
+        table(rows, out);
+      });
+    }
+
+    static long pool(LinkEnd e) {
+      return e.getSendBytes() + e.getReceiveBytes() + e.getUnassignedBytes();
+    }
+
+    static ArrayNode toJson(LinksReply r) {
+      ArrayNode a = JSON.createArrayNode();
+      for (LinkInfo l : r.getLinksList()) {
+        ObjectNode o = a.addObject();
+        o.put("a", l.getA()).put("b", l.getB()).put("km", l.getKm()).put("state", l.getState())
+            .put("pool_bytes_a", pool(l.getEndA())).put("pool_bytes_b", pool(l.getEndB()))
+            .put("secure_bits_per_second", l.getSecureBitsPerSecond());
+        if (Double.isNaN(l.getQber())) {
+          o.putNull("qber"); // not measured (finished-key-sim links)
+        } else {
+          o.put("qber", l.getQber());
+        }
+        end(o.putObject("end_a"), l.getEndA());
+        end(o.putObject("end_b"), l.getEndB());
+      }
+      return a;
+    }
+
+    private static void end(ObjectNode o, LinkEnd e) {
+      o.put("station", e.getStation()).put("state", e.getState()).put("send_bytes", e.getSendBytes())
+          .put("receive_bytes", e.getReceiveBytes()).put("unassigned_bytes", e.getUnassignedBytes());
+    }
+  }
+
+  @Command(name = "route", mixinStandardHelpOptions = true,
+      description = "The route a key would take now from one station to another, other routes, and why"
+          + " stations or links were left out.")
+  static final class RouteCmd implements Callable<Integer> {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--from", paramLabel = "ID", description = "Origin station (default: the answering one).")
+    String from = "";
+
+    @Option(names = "--to", paramLabel = "ID", required = true, description = "Destination station.")
+    String to;
+
+    @Option(names = "--json", description = "One JSON document instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      return admin.call(spec, s -> s.getRoute(GetRouteRequest.newBuilder().setFrom(from).setTo(to).build()),
+          (r, out) -> {
+            if (json) {
+              printJson(toJson(from, to, r), out);
+              return;
+            }
+            out.println(r.getPathCount() == 0 ? "no route: " + r.getSummary()
+                : "route " + String.join(" > ", r.getPathList()) + " (" + (r.getPathCount() - 1) + " hops, "
+                    + bytes(r.getBottleneckBytes()) + " of key at its narrowest" + (r.getReserveWaived()
+                    ? ", below the reserve" : "") + ")");
+            for (RouteAlternative alt : r.getAlternativesList()) {
+              out.println("  also " + String.join(" > ", alt.getPathList()));
+            }
+            for (Exclusion e : r.getExcludedList()) {
+              out.println("  left out " + e.getWhat() + ": " + e.getWhy());
+            }
+          });
+    }
+
+    static ObjectNode toJson(String from, String to, RouteReply r) {
+      ObjectNode o = JSON.createObjectNode();
+      o.put("from", from.isEmpty() && r.getPathCount() > 0 ? r.getPath(0) : from);
+      o.put("to", to);
+      ArrayNode p = o.putArray("path");
+      r.getPathList().forEach(p::add);
+      o.put("hops", r.getPathCount() == 0 ? -1 : r.getPathCount() - 1);
+      o.put("bottleneck_bytes", r.getBottleneckBytes());
+      o.put("reserve_waived", r.getReserveWaived());
+      o.put("summary", r.getSummary());
+      ArrayNode alts = o.putArray("alternatives");
+      for (RouteAlternative a : r.getAlternativesList()) {
+        ArrayNode x = alts.addArray();
+        a.getPathList().forEach(x::add);
+      }
+      ArrayNode ex = o.putArray("excluded");
+      for (Exclusion e : r.getExcludedList()) {
+        ex.addObject().put("what", e.getWhat()).put("why", e.getWhy());
+      }
+      return o;
+    }
+  }
+}

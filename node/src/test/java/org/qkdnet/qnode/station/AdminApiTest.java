@@ -1,0 +1,256 @@
+package org.qkdnet.qnode.station;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.Main;
+import org.qkdnet.qnode.config.ConfigLoader;
+import org.qkdnet.qnode.crypto.Pem;
+import org.qkdnet.qnode.demo.LocalNetwork;
+import org.qkdnet.qnode.linkservice.LinkTls;
+import picocli.CommandLine;
+
+/**
+ * Issue 8 items 1-2 (reads): the admin API over real mutual TLS on the local ring in one JVM,
+ * through the {@code qnode admin} command line as an operator runs it: status, links and route as
+ * tables and JSON, any station answering for the whole network; SAE and station certificates
+ * refused; an unknown station, an unreachable target and missing credentials each give one line
+ * and a non-zero exit; standard gRPC health for operators only.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminApiTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private LocalNetwork net;
+  private Path pki;
+
+  /** Exit code, standard output and standard error of one {@code qnode ...} run. */
+  record Run(int exit, String out, String err) {}
+
+  @BeforeAll
+  void start(@TempDir Path dir) throws Exception {
+    Config cfg = ConfigFactory.parseString("qnode.device.kind = finished-key-sim")
+        .withFallback(ConfigLoader.load("local"));
+    net = LocalNetwork.start(cfg, dir, id -> { });
+    pki = net.pkiDir();
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+        net.stations().stream().allMatch(s -> s.liveStations().snapshot().size() == 4));
+    net.awaitDisjointRoutes("ALP", "CHA", 2, Duration.ofSeconds(90));
+  }
+
+  @AfterAll
+  void stop() {
+    if (net != null) {
+      net.close();
+    }
+  }
+
+  private static Run qnode(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private Run admin(String station, String... command) {
+    List<String> args = new ArrayList<>(List.of("admin", "--target", net.adminTarget(station), "--tls-dir",
+        pki.toString()));
+    args.addAll(List.of(command));
+    return qnode(args.toArray(String[]::new));
+  }
+
+  @Test
+  void status_json_listsTheFourMembersUp_fromAnyStation() throws Exception {
+    for (String station : List.of("ALP", "DEL")) {
+      Run r = admin(station, "status", "--json");
+      assertThat(r.exit()).as(r.err()).isZero();
+      JsonNode s = JSON.readTree(r.out());
+      assertThat(s.get("station").asText()).isEqualTo(station);
+      assertThat(s.get("store_health").asText()).isEqualTo("ok");
+      assertThat(s.get("members")).hasSize(4);
+      for (JsonNode m : s.get("members")) {
+        assertThat(m.get("status").asText()).as(m.toString()).isEqualTo("Up");
+        assertThat(m.get("reachable").asBoolean()).isTrue();
+        assertThat(m.get("role").asText()).isIn("backbone", "relay");
+      }
+    }
+  }
+
+  @Test
+  void status_table_isAligned() {
+    Run r = admin("BRA", "status");
+    assertThat(r.exit()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines.get(0)).startsWith("station BRA (local)");
+    assertThat(lines.get(1)).startsWith("ID ").contains("ROLE").contains("STATUS");
+    int col = lines.get(1).indexOf("STATUS");
+    assertThat(lines.subList(2, lines.size())).hasSize(4).allSatisfy(l -> assertThat(l.substring(col)).startsWith("Up"));
+  }
+
+  @Test
+  void links_json_fourLinksWithKeyAtBothEnds() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
+      Run r = admin("CHA", "links", "--json");
+      JsonNode links = JSON.readTree(r.out());
+      if (links.size() != 4) {
+        return false;
+      }
+      for (JsonNode l : links) {
+        if (l.get("pool_bytes_a").asLong() <= 0 || l.get("pool_bytes_b").asLong() <= 0) {
+          return false;
+        }
+      }
+      return true;
+    });
+    JsonNode links = JSON.readTree(admin("CHA", "links", "--json").out());
+    for (JsonNode l : links) {
+      assertThat(l.get("end_a").get("station").asText()).isEqualTo(l.get("a").asText());
+      assertThat(l.get("state").asText()).isIn("UP", "DOWN");
+      assertThat(l.get("km").asDouble()).isPositive();
+    }
+    Run table = admin("CHA", "links");
+    assertThat(table.out().lines().findFirst().orElseThrow()).startsWith("LINK").contains("POOL A");
+    assertThat(table.out()).contains("ALP-BRA").contains("CHA-DEL");
+  }
+
+  @Test
+  void route_json_twoHopsFromALPtoCHA_withTheOtherWayAsAlternative_askedAtAThirdStation() throws Exception {
+    Run r = admin("DEL", "route", "--from", "ALP", "--to", "CHA", "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode route = JSON.readTree(r.out());
+    assertThat(route.get("hops").asInt()).isEqualTo(2);
+    List<String> path = new ArrayList<>();
+    route.get("path").forEach(n -> path.add(n.asText()));
+    assertThat(path).startsWith("ALP").endsWith("CHA");
+    assertThat(route.get("alternatives")).hasSize(1);
+    assertThat(route.get("alternatives").get(0).get(1).asText()).isNotEqualTo(path.get(1));
+    assertThat(admin("DEL", "route", "--from", "ALP", "--to", "CHA").out()).startsWith("route ALP > ");
+  }
+
+  @Test
+  void unknownStation_oneLineNamingIt_nonZeroExit() {
+    Run r = admin("ALP", "route", "--to", "XYZ");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err().strip()).isEqualTo("qnode admin: unknown station 'XYZ' (not in topology local)");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void saeAndStationCertificates_areRefused() {
+    Run sae = qnode("admin", "--target", net.adminTarget("ALP"), "--ca", pki.resolve("ca.crt").toString(),
+        "--cert", net.saeCert("ALP-APP1").toString(), "--key", net.saeKey("ALP-APP1").toString(), "status");
+    assertThat(sae.exit()).isEqualTo(1);
+    assertThat(sae.err()).contains("refused the certificate").contains("sae certificate is not an operator's");
+    assertThat(sae.err().lines().count()).isEqualTo(1);
+
+    Run station = qnode("admin", "--target", net.adminTarget("ALP"), "--ca", pki.resolve("ca.crt").toString(),
+        "--cert", pki.resolve("stations/BRA.crt").toString(), "--key", pki.resolve("stations/BRA.key").toString(),
+        "links", "--json");
+    assertThat(station.exit()).isEqualTo(1);
+    assertThat(station.err()).contains("station certificate is not an operator's");
+    assertThat(station.out()).isEmpty();
+  }
+
+  @Test
+  void unreachableTarget_andMissingCredentials() throws Exception {
+    int free;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      free = s.getLocalPort();
+    }
+    Run r = qnode("admin", "--target", "127.0.0.1:" + free, "--tls-dir", pki.toString(), "--timeout", "5", "status");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith("qnode admin: cannot reach the admin API at 127.0.0.1:" + free);
+
+    Run none = qnode("admin", "--target", net.adminTarget("ALP"), "status");
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.err()).contains("--tls-dir");
+
+    Run badTarget = qnode("admin", "--target", "nowhere", "--tls-dir", pki.toString(), "status");
+    assertThat(badTarget.exit()).isEqualTo(2);
+    assertThat(badTarget.err()).contains("--target").contains("HOST:PORT");
+  }
+
+  @Test
+  void grpcHealth_servingForOperators_refusedForSaes() throws Exception {
+    ManagedChannel op = channel(net.operatorCert("admin"), net.operatorKey("admin"));
+    ManagedChannel sae = channel(net.saeCert("ALP-APP1"), net.saeKey("ALP-APP1"));
+    try {
+      HealthCheckResponse h = HealthGrpc.newBlockingStub(op).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.newBuilder().setService("qnode.v1.AdminService").build());
+      assertThat(h.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      try {
+        HealthGrpc.newBlockingStub(sae).withDeadlineAfter(10, TimeUnit.SECONDS)
+            .check(HealthCheckRequest.getDefaultInstance());
+        throw new AssertionError("an SAE certificate was admitted");
+      } catch (StatusRuntimeException e) {
+        assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+      }
+    } finally {
+      op.shutdownNow();
+      sae.shutdownNow();
+    }
+  }
+
+  @Test
+  void serverReflection_listsAdminService_forOperators() throws Exception {
+    ManagedChannel op = channel(net.operatorCert("admin"), net.operatorKey("admin"));
+    try {
+      java.util.concurrent.CompletableFuture<List<String>> services = new java.util.concurrent.CompletableFuture<>();
+      io.grpc.stub.StreamObserver<io.grpc.reflection.v1.ServerReflectionRequest> requests =
+          io.grpc.reflection.v1.ServerReflectionGrpc.newStub(op).withDeadlineAfter(10, TimeUnit.SECONDS)
+              .serverReflectionInfo(new io.grpc.stub.StreamObserver<>() {
+                @Override
+                public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
+                  services.complete(r.getListServicesResponse().getServiceList().stream()
+                      .map(io.grpc.reflection.v1.ServiceResponse::getName).toList());
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                  services.completeExceptionally(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                  services.complete(List.of());
+                }
+              });
+      requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+      assertThat(services.get(10, TimeUnit.SECONDS)).contains("qnode.v1.AdminService", "grpc.health.v1.Health");
+      requests.onCompleted();
+    } finally {
+      op.shutdownNow();
+    }
+  }
+
+  private ManagedChannel channel(Path cert, Path key) throws Exception {
+    String[] t = net.adminTarget("ALP").split(":");
+    return NettyChannelBuilder.forAddress(t[0], Integer.parseInt(t[1]))
+        .sslContext(LinkTls.clientOfAnyStation(Pem.readIdentity(cert, key), Pem.readCertificate(pki.resolve("ca.crt"))))
+        .build();
+  }
+}
