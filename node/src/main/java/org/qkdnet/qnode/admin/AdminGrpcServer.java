@@ -25,15 +25,27 @@ public final class AdminGrpcServer implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health;
   private final ThreadPoolExecutor calls;
+  private final AdminForwarder forwarder;
 
-  private AdminGrpcServer(Server server, HealthStatusManager health, ThreadPoolExecutor calls) {
+  private AdminGrpcServer(Server server, HealthStatusManager health, ThreadPoolExecutor calls,
+      AdminForwarder forwarder) {
     this.server = server;
     this.health = health;
     this.calls = calls;
+    this.forwarder = forwarder;
   }
 
-  public static AdminGrpcServer start(String host, int port, LinkTls tls, Set<String> operators, AdminView view) {
-    OperatorAuthInterceptor auth = new OperatorAuthInterceptor(operators);
+  /**
+   * @param forwardTls this station's client side toward other stations' admin APIs
+   * @param adminAddress every station's admin endpoint, by id
+   */
+  public static AdminGrpcServer start(String host, int port, LinkTls tls, Set<String> operators, AdminView view,
+      io.grpc.netty.shaded.io.netty.handler.ssl.SslContext forwardTls,
+      java.util.function.Function<String, InetSocketAddress> adminAddress) {
+    Set<String> stations = new java.util.HashSet<>();
+    view.topology().stations().forEach(s -> stations.add(s.id()));
+    OperatorAuthInterceptor auth = new OperatorAuthInterceptor(operators, stations);
+    AdminForwarder forwarder = new AdminForwarder(forwardTls, adminAddress);
     HealthStatusManager health = new HealthStatusManager();
     ThreadPoolExecutor calls = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
       Thread t = new Thread(r, "admin-" + view.station());
@@ -47,7 +59,7 @@ public final class AdminGrpcServer implements AutoCloseable {
         .maxConcurrentCallsPerConnection(16)
         .maxInboundMessageSize(64 * 1024)
         .maxInboundMetadataSize(16 * 1024)
-        .addService(ServerInterceptors.intercept(new AdminGrpcService(view), auth))
+        .addService(ServerInterceptors.intercept(new AdminGrpcService(view, forwarder), auth))
         .addService(ServerInterceptors.intercept(health.getHealthService(), auth))
         .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), auth))
         .build();
@@ -55,11 +67,12 @@ public final class AdminGrpcServer implements AutoCloseable {
       server.start();
     } catch (IOException e) {
       calls.shutdownNow();
+      forwarder.close();
       throw new UncheckedIOException("cannot bind the admin API on " + host + ":" + port, e);
     }
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus("qnode.v1.AdminService", ServingStatus.SERVING);
-    return new AdminGrpcServer(server, health, calls);
+    return new AdminGrpcServer(server, health, calls, forwarder);
   }
 
   public int port() {
@@ -79,5 +92,6 @@ public final class AdminGrpcServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     calls.shutdown();
+    forwarder.close();
   }
 }

@@ -4,6 +4,8 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.function.Supplier;
 import org.qkdnet.qnode.proto.v1.AdminServiceGrpc;
+import org.qkdnet.qnode.proto.v1.DrainReply;
+import org.qkdnet.qnode.proto.v1.DrainRequest;
 import org.qkdnet.qnode.proto.v1.GetRouteRequest;
 import org.qkdnet.qnode.proto.v1.GetStatusRequest;
 import org.qkdnet.qnode.proto.v1.LinksReply;
@@ -18,9 +20,62 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(AdminGrpcService.class);
 
   private final AdminView view;
+  private final AdminForwarder forwarder;
 
-  AdminGrpcService(AdminView view) {
+  AdminGrpcService(AdminView view, AdminForwarder forwarder) {
     this.view = view;
+    this.forwarder = forwarder;
+  }
+
+  @Override
+  public void drain(DrainRequest request, StreamObserver<DrainReply> response) {
+    setDrained(request, true, response);
+  }
+
+  @Override
+  public void undrain(DrainRequest request, StreamObserver<DrainReply> response) {
+    setDrained(request, false, response);
+  }
+
+  private void setDrained(DrainRequest request, boolean on, StreamObserver<DrainReply> response) {
+    String target = request.getStation().isEmpty() ? view.station() : request.getStation();
+    if (view.topology().indexOf(target) < 0) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("unknown station '" + printable(target)
+          + "' (not in topology " + view.topology().name() + ")").asRuntimeException());
+      return;
+    }
+    String operator = OperatorAuthInterceptor.OPERATOR.get();
+    String via = OperatorAuthInterceptor.FORWARDED_BY.get();
+    if (!target.equals(view.station())) {
+      if (via != null) {
+        response.onError(Status.FAILED_PRECONDITION.withDescription("station " + view.station()
+            + " takes forwarded commands for itself only, not for " + target).asRuntimeException());
+        return;
+      }
+      try {
+        DrainRequest fwd = DrainRequest.newBuilder().setStation(target).build();
+        var stub = forwarder.to(target, operator, 20);
+        response.onNext(on ? stub.drain(fwd) : stub.undrain(fwd));
+        response.onCompleted();
+      } catch (io.grpc.StatusRuntimeException e) {
+        String d = e.getStatus().getDescription();
+        response.onError(e.getStatus().withDescription("station " + target + " (forwarded by " + view.station()
+            + "): " + (d == null ? e.getStatus().getCode().toString() : d)).asRuntimeException());
+      }
+      return;
+    }
+    try {
+      String detail = view.setDrained(on, operator + (via == null ? "" : " (via " + via + ")"));
+      response.onNext(DrainReply.newBuilder().setStation(target).setDrained(on).setDetail(detail).build());
+      response.onCompleted();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      response.onError(Status.CANCELLED.withDescription("station stopping").asRuntimeException());
+    } catch (RuntimeException e) {
+      log.warn("admin drain at {} failed: {}", view.station(), e.toString());
+      response.onError(Status.INTERNAL.withDescription("the station could not change: " + e.getClass().getSimpleName())
+          .asRuntimeException());
+    }
   }
 
   @Override

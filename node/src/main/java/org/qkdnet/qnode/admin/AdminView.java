@@ -32,4 +32,10 @@ public interface AdminView {
 
   /** Up to {@code k} node-disjoint routes with key from {@code from} to {@code to} now. */
   List<List<String>> disjointRoutes(String from, String to, int k);
+
+  /**
+   * Drains ({@code on}) or undrains this station durably, logged with the operator's name; returns
+   * once its published link state says so (bounded), with what it did.
+   */
+  String setDrained(boolean on, String operator) throws InterruptedException;
 }

@@ -25,6 +25,8 @@ import org.qkdnet.qnode.crypto.Identity;
 import org.qkdnet.qnode.crypto.Pem;
 import org.qkdnet.qnode.linkservice.LinkTls;
 import org.qkdnet.qnode.proto.v1.AdminServiceGrpc;
+import org.qkdnet.qnode.proto.v1.DrainReply;
+import org.qkdnet.qnode.proto.v1.DrainRequest;
 import org.qkdnet.qnode.proto.v1.Exclusion;
 import org.qkdnet.qnode.proto.v1.GetRouteRequest;
 import org.qkdnet.qnode.proto.v1.GetStatusRequest;
@@ -39,6 +41,7 @@ import org.qkdnet.qnode.proto.v1.StatusReply;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -50,7 +53,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
     description = "Operate the network through a station's admin API (operator certificate required).",
-    subcommands = {AdminCommand.StatusCmd.class, AdminCommand.LinksCmd.class, AdminCommand.RouteCmd.class})
+    subcommands = {AdminCommand.StatusCmd.class, AdminCommand.LinksCmd.class, AdminCommand.RouteCmd.class,
+        AdminCommand.DrainCmd.class, AdminCommand.UndrainCmd.class})
 public final class AdminCommand implements Runnable {
   static final String DEFAULT_TARGET = "127.0.0.1:27003";
 
@@ -415,6 +419,54 @@ public final class AdminCommand implements Runnable {
         ex.addObject().put("what", e.getWhat()).put("why", e.getWhy());
       }
       return o;
+    }
+  }
+  /** drain / undrain: one station, forwarded by the target station when it is another one. */
+  abstract static class DrainBase implements Callable<Integer> {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The station.")
+    String station;
+
+    @Option(names = "--json", description = "One JSON document instead of text.")
+    boolean json;
+
+    abstract boolean on();
+
+    @Override
+    public Integer call() {
+      DrainRequest q = DrainRequest.newBuilder().setStation(station).build();
+      return admin.call(spec, s -> on() ? s.drain(q) : s.undrain(q), (DrainReply r, PrintWriter out) -> {
+        if (json) {
+          ObjectNode o = JSON.createObjectNode();
+          o.put("station", r.getStation()).put("drained", r.getDrained()).put("detail", r.getDetail());
+          printJson(o, out);
+        } else {
+          out.println("station " + r.getStation() + ": " + r.getDetail());
+        }
+      });
+    }
+  }
+
+  @Command(name = "drain", mixinStandardHelpOptions = true,
+      description = "Take a station out of service: no new relays start at it or pass through it; relays in"
+          + " flight finish; keys stored for its SAEs stay fetchable. Lasts across restarts until undrain.")
+  static final class DrainCmd extends DrainBase {
+    @Override
+    boolean on() {
+      return true;
+    }
+  }
+
+  @Command(name = "undrain", mixinStandardHelpOptions = true, description = "Put a drained station back in service.")
+  static final class UndrainCmd extends DrainBase {
+    @Override
+    boolean on() {
+      return false;
     }
   }
 }

@@ -804,6 +804,37 @@ public final class StationKeyStore implements AutoCloseable {
     });
   }
 
+  /** An operator's durable setting of this station (e.g. "drained"); false if never set. */
+  public boolean adminFlag(String name) {
+    checkAdminFlagName(name);
+    return guarded(() -> rocks.get(StoreKeys.adminFlag(name)) != null);
+  }
+
+  /** Sets or clears an operator's setting durably (synced before it returns). */
+  public void setAdminFlag(String name, boolean on) {
+    checkAdminFlagName(name);
+    guarded(() -> {
+      try (StoreBatch batch = rocks.batch()) {
+        if (on) {
+          batch.put(StoreKeys.adminFlag(name), new byte[] {1});
+        } else {
+          batch.delete(StoreKeys.adminFlag(name));
+        }
+        rocks.writeUnsynced(batch);
+      } catch (org.rocksdb.RocksDBException e) {
+        throw new KeyStoreFailedException("cannot record the operator's setting " + name + ": " + e.getMessage(), e);
+      }
+      rocks.sync();
+      return null;
+    });
+  }
+
+  private static void checkAdminFlagName(String name) {
+    if (name == null || !name.matches("[a-z0-9:_-]{1,80}")) {
+      throw new IllegalArgumentException("admin flag names are 1..80 of [a-z0-9:_-], got " + name);
+    }
+  }
+
   /** How far this end of the link to {@code peer} has come (counters only), for a re-key. */
   public LinkPosition linkPosition(String peer) {
     return guarded(() -> link(peer).position());

@@ -37,6 +37,8 @@ final class StoreKeys {
   private static final byte QUARANTINE = 'Z';
   /** A link's direction assignment entries, keyed by sequence number. */
   private static final byte ASSIGNMENT = 'E';
+  /** An operator's setting of this station that must survive a restart (drained, ...). */
+  private static final byte ADMIN_FLAG = 'A';
 
   /** The store's data key, wrapped by the station's key-encryption key. */
   static final byte[] DATA_KEY = {'W'};
@@ -118,6 +120,10 @@ final class StoreKeys {
 
   static byte[] quarantine(String peer) {
     return peerPrefix(QUARANTINE, peer);
+  }
+
+  static byte[] adminFlag(String name) {
+    return peerPrefix(ADMIN_FLAG, name);
   }
 
   static byte[] assignmentPrefix(String peer) {

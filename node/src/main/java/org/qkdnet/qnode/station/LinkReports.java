@@ -23,7 +23,7 @@ import org.qkdnet.qnode.routing.StationReport;
  */
 final class LinkReports {
   /** What a report is made of, compared to decide whether to publish. */
-  record Levels(boolean storeHealthy, List<LinkReport> links) {}
+  record Levels(boolean storeHealthy, boolean drained, List<LinkReport> links) {}
 
   private final String self;
   private final StationKeyStore store;
@@ -32,9 +32,12 @@ final class LinkReports {
   private final Map<String, DirectionSupply> supplies;
   private final LinkLiveness liveness;
   private final AtomicLong version = new AtomicLong();
+  /** True while an operator drains this station (published: no transit routed through it). */
+  private final java.util.function.BooleanSupplier drained;
 
   LinkReports(String self, StationKeyStore store, Map<String, LinkKeySupply> links, Map<String, Bb84LinkEnd> bb84,
-      Map<String, DirectionSupply> supplies, LinkLiveness liveness) {
+      Map<String, DirectionSupply> supplies, LinkLiveness liveness, java.util.function.BooleanSupplier drained) {
+    this.drained = drained;
     this.self = self;
     this.store = store;
     this.links = links;
@@ -49,11 +52,11 @@ final class LinkReports {
     for (String peer : links.keySet()) {
       out.add(healthy ? link(peer) : new LinkReport(self, peer, LinkStatus.DOWN, 0, 0, 0, 0, Double.NaN));
     }
-    return new Levels(healthy, out);
+    return new Levels(healthy, drained.getAsBoolean(), out);
   }
 
   StationReport report(Levels levels, long incarnation) {
-    return new StationReport(self, incarnation, version.incrementAndGet(), levels.storeHealthy(), false,
+    return new StationReport(self, incarnation, version.incrementAndGet(), levels.storeHealthy(), levels.drained(),
         levels.links());
   }
 

@@ -27,9 +27,12 @@ final class RelayKeyRelayer implements KeyRelayer {
   private final RelayStats stats;
   private final TopologySpec topology;
   private final int defaultPaths;
+  /** Null while the station serves; otherwise why no relay may start here (an operator drained it). */
+  private final java.util.function.Supplier<String> drained;
 
   RelayKeyRelayer(RelayEngine engine, RelayRoutes routes, StationKeyStore store, RelayStats stats,
-      TopologySpec topology, int defaultPaths) {
+      TopologySpec topology, int defaultPaths, java.util.function.Supplier<String> drained) {
+    this.drained = drained;
     this.engine = engine;
     this.routes = routes;
     this.store = store;
@@ -44,6 +47,11 @@ final class RelayKeyRelayer implements KeyRelayer {
 
   @Override
   public CompletionStage<RelayedKeys> relayKeys(RelayRequest r) {
+    String why = drained.get();
+    if (why != null) {
+      return java.util.concurrent.CompletableFuture.failedFuture(new RelayFailedException(RelayFailedException.NO_ROUTE,
+          why));
+    }
     long start = System.nanoTime();
     return engine.originate(r.destinationStation(), r.masterSae(), r.slaveSae(), r.keyIds(), r.keySizeBytes(),
             pathsFor(r.masterSae(), r.slaveSae()))
@@ -81,6 +89,9 @@ final class RelayKeyRelayer implements KeyRelayer {
    */
   @Override
   public long availableKeyBytes(String masterSae, String slaveSae, String destinationStation) {
+    if (drained.get() != null) {
+      return 0;
+    }
     int paths = pathsFor(masterSae, slaveSae);
     List<List<String>> chosen = paths == 1
         ? routes.route(destinationStation, MAC_KEY_BYTES + 1, RelayRoutes.Avoid.NONE).map(List::of).orElse(List.of())

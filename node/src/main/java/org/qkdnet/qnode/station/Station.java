@@ -150,6 +150,12 @@ public final class Station implements AutoCloseable {
       started.add(store);
       // no link hands out or accepts pad before an audit with its peer (auditLinks below)
       store.requireLinkAudits();
+      java.util.concurrent.atomic.AtomicBoolean drained =
+          new java.util.concurrent.atomic.AtomicBoolean(store.adminFlag(DRAINED));
+      if (drained.get()) {
+        log.warn("station {} starts drained (an operator drained it): no new relays start here or pass through it"
+            + " until `qnode admin undrain {}`", self, self);
+      }
 
       Map<String, LinkKeySupply> links = new LinkedHashMap<>();
       Map<String, Bb84LinkEnd> bb84Links = new LinkedHashMap<>();
@@ -229,7 +235,7 @@ public final class Station implements AutoCloseable {
           StationGuardian.create(live, links.values(), clients, settings.device().framePeriod(),
               bb84Links.values(), clients, drbg(), supplies.values(),
               new StationGuardian.LinkState(linkStates, clients, liveness,
-                  new LinkReports(self, store, links, bb84Links, supplies, liveness))),
+                  new LinkReports(self, store, links, bb84Links, supplies, liveness, drained::get))),
           "qnode", systemConfig(settings, config));
       started.add(() -> {
         system.terminate();
@@ -257,7 +263,8 @@ public final class Station implements AutoCloseable {
       }
       KmeLimits kmeLimits = new KmeLimits(settings.etsi014().maxKeyCount(), settings.etsi014().maxKeySize(),
           settings.etsi014().minKeySize(), settings.etsi014().defaultKeySize(), settings.etsi014().maxSaeIdCount());
-      RelayKeyRelayer relayer = new RelayKeyRelayer(engine, routes, store, stats, topo, settings.relay().paths());
+      RelayKeyRelayer relayer = new RelayKeyRelayer(engine, routes, store, stats, topo, settings.relay().paths(),
+          () -> drained.get() ? "station " + self + " is drained by an operator: no new relays start here" : null);
       EtsiSettings etsi = settings.etsi014();
       Kme kme = new Kme(self, registry, kmeLimits, store, relayer, drbg(), topo::pairAllowed,
           new FairShare(etsi.fairShareWindow(), etsi.scarceBelowBytes(), System::nanoTime),
@@ -277,7 +284,11 @@ public final class Station implements AutoCloseable {
       }
       AdminGrpcServer admin = AdminGrpcServer.start(own.host(), own.adminPort(), linkTls,
           java.util.Set.copyOf(topo.operators()),
-          adminView(self, topo, system, live, linkStates, store, routes, System.nanoTime()));
+          adminView(self, topo, system, live, linkStates, store, routes, System.nanoTime(), drained),
+          LinkTls.clientOfAnyStation(identity, ca), id -> {
+            Endpoint e = settings.network().endpointOf(id, topo);
+            return new java.net.InetSocketAddress(e.host(), e.adminPort());
+          });
       started.add(admin);
       log.info("station {}: admin API on {}:{} (operator certificates only)", self, own.host(), admin.port());
       Station station = new Station(settings, store, links, bb84Links, live, stats, clients, grpc, system, https, kme,
@@ -300,9 +311,13 @@ public final class Station implements AutoCloseable {
     }
   }
 
-  /** What the admin API reads at this station (figures only, never key material). */
+  /** The admin flag that keeps a drained station drained across restarts. */
+  static final String DRAINED = "drained";
+
+  /** What the admin API reads and changes at this station (figures only, never key material). */
   private static AdminView adminView(String self, TopologySpec topo, ActorSystem<Void> system, LiveStations live,
-      ClusterLinkStates linkStates, StationKeyStore store, StationRoutes routes, long startedNanos) {
+      ClusterLinkStates linkStates, StationKeyStore store, StationRoutes routes, long startedNanos,
+      java.util.concurrent.atomic.AtomicBoolean drained) {
     String version = java.util.Optional.ofNullable(Station.class.getPackage().getImplementationVersion()).orElse("dev");
     return new AdminView() {
       @Override
@@ -357,6 +372,25 @@ public final class Station implements AutoCloseable {
       @Override
       public List<List<String>> disjointRoutes(String from, String to, int k) {
         return routes.disjointRoutesFrom(from, to, k, 64);
+      }
+
+      @Override
+      public String setDrained(boolean on, String operator) throws InterruptedException {
+        boolean was = drained.get();
+        store.setAdminFlag(DRAINED, on);
+        drained.set(on);
+        log.warn("ADMIN operator {} {} station {}{}", operator, on ? "drained" : "undrained", self,
+            was == on ? " (it already was)" : "");
+        // answered once it took effect: this station's published link state says so (bounded wait)
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < until) {
+          java.util.Optional<StationReport> own = linkStates.own();
+          if (own.isPresent() && own.get().drained() == on) {
+            return (on ? "drained" : "undrained") + (was == on ? " (it already was)" : "");
+          }
+          Thread.sleep(50);
+        }
+        return (on ? "drained" : "undrained") + " here; its link state is not yet published (cluster busy)";
       }
     };
   }

@@ -151,6 +151,69 @@ class AdminApiTest {
     assertThat(admin("DEL", "route", "--from", "ALP", "--to", "CHA").out()).startsWith("route ALP > ");
   }
 
+  private List<String> path(JsonNode route) {
+    List<String> p = new ArrayList<>();
+    route.get("path").forEach(n -> p.add(n.asText()));
+    return p;
+  }
+
+  @Test
+  void drainOfAnotherStation_isForwarded_routesAvoidIt_noRelayStartsThere_undrainRestores() throws Exception {
+    Run r = admin("ALP", "drain", "BRA", "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode reply = JSON.readTree(r.out());
+    assertThat(reply.get("station").asText()).isEqualTo("BRA");
+    assertThat(reply.get("drained").asBoolean()).isTrue();
+    try {
+      assertThat(net.station("BRA").store().adminFlag("drained")).as("durable").isTrue();
+      await("DEL sees BRA drained").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        for (JsonNode m : JSON.readTree(admin("DEL", "status", "--json").out()).get("members")) {
+          if (m.get("id").asText().equals("BRA")) {
+            return m.get("drained").asBoolean();
+          }
+        }
+        return false;
+      });
+      await("ALP routes round BRA").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
+          path(JSON.readTree(admin("ALP", "route", "--to", "CHA", "--json").out())).equals(List.of("ALP", "DEL", "CHA")));
+      JsonNode route = JSON.readTree(admin("ALP", "route", "--to", "CHA", "--json").out());
+      assertThat(route.get("excluded").toString()).contains("BRA").contains("drained");
+      // keys between ALP and CHA keep flowing the other way
+      org.qkdnet.qnode.sae.Etsi014Client alp = new org.qkdnet.qnode.sae.Etsi014Client(net.etsi014Url("ALP"),
+          net.saeTls("ALP-APP1"), Duration.ofSeconds(10));
+      assertThat(alp.encKeys("CHA-APP1", 1, 256)).hasSize(1);
+      // no relay starts at the drained station
+      org.qkdnet.qnode.sae.Etsi014Client bra = new org.qkdnet.qnode.sae.Etsi014Client(net.etsi014Url("BRA"),
+          net.saeTls("BRA-APP1"), Duration.ofSeconds(10));
+      try {
+        bra.encKeys("ALP-APP1", 1, 256);
+        throw new AssertionError("a relay started at a drained station");
+      } catch (org.qkdnet.qnode.sae.Etsi014Client.Etsi014Error e) {
+        assertThat(e.status()).isEqualTo(503);
+      }
+    } finally {
+      Run u = admin("DEL", "undrain", "BRA");
+      assertThat(u.exit()).as(u.err()).isZero();
+      assertThat(u.out()).startsWith("station BRA: undrained");
+    }
+    assertThat(net.station("BRA").store().adminFlag("drained")).isFalse();
+    await("BRA back").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      for (JsonNode m : JSON.readTree(admin("ALP", "status", "--json").out()).get("members")) {
+        if (m.get("id").asText().equals("BRA")) {
+          return !m.get("drained").asBoolean();
+        }
+      }
+      return false;
+    });
+  }
+
+  @Test
+  void drainOfAnUnknownStation_isRefused_andNothingChanges() {
+    Run r = admin("ALP", "drain", "NOPE");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err().strip()).isEqualTo("qnode admin: unknown station 'NOPE' (not in topology local)");
+  }
+
   @Test
   void unknownStation_oneLineNamingIt_nonZeroExit() {
     Run r = admin("ALP", "route", "--to", "XYZ");
