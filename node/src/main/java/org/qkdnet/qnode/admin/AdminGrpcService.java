@@ -6,6 +6,8 @@ import java.util.function.Supplier;
 import org.qkdnet.qnode.proto.v1.AdminServiceGrpc;
 import org.qkdnet.qnode.proto.v1.DrainReply;
 import org.qkdnet.qnode.proto.v1.DrainRequest;
+import org.qkdnet.qnode.proto.v1.ZeroizeLinkReply;
+import org.qkdnet.qnode.proto.v1.ZeroizeLinkRequest;
 import org.qkdnet.qnode.proto.v1.GetRouteRequest;
 import org.qkdnet.qnode.proto.v1.GetStatusRequest;
 import org.qkdnet.qnode.proto.v1.LinksReply;
@@ -35,6 +37,56 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
   @Override
   public void undrain(DrainRequest request, StreamObserver<DrainReply> response) {
     setDrained(request, false, response);
+  }
+
+  @Override
+  public void zeroizeLink(ZeroizeLinkRequest request, StreamObserver<ZeroizeLinkReply> response) {
+    String a = request.getA();
+    String b = request.getB();
+    if (a.equals(b) || view.topology().linkBetween(a, b).isEmpty()) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("no link " + printable(a) + "-" + printable(b)
+          + " in topology " + view.topology().name()).asRuntimeException());
+      return;
+    }
+    if (!request.getConfirm()) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription("zeroizing burns all unused key of link " + a + "-"
+          + b + " at both ends: confirm it (qnode admin zeroize-link " + a + " " + b + " --confirm)")
+          .asRuntimeException());
+      return;
+    }
+    String operator = OperatorAuthInterceptor.OPERATOR.get();
+    String via = OperatorAuthInterceptor.FORWARDED_BY.get();
+    String self = view.station();
+    if (!self.equals(a) && !self.equals(b)) {
+      if (via != null) {
+        response.onError(Status.FAILED_PRECONDITION.withDescription("station " + self
+            + " takes forwarded commands for its own links only").asRuntimeException());
+        return;
+      }
+      try {
+        response.onNext(forwarder.to(a, operator, 40).zeroizeLink(request));
+        response.onCompleted();
+      } catch (io.grpc.StatusRuntimeException e) {
+        String d = e.getStatus().getDescription();
+        response.onError(e.getStatus().withDescription("station " + a + " (forwarded by " + self + "): "
+            + (d == null ? e.getStatus().getCode().toString() : d)).asRuntimeException());
+      }
+      return;
+    }
+    String peer = self.equals(a) ? b : a;
+    try {
+      AdminView.Zeroized z = view.zeroizeLink(peer, operator + (via == null ? "" : " (via " + via + ")"));
+      response.onNext(ZeroizeLinkReply.newBuilder().setA(a).setB(b).setBurnedBytes(z.burnedBytes())
+          .setRekeyed(z.rekeyed()).setDetail(z.detail()).build());
+      response.onCompleted();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      response.onError(Status.CANCELLED.withDescription("station stopping").asRuntimeException());
+    } catch (RuntimeException e) {
+      log.warn("admin zeroize at {} failed: {}", self, e.toString());
+      response.onError(Status.INTERNAL.withDescription("the station could not zeroize: " + e.getClass().getSimpleName())
+          .asRuntimeException());
+    }
   }
 
   private void setDrained(DrainRequest request, boolean on, StreamObserver<DrainReply> response) {

@@ -38,4 +38,13 @@ public interface AdminView {
    * once its published link state says so (bounded), with what it did.
    */
   String setDrained(boolean on, String operator) throws InterruptedException;
+
+  /** What a zeroize did at this end. */
+  record Zeroized(long burnedBytes, boolean rekeyed, String detail) {}
+
+  /**
+   * Burns every unused byte of this station's link to {@code peer} (quarantine: both ends burn,
+   * then re-key under a new epoch); returns once the re-key is done or after a bounded wait.
+   */
+  Zeroized zeroizeLink(String peer, String operator) throws InterruptedException;
 }

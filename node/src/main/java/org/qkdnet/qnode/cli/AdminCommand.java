@@ -38,6 +38,8 @@ import org.qkdnet.qnode.proto.v1.Member;
 import org.qkdnet.qnode.proto.v1.RouteAlternative;
 import org.qkdnet.qnode.proto.v1.RouteReply;
 import org.qkdnet.qnode.proto.v1.StatusReply;
+import org.qkdnet.qnode.proto.v1.ZeroizeLinkReply;
+import org.qkdnet.qnode.proto.v1.ZeroizeLinkRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -54,7 +56,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "admin", mixinStandardHelpOptions = true,
     description = "Operate the network through a station's admin API (operator certificate required).",
     subcommands = {AdminCommand.StatusCmd.class, AdminCommand.LinksCmd.class, AdminCommand.RouteCmd.class,
-        AdminCommand.DrainCmd.class, AdminCommand.UndrainCmd.class})
+        AdminCommand.DrainCmd.class, AdminCommand.UndrainCmd.class, AdminCommand.ZeroizeLinkCmd.class})
 public final class AdminCommand implements Runnable {
   static final String DEFAULT_TARGET = "127.0.0.1:27003";
 
@@ -467,6 +469,45 @@ public final class AdminCommand implements Runnable {
     @Override
     boolean on() {
       return false;
+    }
+  }
+  @Command(name = "zeroize-link", mixinStandardHelpOptions = true,
+      description = "Burn every unused byte of a link's key at both ends (durably) and re-key it under a new"
+          + " epoch from fresh frames. Needs --confirm.")
+  static final class ZeroizeLinkCmd implements Callable<Integer> {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "A", description = "One end of the link.")
+    String a;
+
+    @Parameters(index = "1", paramLabel = "B", description = "The other end.")
+    String b;
+
+    @Option(names = "--confirm", description = "Yes, burn the link's unused key.")
+    boolean confirm;
+
+    @Option(names = "--json", description = "One JSON document instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      ZeroizeLinkRequest q = ZeroizeLinkRequest.newBuilder().setA(a).setB(b).setConfirm(confirm).build();
+      return admin.call(spec, s -> s.withDeadlineAfter(Math.max(admin.timeoutSeconds, 45), TimeUnit.SECONDS)
+          .zeroizeLink(q), (ZeroizeLinkReply r, PrintWriter out) -> {
+            if (json) {
+              ObjectNode o = JSON.createObjectNode();
+              o.put("a", r.getA()).put("b", r.getB()).put("burned_bytes", r.getBurnedBytes())
+                  .put("rekeyed", r.getRekeyed()).put("detail", r.getDetail());
+              printJson(o, out);
+            } else {
+              out.println("link " + r.getA() + "-" + r.getB() + ": " + bytes(r.getBurnedBytes())
+                  + " of unused key burned at the answering end; " + r.getDetail());
+            }
+          });
     }
   }
 }

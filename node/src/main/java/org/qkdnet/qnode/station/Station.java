@@ -392,6 +392,27 @@ public final class Station implements AutoCloseable {
         }
         return (on ? "drained" : "undrained") + " here; its link state is not yet published (cluster busy)";
       }
+
+      @Override
+      public Zeroized zeroizeLink(String peer, String operator) throws InterruptedException {
+        long unused = store.availableToSend(peer) + store.ledger(new org.qkdnet.qnode.keystore.StreamId(peer, self)).available()
+            + store.supply(peer).unassigned();
+        long oldEpoch = store.linkAudit(peer).epoch();
+        store.quarantine(peer, "zeroized by operator " + operator);
+        log.warn("ADMIN operator {} zeroized link {}-{}: {} unused bytes burned here; both ends re-key it under a new"
+            + " epoch from fresh frames", operator, self, peer, unused);
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < until) {
+          if (!store.isQuarantined(peer) && store.linkBlocked(peer).isEmpty()
+              && store.linkAudit(peer).epoch() != oldEpoch) {
+            return new Zeroized(unused, true, "unused key burned at both ends; link re-keyed under a new epoch,"
+                + " serving from fresh frames");
+          }
+          Thread.sleep(100);
+        }
+        return new Zeroized(unused, false, "unused key burned here; the re-key with " + peer
+            + " is pending (it is retried until " + peer + " answers)");
+      }
     };
   }
 

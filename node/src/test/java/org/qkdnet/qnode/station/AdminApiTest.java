@@ -208,6 +208,37 @@ class AdminApiTest {
   }
 
   @Test
+  void zeroizeLink_needsConfirm_thenBurnsBothEnds_reKeys_andKeyFlowsAgain() throws Exception {
+    org.qkdnet.qnode.keystore.StationKeyStore alp = net.station("ALP").store();
+    org.qkdnet.qnode.keystore.StationKeyStore del = net.station("DEL").store();
+    await().atMost(Duration.ofSeconds(30)).until(() -> alp.availableToSend("DEL") > 0);
+    long epoch = alp.linkAudit("DEL").epoch();
+
+    Run unconfirmed = admin("CHA", "zeroize-link", "ALP", "DEL");
+    assertThat(unconfirmed.exit()).isEqualTo(1);
+    assertThat(unconfirmed.err()).contains("--confirm");
+    assertThat(alp.linkAudit("DEL").epoch()).as("nothing changed").isEqualTo(epoch);
+
+    Run r = admin("CHA", "zeroize-link", "ALP", "DEL", "--confirm", "--json"); // forwarded to ALP
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode z = JSON.readTree(r.out());
+    assertThat(z.get("rekeyed").asBoolean()).as(z.toString()).isTrue();
+    assertThat(z.get("burned_bytes").asLong()).isPositive();
+    assertThat(alp.linkAudit("DEL").epoch()).isNotEqualTo(epoch).isEqualTo(del.linkAudit("ALP").epoch());
+    for (org.qkdnet.qnode.keystore.StationKeyStore s : List.of(alp, del)) {
+      String peer = s == alp ? "DEL" : "ALP";
+      assertThat(s.ledger(new org.qkdnet.qnode.keystore.StreamId(s.selfStationId(), peer)).balances()).isTrue();
+      assertThat(s.ledger(new org.qkdnet.qnode.keystore.StreamId(peer, s.selfStationId())).balances()).isTrue();
+    }
+    // fresh frames fill the link again
+    await().atMost(Duration.ofSeconds(30)).until(() -> alp.availableToSend("DEL") > 0);
+
+    Run noLink = admin("ALP", "zeroize-link", "ALP", "CHA", "--confirm");
+    assertThat(noLink.exit()).isEqualTo(1);
+    assertThat(noLink.err()).contains("no link ALP-CHA");
+  }
+
+  @Test
   void drainOfAnUnknownStation_isRefused_andNothingChanges() {
     Run r = admin("ALP", "drain", "NOPE");
     assertThat(r.exit()).isEqualTo(1);
