@@ -6,6 +6,8 @@ import java.util.function.Supplier;
 import org.qkdnet.qnode.proto.v1.AdminServiceGrpc;
 import org.qkdnet.qnode.proto.v1.DrainReply;
 import org.qkdnet.qnode.proto.v1.DrainRequest;
+import org.qkdnet.qnode.proto.v1.SetLinkAdminStateReply;
+import org.qkdnet.qnode.proto.v1.SetLinkAdminStateRequest;
 import org.qkdnet.qnode.proto.v1.ZeroizeLinkReply;
 import org.qkdnet.qnode.proto.v1.ZeroizeLinkRequest;
 import org.qkdnet.qnode.proto.v1.GetRouteRequest;
@@ -87,6 +89,60 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
       response.onError(Status.INTERNAL.withDescription("the station could not zeroize: " + e.getClass().getSimpleName())
           .asRuntimeException());
     }
+  }
+
+  @Override
+  public void setLinkAdminState(SetLinkAdminStateRequest request, StreamObserver<SetLinkAdminStateReply> response) {
+    String a = request.getA();
+    String b = request.getB();
+    if (a.equals(b) || view.topology().linkBetween(a, b).isEmpty()) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("no link " + printable(a) + "-" + printable(b)
+          + " in topology " + view.topology().name()).asRuntimeException());
+      return;
+    }
+    String operator = OperatorAuthInterceptor.OPERATOR.get();
+    String via = OperatorAuthInterceptor.FORWARDED_BY.get();
+    String self = view.station();
+    if (via != null && !self.equals(a) && !self.equals(b)) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription("station " + self
+          + " takes forwarded commands for its own links only").asRuntimeException());
+      return;
+    }
+    SetLinkAdminStateReply.Builder reply = SetLinkAdminStateReply.newBuilder().setA(a).setB(b)
+        .setDown(request.getDown());
+    // each end in turn: this station's own end here, the other end(s) forwarded (a forwarded call
+    // is applied at the receiving end only)
+    for (String end : new String[] {a, b}) {
+      String peer = end.equals(a) ? b : a;
+      if (end.equals(self)) {
+        try {
+          reply.addDetail(end + ": " + view.setLinkDown(peer, request.getDown(),
+              operator + (via == null ? "" : " (via " + via + ")")));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          response.onError(Status.CANCELLED.withDescription("station stopping").asRuntimeException());
+          return;
+        } catch (RuntimeException e) {
+          log.warn("admin link state at {} failed: {}", self, e.toString());
+          response.onError(Status.INTERNAL.withDescription("station " + self + " could not change the link: "
+              + e.getClass().getSimpleName()).asRuntimeException());
+          return;
+        }
+      } else if (via == null) {
+        try {
+          reply.addAllDetail(forwarder.to(end, operator, 20).setLinkAdminState(request).getDetailList());
+        } catch (io.grpc.StatusRuntimeException e) {
+          String d = e.getStatus().getDescription();
+          response.onError(e.getStatus().withDescription("station " + end + " (forwarded by " + self + "): "
+              + (d == null ? e.getStatus().getCode().toString() : d)
+              + (reply.getDetailCount() > 0 ? "; already applied: " + String.join("; ", reply.getDetailList()) : ""))
+              .asRuntimeException());
+          return;
+        }
+      }
+    }
+    response.onNext(reply.build());
+    response.onCompleted();
   }
 
   private void setDrained(DrainRequest request, boolean on, StreamObserver<DrainReply> response) {

@@ -47,4 +47,10 @@ public interface AdminView {
    * then re-key under a new epoch); returns once the re-key is done or after a bounded wait.
    */
   Zeroized zeroizeLink(String peer, String operator) throws InterruptedException;
+
+  /**
+   * Takes this station's end of the link to {@code peer} down or up (durably), logged with the
+   * operator's name; returns once its published link state says so (bounded), with what it did.
+   */
+  String setLinkDown(String peer, boolean down, String operator) throws InterruptedException;
 }

@@ -37,6 +37,8 @@ import org.qkdnet.qnode.proto.v1.ListLinksRequest;
 import org.qkdnet.qnode.proto.v1.Member;
 import org.qkdnet.qnode.proto.v1.RouteAlternative;
 import org.qkdnet.qnode.proto.v1.RouteReply;
+import org.qkdnet.qnode.proto.v1.SetLinkAdminStateReply;
+import org.qkdnet.qnode.proto.v1.SetLinkAdminStateRequest;
 import org.qkdnet.qnode.proto.v1.StatusReply;
 import org.qkdnet.qnode.proto.v1.ZeroizeLinkReply;
 import org.qkdnet.qnode.proto.v1.ZeroizeLinkRequest;
@@ -56,7 +58,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "admin", mixinStandardHelpOptions = true,
     description = "Operate the network through a station's admin API (operator certificate required).",
     subcommands = {AdminCommand.StatusCmd.class, AdminCommand.LinksCmd.class, AdminCommand.RouteCmd.class,
-        AdminCommand.DrainCmd.class, AdminCommand.UndrainCmd.class, AdminCommand.ZeroizeLinkCmd.class})
+        AdminCommand.DrainCmd.class, AdminCommand.UndrainCmd.class, AdminCommand.ZeroizeLinkCmd.class,
+        AdminCommand.LinkDownCmd.class, AdminCommand.LinkUpCmd.class})
 public final class AdminCommand implements Runnable {
   static final String DEFAULT_TARGET = "127.0.0.1:27003";
 
@@ -508,6 +511,61 @@ public final class AdminCommand implements Runnable {
                   + " of unused key burned at the answering end; " + r.getDetail());
             }
           });
+    }
+  }
+  /** link-down / link-up: both ends of one link. */
+  abstract static class LinkStateBase implements Callable<Integer> {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "A", description = "One end of the link.")
+    String a;
+
+    @Parameters(index = "1", paramLabel = "B", description = "The other end.")
+    String b;
+
+    @Option(names = "--json", description = "One JSON document instead of text.")
+    boolean json;
+
+    abstract boolean down();
+
+    @Override
+    public Integer call() {
+      SetLinkAdminStateRequest q = SetLinkAdminStateRequest.newBuilder().setA(a).setB(b).setDown(down()).build();
+      return admin.call(spec, s -> s.withDeadlineAfter(Math.max(admin.timeoutSeconds, 30), TimeUnit.SECONDS)
+          .setLinkAdminState(q), (SetLinkAdminStateReply r, PrintWriter out) -> {
+            if (json) {
+              ObjectNode o = JSON.createObjectNode();
+              o.put("a", r.getA()).put("b", r.getB()).put("down", r.getDown());
+              ArrayNode d = o.putArray("detail");
+              r.getDetailList().forEach(d::add);
+              printJson(o, out);
+            } else {
+              out.println("link " + r.getA() + "-" + r.getB() + " " + (r.getDown() ? "down" : "up") + ": "
+                  + String.join("; ", r.getDetailList()));
+            }
+          });
+    }
+  }
+
+  @Command(name = "link-down", mixinStandardHelpOptions = true,
+      description = "Take a link out of service at both ends: no key generation, no relay; routes avoid it."
+          + " Lasts across restarts until link-up.")
+  static final class LinkDownCmd extends LinkStateBase {
+    @Override
+    boolean down() {
+      return true;
+    }
+  }
+
+  @Command(name = "link-up", mixinStandardHelpOptions = true, description = "Put a link back in service.")
+  static final class LinkUpCmd extends LinkStateBase {
+    @Override
+    boolean down() {
+      return false;
     }
   }
 }

@@ -696,6 +696,8 @@ public final class StationKeyStore implements AutoCloseable {
       byte[] q = rocks.get(StoreKeys.quarantine(p));
       if (q != null) {
         pool.block(QUARANTINED + new String(q, java.nio.charset.StandardCharsets.UTF_8));
+      } else if (rocks.get(StoreKeys.adminFlag(linkDownFlag(p))) != null) {
+        pool.block(ADMIN_DOWN);
       } else if (auditsRequired) {
         pool.block(notAudited(p));
       }
@@ -708,8 +710,48 @@ public final class StationKeyStore implements AutoCloseable {
   private static final String QUARANTINED = "quarantined: ";
   private volatile boolean auditsRequired;
 
+  private static final String NOT_AUDITED = "not yet audited";
+  private static final String ADMIN_DOWN = "down by an operator";
+
   private static String notAudited(String peer) {
-    return "not yet audited with " + peer + " since this store opened";
+    return NOT_AUDITED + " with " + peer + " since this store opened";
+  }
+
+  private static String linkDownFlag(String peer) {
+    return "link-down:" + peer;
+  }
+
+  /** True while an operator has taken the link to {@code peer} down (durable). */
+  public boolean isLinkAdminDown(String peer) {
+    StreamId.checkStationId(peer, "peer");
+    return adminFlag(linkDownFlag(peer));
+  }
+
+  /**
+   * Takes the link to {@code peer} down or up for an operator, durably: while down it hands out and
+   * accepts no pad (relays on it are refused); a quarantine takes precedence. Up: the link serves
+   * again once audited as usual.
+   */
+  public void setLinkAdminDown(String peer, boolean down) {
+    StreamId.checkStationId(peer, "peer");
+    setAdminFlag(linkDownFlag(peer), down);
+    guarded(() -> {
+      LinkPool pool = link(peer);
+      String b = pool.blocked();
+      if (b != null && b.startsWith(QUARANTINED)) {
+        return null;
+      }
+      if (down) {
+        pool.block(ADMIN_DOWN);
+      } else if (ADMIN_DOWN.equals(b)) {
+        if (auditsRequired) {
+          pool.block(notAudited(peer));
+        } else {
+          pool.unblock();
+        }
+      }
+      return null;
+    });
   }
 
   /**
@@ -766,8 +808,9 @@ public final class StationKeyStore implements AutoCloseable {
           throw new KeyStoreFailedException("cannot record the link epoch: " + e.getMessage(), e);
         }
       }
-      if (epoch != 0 || theirs.epoch() == 0) {
-        pool.unblock();
+      String now = pool.blocked();
+      if ((epoch != 0 || theirs.epoch() == 0) && (now == null || now.startsWith(NOT_AUDITED))) {
+        pool.unblock(); // an operator's link-down stays until link-up
       }
       return java.util.Optional.empty();
     });
@@ -830,8 +873,8 @@ public final class StationKeyStore implements AutoCloseable {
   }
 
   private static void checkAdminFlagName(String name) {
-    if (name == null || !name.matches("[a-z0-9:_-]{1,80}")) {
-      throw new IllegalArgumentException("admin flag names are 1..80 of [a-z0-9:_-], got " + name);
+    if (name == null || !name.matches("[A-Za-z0-9:_-]{1,80}")) {
+      throw new IllegalArgumentException("admin flag names are 1..80 of [A-Za-z0-9:_-], got " + name);
     }
   }
 
@@ -862,7 +905,9 @@ public final class StationKeyStore implements AutoCloseable {
       }
       pool.rebase(agreed, epoch);
       rocks.sync();
-      if (auditsRequired) {
+      if (rocks.get(StoreKeys.adminFlag(linkDownFlag(peer))) != null) {
+        pool.block(ADMIN_DOWN);
+      } else if (auditsRequired) {
         pool.block(notAudited(peer));
       } else {
         pool.unblock();

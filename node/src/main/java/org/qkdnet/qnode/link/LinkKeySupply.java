@@ -67,9 +67,20 @@ public final class LinkKeySupply {
     return Math.max(0, maxPoolBytes - storedBytes());
   }
 
+  /** True while an operator has taken the link down: no key frames. */
+  private volatile boolean adminDown;
+
+  public void adminDown(boolean down) {
+    adminDown = down;
+  }
+
+  public boolean isAdminDown() {
+    return adminDown;
+  }
+
   /** Alice: whether the next frame should be announced now. */
   public boolean frameDue(long nowNanos) {
-    return pacer.due(nowNanos, room());
+    return !adminDown && pacer.due(nowNanos, room());
   }
 
   public long nextFrameId() {
@@ -93,6 +104,10 @@ public final class LinkKeySupply {
     if (frameId > next) {
       return new FrameAnnounceResult(FrameAnnounceResult.Outcome.REJECTED,
           "frame " + frameId + " announced but " + self + " expects frame " + next, next);
+    }
+    if (adminDown) {
+      return new FrameAnnounceResult(FrameAnnounceResult.Outcome.REJECTED, "link " + self + "-" + peer
+          + " is down by an operator", next);
     }
     if (bytes != frameBytes) {
       return new FrameAnnounceResult(FrameAnnounceResult.Outcome.REJECTED, "frame size " + bytes

@@ -69,6 +69,8 @@ final class LinkReports {
     java.util.Optional<String> blocked = store.linkBlocked(peer);
     if (store.isQuarantined(peer) || (ds != null && ds.lastProblem().startsWith("AssignmentConflictException"))) {
       status = LinkStatus.QUARANTINED;
+    } else if (links.get(peer).isAdminDown()) {
+      status = LinkStatus.ADMIN_DOWN;
     } else if (blocked.isPresent()) {
       status = LinkStatus.DOWN; // not yet audited with the peer since this station started
     } else if (!liveness.isAnswering(peer)) {

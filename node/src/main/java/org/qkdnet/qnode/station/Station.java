@@ -3,6 +3,7 @@ package org.qkdnet.qnode.station;
 import org.qkdnet.qnode.admin.AdminGrpcServer;
 import org.qkdnet.qnode.admin.AdminView;
 import org.qkdnet.qnode.cluster.ClusterMembers;
+import org.qkdnet.qnode.routing.LinkStatus;
 import org.qkdnet.qnode.routing.StationReport;
 
 import com.typesafe.config.Config;
@@ -182,6 +183,17 @@ public final class Station implements AutoCloseable {
             System.nanoTime()));
       }
 
+      for (String peer : links.keySet()) {
+        if (store.isLinkAdminDown(peer)) {
+          links.get(peer).adminDown(true);
+          if (bb84Links.containsKey(peer)) {
+            bb84Links.get(peer).adminDown(true);
+          }
+          log.warn("link {}-{} starts down (an operator took it down): no key, no relay until `qnode admin link-up`",
+              self, peer);
+        }
+      }
+
       LiveStations live = new LiveStations();
       ClusterLinkStates linkStates = new ClusterLinkStates();
       // a neighbour that missed three pings (1 s apart) no longer counts as answering
@@ -284,7 +296,7 @@ public final class Station implements AutoCloseable {
       }
       AdminGrpcServer admin = AdminGrpcServer.start(own.host(), own.adminPort(), linkTls,
           java.util.Set.copyOf(topo.operators()),
-          adminView(self, topo, system, live, linkStates, store, routes, System.nanoTime(), drained),
+          adminView(self, topo, system, live, linkStates, store, routes, System.nanoTime(), drained, links, bb84Links),
           LinkTls.clientOfAnyStation(identity, ca), id -> {
             Endpoint e = settings.network().endpointOf(id, topo);
             return new java.net.InetSocketAddress(e.host(), e.adminPort());
@@ -317,7 +329,8 @@ public final class Station implements AutoCloseable {
   /** What the admin API reads and changes at this station (figures only, never key material). */
   private static AdminView adminView(String self, TopologySpec topo, ActorSystem<Void> system, LiveStations live,
       ClusterLinkStates linkStates, StationKeyStore store, StationRoutes routes, long startedNanos,
-      java.util.concurrent.atomic.AtomicBoolean drained) {
+      java.util.concurrent.atomic.AtomicBoolean drained, Map<String, LinkKeySupply> links,
+      Map<String, Bb84LinkEnd> bb84Links) {
     String version = java.util.Optional.ofNullable(Station.class.getPackage().getImplementationVersion()).orElse("dev");
     return new AdminView() {
       @Override
@@ -391,6 +404,32 @@ public final class Station implements AutoCloseable {
           Thread.sleep(50);
         }
         return (on ? "drained" : "undrained") + " here; its link state is not yet published (cluster busy)";
+      }
+
+      @Override
+      public String setLinkDown(String peer, boolean down, String operator) throws InterruptedException {
+        boolean was = store.isLinkAdminDown(peer);
+        store.setLinkAdminDown(peer, down);
+        LinkKeySupply supply = links.get(peer);
+        if (supply != null) {
+          supply.adminDown(down);
+        }
+        Bb84LinkEnd bb84 = bb84Links.get(peer);
+        if (bb84 != null) {
+          bb84.adminDown(down);
+        }
+        log.warn("ADMIN operator {} took link {}-{} {}{}", operator, self, peer, down ? "down" : "up",
+            was == down ? " (it already was)" : "");
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < until) {
+          java.util.Optional<StationReport> own = linkStates.own();
+          if (own.isPresent() && own.get().link(peer).map(l -> (l.status() == LinkStatus.ADMIN_DOWN) == down)
+              .orElse(false)) {
+            return (down ? "down" : "up") + (was == down ? " (it already was)" : "");
+          }
+          Thread.sleep(50);
+        }
+        return (down ? "down" : "up") + " here; its link state is not yet published (cluster busy)";
       }
 
       @Override

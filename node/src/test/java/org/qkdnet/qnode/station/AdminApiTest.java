@@ -239,6 +239,45 @@ class AdminApiTest {
   }
 
   @Test
+  void linkDown_atBothEnds_routesAvoidIt_noRelayNoKeyOnIt_linkUpRestores() throws Exception {
+    Run r = admin("CHA", "link-down", "ALP", "BRA", "--json"); // forwarded to both ends
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(JSON.readTree(r.out()).get("detail")).hasSize(2);
+    try {
+      for (String s : List.of("ALP", "BRA")) {
+        assertThat(net.station(s).store().isLinkAdminDown(s.equals("ALP") ? "BRA" : "ALP")).as(s).isTrue();
+      }
+      JsonNode link = null;
+      for (JsonNode l : JSON.readTree(admin("DEL", "links", "--json").out())) {
+        if (l.get("a").asText().equals("ALP") && l.get("b").asText().equals("BRA")) {
+          link = l;
+        }
+      }
+      assertThat(link).isNotNull();
+      assertThat(link.get("state").asText()).isEqualTo("ADMIN_DOWN");
+      await("ALP routes to BRA round the link").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+          .until(() -> path(JSON.readTree(admin("ALP", "route", "--to", "BRA", "--json").out()))
+              .equals(List.of("ALP", "DEL", "CHA", "BRA")));
+      // the link's ends hand out no pad on it, and generate no key
+      assertThat(net.station("ALP").store().linkBlocked("BRA")).hasValueSatisfying(b -> assertThat(b).contains("operator"));
+      long frames = net.station("ALP").store().nextFrameId("BRA");
+      Thread.sleep(1500); // several frame periods of the link
+      assertThat(net.station("ALP").store().nextFrameId("BRA")).as("no key frames while down").isEqualTo(frames);
+      // keys ALP -> BRA still arrive, the long way
+      org.qkdnet.qnode.sae.Etsi014Client alp = new org.qkdnet.qnode.sae.Etsi014Client(net.etsi014Url("ALP"),
+          net.saeTls("ALP-APP1"), Duration.ofSeconds(10));
+      assertThat(alp.encKeys("BRA-APP1", 1, 256)).hasSize(1);
+      assertThat(net.station("ALP").relayStats().lastRoute()).isEqualTo(List.of("ALP", "DEL", "CHA", "BRA"));
+    } finally {
+      Run up = admin("ALP", "link-up", "ALP", "BRA");
+      assertThat(up.exit()).as(up.err()).isZero();
+    }
+    await("the direct link serves again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> net.station("ALP").store().linkBlocked("BRA").isEmpty()
+            && path(JSON.readTree(admin("ALP", "route", "--to", "BRA", "--json").out())).equals(List.of("ALP", "BRA")));
+  }
+
+  @Test
   void drainOfAnUnknownStation_isRefused_andNothingChanges() {
     Run r = admin("ALP", "drain", "NOPE");
     assertThat(r.exit()).isEqualTo(1);

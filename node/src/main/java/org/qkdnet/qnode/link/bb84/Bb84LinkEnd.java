@@ -129,9 +129,16 @@ public final class Bb84LinkEnd {
     return store.storedBytes(peer);
   }
 
-  /** Whether the pool has room for another frame of about {@code bytes}. */
+  /** True while an operator has taken the link down: no new raw frames. */
+  private volatile boolean adminDown;
+
+  public void adminDown(boolean down) {
+    adminDown = down;
+  }
+
+  /** Whether the pool has room for another frame of about {@code bytes} (never while the link is down by an operator). */
   public boolean hasRoom(long bytes) {
-    return storedBytes() + bytes <= maxPoolBytes;
+    return !adminDown && storedBytes() + bytes <= maxPoolBytes;
   }
 
   public long nextPoolFrameId() {
