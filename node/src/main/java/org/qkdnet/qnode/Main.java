@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "qnode",
     mixinStandardHelpOptions = true,
-    version = "qnode 0.1.0",
+    versionProvider = org.qkdnet.qnode.cli.QnodeVersion.class,
     description = "Trusted-relay QKD network station node.",
     subcommands = {RunCommand.class, DemoCommand.class, CertsCommand.class, BenchCommand.class, AdminCommand.class})
 public final class Main implements Runnable {
@@ -32,6 +32,7 @@ public final class Main implements Runnable {
    */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    org.qkdnet.qnode.cli.QnodeVersion.installOn(cl);
     cl.setExitCodeExceptionMapper(e -> e instanceof org.qkdnet.qnode.config.ConfigException ? 2 : 1);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       String reason = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();

@@ -125,12 +125,15 @@ public final class BenchCascadeCommand implements Callable<Integer> {
       }
     }
     double mbps = (double) bits * done / (nanos / 1e9) / 1e6;
-    String result = String.format(Locale.ROOT,
-        "{\"bits\": %d, \"qber\": %s, \"frames\": %d, \"variant\": \"%s\", "
-            + "\"efficiency_mean\": %.5f, \"frame_error_rate\": %.5f, \"mbit_per_s\": %.3f, "
-            + "\"round_trips_mean\": %.1f, \"message_bytes_mean\": %d}",
-        bits, qber, done, v.name().toLowerCase(Locale.ROOT), effSum / done, bad / (double) done,
-        mbps, rounds / (double) done, bytes / done);
+    BenchJson result = new BenchJson().put("bits", bits).put("qber", qber).put("frames", done)
+        .put("variant", v.name().toLowerCase(Locale.ROOT)).put("efficiency_mean", effSum / done, 5)
+        .put("frame_error_rate", bad / (double) done, 5).put("mbit_per_s", mbps, 3)
+        .put("round_trips_mean", rounds / (double) done, 1);
+    if (done > 0) {
+      result.put("message_bytes_mean", bytes / done);
+    } else {
+      result.node().putNull("message_bytes_mean");
+    }
     return BenchOutput.emit(spec, json, result);
   }
 
@@ -144,14 +147,13 @@ public final class BenchCascadeCommand implements Callable<Integer> {
     try (CascadeOverGrpc link = new CascadeOverGrpc()) {
       runBatch(link, v, rng, warmup, -1_000_000L);
       Batch b = runBatch(link, v, rng, frames, 0);
-      String result = String.format(Locale.ROOT,
-          "{\"bits\": %d, \"qber\": %s, \"frames\": %d, \"variant\": \"%s\", "
-              + "\"efficiency_mean\": %.5f, \"frame_error_rate\": %.5f, \"mbit_per_s\": %.3f, "
-              + "\"round_trips_mean\": %.1f, \"over\": \"grpc\", \"in_flight\": %d, "
-              + "\"cpu_seconds\": %.2f, \"mbit_per_cpu_s\": %.3f}",
-          bits, qber, b.done, v.name().toLowerCase(Locale.ROOT), b.effSum / b.done, b.bad / (double) b.done,
-          (double) bits * b.done / (b.nanos / 1e9) / 1e6, b.rounds / (double) b.done, inFlight,
-          b.cpuNanos / 1e9, (double) bits * b.done / (b.cpuNanos / 1e9) / 1e6);
+      BenchJson result = new BenchJson().put("bits", bits).put("qber", qber).put("frames", b.done)
+          .put("variant", v.name().toLowerCase(Locale.ROOT)).put("efficiency_mean", b.effSum / b.done, 5)
+          .put("frame_error_rate", b.bad / (double) b.done, 5)
+          .put("mbit_per_s", (double) bits * b.done / (b.nanos / 1e9) / 1e6, 3)
+          .put("round_trips_mean", b.rounds / (double) b.done, 1).put("over", "grpc").put("in_flight", inFlight)
+          .put("cpu_seconds", b.cpuNanos / 1e9, 2)
+          .put("mbit_per_cpu_s", (double) bits * b.done / (b.cpuNanos / 1e9) / 1e6, 3);
       return BenchOutput.emit(spec, json, result);
     } catch (Exception e) {
       return BenchOutput.fail(spec, EXIT_IO, "cascade over gRPC failed: " + e);

@@ -324,13 +324,13 @@ public final class BenchLinkCommand implements Callable<Integer> {
     }
 
     String json() {
-      return String.format(Locale.ROOT, "{\"km\": %s, \"block_bits\": %d, \"blocks\": %d, \"eps_sec\": %s, "
-          + "\"eps_cor\": %s, \"secure_bps_simulated\": %.1f, \"secure_bps_analytic\": %.1f, "
-          + "\"secure_bps_asymptotic\": %.1f, \"ratio\": %.5f, \"qber\": %.6f, \"qber_x\": %.6f, \"frames\": %d, "
-          + "\"pulses\": %d, \"frames_dropped\": %d, \"frame_slots\": %d, \"seed\": %d, \"simulator_speedup\": %.2f}%n",
-          settings.km(), settings.blockBits(), blocks.size(), settings.eps().epsSec(), settings.eps().epsCor(),
-          simulatedBps(), analyticBps(), asymptoticBps, ratio(), qber(), xQber(), frames, pulses, dropped,
-          settings.params().frameSlots(), settings.seed(), simulatorSpeedup());
+      return new BenchJson().put("km", settings.km()).put("block_bits", settings.blockBits())
+          .put("blocks", blocks.size()).put("eps_sec", settings.eps().epsSec()).put("eps_cor", settings.eps().epsCor())
+          .put("secure_bps_simulated", simulatedBps(), 1).put("secure_bps_analytic", analyticBps(), 1)
+          .put("secure_bps_asymptotic", asymptoticBps, 1).put("ratio", ratio(), 5).put("qber", qber(), 6)
+          .put("qber_x", xQber(), 6).put("frames", frames).put("pulses", pulses).put("frames_dropped", dropped)
+          .put("frame_slots", settings.params().frameSlots()).put("seed", settings.seed())
+          .put("simulator_speedup", simulatorSpeedup(), 2).line() + "\n";
     }
   }
 }

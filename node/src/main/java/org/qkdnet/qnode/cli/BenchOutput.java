@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** How the {@code bench} subcommands report: one JSON line on stdout, optionally to a file. */
+/**
+ * How the {@code bench} subcommands report: one JSON line on stdout ({@link BenchJson}: written by
+ * Jackson, null for a figure that is not a finite number), optionally to a file.
+ */
 final class BenchOutput {
   static final int EXIT_OK = 0;
   static final int EXIT_IO = 1;
@@ -14,7 +17,8 @@ final class BenchOutput {
   private BenchOutput() {}
 
   /** Prints {@code result} and writes it to {@code json} when given; the command's exit code. */
-  static int emit(CommandSpec spec, Path json, String result) {
+  static int emit(CommandSpec spec, Path json, BenchJson figures) {
+    String result = figures.line();
     spec.commandLine().getOut().println(result);
     spec.commandLine().getOut().flush();
     if (json != null) {

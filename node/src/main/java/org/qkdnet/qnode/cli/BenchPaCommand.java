@@ -117,25 +117,22 @@ public final class BenchPaCommand implements Callable<Integer> {
       }
     }
     // on one thread, the caller's CPU time is the whole work and hardly depends on other load
-    String result;
+    BenchJson result;
     if (impl == Impl.both) {
       double b = median(blocked);
       double s = median(single);
-      result = String.format(Locale.ROOT,
-          "{\"bits\": %d, \"out_bits\": %d, \"threads\": %d, \"mbit_per_s\": %.2f, "
-              + "\"median_ms\": %.2f, \"single_fft_mbit_per_s\": %.2f, "
-              + "\"single_fft_median_ms\": %.2f, \"speedup\": %.2f, "
-              + "\"caller_cpu_median_ms\": %.2f, \"single_fft_caller_cpu_median_ms\": %.2f}",
-          bits, m, threads, bits / (b / 1e9) / 1e6, b / 1e6, bits / (s / 1e9) / 1e6, s / 1e6,
-          s / b, median(blockedCpu) / 1e6, median(singleCpu) / 1e6);
+      result = new BenchJson().put("bits", bits).put("out_bits", m).put("threads", threads)
+          .put("mbit_per_s", bits / (b / 1e9) / 1e6, 2).put("median_ms", b / 1e6, 2)
+          .put("single_fft_mbit_per_s", bits / (s / 1e9) / 1e6, 2).put("single_fft_median_ms", s / 1e6, 2)
+          .put("speedup", s / b, 2).put("caller_cpu_median_ms", median(blockedCpu) / 1e6, 2)
+          .put("single_fft_caller_cpu_median_ms", median(singleCpu) / 1e6, 2);
     } else {
       long[] times = impl == Impl.single ? single : blocked;
       long[] cpu = impl == Impl.single ? singleCpu : blockedCpu;
       double med = median(times);
-      result = String.format(Locale.ROOT,
-          "{\"bits\": %d, \"out_bits\": %d, \"threads\": %d, \"impl\": \"%s\", "
-              + "\"mbit_per_s\": %.2f, \"median_ms\": %.2f, \"caller_cpu_median_ms\": %.2f}",
-          bits, m, threads, impl, bits / (med / 1e9) / 1e6, med / 1e6, median(cpu) / 1e6);
+      result = new BenchJson().put("bits", bits).put("out_bits", m).put("threads", threads)
+          .put("impl", impl.name()).put("mbit_per_s", bits / (med / 1e9) / 1e6, 2).put("median_ms", med / 1e6, 2)
+          .put("caller_cpu_median_ms", median(cpu) / 1e6, 2);
     }
     return BenchOutput.emit(spec, json, result);
   }
@@ -176,11 +173,9 @@ public final class BenchPaCommand implements Callable<Integer> {
       pool.shutdownNow();
     }
     double med = median(rounds);
-    String result = String.format(Locale.ROOT,
-        "{\"bits\": %d, \"out_bits\": %d, \"parallel_frames\": %d, \"mbit_per_s\": %.2f, "
-            + "\"round_median_ms\": %.2f, \"cores\": %d}",
-        bits, m, parallelFrames, (double) parallelFrames * bits / (med / 1e9) / 1e6, med / 1e6,
-        Runtime.getRuntime().availableProcessors());
+    BenchJson result = new BenchJson().put("bits", bits).put("out_bits", m).put("parallel_frames", parallelFrames)
+        .put("mbit_per_s", (double) parallelFrames * bits / (med / 1e9) / 1e6, 2)
+        .put("round_median_ms", med / 1e6, 2).put("cores", Runtime.getRuntime().availableProcessors());
     return BenchOutput.emit(spec, json, result);
   }
 

@@ -1,6 +1,5 @@
 package org.qkdnet.qnode.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -197,12 +196,14 @@ public final class BenchRelayCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "per hop (end-to-end / %d%s): p50 %.3f ms, p99 %.3f ms%n", hops,
           paths == 1 ? "" : ", the longest route's hops", p50 / hops, p99 / hops);
       if (json != null) {
-        ObjectNode o = new ObjectMapper().createObjectNode();
+        ObjectNode o = BenchJson.MAPPER.createObjectNode();
         o.put("topology", topo.name()).put("from", from).put("to", to).put("hops", hops);
         o.put("relays", relays).put("failed", failures).put("concurrency", concurrency).put("key_bits", keySize);
-        o.put("keys_per_s", (relays - failures) / seconds);
-        o.put("latency_ms_p50", p50).put("latency_ms_p99", p99);
-        o.put("per_hop_ms_p50", p50 / hops).put("per_hop_ms_p99", p99 / hops);
+        BenchJson.number(o, "keys_per_s", (relays - failures) / seconds);
+        BenchJson.number(o, "latency_ms_p50", p50);
+        BenchJson.number(o, "latency_ms_p99", p99);
+        BenchJson.number(o, "per_hop_ms_p50", p50 / hops);
+        BenchJson.number(o, "per_hop_ms_p99", p99 / hops);
         o.put("cores", Runtime.getRuntime().availableProcessors());
         o.put("paths", paths);
         ArrayNode route = o.putArray("route");
@@ -221,12 +222,15 @@ public final class BenchRelayCommand implements Callable<Integer> {
             int rh = e.getKey().size() - 1;
             double r50 = r.getValueAtPercentile(50) / 1000.0;
             double r99 = r.getValueAtPercentile(99) / 1000.0;
-            perPath.addObject().put("route", String.join(">", e.getKey())).put("hops", rh)
-                .put("shares", e.getValue().uses.sum()).put("latency_ms_p50", r50).put("latency_ms_p99", r99)
-                .put("per_hop_ms_p50", r50 / rh).put("per_hop_ms_p99", r99 / rh);
+            ObjectNode p = perPath.addObject().put("route", String.join(">", e.getKey())).put("hops", rh)
+                .put("shares", e.getValue().uses.sum());
+            BenchJson.number(p, "latency_ms_p50", r50);
+            BenchJson.number(p, "latency_ms_p99", r99);
+            BenchJson.number(p, "per_hop_ms_p50", r50 / (double) rh);
+            BenchJson.number(p, "per_hop_ms_p99", r99 / (double) rh);
           }
         }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), o);
+        BenchJson.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), o);
       }
       return failures == 0 ? 0 : 1;
     }

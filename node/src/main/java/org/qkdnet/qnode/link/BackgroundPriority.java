@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.qkdnet.qnode.logging.StationMdc;
 
 /**
  * Relays first (issue 11 item 1): the threads that post-process raw key (the simulator, sifting,
@@ -32,15 +32,15 @@ public final class BackgroundPriority {
   }
 
   /**
-   * A pool of {@code threads} daemon threads at the lowest priority with a queue of {@code
-   * queue} tasks; a task beyond it is refused ({@link java.util.concurrent.RejectedExecutionException}).
+   * A pool of {@code threads} daemon threads of {@code station} at the lowest priority with a
+   * queue of {@code queue} tasks; a task beyond it is refused ({@link
+   * java.util.concurrent.RejectedExecutionException}).
    */
-  public static ThreadPoolExecutor executor(String name, int threads, int queue) {
-    AtomicInteger n = new AtomicInteger();
+  public static ThreadPoolExecutor executor(String station, String name, int threads, int queue) {
+    java.util.concurrent.ThreadFactory bound = StationMdc.threads(station, name, true);
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(queue), r -> {
-          Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-          t.setDaemon(true);
+          Thread t = bound.newThread(r);
           t.setPriority(Thread.MIN_PRIORITY);
           return t;
         });

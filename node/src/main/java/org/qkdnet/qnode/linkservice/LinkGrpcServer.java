@@ -43,7 +43,7 @@ public final class LinkGrpcServer implements AutoCloseable {
     // Alice's post-processing steps get their own pool at the lowest priority (relays first);
     // its queue bounds what neighbours can pile up there (Bob has a few frames in flight per link)
     java.util.concurrent.ThreadPoolExecutor postProcessing = org.qkdnet.qnode.link.BackgroundPriority.executor(
-        "postprocess-" + self, Math.max(1, Runtime.getRuntime().availableProcessors()), 256);
+        self, "postprocess-" + self, Math.max(1, Runtime.getRuntime().availableProcessors()), 256);
     LinkGrpcService service = new LinkGrpcService(self, relay, links, bb84, supplies, postProcessing);
     // Calls run on a bounded pool (they do blocking store work); with calls per connection capped
     // and only neighbours admitted, its queue cannot fill: at most neighbours x calls are pending.
@@ -52,11 +52,7 @@ public final class LinkGrpcServer implements AutoCloseable {
         60, TimeUnit.SECONDS,
         new java.util.concurrent.ArrayBlockingQueue<>(Math.max(1024, 2 * MAX_CALLS_PER_CONNECTION
             * Math.max(1, neighbours.size()))),
-        r -> {
-          Thread t = new Thread(r, "linkservice-" + self);
-          t.setDaemon(true);
-          return t;
-        });
+        org.qkdnet.qnode.logging.StationMdc.threads(self, "linkservice-" + self, false));
     calls.allowCoreThreadTimeOut(true);
     Server server = limited(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)).executor(calls),
         MAX_CALLS_PER_CONNECTION)

@@ -63,11 +63,15 @@ public final class NeighbourClients
   private final LinkTls tls;
   private final Function<String, Address> addresses;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  /** Runs the calls' callbacks (instead of gRPC's executor shared by all stations of a JVM). */
+  private final java.util.concurrent.ExecutorService callbacks;
 
   public NeighbourClients(String self, LinkTls tls, Function<String, Address> addresses) {
     this.self = self;
     this.tls = tls;
     this.addresses = addresses;
+    this.callbacks = java.util.concurrent.Executors.newCachedThreadPool(
+        org.qkdnet.qnode.logging.StationMdc.threads(self, "linkclient-" + self, true));
   }
 
   private LinkServiceGrpc.LinkServiceStub stub(String neighbour) {
@@ -77,6 +81,7 @@ public final class NeighbourClients
           .sslContext(tls.clientFor(n))
           .maxInboundMessageSize(LinkGrpcServer.MAX_INBOUND_BYTES)
           .keepAliveTime(30, TimeUnit.SECONDS)
+          .executor(callbacks)
           .build();
     });
     return LinkServiceGrpc.newStub(ch);
@@ -330,5 +335,6 @@ public final class NeighbourClients
         Thread.currentThread().interrupt();
       }
     }
+    callbacks.shutdown();
   }
 }

@@ -159,6 +159,7 @@ public final class RelayEngine {
     // the sender's remaining time becomes a deadline on this station's own clock (never longer
     // than this station's relay timeout), so skewed clocks between stations do not matter
     long deadline = clock.millis() + Math.min(Math.max(m.remainingMillis(), 0), limits.relayTimeoutMillis());
+    log.debug("relay {}: hop {} of {} from {}", m.relayId(), m.hop(), m.path(), authenticatedPeer);
     Refusal refusal = validate(authenticatedPeer, m);
     if (refusal != null) {
       log.warn("relay {} from {} refused before any pad was touched: {}", m.relayId(), authenticatedPeer,

@@ -69,6 +69,8 @@ import org.qkdnet.qnode.routing.RoutingPolicy;
 import org.qkdnet.qnode.routing.Suspicion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.qkdnet.qnode.logging.StationMdc;
 
 /**
  * One running station: key store, QKD links, relay engine, LinkService (gRPC), ETSI 014 (HTTPS)
@@ -126,6 +128,25 @@ public final class Station implements AutoCloseable {
     if (self.isEmpty()) {
       throw new IllegalArgumentException("qnode.station-id: no station chosen (use --station)");
     }
+    // the caller's thread (the demo starts several stations at once) names this station while it starts it
+    String callerStation = MDC.get(StationMdc.KEY);
+    MDC.put(StationMdc.KEY, self);
+    try {
+      return startAs(self, settings, config);
+    } finally {
+      restoreMdc(callerStation);
+    }
+  }
+
+  private static void restoreMdc(String before) {
+    if (before == null) {
+      MDC.remove(StationMdc.KEY);
+    } else {
+      MDC.put(StationMdc.KEY, before);
+    }
+  }
+
+  private static Station startAs(String self, QnodeSettings settings, Config config) {
     TopologySpec topo = settings.topology();
     Path tls = settings.tlsDir();
     Identity identity;
@@ -475,14 +496,14 @@ public final class Station implements AutoCloseable {
       seeds.add("pekko://qnode@" + e.host() + ":" + e.clusterPort());
     }
     String roleName = spec.role() == Role.BACKBONE ? "backbone" : "relay";
-    return ConfigFactory.empty()
+    return StationExecutor.install(ConfigFactory.empty()
         .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(own.host()))
         .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(own.clusterPort()))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(
             List.of(roleName, ClusterMembership.STATION_ROLE_PREFIX + self)))
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
         .withFallback(config)
-        .resolve();
+        .resolve(), self);
   }
 
   /** Backbone stations seed the cluster (all of them, so any one can bring it up again). */
@@ -730,6 +751,16 @@ public final class Station implements AutoCloseable {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
+    String callerStation = MDC.get(StationMdc.KEY);
+    MDC.put(StationMdc.KEY, id());
+    try {
+      closeAs();
+    } finally {
+      restoreMdc(callerStation);
+    }
+  }
+
+  private void closeAs() {
     log.info("station {} shutting down", id());
     AdminGrpcServer a = admin;
     if (a != null) {

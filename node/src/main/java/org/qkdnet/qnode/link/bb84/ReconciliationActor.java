@@ -78,7 +78,11 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
 
   /** As {@link #create(Bb84LinkEnd, PostProcessingTransport)} with another bound on a batch's bytes (tests). */
   static Behavior<Command> create(Bb84LinkEnd end, PostProcessingTransport transport, int maxBatchBytes) {
-    return Behaviors.setup(ctx -> new ReconciliationActor(ctx, end, transport, maxBatchBytes));
+    return Behaviors.setup(ctx -> {
+      // its dispatcher is pinned: one thread of its own, which works for this station only
+      org.qkdnet.qnode.logging.StationMdc.bindCurrentThread(end.self());
+      return new ReconciliationActor(ctx, end, transport, maxBatchBytes);
+    });
   }
 
   private final int maxBatchBytes;

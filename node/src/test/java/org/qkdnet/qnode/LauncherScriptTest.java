@@ -1,0 +1,123 @@
+package org.qkdnet.qnode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/qnode rebuilds the jar when a source is newer and otherwise runs it as it is. The script runs
+ * in a copy of the tree's shape with stand-ins for {@code mvn} and {@code java} on the PATH that
+ * only record how they were called.
+ */
+class LauncherScriptTest {
+  private static final Instant JAR_TIME = Instant.parse("2026-01-02T00:00:00Z");
+
+  @TempDir Path root;
+  private Path jar;
+  private Path calls;
+
+  private record Run(int code, String stderr, List<String> calls) {}
+
+  @BeforeEach
+  void tree() throws IOException {
+    Files.createDirectories(root.resolve("bin"));
+    Files.copy(Path.of("..", "bin", "qnode"), root.resolve("bin/qnode"), StandardCopyOption.COPY_ATTRIBUTES);
+    jar = root.resolve("node/target/qnode.jar");
+    calls = root.resolve("calls.log");
+    for (String f : List.of("pom.xml", "node/pom.xml", "proto/pom.xml", "cluster-config/pom.xml",
+        "node/src/main/java/A.java", "proto/src/main/proto/a.proto", "cluster-config/reference.conf",
+        "cluster-config/target/classes/reference.conf", "node/target/qnode.jar", "docs/notes.md")) {
+      Path p = root.resolve(f);
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, f);
+      Files.setLastModifiedTime(p, FileTime.from(JAR_TIME.minusSeconds(60)));
+    }
+    Files.setLastModifiedTime(jar, FileTime.from(JAR_TIME));
+    Path fakes = Files.createDirectories(root.resolve("fakebin"));
+    // mvn: records the call and "builds" the jar (a fresh mtime); java: records its arguments
+    script(fakes.resolve("mvn"), "echo \"mvn $*\" >> '" + calls + "'; touch '" + jar + "'");
+    script(fakes.resolve("java"), "echo \"java $*\" >> '" + calls + "'");
+  }
+
+  private static void script(Path p, String body) throws IOException {
+    Files.writeString(p, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private Run run(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("bash", root.resolve("bin/qnode").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("PATH", root.resolve("fakebin") + ":" + System.getenv("PATH"));
+    pb.environment().remove("QNODE_JAVA_OPTS");
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    List<String> c = Files.exists(calls) ? Files.readAllLines(calls) : List.of();
+    Files.deleteIfExists(calls);
+    return new Run(p.exitValue(), err, c);
+  }
+
+  private void touchNewer(String file) throws IOException {
+    Files.setLastModifiedTime(root.resolve(file), FileTime.from(JAR_TIME.plusSeconds(60)));
+  }
+
+  @Test
+  void jarNewerThanEverySource_runsItWithoutBuildingOrOutput() throws Exception {
+    touchNewer("docs/notes.md");
+    touchNewer("cluster-config/target/classes/reference.conf");
+    Run r = run("certs", "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.stderr()).isEmpty();
+    assertThat(r.calls()).containsExactly("java -jar " + jar + " certs --help");
+  }
+
+  @Test
+  void sourceNewerThanJar_rebuildsOnceWithOneLineThenRuns() throws Exception {
+    for (String f : List.of("node/src/main/java/A.java", "proto/src/main/proto/a.proto",
+        "cluster-config/reference.conf", "pom.xml", "node/pom.xml")) {
+      Files.setLastModifiedTime(jar, FileTime.from(JAR_TIME));
+      touchNewer(f);
+      Run r = run("certs");
+      assertThat(r.code()).as(f).isZero();
+      assertThat(r.stderr().lines().toList()).as(f).hasSize(1).first().asString()
+          .contains("rebuilding").contains(f);
+      assertThat(r.calls()).as(f).hasSize(2);
+      assertThat(r.calls().get(0)).startsWith("mvn ").contains("package");
+      assertThat(r.calls().get(1)).isEqualTo("java -jar " + jar + " certs");
+      // built now: the next start runs at once
+      assertThat(run("certs").calls()).as(f).containsExactly("java -jar " + jar + " certs");
+      Files.setLastModifiedTime(root.resolve(f), FileTime.from(JAR_TIME.minusSeconds(60)));
+    }
+  }
+
+  @Test
+  void jarMissing_builds() throws Exception {
+    Files.delete(jar);
+    Run r = run("demo");
+    assertThat(r.calls()).hasSize(2);
+    assertThat(r.calls().get(0)).startsWith("mvn ");
+  }
+
+  @Test
+  void runAndDemo_passThreadPriorityFlags_otherCommandsDoNot() throws Exception {
+    assertThat(run("run", "--station", "ALP").calls()).containsExactly(
+        "java -XX:ThreadPriorityPolicy=1 -XX:+DisplayVMOutputToStderr -jar " + jar + " run --station ALP");
+    assertThat(run("demo").calls()).containsExactly(
+        "java -XX:ThreadPriorityPolicy=1 -XX:+DisplayVMOutputToStderr -jar " + jar + " demo");
+    assertThat(run("bench", "relay").calls()).containsExactly("java -jar " + jar + " bench relay");
+  }
+}
