@@ -47,11 +47,8 @@ public final class AdminGrpcServer implements AutoCloseable {
     OperatorAuthInterceptor auth = new OperatorAuthInterceptor(operators, stations);
     AdminForwarder forwarder = new AdminForwarder(forwardTls, adminAddress);
     HealthStatusManager health = new HealthStatusManager();
-    ThreadPoolExecutor calls = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
-      Thread t = new Thread(r, "admin-" + view.station());
-      t.setDaemon(true);
-      return t;
-    });
+    ThreadPoolExecutor calls = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64),
+        org.qkdnet.qnode.logging.StationMdc.threads(view.station(), "admin-" + view.station(), true));
     calls.allowCoreThreadTimeOut(true);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .executor(calls)
