@@ -250,7 +250,8 @@ public final class Station implements AutoCloseable {
       }
       KmeLimits kmeLimits = new KmeLimits(settings.etsi014().maxKeyCount(), settings.etsi014().maxKeySize(),
           settings.etsi014().minKeySize(), settings.etsi014().defaultKeySize(), settings.etsi014().maxSaeIdCount());
-      RelayKeyRelayer relayer = new RelayKeyRelayer(engine, routes, store, stats, topo, settings.relay().paths());
+      RelayKeyRelayer relayer = new RelayKeyRelayer(engine, routes, store, stats, topo, settings.relay().paths(),
+          org.qkdnet.qnode.relay.RelayRecorder.NONE);
       EtsiSettings etsi = settings.etsi014();
       Kme kme = new Kme(self, registry, kmeLimits, store, relayer, drbg(), topo::pairAllowed,
           new FairShare(etsi.fairShareWindow(), etsi.scarceBelowBytes(), System::nanoTime),
