@@ -25,11 +25,11 @@ public final class ClusterMetrics {
     for (String status : STATUSES) {
       Gauge.builder("qnode.cluster.members", counts, c -> count(c, status))
           .description("Cluster members by status, as this station sees them")
-          .tag("status", status).register(registry);
+          .tag("status", status).strongReference(true).register(registry);
     }
     Gauge.builder("qnode.cluster.unreachable.members", counts, c -> count(c, UNREACHABLE))
         .description("Cluster members this station's failure detector finds unreachable")
-        .register(registry);
+        .strongReference(true).register(registry);
   }
 
   /** The counts from the cluster state of {@code system} (read at each call). */

@@ -10,7 +10,9 @@ import org.qkdnet.qnode.link.bb84.LinkStats;
 
 /**
  * Gauges over one link end ({@link LinkView}), read at each scrape. A figure that cannot be read
- * (the store failed or closed) shows as NaN rather than failing the page.
+ * (the store failed or closed) shows as NaN rather than failing the page. Micrometer holds a
+ * gauge's or function counter's object weakly by default: gauges here are strong, and the caller
+ * keeps {@code v} reachable for the function counters ({@link StationMetrics} does).
  */
 public final class LinkMetrics {
   private LinkMetrics() {}
@@ -22,7 +24,7 @@ public final class LinkMetrics {
     pool(registry, v, tags, "unassigned", () -> v.unassigned().getAsLong());
     Gauge.builder("qnode.link.secure.bits.per.second", v, x -> safe(x.secureBps()))
         .description("Secure key rate of the link: measured (bb84-sim) or the device's rate (finished-key-sim)")
-        .tags(tags).register(registry);
+        .tags(tags).strongReference(true).register(registry);
     if (!v.hasPostProcessing()) {
       return; // finished-key devices: no sifting, QBER, Cascade or dropped frames at the station
     }
@@ -46,12 +48,12 @@ public final class LinkMetrics {
         .description("Unused key of the link by direction: send (toward the peer), receive, unassigned")
         .baseUnit("bytes")
         .tags(tags.and("direction", direction))
-        .register(registry);
+        .strongReference(true).register(registry);
   }
 
   private static void stat(MeterRegistry registry, LinkView v, Tags tags, String name, String help,
       ToDoubleFunction<LinkStats.Snapshot> f) {
-    Gauge.builder(name, v, x -> snapshot(x, f)).description(help).tags(tags).register(registry);
+    Gauge.builder(name, v, x -> snapshot(x, f)).description(help).tags(tags).strongReference(true).register(registry);
   }
 
   private static double snapshot(LinkView v, ToDoubleFunction<LinkStats.Snapshot> f) {

@@ -28,6 +28,8 @@ public final class StationMetrics implements AutoCloseable {
   private final Etsi014Metrics etsi014;
   private final StoreMetrics store;
   private volatile MetricsServer server;
+  /** The bound views: function counters hold their object weakly, these keep them reachable. */
+  private final java.util.List<Object> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private StationMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gc) {
     this.registry = registry;
@@ -66,10 +68,12 @@ public final class StationMetrics implements AutoCloseable {
   }
 
   public void bindLink(LinkView link) {
+    bound.add(link);
     LinkMetrics.bind(registry, link);
   }
 
   public void bindCluster(Supplier<Map<String, Integer>> counts) {
+    bound.add(counts);
     ClusterMetrics.bind(registry, counts);
   }
 

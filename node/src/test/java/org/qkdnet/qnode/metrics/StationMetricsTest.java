@@ -66,6 +66,24 @@ class StationMetricsTest {
   }
 
   @Test
+  void bindLink_viewsHeldOnlyByTheRegistry_surviveGarbageCollection() {
+    // Micrometer holds gauge objects weakly unless told otherwise: a collected view reads NaN
+    metrics.bindLink(new LinkView("ALP-BRA", "BRA", () -> 1, () -> 2, () -> 3, () -> 4.0,
+        () -> snapshot(0.01, 1.1, 1, 1)));
+    metrics.bindCluster(() -> Map.of("up", 2));
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+
+    PrometheusText p = page();
+    assertThat(p.named("qnode_link_pool_bytes")).hasSize(3).noneMatch(s -> Double.isNaN(s.value()));
+    assertThat(p.sum("qnode_link_secure_bits_per_second", Map.of())).isEqualTo(4.0);
+    assertThat(p.sum("qnode_link_qber", Map.of())).isEqualTo(0.01);
+    assertThat(p.sum("qnode_link_frames_dropped_total", Map.of())).isEqualTo(1);
+    assertThat(p.sum("qnode_cluster_members", Map.of("status", "up"))).isEqualTo(2);
+  }
+
+  @Test
   void bindLink_viewThrows_showsNaNAndThePageStillRenders() {
     metrics.bindLink(new LinkView("ALP-BRA", "BRA", () -> {
       throw new IllegalStateException("store closed");
