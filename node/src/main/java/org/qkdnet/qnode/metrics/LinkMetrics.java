@@ -33,7 +33,8 @@ public final class LinkMetrics {
     stat(registry, v, tags, "qnode.link.qber", "Mean QBER of the frames that reached the pool",
         s -> s.framesDone() == 0 ? Double.NaN : s.qberMean());
     stat(registry, v, tags, "qnode.link.cascade.efficiency",
-        "Mean Cascade reconciliation efficiency f (leaked bits over the Shannon limit)",
+        "Mean Cascade efficiency f (leaked bits over the Shannon limit); NaN at the end that does not"
+            + " reconcile (Alice, the lower station id)",
         LinkStats.Snapshot::efficiencyMean);
     FunctionCounter.builder("qnode.link.frames.dropped", v, x -> snapshot(x, s -> s.framesDropped()))
         .description("Frames dropped before reaching the pool (QBER too high, verification failed, ...)")
