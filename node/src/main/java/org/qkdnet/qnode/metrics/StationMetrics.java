@@ -27,7 +27,8 @@ public final class StationMetrics implements AutoCloseable {
   private final RelayMetrics relays;
   private final Etsi014Metrics etsi014;
   private final StoreMetrics store;
-  private volatile MetricsServer server;
+  private final java.util.concurrent.atomic.AtomicReference<MetricsServer> server =
+      new java.util.concurrent.atomic.AtomicReference<>();
   /** The bound views: function counters hold their object weakly, these keep them reachable. */
   private final java.util.List<Object> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -85,13 +86,16 @@ public final class StationMetrics implements AutoCloseable {
   /** Serves {@link #scrape()} at {@code http://host:port/metrics}; returns the bound port. */
   public int serve(String host, int port, String threadName) throws IOException {
     MetricsServer s = MetricsServer.start(host, port, this::scrape, threadName);
-    server = s;
+    MetricsServer before = server.getAndSet(s);
+    if (before != null) {
+      before.close();
+    }
     return s.port();
   }
 
   /** {@code http://host:port/metrics} once served. */
   public Optional<String> url() {
-    MetricsServer s = server;
+    MetricsServer s = server.get();
     if (s == null) {
       return Optional.empty();
     }
@@ -101,7 +105,7 @@ public final class StationMetrics implements AutoCloseable {
 
   /** Stops the HTTP endpoint (first thing at shutdown: no scrape of a half-closed station). */
   public void closeServer() {
-    MetricsServer s = server;
+    MetricsServer s = server.getAndSet(null);
     if (s != null) {
       s.close();
     }

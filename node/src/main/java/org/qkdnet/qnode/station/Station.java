@@ -326,8 +326,14 @@ public final class Station implements AutoCloseable {
           end == null ? null : () -> end.stats().snapshot()));
     }
     metrics.bindCluster(ClusterMetrics.of(system));
-    int port = metrics.serve(settings.metrics().host(), settings.ownMetricsPort(), "qnode-metrics-" + self);
-    log.info("station {}: metrics at http://{}:{}/metrics", self, settings.metrics().host(), port);
+    String host = settings.metrics().host();
+    int port = metrics.serve(host, settings.ownMetricsPort(), "qnode-metrics-" + self);
+    if (java.net.InetAddress.getByName(host).isLoopbackAddress()) {
+      log.info("station {}: metrics at http://{}:{}/metrics", self, host, port);
+    } else {
+      log.warn("station {}: metrics at http://{}:{}/metrics, beyond loopback (qnode.metrics.host): plain HTTP"
+          + " without authentication, for a trusted network only", self, host, port);
+    }
   }
 
   private static SecureRandom drbg() {

@@ -65,6 +65,19 @@ class MetricsServerTest {
   }
 
   @Test
+  void closeServerThenClose_stopsOnceAndTheUrlIsGone() throws Exception {
+    StationMetrics m = StationMetrics.create("ALP");
+    int port = m.serve("127.0.0.1", 0, "test-metrics");
+
+    m.closeServer();
+    m.close();
+
+    assertThat(m.url()).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> call("GET", "http://127.0.0.1:" + port + "/metrics"))
+        .isInstanceOf(java.io.IOException.class);
+  }
+
+  @Test
   void close_stopsServing() throws Exception {
     MetricsServer s = MetricsServer.start("127.0.0.1", 0, () -> "x 1\n", "test-metrics");
     String url = "http://127.0.0.1:" + s.port() + "/metrics";
