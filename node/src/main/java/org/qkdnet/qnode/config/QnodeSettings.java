@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param bb84ByLink every link's bb84-sim settings: {@code qnode.device.bb84} with the link's own
  *     {@code bb84} block laid over it (read for every link, whatever the device kind, so a bad
  *     block stops every station alike)
+ * @param metrics the Prometheus endpoint ({@code qnode.metrics})
  */
 public record QnodeSettings(
     String stationId,
@@ -28,7 +29,8 @@ public record QnodeSettings(
     EtsiSettings etsi014,
     boolean keystoreSync,
     Path kekFile,
-    Map<LinkSpec, Bb84Settings> bb84ByLink) {
+    Map<LinkSpec, Bb84Settings> bb84ByLink,
+    MetricsSettings metrics) {
 
   public QnodeSettings {
     Objects.requireNonNull(stationId, "stationId");
@@ -45,6 +47,7 @@ public record QnodeSettings(
       throw new ConfigException("qnode.keystore.kek-file", "'" + kekFile + "' is inside the data directory "
           + dataDir + ": the key-encryption key must be kept apart from the store it protects");
     }
+    Objects.requireNonNull(metrics, "metrics");
     bb84ByLink = Map.copyOf(bb84ByLink);
     if (!stationId.isEmpty() && topology.indexOf(stationId) < 0) {
       throw new ConfigException(
@@ -66,18 +69,20 @@ public record QnodeSettings(
     for (int i = 0; i < topology.links().size(); i++) {
       bb84ByLink.put(topology.links().get(i), Bb84Settings.forLink(root, i));
     }
+    NetworkSettings network = NetworkSettings.create(root, topology);
     return new QnodeSettings(
         q.string("station-id"),
         toPath(q.path("data-dir"), dataDir),
         toPath(q.path("tls-dir"), q.string("tls-dir")),
         topology,
-        NetworkSettings.create(root, topology),
+        network,
         DeviceSettings.create(root),
         RelaySettings.create(root),
         EtsiSettings.create(root),
         q.child("keystore").bool("sync"),
         toPath(q.child("keystore").path("kek-file"), q.child("keystore").string("kek-file")),
-        bb84ByLink);
+        bb84ByLink,
+        MetricsSettings.create(root, topology, network));
   }
 
   /** The bb84-sim settings of {@code link}, a link of the topology. */
@@ -115,6 +120,14 @@ public record QnodeSettings(
           + "stations/" + id + ".kek in: the key store does not open without its key-encryption key");
     }
     return tlsDir.resolve("stations").resolve(id + ".kek");
+  }
+
+  /** This node's metrics port (the explicit one, else derived); fails if no station was chosen. */
+  public int ownMetricsPort() {
+    if (stationId.isEmpty()) {
+      throw new ConfigException("qnode.station-id", "not set: pass --station");
+    }
+    return metrics.portOf(stationId, topology, network);
   }
 
   public boolean tlsConfigured() {

@@ -365,6 +365,7 @@ public final class Demo {
       e.put("role", spec.role().name().toLowerCase(Locale.ROOT));
       e.put("etsi014_url", net.etsi014Url(spec.id()));
       e.put("admin_target", net.adminTarget(spec.id()));
+      net.station(spec.id()).metricsUrl().ifPresent(u -> e.put("metrics_url", u));
       ArrayNode saes = e.putArray("saes");
       topo.saesOf(spec.id()).forEach(x -> saes.add(x.id()));
     }

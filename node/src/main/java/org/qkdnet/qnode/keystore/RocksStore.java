@@ -60,6 +60,7 @@ final class RocksStore implements AutoCloseable {
   /** Guarded by syncLock: writes counted up to here are on disk; whether a sync is running. */
   private long durable;
   private boolean syncing;
+  private volatile SyncRecorder syncRecorder = SyncRecorder.NONE;
   /** The data key's cipher, set once by {@link StoreRecovery} before any key record is touched. */
   private volatile RecordCipher cipher;
   /** Key records deleted since the last compaction was started. */
@@ -178,11 +179,15 @@ final class RocksStore implements AutoCloseable {
   void write(StoreBatch b) {
     checkHealthy();
     WriteBatch batch = b.batch;
+    long start = System.nanoTime();
     try {
       db.write(syncWrite, batch);
     } catch (RocksDBException e) {
       throw fail("synced write", e);
     }
+    long nanos = System.nanoTime() - start;
+    syncRecorder.fsynced(nanos);
+    syncRecorder.waited(nanos);
     noteDeleted(b.secretDeletes);
   }
 
@@ -216,6 +221,12 @@ final class RocksStore implements AutoCloseable {
    * (RELIABILITY.md section 6) and every waiter throws.
    */
   void sync() {
+    long start = System.nanoTime();
+    waitDurable();
+    syncRecorder.waited(System.nanoTime() - start);
+  }
+
+  private void waitDurable() {
     checkHealthy();
     syncs.increment();
     long need = written.get();
@@ -239,7 +250,9 @@ final class RocksStore implements AutoCloseable {
     }
     boolean ok = false;
     try {
+      long start = System.nanoTime();
       db.syncWal();
+      syncRecorder.fsynced(System.nanoTime() - start);
       fsyncs.increment();
       ok = true;
     } catch (RocksDBException e) {
@@ -256,6 +269,11 @@ final class RocksStore implements AutoCloseable {
         syncLock.unlock();
       }
     }
+  }
+
+  /** Reports durability waits and fsyncs from now on (metrics); the recorder must not throw. */
+  void recordSyncs(SyncRecorder recorder) {
+    syncRecorder = java.util.Objects.requireNonNull(recorder, "recorder");
   }
 
   long syncCount() {

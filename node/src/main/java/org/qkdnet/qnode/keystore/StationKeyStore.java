@@ -1010,6 +1010,11 @@ public final class StationKeyStore implements AutoCloseable {
     return guarded(() -> KeyMaterial.wrap(rocks.readChunks(StoreKeys.chunkPrefix(s), offset, length)));
   }
 
+  /** Reports the store's durability waits and fsyncs to {@code recorder} from now on (metrics). */
+  public void recordSyncs(SyncRecorder recorder) {
+    rocks.recordSyncs(recorder);
+  }
+
   /** Syncs (durability barriers) requested so far; tests count them per operation. */
   long syncCount() {
     return rocks.syncCount();

@@ -11,6 +11,7 @@ import org.qkdnet.qnode.kme.RelayRequest;
 import org.qkdnet.qnode.relay.RelayEngine;
 import org.qkdnet.qnode.relay.RelayException;
 import org.qkdnet.qnode.relay.RelayOutcome;
+import org.qkdnet.qnode.relay.RelayRecorder;
 import org.qkdnet.qnode.relay.RelayRoutes;
 import org.qkdnet.qnode.keystore.StationKeyStore;
 
@@ -29,9 +30,10 @@ final class RelayKeyRelayer implements KeyRelayer {
   private final int defaultPaths;
   /** Null while the station serves; otherwise why no relay may start here (an operator drained it). */
   private final java.util.function.Supplier<String> drained;
+  private final RelayRecorder recorder;
 
   RelayKeyRelayer(RelayEngine engine, RelayRoutes routes, StationKeyStore store, RelayStats stats,
-      TopologySpec topology, int defaultPaths, java.util.function.Supplier<String> drained) {
+      TopologySpec topology, int defaultPaths, RelayRecorder recorder, java.util.function.Supplier<String> drained) {
     this.drained = drained;
     this.engine = engine;
     this.routes = routes;
@@ -39,6 +41,7 @@ final class RelayKeyRelayer implements KeyRelayer {
     this.stats = stats;
     this.topology = topology;
     this.defaultPaths = defaultPaths;
+    this.recorder = recorder;
   }
 
   int pathsFor(String masterSae, String slaveSae) {
@@ -56,21 +59,33 @@ final class RelayKeyRelayer implements KeyRelayer {
     return engine.originate(r.destinationStation(), r.masterSae(), r.slaveSae(), r.keyIds(), r.keySizeBytes(),
             pathsFor(r.masterSae(), r.slaveSae()))
         .handle((delivery, failure) -> {
+          long nanos = System.nanoTime() - start;
           if (failure == null) {
-            stats.recordDelivered(delivery.routes(), System.nanoTime() - start);
+            stats.recordDelivered(delivery.routes(), nanos);
+            record(r.destinationStation(), "", nanos);
             return new RelayedKeys(delivery.keyIds(), delivery.keys());
           }
           Throwable cause = failure instanceof CompletionException && failure.getCause() != null
               ? failure.getCause() : failure;
           if (cause instanceof RelayException re) {
             stats.recordFailed(r.destinationStation(), re.outcome().reason());
+            record(r.destinationStation(), re.outcome().reason(), nanos);
             throw new RelayFailedException(mapReason(re.outcome().reason()),
                 re.outcome().reason() + " at " + re.outcome().failedAt() + ": " + re.outcome().detail());
           }
           stats.recordFailed(r.destinationStation(), RelayOutcome.INTERNAL);
+          record(r.destinationStation(), RelayOutcome.INTERNAL, nanos);
           throw new RelayFailedException(RelayFailedException.REJECTED,
               "relay failed internally: " + cause.getClass().getSimpleName());
         });
+  }
+
+  private void record(String destination, String reason, long nanos) {
+    try {
+      recorder.relayEnded(destination, reason, nanos);
+    } catch (RuntimeException e) {
+      // metrics never change a relay's answer
+    }
   }
 
   private static String mapReason(String reason) {

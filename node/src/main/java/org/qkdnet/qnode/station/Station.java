@@ -47,7 +47,11 @@ import org.qkdnet.qnode.kme.SaeThrottle;
 import org.qkdnet.qnode.config.EtsiSettings;
 import org.qkdnet.qnode.kme.KmeLimits;
 import org.qkdnet.qnode.kme.SaeEntry;
+import org.qkdnet.qnode.kme.etsi014.Etsi014Recorder;
 import org.qkdnet.qnode.kme.etsi014.Etsi014Server;
+import org.qkdnet.qnode.metrics.ClusterMetrics;
+import org.qkdnet.qnode.metrics.LinkView;
+import org.qkdnet.qnode.metrics.StationMetrics;
 import org.qkdnet.qnode.cluster.ClusterLinkStates;
 import org.qkdnet.qnode.cluster.ClusterMembership;
 import org.qkdnet.qnode.cluster.LiveStations;
@@ -58,6 +62,7 @@ import org.qkdnet.qnode.link.bb84.Bb84Device;
 import org.qkdnet.qnode.link.bb84.Bb84LinkEnd;
 import org.qkdnet.qnode.link.bb84.LinkStats;
 import org.qkdnet.qnode.relay.RelayEngine;
+import org.qkdnet.qnode.relay.RelayRecorder;
 import org.qkdnet.qnode.relay.PadSupply;
 import org.qkdnet.qnode.relay.RelayRoutes;
 import org.qkdnet.qnode.relay.RelaySettingsView;
@@ -98,6 +103,8 @@ public final class Station implements AutoCloseable {
   private final RelayEngine relay;
   private final StationRoutes routes;
   private final RelayKeyRelayer relayer;
+  /** Null when qnode.metrics.enabled is off. */
+  private final StationMetrics metrics;
   /** Completed with the reason when the station failed closed (its store failed) and stopped. */
   private final java.util.concurrent.CompletableFuture<String> failedClosed = new java.util.concurrent.CompletableFuture<>();
   private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -105,7 +112,7 @@ public final class Station implements AutoCloseable {
   private Station(QnodeSettings settings, StationKeyStore store, Map<String, LinkKeySupply> links,
       Map<String, Bb84LinkEnd> bb84Links, LiveStations live, RelayStats relayStats, NeighbourClients clients, LinkGrpcServer grpc,
       ActorSystem<Void> system, ServerBinding https, Kme kme, RelayEngine relay, StationRoutes routes,
-      RelayKeyRelayer relayer) {
+      RelayKeyRelayer relayer, StationMetrics metrics) {
     this.settings = settings;
     this.store = store;
     this.links = links;
@@ -120,6 +127,7 @@ public final class Station implements AutoCloseable {
     this.relay = relay;
     this.routes = routes;
     this.relayer = relayer;
+    this.metrics = metrics;
   }
 
   /** Starts the station named by {@code settings.stationId()}; {@code config} is the full config. */
@@ -170,6 +178,12 @@ public final class Station implements AutoCloseable {
         store = StationKeyStore.open(settings.dataDir(), self, kek);
       }
       started.add(store);
+      StationMetrics metrics = settings.metrics().enabled() ? StationMetrics.create(self) : null;
+      if (metrics != null) {
+        started.add(metrics);
+        store.recordSyncs(metrics.store());
+      }
+      RelayRecorder relayRecorder = metrics == null ? RelayRecorder.NONE : metrics.relays();
       // no link hands out or accepts pad before an audit with its peer (auditLinks below)
       store.requireLinkAudits();
       java.util.concurrent.atomic.AtomicBoolean drained =
@@ -258,7 +272,8 @@ public final class Station implements AutoCloseable {
           settings.relay().relayTimeout().toMillis(), settings.relay().maxPathHops(),
           settings.etsi014().maxKeyCount(), settings.etsi014().maxKeySize() / 8, settings.relay().maxAttempts(),
           RelaySettings.MAX_PATHS, settings.etsi014().maxUndeliveredPerSlave());
-      RelayEngine engine = new RelayEngine(self, store, clients, routes, padSupply, limits, InstantSource.system());
+      RelayEngine engine = new RelayEngine(self, store, RelayRecorder.timed(clients, relayRecorder, System::nanoTime),
+          routes, padSupply, limits, InstantSource.system());
 
       LinkGrpcServer grpc = LinkGrpcServer.start(own.host(), own.grpcPort(), linkTls, self,
           links.keySet(), engine, links, bb84Links, supplies);
@@ -297,6 +312,7 @@ public final class Station implements AutoCloseable {
       KmeLimits kmeLimits = new KmeLimits(settings.etsi014().maxKeyCount(), settings.etsi014().maxKeySize(),
           settings.etsi014().minKeySize(), settings.etsi014().defaultKeySize(), settings.etsi014().maxSaeIdCount());
       RelayKeyRelayer relayer = new RelayKeyRelayer(engine, routes, store, stats, topo, settings.relay().paths(),
+          relayRecorder,
           () -> drained.get() ? "station " + self + " is drained by an operator: no new relays start here" : null);
       EtsiSettings etsi = settings.etsi014();
       Kme kme = new Kme(self, registry, kmeLimits, store, relayer, drbg(), topo::pairAllowed,
@@ -306,8 +322,11 @@ public final class Station implements AutoCloseable {
       ServerBinding https = Etsi014Server.start(system, kme,
               new SaeThrottle(etsi.requestsPerSecond(), etsi.requestBurst(), System::nanoTime),
               new SaeThrottle(etsi.keyBytesPerSecond(), (double) etsi.keyBytesBurst(), System::nanoTime),
-              httpsTls, own.host(), own.httpsPort())
+              httpsTls, own.host(), own.httpsPort(), metrics == null ? Etsi014Recorder.NONE : metrics.etsi014())
           .toCompletableFuture().get(15, TimeUnit.SECONDS);
+      if (metrics != null) {
+        serveMetrics(metrics, settings, self, links, bb84Links, store, system);
+      }
       log.info("station {} up: cluster {}:{}, LinkService {}:{}, ETSI 014 https://{}:{}, {} links",
           self, own.host(), own.clusterPort(), own.host(), grpc.port(), own.host(),
           https.localAddress().getPort(), links.size());
@@ -325,7 +344,7 @@ public final class Station implements AutoCloseable {
       started.add(admin);
       log.info("station {}: admin API on {}:{} (operator certificates only)", self, own.host(), admin.port());
       Station station = new Station(settings, store, links, bb84Links, live, stats, clients, grpc, system, https, kme,
-          engine, routes, relayer);
+          engine, routes, relayer, metrics);
       station.admin = admin;
       station.watchStore();
       return station;
@@ -476,6 +495,36 @@ public final class Station implements AutoCloseable {
     };
   }
 
+  /**
+   * Binds the link and cluster gauges and starts {@code GET /metrics} on qnode.metrics.host and the
+   * station's metrics port (explicit, else base-port + 10 x index + 4).
+   */
+  private static void serveMetrics(StationMetrics metrics, QnodeSettings settings, String self,
+      Map<String, LinkKeySupply> links, Map<String, Bb84LinkEnd> bb84Links, StationKeyStore store,
+      ActorSystem<Void> system) throws java.io.IOException {
+    for (Map.Entry<String, LinkKeySupply> e : links.entrySet()) {
+      String peer = e.getKey();
+      LinkSpec spec = settings.topology().linkBetween(self, peer).orElseThrow();
+      Bb84LinkEnd end = bb84Links.get(peer);
+      QkdDevice device = e.getValue().device();
+      metrics.bindLink(new LinkView(spec.a() + "-" + spec.b(), peer,
+          () -> store.availableToSend(peer),
+          () -> store.ledger(new org.qkdnet.qnode.keystore.StreamId(peer, self)).available(),
+          () -> store.supply(peer).unassigned(),
+          end == null ? device::secureBitsPerSecond : () -> end.stats().snapshot().secureBps(),
+          end == null ? null : () -> end.stats().snapshot()));
+    }
+    metrics.bindCluster(ClusterMetrics.of(system));
+    String host = settings.metrics().host();
+    int port = metrics.serve(host, settings.ownMetricsPort(), "qnode-metrics-" + self);
+    if (java.net.InetAddress.getByName(host).isLoopbackAddress()) {
+      log.info("station {}: metrics at http://{}:{}/metrics", self, host, port);
+    } else {
+      log.warn("station {}: metrics at http://{}:{}/metrics, beyond loopback (qnode.metrics.host): plain HTTP"
+          + " without authentication, for a trusted network only", self, host, port);
+    }
+  }
+
   private static SecureRandom drbg() {
     try {
       return SecureRandom.getInstance("DRBG");
@@ -589,6 +638,16 @@ public final class Station implements AutoCloseable {
   public void killLinkService() {
     log.warn("station {}: LinkService killed (fault injection)", id());
     grpc.kill();
+  }
+
+  /** {@code http://host:port/metrics}, unless metrics are off. */
+  public Optional<String> metricsUrl() {
+    return metrics == null ? Optional.empty() : metrics.url();
+  }
+
+  /** This station's metrics registry and recorders, unless metrics are off (tests, tools). */
+  public Optional<StationMetrics> metrics() {
+    return Optional.ofNullable(metrics);
   }
 
   public int httpsPort() {
@@ -766,6 +825,9 @@ public final class Station implements AutoCloseable {
     if (a != null) {
       a.close();
     }
+    if (metrics != null) {
+      metrics.closeServer();
+    }
     try {
       https.terminate(Duration.ofSeconds(3)).toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -780,6 +842,9 @@ public final class Station implements AutoCloseable {
     grpc.close();
     clients.close();
     store.close();
+    if (metrics != null) {
+      metrics.close();
+    }
     log.info("station {} stopped", id());
   }
 }

@@ -43,19 +43,22 @@ final class Etsi014Handler {
   private final Optional<SaeThrottle> keyBytes;
   private final Materializer materializer;
   private final Executor blocking;
+  private final Etsi014Recorder recorder;
   private final Etsi014Json json = new Etsi014Json();
 
   Etsi014Handler(
       Kme kme, Optional<SaeThrottle> throttle, Optional<SaeThrottle> keyBytes, Materializer materializer,
-      Executor blocking) {
+      Executor blocking, Etsi014Recorder recorder) {
     this.kme = kme;
     this.throttle = throttle;
     this.keyBytes = keyBytes;
     this.materializer = materializer;
     this.blocking = blocking;
+    this.recorder = recorder;
   }
 
   CompletionStage<HttpResponse> handle(HttpRequest request) {
+    long start = System.nanoTime();
     Optional<String> sae = SaeCaller.of(request);
     CompletionStage<HttpResponse> response;
     try {
@@ -66,7 +69,17 @@ final class Etsi014Handler {
     }
     return response
         .exceptionally(this::errorResponse)
-        .thenApply(r -> logged(request, sae, r.addHeader(NO_STORE)));
+        .thenApply(r -> recorded(request, start, logged(request, sae, r.addHeader(NO_STORE))));
+  }
+
+  private HttpResponse recorded(HttpRequest request, long start, HttpResponse r) {
+    try {
+      recorder.answered(Etsi014Recorder.endpointOf(request.getUri().path()), r.status().intValue(),
+          System.nanoTime() - start);
+    } catch (RuntimeException e) {
+      log.warn("ETSI 014 metrics not recorded: {}", e.toString());
+    }
+    return r;
   }
 
   private CompletionStage<HttpResponse> dispatch(HttpRequest request, Optional<String> sae) {

@@ -25,13 +25,13 @@ public final class Etsi014Server {
   /** Binds on {@code host:port} (port 0 picks a free one); unbind through the returned binding. */
   public static CompletionStage<ServerBinding> start(
       ActorSystem<?> system, Kme kme, SSLContext ctx, String host, int port) {
-    return start(system, kme, Optional.empty(), Optional.empty(), ctx, host, port);
+    return start(system, kme, Optional.empty(), Optional.empty(), ctx, host, port, Etsi014Recorder.NONE);
   }
 
   /** As above, refusing with 503 (reason THROTTLED) an SAE that exceeds its {@code throttle}. */
   public static CompletionStage<ServerBinding> start(
       ActorSystem<?> system, Kme kme, SaeThrottle throttle, SSLContext ctx, String host, int port) {
-    return start(system, kme, Optional.of(throttle), Optional.empty(), ctx, host, port);
+    return start(system, kme, Optional.of(throttle), Optional.empty(), ctx, host, port, Etsi014Recorder.NONE);
   }
 
   /**
@@ -41,7 +41,14 @@ public final class Etsi014Server {
   public static CompletionStage<ServerBinding> start(
       ActorSystem<?> system, Kme kme, SaeThrottle throttle, SaeThrottle keyBytes, SSLContext ctx, String host,
       int port) {
-    return start(system, kme, Optional.of(throttle), Optional.of(keyBytes), ctx, host, port);
+    return start(system, kme, Optional.of(throttle), Optional.of(keyBytes), ctx, host, port, Etsi014Recorder.NONE);
+  }
+
+  /** As above, reporting every answered request to {@code recorder} (metrics). */
+  public static CompletionStage<ServerBinding> start(
+      ActorSystem<?> system, Kme kme, SaeThrottle throttle, SaeThrottle keyBytes, SSLContext ctx, String host,
+      int port, Etsi014Recorder recorder) {
+    return start(system, kme, Optional.of(throttle), Optional.of(keyBytes), ctx, host, port, recorder);
   }
 
   private static CompletionStage<ServerBinding> start(
@@ -51,10 +58,11 @@ public final class Etsi014Server {
       Optional<SaeThrottle> keyBytes,
       SSLContext ctx,
       String host,
-      int port) {
+      int port,
+      Etsi014Recorder recorder) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     Etsi014Handler handler =
-        new Etsi014Handler(kme, throttle, keyBytes, Materializer.matFromSystem(system), blocking);
+        new Etsi014Handler(kme, throttle, keyBytes, Materializer.matFromSystem(system), blocking, recorder);
     HttpsConnectionContext https =
         ConnectionContext.httpsServer(() -> TlsContexts.serverEngine(ctx));
     return Http.get(system)
