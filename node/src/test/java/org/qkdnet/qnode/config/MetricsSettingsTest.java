@@ -43,13 +43,13 @@ class MetricsSettingsTest {
 
   @Test
   void create_derivedPortOfLastStationAbove65535_namesPortKey() {
-    // metrics ports are base + 4, + 14, + 24: 65510 gives C 65534; 65513 keeps C's HTTPS at 65535 but its
-    // metrics port would be 65537
+    // metrics ports are base + 4, + 14, + 24: 65510 gives C 65534; 65512 keeps C's admin port (+ 23)
+    // at 65535 but its metrics port would be 65536
     assertThat(QnodeSettings.create(validWith("qnode.network.base-port = 65510")).metrics().port()).isZero();
-    assertThatThrownBy(() -> QnodeSettings.create(validWith("qnode.network.base-port = 65513")))
+    assertThatThrownBy(() -> QnodeSettings.create(validWith("qnode.network.base-port = 65512")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("qnode.metrics.port")
-        .hasMessageContaining("65537");
+        .hasMessageContaining("65536");
   }
 
   @Test
@@ -76,7 +76,7 @@ class MetricsSettingsTest {
 
   @Test
   void create_metricsOff_skipsDerivedPortCheck() {
-    QnodeSettings s = QnodeSettings.create(validWith("qnode.metrics.enabled = off, qnode.network.base-port = 65513"));
+    QnodeSettings s = QnodeSettings.create(validWith("qnode.metrics.enabled = off, qnode.network.base-port = 65512"));
 
     assertThat(s.metrics().enabled()).isFalse();
   }

@@ -247,14 +247,15 @@ class AdminApiTest {
       for (String s : List.of("ALP", "BRA")) {
         assertThat(net.station(s).store().isLinkAdminDown(s.equals("ALP") ? "BRA" : "ALP")).as(s).isTrue();
       }
-      JsonNode link = null;
-      for (JsonNode l : JSON.readTree(admin("DEL", "links", "--json").out())) {
-        if (l.get("a").asText().equals("ALP") && l.get("b").asText().equals("BRA")) {
-          link = l;
+      // both ends published it when the command returned; a third station sees it once replicated
+      await("DEL sees ALP-BRA down").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        for (JsonNode l : JSON.readTree(admin("DEL", "links", "--json").out())) {
+          if (l.get("a").asText().equals("ALP") && l.get("b").asText().equals("BRA")) {
+            return l.get("state").asText().equals("ADMIN_DOWN");
+          }
         }
-      }
-      assertThat(link).isNotNull();
-      assertThat(link.get("state").asText()).isEqualTo("ADMIN_DOWN");
+        return false;
+      });
       await("ALP routes to BRA round the link").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
           .until(() -> path(JSON.readTree(admin("ALP", "route", "--to", "BRA", "--json").out()))
               .equals(List.of("ALP", "DEL", "CHA", "BRA")));
