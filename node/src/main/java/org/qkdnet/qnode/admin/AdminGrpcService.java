@@ -45,9 +45,7 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
   public void zeroizeLink(ZeroizeLinkRequest request, StreamObserver<ZeroizeLinkReply> response) {
     String a = request.getA();
     String b = request.getB();
-    if (a.equals(b) || view.topology().linkBetween(a, b).isEmpty()) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("no link " + printable(a) + "-" + printable(b)
-          + " in topology " + view.topology().name()).asRuntimeException());
+    if (!isLink(a, b, response)) {
       return;
     }
     if (!request.getConfirm()) {
@@ -69,9 +67,7 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         response.onNext(forwarder.to(a, operator, 40).zeroizeLink(request));
         response.onCompleted();
       } catch (io.grpc.StatusRuntimeException e) {
-        String d = e.getStatus().getDescription();
-        response.onError(e.getStatus().withDescription("station " + a + " (forwarded by " + self + "): "
-            + (d == null ? e.getStatus().getCode().toString() : d)).asRuntimeException());
+        response.onError(forwardFailed(e, a, ""));
       }
       return;
     }
@@ -95,9 +91,7 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
   public void setLinkAdminState(SetLinkAdminStateRequest request, StreamObserver<SetLinkAdminStateReply> response) {
     String a = request.getA();
     String b = request.getB();
-    if (a.equals(b) || view.topology().linkBetween(a, b).isEmpty()) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("no link " + printable(a) + "-" + printable(b)
-          + " in topology " + view.topology().name()).asRuntimeException());
+    if (!isLink(a, b, response)) {
       return;
     }
     String operator = OperatorAuthInterceptor.OPERATOR.get();
@@ -132,11 +126,8 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         try {
           reply.addAllDetail(forwarder.to(end, operator, 20).setLinkAdminState(request).getDetailList());
         } catch (io.grpc.StatusRuntimeException e) {
-          String d = e.getStatus().getDescription();
-          response.onError(e.getStatus().withDescription("station " + end + " (forwarded by " + self + "): "
-              + (d == null ? e.getStatus().getCode().toString() : d)
-              + (reply.getDetailCount() > 0 ? "; already applied: " + String.join("; ", reply.getDetailList()) : ""))
-              .asRuntimeException());
+          response.onError(forwardFailed(e, end,
+              reply.getDetailCount() > 0 ? "; already applied: " + String.join("; ", reply.getDetailList()) : ""));
           return;
         }
       }
@@ -166,9 +157,7 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         response.onNext(on ? stub.drain(fwd) : stub.undrain(fwd));
         response.onCompleted();
       } catch (io.grpc.StatusRuntimeException e) {
-        String d = e.getStatus().getDescription();
-        response.onError(e.getStatus().withDescription("station " + target + " (forwarded by " + view.station()
-            + "): " + (d == null ? e.getStatus().getCode().toString() : d)).asRuntimeException());
+        response.onError(forwardFailed(e, target, ""));
       }
       return;
     }
@@ -209,6 +198,23 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
       }
     }
     answer(response, () -> AdminProtoMapper.route(view.explainRoute(from, to), view.disjointRoutes(from, to, 4)));
+  }
+
+  /** False after answering INVALID_ARGUMENT if {@code a}-{@code b} is not a link of the topology. */
+  private boolean isLink(String a, String b, StreamObserver<?> response) {
+    if (a.equals(b) || view.topology().linkBetween(a, b).isEmpty()) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("no link " + printable(a) + "-" + printable(b)
+          + " in topology " + view.topology().name()).asRuntimeException());
+      return false;
+    }
+    return true;
+  }
+
+  /** The error of a call forwarded to {@code station}, passed on naming where it failed. */
+  private io.grpc.StatusRuntimeException forwardFailed(io.grpc.StatusRuntimeException e, String station, String more) {
+    String d = e.getStatus().getDescription();
+    return e.getStatus().withDescription("station " + station + " (forwarded by " + view.station() + "): "
+        + (d == null ? e.getStatus().getCode().toString() : d) + more).asRuntimeException();
   }
 
   private static String printable(String s) {

@@ -8,12 +8,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import org.qkdnet.qnode.crypto.PeerIdentity;
 import org.qkdnet.qnode.crypto.Role;
 
@@ -40,7 +36,7 @@ final class OperatorAuthInterceptor implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-    Optional<PeerIdentity> peer = identify(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+    Optional<PeerIdentity> peer = PeerIdentity.ofSession(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
     if (peer.isEmpty()) {
       call.close(Status.UNAUTHENTICATED.withDescription("an operator client certificate is required"),
           new Metadata());
@@ -68,20 +64,5 @@ final class OperatorAuthInterceptor implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     return Contexts.interceptCall(Context.current().withValue(OPERATOR, peer.get().id()), call, headers, next);
-  }
-
-  private static Optional<PeerIdentity> identify(SSLSession session) {
-    if (session == null) {
-      return Optional.empty();
-    }
-    try {
-      Certificate[] chain = session.getPeerCertificates();
-      if (chain.length == 0 || !(chain[0] instanceof X509Certificate cert)) {
-        return Optional.empty();
-      }
-      return PeerIdentity.of(cert);
-    } catch (SSLPeerUnverifiedException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -36,6 +36,25 @@ public record PeerIdentity(Role role, String id) {
     return Optional.of(new PeerIdentity(role.get(), cn.get()));
   }
 
+  /**
+   * The identity in the peer certificate of a TLS session (its chain already verified by the
+   * handshake), or empty without a session, a certificate or a subject we issue.
+   */
+  public static Optional<PeerIdentity> ofSession(javax.net.ssl.SSLSession session) {
+    if (session == null) {
+      return Optional.empty();
+    }
+    try {
+      java.security.cert.Certificate[] chain = session.getPeerCertificates();
+      if (chain.length == 0 || !(chain[0] instanceof X509Certificate cert)) {
+        return Optional.empty();
+      }
+      return of(cert);
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return Optional.empty();
+    }
+  }
+
   private static Optional<String> single(X500Name name, ASN1ObjectIdentifier type) {
     RDN[] rdns = name.getRDNs(type);
     if (rdns.length != 1 || rdns[0].isMultiValued()) {

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.qkdnet.qnode.keystore.TestPads.frame;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.TestTrees;
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.crypto.TestKek;
 
@@ -69,26 +67,6 @@ class LinkRollbackTest {
     }
   }
 
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : all.toList()) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
-  }
-
-  private static void delete(Path d) throws IOException {
-    try (Stream<Path> all = Files.walk(d)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 
   @Test
   void freshLink_firstAuditPasses_epochIsAgreed_andOnlyThenPadFlows() {
@@ -115,7 +93,7 @@ class LinkRollbackTest {
       audit(b, a);
       relay(a, b, "r1");
     }
-    copy(dir.resolve("A"), dir.resolve("A-backup"));
+    TestTrees.copy(dir.resolve("A"), dir.resolve("A-backup"));
     try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
       audit(a, b);
       audit(b, a);
@@ -123,7 +101,7 @@ class LinkRollbackTest {
       relay(a, b, "r3");
       relay(b, a, "r4");
     }
-    delete(dir.resolve("A"));
+    TestTrees.delete(dir.resolve("A"));
     Files.move(dir.resolve("A-backup"), dir.resolve("A")); // the operator restores last night's backup
 
     try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
@@ -162,7 +140,7 @@ class LinkRollbackTest {
       audit(b, a);
       relay(a, b, "r1");
     }
-    copy(dir.resolve("A"), dir.resolve("A-backup"));
+    TestTrees.copy(dir.resolve("A"), dir.resolve("A-backup"));
     long oldEpoch;
     try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
       audit(a, b);
@@ -175,7 +153,7 @@ class LinkRollbackTest {
       relay(a, b, "r2");
       relay(b, a, "r3");
     }
-    delete(dir.resolve("A"));
+    TestTrees.delete(dir.resolve("A"));
     Files.move(dir.resolve("A-backup"), dir.resolve("A"));
 
     try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
@@ -237,7 +215,7 @@ class LinkRollbackTest {
       audit(b, a);
       relay(a, b, "r1");
     }
-    delete(dir.resolve("B"));
+    TestTrees.delete(dir.resolve("B"));
     try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
       assertThat(audit(a, b)).isPresent();
       assertThat(audit(b, a)).isPresent();
@@ -290,7 +268,7 @@ class LinkRollbackTest {
       relay(a, b, "r1");
       relay(b, a, "r2");
     }
-    delete(dir.resolve("B"));
+    TestTrees.delete(dir.resolve("B"));
     try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
       assertThat(audit(b, a)).isPresent();
       assertThat(audit(a, b)).isPresent();
@@ -306,14 +284,14 @@ class LinkRollbackTest {
       audit(a, b);
       audit(b, a);
     }
-    copy(dir.resolve("B"), dir.resolve("B-backup"));
+    TestTrees.copy(dir.resolve("B"), dir.resolve("B-backup"));
     try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
       audit(a, b);
       audit(b, a);
       replayOffset = a.linkAudit("B").sendCursor();
       relay(a, b, "r1"); // B accepted this hop after the backup was taken
     }
-    delete(dir.resolve("B"));
+    TestTrees.delete(dir.resolve("B"));
     Files.move(dir.resolve("B-backup"), dir.resolve("B"));
     try (StationKeyStore a = open("A"); StationKeyStore b = open("B")) {
       // the attacker replays r1's hop: the restored B has no record of accepting it

@@ -5,19 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.TestTrees;
 import org.qkdnet.qnode.config.ConfigLoader;
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.demo.LocalNetwork;
@@ -48,14 +46,14 @@ class LinkRekeyTest {
       net.stop("BRA");
       Path data = dir.resolve("data").resolve("BRA");
       Path backup = dir.resolve("bra-backup");
-      copy(data, backup); // last night's backup
+      TestTrees.copy(data, backup); // last night's backup
       net.restart("BRA");
       awaitAllUp(net);
       deliver(net, 5); // pad of ALP-BRA used after the backup
       long oldEpoch = net.station("ALP").store().linkAudit("BRA").epoch();
 
       net.stop("BRA");
-      delete(data);
+      TestTrees.delete(data);
       Files.move(backup, data); // the operator restores it
       net.restart("BRA");
 
@@ -111,27 +109,6 @@ class LinkRekeyTest {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     } finally {
       java.util.Arrays.fill(b, (byte) 0);
-    }
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : all.toList()) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
-  }
-
-  private static void delete(Path d) throws IOException {
-    try (Stream<Path> all = Files.walk(d)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }
