@@ -363,6 +363,21 @@ public final class Station implements AutoCloseable {
     }
   }
 
+  /**
+   * Polls {@code done} every 50 ms until it holds or {@code max} has passed (an admin command is
+   * answered once it took effect); the admin call's own thread waits, never an actor's.
+   */
+  private static boolean waitUntil(java.util.function.BooleanSupplier done, Duration max) throws InterruptedException {
+    long until = System.nanoTime() + max.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() >= until) {
+        return false;
+      }
+      Thread.sleep(50);
+    }
+    return true;
+  }
+
   /** The admin flag that keeps a drained station drained across restarts. */
   static final String DRAINED = "drained";
 
@@ -435,13 +450,8 @@ public final class Station implements AutoCloseable {
         log.warn("ADMIN operator {} {} station {}{}", operator, on ? "drained" : "undrained", self,
             was == on ? " (it already was)" : "");
         // answered once it took effect: this station's published link state says so (bounded wait)
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < until) {
-          java.util.Optional<StationReport> own = linkStates.own();
-          if (own.isPresent() && own.get().drained() == on) {
-            return (on ? "drained" : "undrained") + (was == on ? " (it already was)" : "");
-          }
-          Thread.sleep(50);
+        if (waitUntil(() -> linkStates.own().map(r -> r.drained() == on).orElse(false), Duration.ofSeconds(10))) {
+          return (on ? "drained" : "undrained") + (was == on ? " (it already was)" : "");
         }
         return (on ? "drained" : "undrained") + " here; its link state is not yet published (cluster busy)";
       }
@@ -460,14 +470,9 @@ public final class Station implements AutoCloseable {
         }
         log.warn("ADMIN operator {} took link {}-{} {}{}", operator, self, peer, down ? "down" : "up",
             was == down ? " (it already was)" : "");
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < until) {
-          java.util.Optional<StationReport> own = linkStates.own();
-          if (own.isPresent() && own.get().link(peer).map(l -> (l.status() == LinkStatus.ADMIN_DOWN) == down)
-              .orElse(false)) {
-            return (down ? "down" : "up") + (was == down ? " (it already was)" : "");
-          }
-          Thread.sleep(50);
+        if (waitUntil(() -> linkStates.own().flatMap(r -> r.link(peer))
+            .map(l -> (l.status() == LinkStatus.ADMIN_DOWN) == down).orElse(false), Duration.ofSeconds(10))) {
+          return (down ? "down" : "up") + (was == down ? " (it already was)" : "");
         }
         return (down ? "down" : "up") + " here; its link state is not yet published (cluster busy)";
       }
@@ -480,14 +485,10 @@ public final class Station implements AutoCloseable {
         store.quarantine(peer, "zeroized by operator " + operator);
         log.warn("ADMIN operator {} zeroized link {}-{}: {} unused bytes burned here; both ends re-key it under a new"
             + " epoch from fresh frames", operator, self, peer, unused);
-        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < until) {
-          if (!store.isQuarantined(peer) && store.linkBlocked(peer).isEmpty()
-              && store.linkAudit(peer).epoch() != oldEpoch) {
-            return new Zeroized(unused, true, "unused key burned at both ends; link re-keyed under a new epoch,"
-                + " serving from fresh frames");
-          }
-          Thread.sleep(100);
+        if (waitUntil(() -> !store.isQuarantined(peer) && store.linkBlocked(peer).isEmpty()
+            && store.linkAudit(peer).epoch() != oldEpoch, Duration.ofSeconds(30))) {
+          return new Zeroized(unused, true, "unused key burned at both ends; link re-keyed under a new epoch,"
+              + " serving from fresh frames");
         }
         return new Zeroized(unused, false, "unused key burned here; the re-key with " + peer
             + " is pending (it is retried until " + peer + " answers)");
