@@ -55,7 +55,7 @@ class AdminApiTest {
     net = LocalNetwork.start(cfg, dir, id -> { });
     pki = net.pkiDir();
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-        net.stations().stream().allMatch(s -> s.liveStations().snapshot().size() == 4));
+        net.stations().stream().allMatch(s -> s.liveStations().routable().size() == 4));
     net.awaitDisjointRoutes("ALP", "CHA", 2, Duration.ofSeconds(90));
   }
 

@@ -60,7 +60,8 @@ class MetricsRingTest {
         .withFallback(ConfigLoader.load("local"));
     try (LocalNetwork net = LocalNetwork.start(cfg, dir, id -> { })) {
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-          net.stations().stream().allMatch(s -> s.liveStations().snapshot().size() == 4));
+          // routable = Up and reachable, what the page counts as "up" (a live member may still be joining)
+          net.stations().stream().allMatch(s -> s.liveStations().routable().size() == 4));
       net.awaitRoutes("ALP", "CHA", "ALP-APP1", "CHA-APP1", Duration.ofSeconds(90));
       for (Station s : net.stations()) {
         // the derived port: base-port + 10 x index + 4, two above the station's ETSI 014 port
