@@ -1,13 +1,7 @@
 package org.qkdnet.qnode.admin;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import org.qkdnet.qnode.cluster.ClusterMembers;
-import org.qkdnet.qnode.config.LinkSpec;
-import org.qkdnet.qnode.config.StationSpec;
 import org.qkdnet.qnode.proto.v1.Exclusion;
 import org.qkdnet.qnode.proto.v1.LinkEnd;
 import org.qkdnet.qnode.proto.v1.LinkInfo;
@@ -16,86 +10,37 @@ import org.qkdnet.qnode.proto.v1.Member;
 import org.qkdnet.qnode.proto.v1.RouteAlternative;
 import org.qkdnet.qnode.proto.v1.RouteReply;
 import org.qkdnet.qnode.proto.v1.StatusReply;
-import org.qkdnet.qnode.routing.LinkReport;
-import org.qkdnet.qnode.routing.LinkStatus;
 import org.qkdnet.qnode.routing.RouteDecision;
-import org.qkdnet.qnode.routing.StationReport;
 
 /** Builds the admin API's answers from an {@link AdminView}. */
 final class AdminProtoMapper {
   private AdminProtoMapper() {}
 
   static StatusReply status(AdminView v) {
-    Map<String, ClusterMembers.Member> byId = new HashMap<>();
-    for (ClusterMembers.Member m : v.members()) {
-      byId.put(m.station(), m);
-    }
-    Map<String, StationReport> reports = v.reports();
+    NetworkPicture p = NetworkPicture.of(v);
     StatusReply.Builder b = StatusReply.newBuilder().setStation(v.station()).setUptimeMs(v.uptimeMillis())
         .setVersion(v.version()).setStoreHealth(v.storeFailure().map(f -> "failed: " + f).orElse("ok"))
-        .setTopology(v.topology().name());
-    for (StationSpec s : v.topology().stations()) {
-      ClusterMembers.Member m = byId.get(s.id());
-      StationReport r = reports.get(s.id());
-      b.addMembers(Member.newBuilder().setId(s.id()).setRole(s.role().name().toLowerCase(java.util.Locale.ROOT))
-          .setStatus(m == null ? "Absent" : m.status()).setReachable(m != null && m.reachable())
-          .setDrained(r != null && r.drained()).setStoreFailed(r != null && !r.storeHealthy()));
+        .setTopology(p.topology());
+    for (NetworkPicture.MemberState m : p.members()) {
+      b.addMembers(Member.newBuilder().setId(m.id()).setRole(m.role()).setStatus(m.status())
+          .setReachable(m.reachable()).setDrained(m.drained()).setStoreFailed(m.storeFailed()));
     }
     return b.build();
   }
 
   static LinksReply links(AdminView v) {
-    Map<String, StationReport> reports = v.reports();
     LinksReply.Builder b = LinksReply.newBuilder();
-    for (LinkSpec l : v.topology().links()) {
-      Optional<LinkReport> ra = report(reports, l.a(), l.b());
-      Optional<LinkReport> rb = report(reports, l.b(), l.a());
-      double rate = Math.max(ra.map(LinkReport::secureBitsPerSecond).orElse(0.0),
-          rb.map(LinkReport::secureBitsPerSecond).orElse(0.0));
-      double qber = qber(ra, rb);
-      b.addLinks(LinkInfo.newBuilder().setA(l.a()).setB(l.b()).setKm(l.km()).setState(state(ra, rb))
-          .setEndA(end(l.a(), ra)).setEndB(end(l.b(), rb)).setSecureBitsPerSecond(rate).setQber(qber));
+    for (NetworkPicture.LinkState l : NetworkPicture.of(v).links()) {
+      b.addLinks(LinkInfo.newBuilder().setA(l.a()).setB(l.b()).setKm(l.km()).setState(l.state())
+          .setEndA(end(l.endA())).setEndB(end(l.endB())).setSecureBitsPerSecond(l.secureBitsPerSecond())
+          .setQber(l.qber()));
     }
     return b.build();
   }
 
-  private static Optional<LinkReport> report(Map<String, StationReport> reports, String station, String peer) {
-    StationReport r = reports.get(station);
-    return r == null ? Optional.empty() : r.link(peer);
-  }
-
-  private static LinkEnd end(String station, Optional<LinkReport> r) {
-    LinkEnd.Builder b = LinkEnd.newBuilder().setStation(station);
-    if (r.isEmpty()) {
-      return b.setState("UNKNOWN").build();
-    }
-    return b.setState(r.get().status().name()).setSendBytes(r.get().sendBytes())
-        .setReceiveBytes(r.get().receiveBytes()).setUnassignedBytes(r.get().unassignedBytes()).build();
-  }
-
-  /** UP only when both ends say UP; otherwise the worse of the two (unknown counts as DOWN). */
-  static String state(Optional<LinkReport> a, Optional<LinkReport> b) {
-    LinkStatus sa = a.map(LinkReport::status).orElse(LinkStatus.DOWN);
-    LinkStatus sb = b.map(LinkReport::status).orElse(LinkStatus.DOWN);
-    return (rank(sa) >= rank(sb) ? sa : sb).name();
-  }
-
-  private static int rank(LinkStatus s) {
-    return switch (s) {
-      case UP -> 0;
-      case DOWN -> 1;
-      case ADMIN_DOWN -> 2;
-      case QUARANTINED -> 3;
-    };
-  }
-
-  private static double qber(Optional<LinkReport> a, Optional<LinkReport> b) {
-    double qa = a.map(LinkReport::qber).orElse(Double.NaN);
-    double qb = b.map(LinkReport::qber).orElse(Double.NaN);
-    if (Double.isNaN(qa)) {
-      return qb;
-    }
-    return Double.isNaN(qb) ? qa : Math.max(qa, qb);
+  private static LinkEnd end(NetworkPicture.LinkEnd e) {
+    return LinkEnd.newBuilder().setStation(e.station()).setState(e.state()).setSendBytes(e.sendBytes())
+        .setReceiveBytes(e.receiveBytes()).setUnassignedBytes(e.unassignedBytes()).build();
   }
 
   static RouteReply route(RouteDecision d, List<List<String>> disjoint) {

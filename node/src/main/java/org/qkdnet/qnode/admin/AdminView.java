@@ -12,6 +12,9 @@ import org.qkdnet.qnode.routing.StationReport;
 public interface AdminView {
   String station();
 
+  /** The station's member, link, route, alarm and relay events. */
+  org.qkdnet.qnode.events.EventHub events();
+
   TopologySpec topology();
 
   /** Cluster members as this station sees them. */

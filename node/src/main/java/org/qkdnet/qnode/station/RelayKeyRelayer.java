@@ -5,6 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.qkdnet.qnode.config.TopologySpec;
+import org.qkdnet.qnode.events.EventHub;
+import org.qkdnet.qnode.events.NetworkEvent;
 import org.qkdnet.qnode.kme.KeyRelayer;
 import org.qkdnet.qnode.kme.RelayFailedException;
 import org.qkdnet.qnode.kme.RelayRequest;
@@ -31,9 +33,12 @@ final class RelayKeyRelayer implements KeyRelayer {
   /** Null while the station serves; otherwise why no relay may start here (an operator drained it). */
   private final java.util.function.Supplier<String> drained;
   private final RelayRecorder recorder;
+  private final EventHub events;
 
   RelayKeyRelayer(RelayEngine engine, RelayRoutes routes, StationKeyStore store, RelayStats stats,
-      TopologySpec topology, int defaultPaths, RelayRecorder recorder, java.util.function.Supplier<String> drained) {
+      TopologySpec topology, int defaultPaths, RelayRecorder recorder, java.util.function.Supplier<String> drained,
+      EventHub events) {
+    this.events = events;
     this.drained = drained;
     this.engine = engine;
     this.routes = routes;
@@ -63,6 +68,8 @@ final class RelayKeyRelayer implements KeyRelayer {
           if (failure == null) {
             stats.recordDelivered(delivery.routes(), nanos);
             record(r.destinationStation(), "", nanos);
+            event(r.destinationStation(), "delivered via " + delivery.routes().stream().map(p -> String.join(",", p))
+                .collect(java.util.stream.Collectors.joining(" + ")) + " in " + nanos / 1_000_000 + " ms");
             return new RelayedKeys(delivery.keyIds(), delivery.keys());
           }
           Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -70,6 +77,7 @@ final class RelayKeyRelayer implements KeyRelayer {
           if (cause instanceof RelayException re) {
             stats.recordFailed(r.destinationStation(), re.outcome().reason());
             record(r.destinationStation(), re.outcome().reason(), nanos);
+            event(r.destinationStation(), "failed: " + re.outcome().reason() + " at " + re.outcome().failedAt());
             throw new RelayFailedException(mapReason(re.outcome().reason()),
                 re.outcome().reason() + " at " + re.outcome().failedAt() + ": " + re.outcome().detail());
           }
@@ -85,6 +93,14 @@ final class RelayKeyRelayer implements KeyRelayer {
       recorder.relayEnded(destination, reason, nanos);
     } catch (RuntimeException e) {
       // metrics never change a relay's answer
+    }
+  }
+
+  private void event(String destination, String detail) {
+    try {
+      events.publish(NetworkEvent.Kind.RELAY, engine.stationId() + "->" + destination, detail);
+    } catch (RuntimeException e) {
+      // watchers never change a relay's answer
     }
   }
 

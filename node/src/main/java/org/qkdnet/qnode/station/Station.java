@@ -2,6 +2,8 @@ package org.qkdnet.qnode.station;
 
 import org.qkdnet.qnode.admin.AdminGrpcServer;
 import org.qkdnet.qnode.admin.AdminView;
+import org.qkdnet.qnode.events.EventHub;
+import org.qkdnet.qnode.events.NetworkWatch;
 import org.qkdnet.qnode.cluster.ClusterMembers;
 import org.qkdnet.qnode.routing.LinkStatus;
 import org.qkdnet.qnode.routing.StationReport;
@@ -95,6 +97,8 @@ public final class Station implements AutoCloseable {
   private final RelayStats relayStats;
   /** The operators' API; set once the station is up. */
   private volatile AdminGrpcServer admin;
+  private volatile AdminView adminView;
+  private volatile NetworkWatch watch;
   private final NeighbourClients clients;
   private final LinkGrpcServer grpc;
   private final ActorSystem<Void> system;
@@ -192,6 +196,8 @@ public final class Station implements AutoCloseable {
         log.warn("station {} starts drained (an operator drained it): no new relays start here or pass through it"
             + " until `qnode admin undrain {}`", self, self);
       }
+
+      EventHub events = new EventHub(self, RECENT_EVENTS, RELAY_EVENTS_PER_SECOND, InstantSource.system());
 
       Map<String, LinkKeySupply> links = new LinkedHashMap<>();
       Map<String, Bb84LinkEnd> bb84Links = new LinkedHashMap<>();
@@ -313,7 +319,8 @@ public final class Station implements AutoCloseable {
           settings.etsi014().minKeySize(), settings.etsi014().defaultKeySize(), settings.etsi014().maxSaeIdCount());
       RelayKeyRelayer relayer = new RelayKeyRelayer(engine, routes, store, stats, topo, settings.relay().paths(),
           relayRecorder,
-          () -> drained.get() ? "station " + self + " is drained by an operator: no new relays start here" : null);
+          () -> drained.get() ? "station " + self + " is drained by an operator: no new relays start here" : null,
+          events);
       EtsiSettings etsi = settings.etsi014();
       Kme kme = new Kme(self, registry, kmeLimits, store, relayer, drbg(), topo::pairAllowed,
           new FairShare(etsi.fairShareWindow(), etsi.scarceBelowBytes(), System::nanoTime),
@@ -334,9 +341,14 @@ public final class Station implements AutoCloseable {
         log.info("station {}: post-processing runs at the relays' OS priority; start java with"
             + " -XX:ThreadPriorityPolicy=1 (bin/qnode does) so that relays come first", self);
       }
+      AdminView adminView =
+          adminView(self, topo, system, live, linkStates, store, routes, System.nanoTime(), drained, links, bb84Links,
+              events);
+      NetworkWatch watch = new NetworkWatch(adminView, events);
+      system.scheduler().scheduleAtFixedRate(WATCH_INTERVAL, WATCH_INTERVAL, watch::tick,
+          system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
       AdminGrpcServer admin = AdminGrpcServer.start(own.host(), own.adminPort(), linkTls,
-          java.util.Set.copyOf(topo.operators()),
-          adminView(self, topo, system, live, linkStates, store, routes, System.nanoTime(), drained, links, bb84Links),
+          java.util.Set.copyOf(topo.operators()), adminView,
           LinkTls.clientOfAnyStation(identity, ca), id -> {
             Endpoint e = settings.network().endpointOf(id, topo);
             return new java.net.InetSocketAddress(e.host(), e.adminPort());
@@ -346,6 +358,8 @@ public final class Station implements AutoCloseable {
       Station station = new Station(settings, store, links, bb84Links, live, stats, clients, grpc, system, https, kme,
           engine, routes, relayer, metrics);
       station.admin = admin;
+      station.adminView = adminView;
+      station.watch = watch;
       station.watchStore();
       return station;
     } catch (Exception e) {
@@ -378,6 +392,13 @@ public final class Station implements AutoCloseable {
     return true;
   }
 
+  /** Recent member, link, route and alarm events kept for a watcher that just arrived. */
+  static final int RECENT_EVENTS = 256;
+  /** Relay events handed to watchers per second at most (the dashboard animates them). */
+  static final int RELAY_EVENTS_PER_SECOND = 20;
+  /** How often the station looks at the network for member, link and route changes. */
+  static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+
   /** The admin flag that keeps a drained station drained across restarts. */
   static final String DRAINED = "drained";
 
@@ -385,7 +406,7 @@ public final class Station implements AutoCloseable {
   private static AdminView adminView(String self, TopologySpec topo, ActorSystem<Void> system, LiveStations live,
       ClusterLinkStates linkStates, StationKeyStore store, StationRoutes routes, long startedNanos,
       java.util.concurrent.atomic.AtomicBoolean drained, Map<String, LinkKeySupply> links,
-      Map<String, Bb84LinkEnd> bb84Links) {
+      Map<String, Bb84LinkEnd> bb84Links, EventHub events) {
     String version = java.util.Optional.ofNullable(Station.class.getPackage().getImplementationVersion()).orElse("dev");
     return new AdminView() {
       @Override
@@ -396,6 +417,11 @@ public final class Station implements AutoCloseable {
       @Override
       public TopologySpec topology() {
         return topo;
+      }
+
+      @Override
+      public EventHub events() {
+        return events;
       }
 
       @Override
@@ -656,6 +682,21 @@ public final class Station implements AutoCloseable {
   }
 
   /** The admin API's port (0 before the station is up). */
+  /** What the admin API and the dashboard read and change here. */
+  public AdminView adminView() {
+    return adminView;
+  }
+
+  /** This station's event hub (WatchEvents, the dashboard). */
+  public EventHub events() {
+    return adminView.events();
+  }
+
+  /** Takes a look at the network now and publishes what changed (tests; the station does it every second). */
+  public void watchNow() {
+    watch.tick();
+  }
+
   public int adminPort() {
     AdminGrpcServer a = admin;
     return a == null ? 0 : a.port();

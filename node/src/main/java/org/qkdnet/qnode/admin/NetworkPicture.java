@@ -1,0 +1,139 @@
+package org.qkdnet.qnode.admin;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.qkdnet.qnode.cluster.ClusterMembers;
+import org.qkdnet.qnode.config.LinkSpec;
+import org.qkdnet.qnode.config.StationSpec;
+import org.qkdnet.qnode.routing.LinkReport;
+import org.qkdnet.qnode.routing.LinkStatus;
+import org.qkdnet.qnode.routing.StationReport;
+
+/**
+ * The whole network as one station sees it at one moment: every station of the topology with its
+ * membership, every link with what its two ends publish. Figures only, never key material. The
+ * admin API's {@code GetStatus} and {@code ListLinks}, the event stream and the dashboard are all
+ * read from it.
+ *
+ * @param station the station that sees it
+ * @param members every station of the topology, in topology order
+ * @param links every link of the topology, in topology order
+ */
+public record NetworkPicture(String station, String topology, List<MemberState> members, List<LinkState> links) {
+
+  public NetworkPicture {
+    members = List.copyOf(members);
+    links = List.copyOf(links);
+  }
+
+  /**
+   * One station of the topology.
+   *
+   * @param status Pekko's member status, or "Absent" when it is not a member now
+   * @param reachable false while the seeing station's failure detector finds it unreachable
+   */
+  public record MemberState(String id, String role, String status, boolean reachable, boolean drained,
+      boolean storeFailed) {
+
+    /** The one word an operator reads first: UP, DRAINED, STORE_FAILED, UNREACHABLE, or the status. */
+    public String condition() {
+      if (!"Up".equals(status)) {
+        return status.toUpperCase(java.util.Locale.ROOT);
+      }
+      if (!reachable) {
+        return "UNREACHABLE";
+      }
+      if (storeFailed) {
+        return "STORE_FAILED";
+      }
+      return drained ? "DRAINED" : "UP";
+    }
+  }
+
+  /** One end of a link as it publishes it; state UNKNOWN when the end publishes nothing. */
+  public record LinkEnd(String station, String state, long sendBytes, long receiveBytes, long unassignedBytes) {}
+
+  /**
+   * One link: state UP only when both ends say UP, otherwise the worse of the two; rate and QBER
+   * the higher of the two ends' (QBER NaN when not measured).
+   */
+  public record LinkState(String a, String b, double km, String state, LinkEnd endA, LinkEnd endB,
+      double secureBitsPerSecond, double qber) {
+    public String name() {
+      return a + "-" + b;
+    }
+  }
+
+  public Optional<MemberState> member(String id) {
+    return members.stream().filter(m -> m.id().equals(id)).findFirst();
+  }
+
+  public Optional<LinkState> link(String name) {
+    return links.stream().filter(l -> l.name().equals(name)).findFirst();
+  }
+
+  /** The picture {@code v} gives now. */
+  public static NetworkPicture of(AdminView v) {
+    Map<String, ClusterMembers.Member> byId = new HashMap<>();
+    for (ClusterMembers.Member m : v.members()) {
+      byId.put(m.station(), m);
+    }
+    Map<String, StationReport> reports = v.reports();
+    List<MemberState> members = new ArrayList<>();
+    for (StationSpec s : v.topology().stations()) {
+      ClusterMembers.Member m = byId.get(s.id());
+      StationReport r = reports.get(s.id());
+      members.add(new MemberState(s.id(), s.role().name().toLowerCase(java.util.Locale.ROOT),
+          m == null ? "Absent" : m.status(), m != null && m.reachable(), r != null && r.drained(),
+          r != null && !r.storeHealthy()));
+    }
+    List<LinkState> links = new ArrayList<>();
+    for (LinkSpec l : v.topology().links()) {
+      Optional<LinkReport> ra = report(reports, l.a(), l.b());
+      Optional<LinkReport> rb = report(reports, l.b(), l.a());
+      double rate = Math.max(ra.map(LinkReport::secureBitsPerSecond).orElse(0.0),
+          rb.map(LinkReport::secureBitsPerSecond).orElse(0.0));
+      links.add(new LinkState(l.a(), l.b(), l.km(), state(ra, rb), end(l.a(), ra), end(l.b(), rb), rate,
+          qber(ra, rb)));
+    }
+    return new NetworkPicture(v.station(), v.topology().name(), members, links);
+  }
+
+  private static Optional<LinkReport> report(Map<String, StationReport> reports, String station, String peer) {
+    StationReport r = reports.get(station);
+    return r == null ? Optional.empty() : r.link(peer);
+  }
+
+  private static LinkEnd end(String station, Optional<LinkReport> r) {
+    return r.map(x -> new LinkEnd(station, x.status().name(), x.sendBytes(), x.receiveBytes(), x.unassignedBytes()))
+        .orElse(new LinkEnd(station, "UNKNOWN", 0, 0, 0));
+  }
+
+  /** UP only when both ends say UP; otherwise the worse of the two (unknown counts as DOWN). */
+  static String state(Optional<LinkReport> a, Optional<LinkReport> b) {
+    LinkStatus sa = a.map(LinkReport::status).orElse(LinkStatus.DOWN);
+    LinkStatus sb = b.map(LinkReport::status).orElse(LinkStatus.DOWN);
+    return (rank(sa) >= rank(sb) ? sa : sb).name();
+  }
+
+  private static int rank(LinkStatus s) {
+    return switch (s) {
+      case UP -> 0;
+      case DOWN -> 1;
+      case ADMIN_DOWN -> 2;
+      case QUARANTINED -> 3;
+    };
+  }
+
+  private static double qber(Optional<LinkReport> a, Optional<LinkReport> b) {
+    double qa = a.map(LinkReport::qber).orElse(Double.NaN);
+    double qb = b.map(LinkReport::qber).orElse(Double.NaN);
+    if (Double.isNaN(qa)) {
+      return qb;
+    }
+    return Double.isNaN(qb) ? qa : Math.max(qa, qb);
+  }
+}
