@@ -1,9 +1,17 @@
 package org.qkdnet.qnode.admin;
 
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.function.Supplier;
+import org.qkdnet.qnode.events.EventHub;
+import org.qkdnet.qnode.events.NetworkEvent;
 import org.qkdnet.qnode.proto.v1.AdminServiceGrpc;
+import org.qkdnet.qnode.proto.v1.Event;
+import org.qkdnet.qnode.proto.v1.HopTime;
+import org.qkdnet.qnode.proto.v1.ProbeRelayReply;
+import org.qkdnet.qnode.proto.v1.ProbeRelayRequest;
+import org.qkdnet.qnode.proto.v1.WatchEventsRequest;
 import org.qkdnet.qnode.proto.v1.DrainReply;
 import org.qkdnet.qnode.proto.v1.DrainRequest;
 import org.qkdnet.qnode.proto.v1.SetLinkAdminStateReply;
@@ -173,6 +181,110 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
       response.onError(Status.INTERNAL.withDescription("the station could not change: " + e.getClass().getSimpleName())
           .asRuntimeException());
     }
+  }
+
+  @Override
+  public void probeRelay(ProbeRelayRequest request, StreamObserver<ProbeRelayReply> response) {
+    String from = request.getFrom().isEmpty() ? view.station() : request.getFrom();
+    String to = request.getTo();
+    for (String s : new String[] {from, to}) {
+      if (s.isEmpty() || view.topology().indexOf(s) < 0) {
+        response.onError(Status.INVALID_ARGUMENT.withDescription(s.isEmpty() ? "to: a destination station is required"
+            : "unknown station '" + printable(s) + "' (not in topology " + view.topology().name() + ")")
+            .asRuntimeException());
+        return;
+      }
+    }
+    if (from.equals(to)) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("from and to are both " + from
+          + ": a probe needs two stations").asRuntimeException());
+      return;
+    }
+    String operator = OperatorAuthInterceptor.OPERATOR.get();
+    String via = OperatorAuthInterceptor.FORWARDED_BY.get();
+    if (!from.equals(view.station())) {
+      if (via != null) {
+        response.onError(Status.FAILED_PRECONDITION.withDescription("station " + view.station()
+            + " takes forwarded probes from itself only, not from " + from).asRuntimeException());
+        return;
+      }
+      try {
+        response.onNext(forwarder.to(from, operator, 40).probeRelay(request.toBuilder().setFrom(from).build()));
+        response.onCompleted();
+      } catch (io.grpc.StatusRuntimeException e) {
+        response.onError(forwardFailed(e, from, ""));
+      }
+      return;
+    }
+    try {
+      AdminView.Probe p = view.probe(to, operator + (via == null ? "" : " (via " + via + ")"));
+      ProbeRelayReply.Builder b = ProbeRelayReply.newBuilder().setFrom(from).setTo(to).setDelivered(p.delivered())
+          .addAllPath(p.path()).setTotalMillis(p.totalMicros() / 1000.0).setReason(p.reason())
+          .setDetail(p.detail());
+      for (int i = 0; i < p.hopMicros().size() && i + 1 < p.path().size(); i++) {
+        long us = p.hopMicros().get(i);
+        b.addHops(HopTime.newBuilder().setFrom(p.path().get(i)).setTo(p.path().get(i + 1))
+            .setMillis(us < 0 ? -1 : us / 1000.0));
+      }
+      response.onNext(b.build());
+      response.onCompleted();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      response.onError(Status.CANCELLED.withDescription("station stopping").asRuntimeException());
+    } catch (RuntimeException e) {
+      log.warn("admin probe at {} failed: {}", view.station(), e.toString());
+      response.onError(Status.INTERNAL.withDescription("the station could not probe: " + e.getClass().getSimpleName())
+          .asRuntimeException());
+    }
+  }
+
+  /** Events sent to a watcher whose stream is not ready before it is ended (it cannot keep up). */
+  static final int MAX_UNREAD_EVENTS = 512;
+
+  @Override
+  public void watchEvents(WatchEventsRequest request, StreamObserver<Event> response) {
+    ServerCallStreamObserver<Event> out = (ServerCallStreamObserver<Event>) response;
+    EventHub hub = view.events();
+    if (!request.getFollow()) {
+      if (request.getRecent()) {
+        hub.recent().forEach(e -> out.onNext(toProto(e)));
+      }
+      out.onCompleted();
+      return;
+    }
+    java.util.concurrent.atomic.AtomicInteger unread = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<EventHub.Subscription> sub =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    out.setOnCancelHandler(() -> {
+      ended.set(true);
+      EventHub.Subscription s = sub.get();
+      if (s != null) {
+        s.close();
+      }
+    });
+    out.setOnReadyHandler(() -> unread.set(0));
+    // the hub calls this under its lock, one event at a time: never blocks, ends a watcher that fell behind
+    sub.set(hub.subscribe(request.getRecent(), e -> {
+      if (ended.get()) {
+        throw new IllegalStateException("watcher gone");
+      }
+      if (!out.isReady() && unread.incrementAndGet() > MAX_UNREAD_EVENTS) {
+        ended.set(true);
+        out.onError(Status.RESOURCE_EXHAUSTED.withDescription("the watcher fell " + MAX_UNREAD_EVENTS
+            + " events behind; watch again").asRuntimeException());
+        throw new IllegalStateException("watcher fell behind");
+      }
+      out.onNext(toProto(e));
+    }));
+    if (ended.get()) {
+      sub.get().close();
+    }
+  }
+
+  private static Event toProto(NetworkEvent e) {
+    return Event.newBuilder().setSeq(e.seq()).setTimeMs(e.timeMillis()).setStation(e.station())
+        .setKind(e.kind().name()).setSubject(e.subject()).setDetail(e.detail()).build();
   }
 
   @Override

@@ -56,4 +56,22 @@ public interface AdminView {
    * operator's name; returns once its published link state says so (bounded), with what it did.
    */
   String setLinkDown(String peer, boolean down, String operator) throws InterruptedException;
+
+  /**
+   * How a probe went: the route (the last attempt's), each hop's time and the total in
+   * microseconds, or why it failed (a relay reason code and detail).
+   */
+  record Probe(boolean delivered, List<String> path, List<Long> hopMicros, long totalMicros, String reason,
+      String detail) {
+    public Probe {
+      path = List.copyOf(path);
+      hopMicros = List.copyOf(hopMicros);
+    }
+  }
+
+  /**
+   * Relays one test key for no SAE from this station to {@code to} (burned at both ends), logged
+   * with the operator's name; returns once it was answered (bounded by the relay timeout).
+   */
+  Probe probe(String to, String operator) throws InterruptedException;
 }

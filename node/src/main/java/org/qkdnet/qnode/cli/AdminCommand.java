@@ -27,19 +27,24 @@ import org.qkdnet.qnode.linkservice.LinkTls;
 import org.qkdnet.qnode.proto.v1.AdminServiceGrpc;
 import org.qkdnet.qnode.proto.v1.DrainReply;
 import org.qkdnet.qnode.proto.v1.DrainRequest;
+import org.qkdnet.qnode.proto.v1.Event;
 import org.qkdnet.qnode.proto.v1.Exclusion;
 import org.qkdnet.qnode.proto.v1.GetRouteRequest;
 import org.qkdnet.qnode.proto.v1.GetStatusRequest;
+import org.qkdnet.qnode.proto.v1.HopTime;
 import org.qkdnet.qnode.proto.v1.LinkEnd;
 import org.qkdnet.qnode.proto.v1.LinkInfo;
 import org.qkdnet.qnode.proto.v1.LinksReply;
 import org.qkdnet.qnode.proto.v1.ListLinksRequest;
 import org.qkdnet.qnode.proto.v1.Member;
+import org.qkdnet.qnode.proto.v1.ProbeRelayReply;
+import org.qkdnet.qnode.proto.v1.ProbeRelayRequest;
 import org.qkdnet.qnode.proto.v1.RouteAlternative;
 import org.qkdnet.qnode.proto.v1.RouteReply;
 import org.qkdnet.qnode.proto.v1.SetLinkAdminStateReply;
 import org.qkdnet.qnode.proto.v1.SetLinkAdminStateRequest;
 import org.qkdnet.qnode.proto.v1.StatusReply;
+import org.qkdnet.qnode.proto.v1.WatchEventsRequest;
 import org.qkdnet.qnode.proto.v1.ZeroizeLinkReply;
 import org.qkdnet.qnode.proto.v1.ZeroizeLinkRequest;
 import picocli.CommandLine.Command;
@@ -59,7 +64,8 @@ import picocli.CommandLine.Spec;
     description = "Operate the network through a station's admin API (operator certificate required).",
     subcommands = {AdminCommand.StatusCmd.class, AdminCommand.LinksCmd.class, AdminCommand.RouteCmd.class,
         AdminCommand.DrainCmd.class, AdminCommand.UndrainCmd.class, AdminCommand.ZeroizeLinkCmd.class,
-        AdminCommand.LinkDownCmd.class, AdminCommand.LinkUpCmd.class})
+        AdminCommand.LinkDownCmd.class, AdminCommand.LinkUpCmd.class, AdminCommand.ProbeCmd.class,
+        AdminCommand.EventsCmd.class})
 public final class AdminCommand implements Runnable {
   static final String DEFAULT_TARGET = "127.0.0.1:27003";
 
@@ -127,6 +133,11 @@ public final class AdminCommand implements Runnable {
       print.accept(reply, out);
       out.flush();
       return 0;
+    } catch (Failed f) {
+      out.flush();
+      err.println("qnode admin: " + f.getMessage());
+      err.flush();
+      return 1;
     } catch (StatusRuntimeException e) {
       err.println("qnode admin: " + explain(e.getStatus(), target, timeoutSeconds));
       err.flush();
@@ -138,6 +149,15 @@ public final class AdminCommand implements Runnable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /** Thrown by a printer when the answer itself says the command failed (exit 1, after what it printed). */
+  static final class Failed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Failed(String message) {
+      super(message, null, false, false);
     }
   }
 
@@ -566,6 +586,130 @@ public final class AdminCommand implements Runnable {
     @Override
     boolean down() {
       return false;
+    }
+  }
+
+  @Command(name = "probe", mixinStandardHelpOptions = true,
+      description = "Relay one test key for no SAE over the route a key would take now and show each hop's time."
+          + " The test key is burned at both ends of every hop (32 bytes of key per hop, plus the MAC key).")
+  static final class ProbeCmd implements Callable<Integer> {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--from", paramLabel = "ID", description = "Origin station (default: the answering one).")
+    String from = "";
+
+    @Option(names = "--to", paramLabel = "ID", required = true, description = "Destination station.")
+    String to;
+
+    @Option(names = "--json", description = "One JSON document instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      ProbeRelayRequest q = ProbeRelayRequest.newBuilder().setFrom(from).setTo(to).build();
+      return admin.call(spec, s -> s.withDeadlineAfter(Math.max(admin.timeoutSeconds, 45), TimeUnit.SECONDS)
+          .probeRelay(q), (ProbeRelayReply r, PrintWriter out) -> {
+            if (json) {
+              printJson(toJson(r), out);
+            } else if (r.getDelivered()) {
+              out.println("probe " + String.join(" > ", r.getPathList()) + ": delivered in "
+                  + ms(r.getTotalMillis()) + " (" + (r.getPathCount() - 1) + " hops)");
+              List<List<String>> rows = new ArrayList<>();
+              rows.add(List.of("HOP", "FROM", "TO", "TIME"));
+              for (int i = 0; i < r.getHopsCount(); i++) {
+                HopTime h = r.getHops(i);
+                rows.add(List.of(String.valueOf(i + 1), h.getFrom(), h.getTo(),
+                    h.getMillis() < 0 ? "?" : ms(h.getMillis())));
+              }
+              table(rows, out);
+            }
+            if (!r.getDelivered()) {
+              throw new Failed("probe " + r.getFrom() + " -> " + r.getTo() + " failed: " + r.getReason() + ": "
+                  + r.getDetail());
+            }
+          });
+    }
+
+    private static String ms(double millis) {
+      return String.format(Locale.ROOT, "%.2f ms", millis);
+    }
+
+    static ObjectNode toJson(ProbeRelayReply r) {
+      ObjectNode o = JSON.createObjectNode();
+      o.put("from", r.getFrom()).put("to", r.getTo()).put("delivered", r.getDelivered());
+      ArrayNode p = o.putArray("path");
+      r.getPathList().forEach(p::add);
+      ArrayNode hops = o.putArray("hops");
+      for (HopTime h : r.getHopsList()) {
+        hops.addObject().put("from", h.getFrom()).put("to", h.getTo()).put("ms", h.getMillis());
+      }
+      o.put("total_ms", r.getTotalMillis());
+      o.put("reason", r.getReason()).put("detail", r.getDetail());
+      return o;
+    }
+  }
+
+  @Command(name = "events", mixinStandardHelpOptions = true,
+      description = "The answering station's member, link, route and alarm events: the recent ones it kept, and"
+          + " with --follow every new one (relays too) until interrupted or --for has passed.")
+  static final class EventsCmd implements Callable<Integer> {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--follow", description = "Keep watching for new events.")
+    boolean follow;
+
+    @Option(names = "--no-recent", negatable = false, description = "Leave out the kept recent events.")
+    boolean noRecent;
+
+    @Option(names = "--for", paramLabel = "SECONDS",
+        description = "With --follow: stop after this many seconds (default: until interrupted).")
+    Integer forSeconds;
+
+    @Option(names = "--json", description = "One JSON object per event, one per line (JSON Lines).")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      if (forSeconds != null && (forSeconds < 1 || !follow)) {
+        spec.commandLine().getErr().println("qnode admin events: --for needs --follow and at least 1 second");
+        spec.commandLine().getErr().flush();
+        return 2;
+      }
+      WatchEventsRequest q = WatchEventsRequest.newBuilder().setRecent(!noRecent).setFollow(follow).build();
+      return admin.call(spec, s -> {
+        var stub = !follow ? s : forSeconds == null ? s.withDeadline(null) : s.withDeadlineAfter(forSeconds,
+            TimeUnit.SECONDS);
+        return stub.watchEvents(q);
+      }, (java.util.Iterator<Event> events, PrintWriter out) -> {
+        try {
+          while (events.hasNext()) {
+            Event e = events.next();
+            if (json) {
+              ObjectNode o = JSON.createObjectNode();
+              o.put("seq", e.getSeq()).put("time_ms", e.getTimeMs()).put("station", e.getStation())
+                  .put("kind", e.getKind()).put("subject", e.getSubject()).put("detail", e.getDetail());
+              out.println(o.toString());
+            } else {
+              out.println(java.time.Instant.ofEpochMilli(e.getTimeMs()) + "  " + e.getStation() + "  "
+                  + String.format(Locale.ROOT, "%-6s", e.getKind()) + "  " + e.getSubject() + "  " + e.getDetail());
+            }
+            out.flush();
+          }
+        } catch (StatusRuntimeException e) {
+          if (forSeconds == null || e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) {
+            throw e;
+          }
+          // --for has passed: the watch ends normally
+        }
+      });
     }
   }
 }

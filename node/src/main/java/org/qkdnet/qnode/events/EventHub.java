@@ -25,7 +25,8 @@ public final class EventHub {
   private long seq;
   /** RELAY events per second handed out at most (the rest are counted and dropped). */
   private final int relaysPerSecond;
-  private long relayWindowStart = Long.MIN_VALUE;
+  private long relayWindowStart;
+  private boolean relayWindowOpen;
   private int relaysInWindow;
   private long relaysDropped;
 
@@ -64,7 +65,8 @@ public final class EventHub {
     synchronized (recent) {
       long now = clock.millis();
       if (kind == NetworkEvent.Kind.RELAY) {
-        if (now - relayWindowStart >= 1000) {
+        if (!relayWindowOpen || now - relayWindowStart >= 1000 || now < relayWindowStart) {
+          relayWindowOpen = true;
           relayWindowStart = now;
           relaysInWindow = 0;
         }

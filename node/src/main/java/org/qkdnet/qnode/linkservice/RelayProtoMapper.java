@@ -28,6 +28,7 @@ public final class RelayProtoMapper {
         .setGroupId(m.groupId())
         .setShareIndex(m.shareIndex())
         .setShareCount(m.shareCount())
+        .setProbe(m.probe())
         .build();
   }
 
@@ -49,7 +50,8 @@ public final class RelayProtoMapper {
         p.getGroupId(),
         // proto3 defaults: 0 means a single path (share 1 of 1); beyond 2^31 they turn negative and fail validation
         p.getShareIndex() == 0 ? 1 : p.getShareIndex(),
-        p.getShareCount() == 0 ? 1 : p.getShareCount());
+        p.getShareCount() == 0 ? 1 : p.getShareCount(),
+        p.getProbe());
   }
 
   static org.qkdnet.qnode.proto.v1.PadRange toProto(PadRange r) {
@@ -75,12 +77,29 @@ public final class RelayProtoMapper {
         .setDetail(o.detail())
         .setFailedAt(o.failedAt())
         .setSuspectStation(o.suspect())
+        .addAllTimes(o.times().stream().map(t -> org.qkdnet.qnode.proto.v1.StationTime.newBuilder()
+            .setStation(t.station()).setMicros(t.micros()).build()).toList())
         .build();
+  }
+
+  /** A probe's station times from the wire: ids checked, at most {@link RelayOutcome#MAX_TIMES}, none negative. */
+  private static java.util.List<RelayOutcome.StationTime> times(RelayAck a) {
+    java.util.List<RelayOutcome.StationTime> out = new java.util.ArrayList<>();
+    for (org.qkdnet.qnode.proto.v1.StationTime t : a.getTimesList()) {
+      if (out.size() >= RelayOutcome.MAX_TIMES) {
+        break;
+      }
+      String id = stationId(t.getStation());
+      if (!id.isEmpty() && t.getMicros() >= 0) {
+        out.add(new RelayOutcome.StationTime(id, t.getMicros()));
+      }
+    }
+    return out;
   }
 
   public static RelayOutcome fromProto(RelayAck a) {
     if (a.getOutcome() == RelayAck.Outcome.DELIVERED) {
-      return RelayOutcome.delivered(a.getRelayId());
+      return new RelayOutcome(a.getRelayId(), true, false, "", "", "", "", times(a));
     }
     if (a.getOutcome() == RelayAck.Outcome.SHARE_HELD) {
       return RelayOutcome.shareHeld(a.getRelayId());
@@ -93,8 +112,8 @@ public final class RelayProtoMapper {
     if (!reason.equals(a.getReason()) && !a.getReason().isEmpty()) {
       detail = "unknown reason '" + printable(a.getReason(), 32) + "': " + detail;
     }
-    return RelayOutcome.unreachable(printable(a.getRelayId(), 64), reason, detail, stationId(a.getFailedAt()),
-        stationId(a.getSuspectStation()));
+    return new RelayOutcome(printable(a.getRelayId(), 64), false, false, reason, detail, stationId(a.getFailedAt()),
+        stationId(a.getSuspectStation()), times(a));
   }
 
   private static final java.util.regex.Pattern STATION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");

@@ -36,6 +36,11 @@ public final class HopCodec {
       out.writeInt(m.shareIndex());
       out.writeInt(m.shareCount());
       out.writeInt(m.ciphertext().length);
+      if (m.probe()) {
+        // appended only for probes, so a key relay's header is what it always was; a probe's header
+        // is one byte longer and can never be read as a key relay's
+        out.writeBoolean(true);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -11,6 +11,7 @@ import java.util.List;
  * @param groupId multipath: the group of shares this relay carries one of; empty for one path
  * @param shareIndex 1..shareCount
  * @param shareCount 1 for a single path; else the number of shares whose XOR is the key
+ * @param probe an operator's probe: a test key for no SAE, burned at both ends, never stored
  */
 public record HopMessage(
     String relayId,
@@ -27,7 +28,8 @@ public record HopMessage(
     long remainingMillis,
     String groupId,
     int shareIndex,
-    int shareCount) {
+    int shareCount,
+    boolean probe) {
 
   public HopMessage {
     path = List.copyOf(path);
@@ -53,6 +55,14 @@ public record HopMessage(
     return path.get(path.size() - 1);
   }
 
+  /** A key relay's hop (not a probe). */
+  public HopMessage(String relayId, List<String> path, int hop, String masterSae, String slaveSae,
+      List<String> keyIds, int keySizeBytes, PadRange keyPad, PadRange macPad, byte[] ciphertext, byte[] tag,
+      long remainingMillis, String groupId, int shareIndex, int shareCount) {
+    this(relayId, path, hop, masterSae, slaveSae, keyIds, keySizeBytes, keyPad, macPad, ciphertext, tag,
+        remainingMillis, groupId, shareIndex, shareCount, false);
+  }
+
   /** A single-path hop: no share group. */
   public HopMessage(String relayId, List<String> path, int hop, String masterSae, String slaveSae,
       List<String> keyIds, int keySizeBytes, PadRange keyPad, PadRange macPad, byte[] ciphertext, byte[] tag,
@@ -68,7 +78,7 @@ public record HopMessage(
   /** The same hop with other ciphertext and tag (signing, fault injection). */
   public HopMessage with(byte[] newCiphertext, byte[] newTag) {
     return new HopMessage(relayId, path, hop, masterSae, slaveSae, keyIds, keySizeBytes, keyPad, macPad,
-        newCiphertext, newTag, remainingMillis, groupId, shareIndex, shareCount);
+        newCiphertext, newTag, remainingMillis, groupId, shareIndex, shareCount, probe);
   }
 
   public int payloadBytes() {

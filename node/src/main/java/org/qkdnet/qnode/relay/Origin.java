@@ -31,7 +31,12 @@ final class Origin {
   private static final int MAC = HopSigner.MAC_KEY_BYTES;
 
   record Request(String destination, String masterSae, String slaveSae, List<String> keyIds, int keySizeBytes,
-      int paths) {
+      int paths, boolean probe) {
+    Request(String destination, String masterSae, String slaveSae, List<String> keyIds, int keySizeBytes,
+        int paths) {
+      this(destination, masterSae, slaveSae, keyIds, keySizeBytes, paths, false);
+    }
+
     int payloadBytes() {
       return keyIds.size() * keySizeBytes;
     }
@@ -136,7 +141,7 @@ final class Origin {
     String after = at >= 0 && at + 1 < route.size() ? route.get(at + 1) : null;
     return switch (o.reason()) {
       case RelayOutcome.POOL_EXHAUSTED -> after == null ? avoid : avoid.withLink(o.failedAt(), after);
-      case RelayOutcome.STORE_FAILED, RelayOutcome.INTERNAL ->
+      case RelayOutcome.STORE_FAILED, RelayOutcome.INTERNAL, RelayOutcome.DRAINED ->
           at > 0 && !o.failedAt().equals(destination) ? avoid.withStation(o.failedAt()) : avoid;
       case RelayOutcome.TIMEOUT, RelayOutcome.UNREACHABLE -> after == null ? avoid : avoid.withStation(after);
       default -> avoid;
@@ -189,14 +194,15 @@ final class Origin {
       PadRange keyPad = new PadRange(self, next, reservation.offset(), n);
       PadRange macPad = new PadRange(self, next, reservation.offset() + n, MAC);
       hop = HopSigner.sign(new HopMessage(relayId, path, 1, r.masterSae(), r.slaveSae(), keyIds, r.keySizeBytes(),
-          keyPad, macPad, new byte[0], new byte[0], Math.max(1, deadline - clock.millis()), group, index, count), macKey);
+          keyPad, macPad, new byte[0], new byte[0], Math.max(1, deadline - clock.millis()), group, index, count,
+          r.probe()), macKey);
     }
     supply.replenish(next);
     long sentAt = System.nanoTime();
     return sendSafely(transport, self, hop, timeoutFor(clock, limits, deadline, path.size() - 1)).toCompletableFuture()
         .thenApply(o -> {
           long nanos = System.nanoTime() - sentAt;
-          settle(store, reservation, o);
+          settle(store, reservation, o, r.probe());
           noteSuspect(routes, self, o);
           if (!o.accepted()) {
             share.zeroize();
@@ -206,6 +212,14 @@ final class Origin {
   }
 
   private RelayEngine.Delivery deliver(Request r, List<String> keyIds, List<Leg> legs) {
+    if (r.probe()) {
+      // a probe's key was for no one: forgotten here, burned at both ends
+      legs.forEach(l -> l.share().zeroize());
+      Leg leg = legs.get(0);
+      return new RelayEngine.Delivery(keyIds, List.of(), List.of(leg.route()),
+          List.of(java.time.Duration.ofNanos(leg.nanos())), hopMicros(leg.route(), leg.nanos() / 1000,
+              leg.outcome().times()));
+    }
     KeyMaterial key = legs.get(0).share();
     for (int i = 1; i < legs.size(); i++) {
       KeyMaterial combined = key.xor(legs.get(i).share());
@@ -225,11 +239,32 @@ final class Origin {
     }
   }
 
+  /**
+   * The time of each hop of a probe's route: hop i (route[i-1] to route[i]) took what route[i-1]
+   * waited for its answer less what route[i] spent on it (route[i-1]'s own work for the hop and
+   * the round trip over the link). -1 where a station's time is missing.
+   */
+  static List<Long> hopMicros(List<String> route, long originMicros, List<RelayOutcome.StationTime> times) {
+    java.util.Map<String, Long> at = new java.util.HashMap<>();
+    times.forEach(t -> at.putIfAbsent(t.station(), t.micros()));
+    at.put(route.get(0), originMicros);
+    List<Long> out = new ArrayList<>();
+    for (int i = 1; i < route.size(); i++) {
+      Long before = at.get(route.get(i - 1));
+      Long after = at.get(route.get(i));
+      out.add(before == null || after == null ? -1 : Math.max(0, before - after));
+    }
+    return out;
+  }
+
   // ---- shared with the transit side --------------------------------------------------------------
 
-  /** USED if the destination took the pad into use, else BURNED: reserved pad never comes back. */
-  static void settle(StationKeyStore store, PadReservation reservation, RelayOutcome outcome) {
-    if (outcome.accepted()) {
+  /**
+   * USED if the destination took the pad into use, else BURNED (and always for a probe, whose key
+   * serves no one): reserved pad never comes back.
+   */
+  static void settle(StationKeyStore store, PadReservation reservation, RelayOutcome outcome, boolean probe) {
+    if (outcome.accepted() && !probe) {
       store.markUsed(reservation);
     } else {
       store.burn(reservation);

@@ -104,12 +104,18 @@ public final class RelayEngine {
    * took from hop 1 sent to the destination's answer (the last attempt's).
    */
   public record Delivery(List<String> keyIds, List<KeyMaterial> keys, List<List<String>> routes,
-      List<java.time.Duration> routeTimes) {
+      List<java.time.Duration> routeTimes, List<Long> hopMicros) {
     public Delivery {
       keyIds = List.copyOf(keyIds);
       keys = List.copyOf(keys);
       routes = List.copyOf(routes);
       routeTimes = List.copyOf(routeTimes);
+      hopMicros = List.copyOf(hopMicros);
+    }
+
+    public Delivery(List<String> keyIds, List<KeyMaterial> keys, List<List<String>> routes,
+        List<java.time.Duration> routeTimes) {
+      this(keyIds, keys, routes, routeTimes, List.of());
     }
 
     /** The primary route (the first share's). */
@@ -149,6 +155,24 @@ public final class RelayEngine {
     return origin.originate(new Origin.Request(destination, masterSae, slaveSae, keyIds, keySizeBytes, paths));
   }
 
+  /**
+   * An operator's probe: relays one 32-byte test key for no SAE to {@code destination} over the
+   * route a key would take now (with the usual failover), every station on the way burning its pad
+   * and the destination storing nothing. Completes with the route, its time and each hop's time
+   * ({@link Delivery#hopMicros()}); fails with {@link RelayException} like a key relay.
+   */
+  public CompletionStage<Delivery> probe(String destination) {
+    if (destination.equals(self)) {
+      return CompletableFuture.failedFuture(new RelayException(RelayOutcome.failed("", RelayOutcome.BAD_REQUEST,
+          "destination is this station: nothing to probe", self)));
+    }
+    return origin.originate(new Origin.Request(destination, "", "", List.of(java.util.UUID.randomUUID().toString()),
+        PROBE_KEY_BYTES, 1, true));
+  }
+
+  /** The size of a probe's test key. */
+  public static final int PROBE_KEY_BYTES = 32;
+
   // ---------------------------------------------------------------- transit and destination
 
   /**
@@ -156,6 +180,15 @@ public final class RelayEngine {
    * certificate). Never completes exceptionally.
    */
   public CompletionStage<RelayOutcome> onHop(String authenticatedPeer, HopMessage m) {
+    if (m.probe()) {
+      long received = System.nanoTime();
+      return handleHop(authenticatedPeer, m)
+          .thenApply(o -> o.withTime(self, (System.nanoTime() - received) / 1000));
+    }
+    return handleHop(authenticatedPeer, m);
+  }
+
+  private CompletionStage<RelayOutcome> handleHop(String authenticatedPeer, HopMessage m) {
     // the sender's remaining time becomes a deadline on this station's own clock (never longer
     // than this station's relay timeout), so skewed clocks between stations do not matter
     long deadline = clock.millis() + Math.min(Math.max(m.remainingMillis(), 0), limits.relayTimeoutMillis());
@@ -206,6 +239,9 @@ public final class RelayEngine {
     };
     try {
       if (m.receiver().equals(m.destination())) {
+        if (m.probe()) {
+          return done(deliverProbe(m, macVerifies));
+        }
         return done(m.isShare() ? deliverShare(m, macVerifies) : deliver(m, macVerifies));
       }
       return forward(m, macVerifies, deadline);
@@ -255,6 +291,25 @@ public final class RelayEngine {
       return badTag(m);
     }
     CrashPoints.hit("relay.destinationAfterStoreBeforeAck");
+    return RelayOutcome.delivered(m.relayId());
+  }
+
+  /**
+   * Destination of a probe: accepts the pad (the replay defence holds for probes too), checks the
+   * tag and forgets the test key; nothing is stored for anyone.
+   */
+  private RelayOutcome deliverProbe(HopMessage m, Predicate<KeyMaterial> macVerifies) {
+    boolean verified;
+    try (KeyMaterial pad = store.acceptIncoming(m.sender(), m.keyPad().offset(), m.payloadBytes() + MAC_KEY_BYTES,
+        m.relayId())) {
+      verified = macVerifies.test(pad);
+    } catch (IllegalArgumentException e) {
+      return RelayOutcome.failed(m.relayId(), RelayOutcome.BAD_REQUEST, e.getMessage(), self);
+    }
+    if (!verified) {
+      return badTag(m);
+    }
+    log.info("probe {} from {} arrived over {}", m.relayId(), m.origin(), m.path());
     return RelayOutcome.delivered(m.relayId());
   }
 
@@ -332,14 +387,14 @@ public final class RelayEngine {
       PadRange keyRange = new PadRange(self, next, reservation.offset(), n);
       PadRange macRange = new PadRange(self, next, reservation.offset() + n, MAC_KEY_BYTES);
       out = HopSigner.sign(new HopMessage(in.relayId(), in.path(), in.hop() + 1, in.masterSae(), in.slaveSae(),
-          in.keyIds(), in.keySizeBytes(), keyRange, macRange, c, new byte[0], Math.max(1, deadline - clock.millis()), in.groupId(),
-          in.shareIndex(), in.shareCount()), macKey);
+          in.keyIds(), in.keySizeBytes(), keyRange, macRange, c, new byte[0], Math.max(1, deadline - clock.millis()),
+          in.groupId(), in.shareIndex(), in.shareCount(), in.probe()), macKey);
     }
     supply.replenish(next);
     int remainingHops = in.path().size() - 1 - in.hop();
     return Origin.sendSafely(transport, self, out, Origin.timeoutFor(clock, limits, deadline, remainingHops))
         .thenApply(outcome -> {
-          Origin.settle(store, reservation, outcome);
+          Origin.settle(store, reservation, outcome, in.probe());
           Origin.noteSuspect(routes, self, outcome);
           return outcome;
         });
@@ -391,14 +446,17 @@ public final class RelayEngine {
         return bad("a key id is not a UUID");
       }
     }
-    if (m.masterSae().isEmpty() || m.slaveSae().isEmpty()) {
+    if (m.probe()) {
+      if (!m.masterSae().isEmpty() || !m.slaveSae().isEmpty() || m.isShare() || m.keyIds().size() != 1
+          || m.keySizeBytes() != PROBE_KEY_BYTES) {
+        return bad("a probe carries one " + PROBE_KEY_BYTES + "-byte key for no SAE over one path");
+      }
+    } else if (m.masterSae().isEmpty() || m.slaveSae().isEmpty()) {
       return bad("master and slave SAE ids are required");
-    }
-    if (!routes.isSaeAt(m.masterSae(), m.origin())) {
+    } else if (!routes.isSaeAt(m.masterSae(), m.origin())) {
       return new Refusal(RelayOutcome.UNKNOWN_SAE, "master SAE " + m.masterSae() + " is not registered at the origin "
           + m.origin(), "");
-    }
-    if (!routes.isSaeAt(m.slaveSae(), m.destination())) {
+    } else if (!routes.isSaeAt(m.slaveSae(), m.destination())) {
       return new Refusal(RelayOutcome.UNKNOWN_SAE, "slave SAE " + m.slaveSae() + " is not registered at the destination "
           + m.destination(), "");
     }
@@ -428,7 +486,7 @@ public final class RelayEngine {
     if (m.remainingMillis() <= 0) {
       return bad("no time left for this relay (remaining " + m.remainingMillis() + " ms)");
     }
-    if (m.hop() + 1 == path.size()) {
+    if (m.hop() + 1 == path.size() && !m.probe()) {
       // the destination applies the access policy and the slave's backlog cap itself
       if (!routes.pairAllowed(m.masterSae(), m.slaveSae())) {
         return new Refusal(RelayOutcome.NOT_ALLOWED, "the access policy does not allow keys from "
@@ -440,6 +498,10 @@ public final class RelayEngine {
       }
     }
     if (m.hop() + 1 < path.size()) {
+      if (routes.drained()) {
+        return new Refusal(RelayOutcome.DRAINED, "station " + self
+            + " is drained by an operator: no new relays pass through it; nothing reserved", "");
+      }
       String next = path.get(m.hop() + 1);
       if (routes.isSuspect(next)) {
         return new Refusal(RelayOutcome.UNREACHABLE, "next station " + next

@@ -62,6 +62,11 @@ public interface RelayRoutes {
     return true;
   }
 
+  /** Whether an operator drained this station: no new transit relays pass through it. */
+  default boolean drained() {
+    return false;
+  }
+
   /** A neighbour that failed at transport level: keep it out of routes for a short quarantine. */
   void suspect(String station);
 

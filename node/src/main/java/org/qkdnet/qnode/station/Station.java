@@ -242,6 +242,7 @@ public final class Station implements AutoCloseable {
       StationRoutes routes = new StationRoutes(self, topo, live, linkStates,
           new Suspicion(settings.relay().suspicionQuarantine()),
           new RoutingPolicy(settings.relay().maxPathHops(), settings.relay().linkReserveBytes()));
+      routes.drainedFlag(drained::get);
 
       LinkTls linkTls = new LinkTls(identity, ca);
       NeighbourClients clients = new NeighbourClients(self, linkTls, n -> {
@@ -343,7 +344,7 @@ public final class Station implements AutoCloseable {
       }
       AdminView adminView =
           adminView(self, topo, system, live, linkStates, store, routes, System.nanoTime(), drained, links, bb84Links,
-              events);
+              events, engine, limits);
       NetworkWatch watch = new NetworkWatch(adminView, events);
       system.scheduler().scheduleAtFixedRate(WATCH_INTERVAL, WATCH_INTERVAL, watch::tick,
           system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
@@ -406,7 +407,7 @@ public final class Station implements AutoCloseable {
   private static AdminView adminView(String self, TopologySpec topo, ActorSystem<Void> system, LiveStations live,
       ClusterLinkStates linkStates, StationKeyStore store, StationRoutes routes, long startedNanos,
       java.util.concurrent.atomic.AtomicBoolean drained, Map<String, LinkKeySupply> links,
-      Map<String, Bb84LinkEnd> bb84Links, EventHub events) {
+      Map<String, Bb84LinkEnd> bb84Links, EventHub events, RelayEngine engine, RelaySettingsView limits) {
     String version = java.util.Optional.ofNullable(Station.class.getPackage().getImplementationVersion()).orElse("dev");
     return new AdminView() {
       @Override
@@ -480,6 +481,24 @@ public final class Station implements AutoCloseable {
           return (on ? "drained" : "undrained") + (was == on ? " (it already was)" : "");
         }
         return (on ? "drained" : "undrained") + " here; its link state is not yet published (cluster busy)";
+      }
+
+      @Override
+      public Probe probe(String to, String operator) throws InterruptedException {
+        log.warn("ADMIN operator {} probes the route {} -> {} (one test key, burned at both ends)", operator, self, to);
+        try {
+          RelayEngine.Delivery d = engine.probe(to).toCompletableFuture()
+              .get(limits.relayTimeoutMillis() + 2_000, TimeUnit.MILLISECONDS);
+          return new Probe(true, d.path(), d.hopMicros(), d.routeTimes().get(0).toNanos() / 1000, "", "");
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof org.qkdnet.qnode.relay.RelayException re) {
+            return new Probe(false, List.of(), List.of(), 0, re.outcome().reason(),
+                re.outcome().detail() + (re.outcome().failedAt().isEmpty() ? "" : " (at " + re.outcome().failedAt() + ")"));
+          }
+          return new Probe(false, List.of(), List.of(), 0, "INTERNAL", e.getCause().getClass().getSimpleName());
+        } catch (java.util.concurrent.TimeoutException e) {
+          return new Probe(false, List.of(), List.of(), 0, "TIMEOUT", "no answer within the relay timeout");
+        }
       }
 
       @Override

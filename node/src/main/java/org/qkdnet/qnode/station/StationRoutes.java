@@ -28,6 +28,8 @@ final class StationRoutes implements RelayRoutes {
   private final ClusterLinkStates linkStates;
   private final Suspicion suspicion;
   private final RoutingPolicy policy;
+  /** Set by the station once it knows its admin flags; false until then. */
+  private volatile java.util.function.BooleanSupplier drained = () -> false;
 
   StationRoutes(String self, TopologySpec topology, LiveStations live, ClusterLinkStates linkStates,
       Suspicion suspicion, RoutingPolicy policy) {
@@ -128,6 +130,16 @@ final class StationRoutes implements RelayRoutes {
     if (!station.equals(self) && planner.graph().contains(station)) {
       suspicion.suspectStation(station);
     }
+  }
+
+  /** Where this station's drained flag is read (transit relays are refused while it holds). */
+  void drainedFlag(java.util.function.BooleanSupplier flag) {
+    this.drained = flag;
+  }
+
+  @Override
+  public boolean drained() {
+    return drained.getAsBoolean();
   }
 
   @Override

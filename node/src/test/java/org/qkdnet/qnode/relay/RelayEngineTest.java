@@ -75,6 +75,7 @@ class RelayEngineTest {
 
   /** Clock of each station (system unless a test skews it). */
   private final Map<String, InstantSource> clocks = new HashMap<>();
+  private final Map<String, TestRoutes> routes = new HashMap<>();
 
   private RelayEngine engine(String self) {
     HopTransport transport = (m, timeout) -> {
@@ -86,7 +87,9 @@ class RelayEngineTest {
               RelayOutcome.unreachable(m.relayId(), RelayOutcome.UNREACHABLE, "down", self, out.receiver()))
           : next.onHop(self, out);
     };
-    return new RelayEngine(self, stores.get(self), transport, TestRoutes.line(self, List.of("A", "B", "C")),
+    TestRoutes r = TestRoutes.line(self, List.of("A", "B", "C"));
+    routes.put(self, r);
+    return new RelayEngine(self, stores.get(self), transport, r,
         PadSupply.NONE, new RelaySettingsView(1000, 5000, 8, 128, 512),
         clocks.getOrDefault(self, InstantSource.system()));
   }
@@ -173,6 +176,92 @@ class RelayEngineTest {
     assertThat(hop2.hop()).isEqualTo(2);
     assertThat(KeyMaterial.wrap(hop2.ciphertext()).contentEquals(
         KeyMaterial.concat(d.keys()))).isFalse();
+  }
+
+  @Test
+  void probe_twoHops_reportsEachHop_storesNothing_andConsumesPadAtBothEndsOfEveryHop() {
+    RelayEngine.Delivery d = engines.get("A").probe("C").toCompletableFuture().join();
+    assertThat(d.path()).containsExactly("A", "B", "C");
+    assertThat(d.keys()).isEmpty();
+    assertThat(d.hopMicros()).hasSize(2).allSatisfy(us -> assertThat(us).isNotNegative());
+    long total = d.routeTimes().get(0).toNanos() / 1000;
+    assertThat(d.hopMicros().get(0) + d.hopMicros().get(1)).isLessThanOrEqualTo(total);
+    assertThat(sent).hasSize(2).allSatisfy(h -> {
+      assertThat(h.probe()).isTrue();
+      assertThat(h.masterSae()).isEmpty();
+    });
+    int consumed = RelayEngine.PROBE_KEY_BYTES + 32;
+    // the senders burn (the test key served no one); the receivers accepted the range (replay defence)
+    assertThat(ledger("A", "A", "B").burned()).isEqualTo(consumed);
+    assertThat(ledger("A", "A", "B").used()).isZero();
+    assertThat(ledger("B", "B", "C").burned()).isEqualTo(consumed);
+    assertThat(ledger("B", "A", "B").used()).isEqualTo(consumed);
+    assertThat(ledger("C", "B", "C").used()).isEqualTo(consumed);
+    assertThat(stores.get("C").deliverableCount("")).isZero();
+    for (String[] st : new String[][] {{"A", "A", "B"}, {"B", "A", "B"}, {"B", "B", "C"}, {"C", "B", "C"}}) {
+      assertThat(ledger(st[0], st[1], st[2]).balances()).as(String.join(" ", st)).isTrue();
+    }
+  }
+
+  @Test
+  void probe_withTamperedTag_isRefusedAsBadTag() {
+    tamper.put("B", m -> {
+      byte[] tag = m.tag();
+      tag[0] ^= 1;
+      return m.with(m.ciphertext(), tag);
+    });
+    CompletableFuture<RelayEngine.Delivery> f = engines.get("A").probe("C").toCompletableFuture();
+    assertThat(outcomeOf(f).reason()).isEqualTo(RelayOutcome.BAD_TAG);
+    assertThat(outcomeOf(f).failedAt()).isEqualTo("C");
+  }
+
+  @Test
+  void probeFlag_isCoveredByTheTag_aKeyRelaysHopTurnedProbe_isRefused() {
+    // a key relay's hop passed off as a probe (or the reverse) must not verify: the flag is MAC input
+    tamper.put("A", m -> new HopMessage(m.relayId(), m.path(), m.hop(), "", "", m.keyIds(), m.keySizeBytes(),
+        m.keyPad(), m.macPad(), m.ciphertext(), m.tag(), m.remainingMillis(), m.groupId(), m.shareIndex(),
+        m.shareCount(), true));
+    RelayOutcome o = outcomeOf(engines.get("A").originate("C", "A-APP", "C-APP", ids(1), KEY).toCompletableFuture());
+    assertThat(o.reason()).isEqualTo(RelayOutcome.BAD_TAG);
+    assertThat(stores.get("C").deliverableCount("C-APP")).isZero();
+  }
+
+  @Test
+  void probeHop_carryingSaeIds_isRefusedBeforeAnyPadIsTouched() {
+    tamper.put("A", m -> new HopMessage(m.relayId(), m.path(), m.hop(), "A-APP", "C-APP", m.keyIds(),
+        m.keySizeBytes(), m.keyPad(), m.macPad(), m.ciphertext(), m.tag(), m.remainingMillis(), m.groupId(),
+        m.shareIndex(), m.shareCount(), true));
+    long before = ledger("B", "A", "B").used();
+    RelayOutcome o = outcomeOf(engines.get("A").probe("C").toCompletableFuture());
+    assertThat(o.reason()).isEqualTo(RelayOutcome.BAD_REQUEST);
+    assertThat(o.detail()).contains("probe");
+    assertThat(ledger("B", "A", "B").used()).isEqualTo(before);
+  }
+
+  @Test
+  void drainedTransit_refusesBeforeAnyPadIsTouched_andTheOriginBurnsItsOwn() {
+    routes.get("B").drained = true;
+    long bUsed = ledger("B", "A", "B").used();
+    RelayOutcome o = failure(ids(1));
+    assertThat(o.reason()).isEqualTo(RelayOutcome.DRAINED);
+    assertThat(o.failedAt()).isEqualTo("B");
+    assertThat(o.retryable()).isTrue();
+    assertThat(ledger("B", "A", "B").used()).isEqualTo(bUsed);
+    assertThat(ledger("B", "B", "C").reserved()).isZero();
+    assertThat(ledger("A", "A", "B").burned()).isEqualTo(KEY + 32);
+    // a drained destination still takes keys: drain stops transit and origin relays only
+    routes.get("B").drained = false;
+    routes.get("C").drained = true;
+    assertThat(relay(ids(1)).keys()).hasSize(1);
+  }
+
+  @Test
+  void hopMicros_areWhatEachSenderWaitedLessWhatItsReceiverSpent() {
+    List<Long> hops = Origin.hopMicros(List.of("A", "B", "C"), 1_000,
+        List.of(new RelayOutcome.StationTime("C", 200), new RelayOutcome.StationTime("B", 700)));
+    assertThat(hops).containsExactly(300L, 500L);
+    assertThat(Origin.hopMicros(List.of("A", "B", "C"), 1_000, List.of(new RelayOutcome.StationTime("C", 200))))
+        .containsExactly(-1L, -1L);
   }
 
   @Test

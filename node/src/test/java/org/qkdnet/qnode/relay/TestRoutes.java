@@ -20,6 +20,8 @@ final class TestRoutes implements RelayRoutes {
   final Set<String> suspects = ConcurrentHashMap.newKeySet();
   /** Stations routes may not use (down in the cluster's view). */
   final Set<String> down = ConcurrentHashMap.newKeySet();
+  /** This station drained by an operator. */
+  volatile boolean drained;
 
   TestRoutes(String self, Graph graph) {
     this.self = self;
@@ -63,6 +65,11 @@ final class TestRoutes implements RelayRoutes {
   @Override
   public String whyNoRoute(String destination, long needBytes, Avoid avoid) {
     return "test routes: down " + down + ", suspect " + suspects;
+  }
+
+  @Override
+  public boolean drained() {
+    return drained;
   }
 
   @Override

@@ -244,7 +244,27 @@ class AdminApiTest {
   }
 
   @Test
-  void linkDown_atBothEnds_routesAvoidIt_noRelayNoKeyOnIt_linkUpRestores() throws Exception {
+  void linkDown_atBothEnds_routesAvoidIt_noRelayNoKeyOnIt_linkUpRestores_andWatchersSeeIt() throws Exception {
+    // a third station's event stream, opened before the change
+    List<org.qkdnet.qnode.proto.v1.Event> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    ManagedChannel watchChannel = channel("DEL", net.operatorCert("admin"), net.operatorKey("admin"));
+    io.grpc.Context.CancellableContext watch = io.grpc.Context.current().withCancellation();
+    watch.run(() -> org.qkdnet.qnode.proto.v1.AdminServiceGrpc.newStub(watchChannel).watchEvents(
+        org.qkdnet.qnode.proto.v1.WatchEventsRequest.newBuilder().setFollow(true).build(),
+        new io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(org.qkdnet.qnode.proto.v1.Event e) {
+            seen.add(e);
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {}
+        }));
+    await("DEL has the watcher").atMost(Duration.ofSeconds(10))
+        .until(() -> net.station("DEL").events().subscriberCount() == 1);
     Run r = admin("CHA", "link-down", "ALP", "BRA", "--json"); // forwarded to both ends
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(JSON.readTree(r.out()).get("detail")).hasSize(2);
@@ -274,13 +294,87 @@ class AdminApiTest {
           net.saeTls("ALP-APP1"), Duration.ofSeconds(10));
       assertThat(alp.encKeys("BRA-APP1", 1, 256)).hasSize(1);
       assertThat(net.station("ALP").relayStats().lastRoute()).isEqualTo(List.of("ALP", "DEL", "CHA", "BRA"));
+      // DEL's watcher saw the link go down (DEL is neither end: it learnt it from the published link state)
+      await("DEL's watcher sees ALP-BRA down").atMost(Duration.ofSeconds(10)).until(() -> {
+        synchronized (seen) {
+          return seen.stream().anyMatch(e -> e.getKind().equals("LINK") && e.getSubject().equals("ALP-BRA")
+              && e.getDetail().endsWith("-> ADMIN_DOWN") && e.getStation().equals("DEL"));
+        }
+      });
+      synchronized (seen) {
+        assertThat(seen).extracting(org.qkdnet.qnode.proto.v1.Event::getSeq).isSorted().doesNotHaveDuplicates();
+      }
+      // ALP's kept events name its new route to BRA; the CLI lists them
+      await("ALP's route event").atMost(Duration.ofSeconds(10)).until(() ->
+          admin("ALP", "events", "--json").out().lines().map(l -> {
+            try {
+              return JSON.readTree(l);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }).anyMatch(e -> e.get("kind").asText().equals("ROUTE") && e.get("subject").asText().equals("ALP->BRA")
+              && e.get("detail").asText().endsWith("-> ALP,DEL,CHA,BRA")));
+      Run table = admin("ALP", "events");
+      assertThat(table.exit()).as(table.err()).isZero();
+      assertThat(table.out()).contains("ROUTE").contains("ALP->BRA").contains("LINK").contains("ALP-BRA");
     } finally {
+      watch.cancel(null);
+      watchChannel.shutdownNow();
       Run up = admin("ALP", "link-up", "ALP", "BRA");
       assertThat(up.exit()).as(up.err()).isZero();
     }
     await("the direct link serves again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
         .until(() -> net.station("ALP").store().linkBlocked("BRA").isEmpty()
             && path(JSON.readTree(admin("ALP", "route", "--to", "BRA", "--json").out())).equals(List.of("ALP", "BRA")));
+  }
+
+  @Test
+  void probe_forwardedToItsOrigin_reportsEachHop_burnsTheTestKey_storesNothing() throws Exception {
+    long burnedBefore = net.station("ALP").store().ledger(new org.qkdnet.qnode.keystore.StreamId("ALP", "BRA")).burned()
+        + net.station("ALP").store().ledger(new org.qkdnet.qnode.keystore.StreamId("ALP", "DEL")).burned();
+    long waitingAtCha = net.station("CHA").store().deliverableCount("");
+    Run r = admin("BRA", "probe", "--from", "ALP", "--to", "CHA", "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode p = JSON.readTree(r.out());
+    assertThat(p.get("delivered").asBoolean()).isTrue();
+    assertThat(p.get("from").asText()).isEqualTo("ALP");
+    List<String> path = path(p);
+    assertThat(path).hasSize(3).startsWith("ALP").endsWith("CHA");
+    assertThat(p.get("hops")).hasSize(2);
+    double sum = 0;
+    for (int i = 0; i < 2; i++) {
+      JsonNode h = p.get("hops").get(i);
+      assertThat(h.get("from").asText()).isEqualTo(path.get(i));
+      assertThat(h.get("to").asText()).isEqualTo(path.get(i + 1));
+      assertThat(h.get("ms").asDouble()).isNotNegative();
+      sum += h.get("ms").asDouble();
+    }
+    assertThat(p.get("total_ms").asDouble()).isPositive().isGreaterThanOrEqualTo(sum);
+    long burnedAfter = net.station("ALP").store().ledger(new org.qkdnet.qnode.keystore.StreamId("ALP", "BRA")).burned()
+        + net.station("ALP").store().ledger(new org.qkdnet.qnode.keystore.StreamId("ALP", "DEL")).burned();
+    assertThat(burnedAfter - burnedBefore).as("the origin burned the test key and its MAC key")
+        .isGreaterThanOrEqualTo(org.qkdnet.qnode.relay.RelayEngine.PROBE_KEY_BYTES + 32);
+    assertThat(net.station("CHA").store().deliverableCount("")).isEqualTo(waitingAtCha);
+
+    Run t = admin("ALP", "probe", "--to", "CHA");
+    assertThat(t.exit()).as(t.err()).isZero();
+    List<String> lines = t.out().lines().toList();
+    assertThat(lines.get(0)).startsWith("probe ALP > ").contains("delivered in").endsWith("(2 hops)");
+    assertThat(lines.get(1)).startsWith("HOP").contains("FROM").contains("TIME");
+    assertThat(lines).hasSize(4);
+  }
+
+  @Test
+  void probe_badStations_oneLineEach_nothingRelayed() {
+    Run same = admin("ALP", "probe", "--to", "ALP");
+    assertThat(same.exit()).isEqualTo(1);
+    assertThat(same.err().strip()).isEqualTo("qnode admin: from and to are both ALP: a probe needs two stations");
+    Run unknown = admin("ALP", "probe", "--from", "NOPE", "--to", "CHA");
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err().strip()).isEqualTo("qnode admin: unknown station 'NOPE' (not in topology local)");
+    Run forOnly = admin("ALP", "events", "--for", "5");
+    assertThat(forOnly.exit()).isEqualTo(2);
+    assertThat(forOnly.err()).contains("--for needs --follow");
   }
 
   @Test
@@ -387,7 +481,11 @@ class AdminApiTest {
   }
 
   private ManagedChannel channel(Path cert, Path key) throws Exception {
-    String[] t = net.adminTarget("ALP").split(":");
+    return channel("ALP", cert, key);
+  }
+
+  private ManagedChannel channel(String station, Path cert, Path key) throws Exception {
+    String[] t = net.adminTarget(station).split(":");
     return NettyChannelBuilder.forAddress(t[0], Integer.parseInt(t[1]))
         .sslContext(LinkTls.clientOfAnyStation(Pem.readIdentity(cert, key), Pem.readCertificate(pki.resolve("ca.crt"))))
         .build();
