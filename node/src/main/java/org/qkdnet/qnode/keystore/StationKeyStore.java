@@ -79,6 +79,12 @@ public final class StationKeyStore implements AutoCloseable {
     return open(dir, selfStationId, kek, DEFAULT_MAX_RUNS);
   }
 
+  /** As {@link #open(Path, String, KeyEncryptionKey)}, with the wall clock that stamps delivered keys for expiry. */
+  public static StationKeyStore open(Path dir, String selfStationId, KeyEncryptionKey kek,
+      java.util.function.LongSupplier millis) {
+    return open(dir, selfStationId, kek, DEFAULT_MAX_RUNS, millis);
+  }
+
   static StationKeyStore open(Path dir, String selfStationId, KeyEncryptionKey kek, int maxRuns) {
     return open(dir, selfStationId, kek, maxRuns, System::currentTimeMillis);
   }

@@ -177,9 +177,15 @@ public final class Station implements AutoCloseable {
     try {
       StationKeyStore store;
       // the KEK first: without it nothing is created, not even the data directory
+      Duration clockOffset = StationClock.offsetFromSystemProperties();
+      InstantSource clock = StationClock.of(clockOffset);
+      if (!clockOffset.isZero()) {
+        log.warn("station {}: its clock reads {} off the system's (-D{}, fault injection)", self, clockOffset,
+            StationClock.PROPERTY);
+      }
       try (KeyEncryptionKey kek = KeyEncryptionKey.load(settings.kekFileOf(self))) {
         java.nio.file.Files.createDirectories(settings.dataDir());
-        store = StationKeyStore.open(settings.dataDir(), self, kek);
+        store = StationKeyStore.open(settings.dataDir(), self, kek, clock::millis);
       }
       started.add(store);
       StationMetrics metrics = settings.metrics().enabled() ? StationMetrics.create(self) : null;
@@ -197,7 +203,7 @@ public final class Station implements AutoCloseable {
             + " until `qnode admin undrain {}`", self, self);
       }
 
-      EventHub events = new EventHub(self, RECENT_EVENTS, RELAY_EVENTS_PER_SECOND, InstantSource.system());
+      EventHub events = new EventHub(self, RECENT_EVENTS, RELAY_EVENTS_PER_SECOND, clock);
 
       Map<String, LinkKeySupply> links = new LinkedHashMap<>();
       Map<String, Bb84LinkEnd> bb84Links = new LinkedHashMap<>();
@@ -280,7 +286,7 @@ public final class Station implements AutoCloseable {
           settings.etsi014().maxKeyCount(), settings.etsi014().maxKeySize() / 8, settings.relay().maxAttempts(),
           RelaySettings.MAX_PATHS, settings.etsi014().maxUndeliveredPerSlave());
       RelayEngine engine = new RelayEngine(self, store, RelayRecorder.timed(clients, relayRecorder, System::nanoTime),
-          routes, padSupply, limits, InstantSource.system());
+          routes, padSupply, limits, clock);
 
       LinkGrpcServer grpc = LinkGrpcServer.start(own.host(), own.grpcPort(), linkTls, self,
           links.keySet(), engine, links, bb84Links, supplies);
