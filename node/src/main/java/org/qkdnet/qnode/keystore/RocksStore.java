@@ -61,6 +61,8 @@ final class RocksStore implements AutoCloseable {
   private long durable;
   private boolean syncing;
   private volatile SyncRecorder syncRecorder = SyncRecorder.NONE;
+  /** Tests of durability only: null in a running station. */
+  private volatile CrashJournal journal;
   /** The data key's cipher, set once by {@link StoreRecovery} before any key record is touched. */
   private volatile RecordCipher cipher;
   /** Key records deleted since the last compaction was started. */
@@ -175,13 +177,32 @@ final class RocksStore implements AutoCloseable {
     }
   }
 
+  /** Starts a {@link CrashJournal} (tests): from now on every write is recorded with its durability. */
+  CrashJournal startCrashJournal(java.nio.file.Path checkpointDir) {
+    CrashJournal j = CrashJournal.startOn(db, checkpointDir);
+    journal = j;
+    return j;
+  }
+
+  private void dbWrite(WriteOptions how, WriteBatch batch, boolean synced) throws RocksDBException {
+    CrashJournal j = journal;
+    if (j == null) {
+      db.write(how, batch);
+      return;
+    }
+    synchronized (j) { // the journal's order is the WAL's
+      db.write(how, batch);
+      j.written(batch.data(), synced);
+    }
+  }
+
   /** Writes the batch atomically and syncs it to disk before returning. */
   void write(StoreBatch b) {
     checkHealthy();
     WriteBatch batch = b.batch;
     long start = System.nanoTime();
     try {
-      db.write(syncWrite, batch);
+      dbWrite(syncWrite, batch, true);
     } catch (RocksDBException e) {
       throw fail("synced write", e);
     }
@@ -203,7 +224,7 @@ final class RocksStore implements AutoCloseable {
     checkHealthy();
     WriteBatch batch = b.batch;
     try {
-      db.write(lazyWrite, batch);
+      dbWrite(lazyWrite, batch, false);
     } catch (RocksDBException e) {
       throw fail("write", e);
     }
@@ -249,9 +270,14 @@ final class RocksStore implements AutoCloseable {
       syncLock.unlock();
     }
     boolean ok = false;
+    CrashJournal j = journal;
+    int covered = j == null ? 0 : j.size();
     try {
       long start = System.nanoTime();
       db.syncWal();
+      if (j != null) {
+        j.durableUpTo(covered);
+      }
       syncRecorder.fsynced(System.nanoTime() - start);
       fsyncs.increment();
       ok = true;

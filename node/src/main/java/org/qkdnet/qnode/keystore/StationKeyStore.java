@@ -109,6 +109,11 @@ public final class StationKeyStore implements AutoCloseable {
     }
   }
 
+  /** Tests of durability only: see {@link CrashJournal#start}. */
+  CrashJournal startCrashJournal(Path checkpointDir) {
+    return guarded(() -> rocks.startCrashJournal(checkpointDir));
+  }
+
   public String selfStationId() {
     return self;
   }
