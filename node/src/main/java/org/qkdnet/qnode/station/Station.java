@@ -176,15 +176,26 @@ public final class Station implements AutoCloseable {
     List<AutoCloseable> started = new ArrayList<>();
     try {
       StationKeyStore store;
-      // the KEK first: without it nothing is created, not even the data directory
+      DiskSpaceGuard diskGuard;
       Duration clockOffset = StationClock.offsetFromSystemProperties();
       InstantSource clock = StationClock.of(clockOffset);
       if (!clockOffset.isZero()) {
         log.warn("station {}: its clock reads {} off the system's (-D{}, fault injection)", self, clockOffset,
             StationClock.PROPERTY);
       }
+      long minFree = config.getBytes(DiskSpaceGuard.SETTING);
+      if (minFree < 0) {
+        throw new org.qkdnet.qnode.config.ConfigException(DiskSpaceGuard.SETTING, "must not be negative, got " + minFree);
+      }
+      // the KEK first: without it nothing is created, not even the data directory
       try (KeyEncryptionKey kek = KeyEncryptionKey.load(settings.kekFileOf(self))) {
         java.nio.file.Files.createDirectories(settings.dataDir());
+        DiskSpaceGuard space = DiskSpaceGuard.of(settings.dataDir(), minFree);
+        java.util.Optional<String> tooFull = space.problem();
+        if (tooFull.isPresent()) {
+          throw new org.qkdnet.qnode.config.ConfigException(DiskSpaceGuard.SETTING, tooFull.get());
+        }
+        diskGuard = space;
         store = StationKeyStore.open(settings.dataDir(), self, kek, clock::millis);
       }
       started.add(store);
@@ -367,7 +378,7 @@ public final class Station implements AutoCloseable {
       station.admin = admin;
       station.adminView = adminView;
       station.watch = watch;
-      station.watchStore();
+      station.watchStore(diskGuard);
       return station;
     } catch (Exception e) {
       for (int i = started.size() - 1; i >= 0; i--) {
@@ -741,11 +752,14 @@ public final class Station implements AutoCloseable {
    * {@link #failedClosed()} completes with the reason (`qnode run` then exits 1). Restarted, it
    * recovers from the store's WAL.
    */
-  private void watchStore() {
+  private void watchStore(DiskSpaceGuard space) {
     Duration every = Duration.ofSeconds(1);
     system.scheduler().scheduleAtFixedRate(every, every, () -> {
       if (closing.get() || failedClosed.isDone()) {
         return;
+      }
+      if (store.failure().isEmpty() && space != null) {
+        space.problem().ifPresent(store::injectFailure);
       }
       java.util.Optional<String> why = store.failure();
       if (why.isPresent()) {
