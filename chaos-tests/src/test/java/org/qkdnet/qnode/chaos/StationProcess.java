@@ -123,6 +123,12 @@ final class StationProcess implements AutoCloseable {
     }
   }
 
+  /** Waits (bounded) for the process to end by itself; its exit code, or empty if it still runs. */
+  java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }
