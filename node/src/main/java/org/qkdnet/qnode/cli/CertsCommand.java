@@ -50,9 +50,19 @@ public final class CertsCommand implements Callable<Integer> {
     List<String> stations;
     List<String> saes;
     List<String> operators;
+    java.util.Map<String, List<String>> hosts = new java.util.HashMap<>();
     try {
       Config c = load(config);
       stations = ids(c, STATIONS, true);
+      // a station's certificate names the host others reach it at (qnode.network), not only loopback
+      String common = c.hasPath("qnode.network.host") ? c.getString("qnode.network.host") : "127.0.0.1";
+      for (String s : stations) {
+        String key = "qnode.network.endpoints.\"" + s + "\".host";
+        String h = c.hasPath(key) ? c.getString(key) : common;
+        if (!h.isBlank() && !h.equals("127.0.0.1") && !h.equals("localhost")) {
+          hosts.put(s, List.of(h));
+        }
+      }
       saes = ids(c, SAES, false);
       operators = c.hasPath(OPERATORS) ? c.getStringList(OPERATORS) : DEFAULT_OPERATORS;
     } catch (ConfigException | IllegalArgumentException e) {
@@ -63,7 +73,7 @@ public final class CertsCommand implements Callable<Integer> {
     }
     Path dir = out.toAbsolutePath().normalize();
     try {
-      DevPki.writeAll(dir, stations, saes, operators);
+      DevPki.writeAll(dir, stations, saes, operators, hosts);
     } catch (IllegalArgumentException e) {
       return fail(EXIT_BAD_INPUT, e.getMessage());
     } catch (IOException e) {

@@ -99,7 +99,17 @@ public final class CertificateAuthority {
 
   /** Issues a one-year certificate for {@code id} in {@code role}, with a fresh key pair. */
   public Identity issue(Role role, String id) {
+    return issue(role, id, java.util.List.of());
+  }
+
+  /**
+   * As {@link #issue(Role, String)}; a station's certificate also names {@code hosts} (IP
+   * addresses or DNS names where it is reached, beside localhost and 127.0.0.1), so that host
+   * name verification passes on its real address.
+   */
+  public Identity issue(Role role, String id, java.util.List<String> hosts) {
     Objects.requireNonNull(role, "role");
+    Objects.requireNonNull(hosts, "hosts");
     Ids.check(role.ou() + " id", id);
     KeyPair keys = newKeyPair();
     X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
@@ -124,9 +134,13 @@ public final class CertificateAuthority {
           ext.createAuthorityKeyIdentifier(certificate));
       if (role == Role.STATION) {
         // Development stations all listen on loopback; hostname verification must pass there.
-        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-            new GeneralName(GeneralName.dNSName, "localhost"),
-            new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(java.util.List.of("localhost", "127.0.0.1"));
+        names.addAll(hosts);
+        java.util.List<GeneralName> san = new java.util.ArrayList<>();
+        for (String h : names) {
+          san.add(isIpLiteral(h) ? new GeneralName(GeneralName.iPAddress, h) : new GeneralName(GeneralName.dNSName, h));
+        }
+        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(san.toArray(GeneralName[]::new)));
       }
       return new Identity(sign(b, privateKey), keys.getPrivate());
     } catch (GeneralSecurityException | CertIOException e) {
@@ -185,5 +199,10 @@ public final class CertificateAuthority {
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException("cannot sign with " + SIGNATURE_ALGORITHM, e);
     }
+  }
+
+  /** A dotted IPv4 or an IPv6 literal (no name lookup). */
+  static boolean isIpLiteral(String h) {
+    return h.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (h.contains(":") && h.matches("[0-9a-fA-F:.]+"));
   }
 }

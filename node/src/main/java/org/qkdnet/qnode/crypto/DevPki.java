@@ -29,9 +29,18 @@ public final class DevPki {
 
   private DevPki() {}
 
-  /** Validates every id first, so bad input writes nothing; then writes all files. */
+  /** As below, with station certificates for loopback only. */
   public static void writeAll(Path out, Collection<String> stationIds, Collection<String> saeIds,
       Collection<String> operatorNames) throws IOException {
+    writeAll(out, stationIds, saeIds, operatorNames, java.util.Map.of());
+  }
+
+  /**
+   * Validates every id first, so bad input writes nothing; then writes all files. {@code
+   * stationHosts}: where each station is reached besides loopback (its certificate names them).
+   */
+  public static void writeAll(Path out, Collection<String> stationIds, Collection<String> saeIds,
+      Collection<String> operatorNames, java.util.Map<String, List<String>> stationHosts) throws IOException {
     Objects.requireNonNull(out, "out");
     List<String> stations = List.copyOf(Objects.requireNonNull(stationIds, "stationIds"));
     List<String> saes = List.copyOf(Objects.requireNonNull(saeIds, "saeIds"));
@@ -42,12 +51,12 @@ public final class DevPki {
 
     CertificateAuthority ca = CertificateAuthority.create(CA_NAME);
     ca.writeTo(out);
-    writeGroup(ca, out.resolve("stations"), Role.STATION, stations);
+    writeGroup(ca, out.resolve("stations"), Role.STATION, stations, stationHosts);
     for (String id : stations) {
       KeyEncryptionKey.createIfAbsent(out.resolve("stations").resolve(id + ".kek"));
     }
-    writeGroup(ca, out.resolve("saes"), Role.SAE, saes);
-    writeGroup(ca, out.resolve("operators"), Role.OPERATOR, operators);
+    writeGroup(ca, out.resolve("saes"), Role.SAE, saes, java.util.Map.of());
+    writeGroup(ca, out.resolve("operators"), Role.OPERATOR, operators, java.util.Map.of());
   }
 
   private static void checkAll(String kind, List<String> ids) {
@@ -61,11 +70,11 @@ public final class DevPki {
     }
   }
 
-  private static void writeGroup(CertificateAuthority ca, Path dir, Role role, List<String> ids)
-      throws IOException {
+  private static void writeGroup(CertificateAuthority ca, Path dir, Role role, List<String> ids,
+      java.util.Map<String, List<String>> hosts) throws IOException {
     Files.createDirectories(dir);
     for (String id : ids) {
-      Identity identity = ca.issue(role, id);
+      Identity identity = ca.issue(role, id, hosts.getOrDefault(id, List.of()));
       Pem.writeCertificate(dir.resolve(id + ".crt"), identity.certificate());
       Pem.writePrivateKey(dir.resolve(id + ".key"), identity.privateKey());
     }

@@ -59,6 +59,32 @@ class CertsCommandTest {
   }
 
   @Test
+  void stationCertificates_nameTheHostsOfTheirEndpoints_soHostNameVerificationPasses() throws Exception {
+    Path f = conf("""
+        qnode.topology {
+          stations = [{ id = WUH }, { id = XGN }, { id = JZH }]
+        }
+        qnode.network.endpoints {
+          WUH { host = "10.0.0.1", cluster-port = 27000, grpc-port = 27001, https-port = 27002 }
+          XGN { host = "xgn.qkd.example", cluster-port = 27000, grpc-port = 27001, https-port = 27002 }
+        }
+        """);
+    Path pki = tmp.resolve("pki");
+    assertThat(run("--config", f.toString(), "--out", pki.toString())).as(err.toString()).isZero();
+    java.util.function.Function<String, java.util.List<String>> sans = id -> {
+      try {
+        return Pem.readCertificate(pki.resolve("stations/" + id + ".crt")).getSubjectAlternativeNames().stream()
+            .map(n -> String.valueOf(n.get(1))).toList();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    assertThat(sans.apply("WUH")).containsExactly("localhost", "127.0.0.1", "10.0.0.1");
+    assertThat(sans.apply("XGN")).containsExactly("localhost", "127.0.0.1", "xgn.qkd.example");
+    assertThat(sans.apply("JZH")).containsExactly("localhost", "127.0.0.1");
+  }
+
+  @Test
   void execute_noOperatorsOrSaes_defaultsToAdmin() throws Exception {
     Path f = conf("qnode.topology.stations = [{ id = WUH }]");
     Path pki = tmp.resolve("pki");
