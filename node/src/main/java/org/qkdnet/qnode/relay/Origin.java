@@ -134,8 +134,9 @@ final class Origin {
   /** What a retry must avoid after {@code o} ended an attempt over {@code route}. */
   static RelayRoutes.Avoid around(RelayRoutes.Avoid avoid, RelayOutcome o, List<String> route, String destination) {
     if (!o.suspect().isEmpty()) {
-      // the destination cannot be routed around: avoiding it leaves no route and ends the request
-      return avoid.withStation(o.suspect());
+      // the destination cannot be routed around, only the link that did not reach it
+      return o.suspect().equals(destination) && !o.failedAt().isEmpty()
+          ? avoid.withLink(o.failedAt(), o.suspect()) : avoid.withStation(o.suspect());
     }
     int at = route.indexOf(o.failedAt());
     String after = at >= 0 && at + 1 < route.size() ? route.get(at + 1) : null;
@@ -203,7 +204,7 @@ final class Origin {
         .thenApply(o -> {
           long nanos = System.nanoTime() - sentAt;
           settle(store, reservation, o, r.probe());
-          noteSuspect(routes, self, o);
+          noteSuspect(routes, self, o, r.destination());
           if (!o.accepted()) {
             share.zeroize();
           }
@@ -272,8 +273,15 @@ final class Origin {
   }
 
   /** A neighbour that failed at transport level is suspect at once, before the cluster notices. */
-  static void noteSuspect(RelayRoutes routes, String self, RelayOutcome o) {
-    if (!o.suspect().isEmpty() && !o.suspect().equals(self)) {
+  static void noteSuspect(RelayRoutes routes, String self, RelayOutcome o, String destination) {
+    if (o.suspect().isEmpty() || o.suspect().equals(self)) {
+      return;
+    }
+    if (o.suspect().equals(destination)) {
+      // the destination did not answer over this link: the link may be cut while the station
+      // lives (another route may reach it), and suspecting the station would leave none
+      routes.suspectLink(o.failedAt().isEmpty() ? self : o.failedAt(), o.suspect());
+    } else {
       routes.suspect(o.suspect());
     }
   }

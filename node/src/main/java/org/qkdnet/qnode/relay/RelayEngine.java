@@ -395,7 +395,7 @@ public final class RelayEngine {
     return Origin.sendSafely(transport, self, out, Origin.timeoutFor(clock, limits, deadline, remainingHops))
         .thenApply(outcome -> {
           Origin.settle(store, reservation, outcome, in.probe());
-          Origin.noteSuspect(routes, self, outcome);
+          Origin.noteSuspect(routes, self, outcome, in.destination());
           return outcome;
         });
   }

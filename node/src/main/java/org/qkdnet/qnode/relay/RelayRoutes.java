@@ -70,6 +70,12 @@ public interface RelayRoutes {
   /** A neighbour that failed at transport level: keep it out of routes for a short quarantine. */
   void suspect(String station);
 
+  /**
+   * A link whose far end did not answer at transport level while it may live (it is the
+   * destination: another route may reach it): keep the link out of routes for a short quarantine.
+   */
+  default void suspectLink(String a, String b) {}
+
   /** Whether this station currently suspects {@code station}. */
   boolean isSuspect(String station);
 }

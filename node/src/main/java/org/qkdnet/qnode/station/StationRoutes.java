@@ -132,6 +132,13 @@ final class StationRoutes implements RelayRoutes {
     }
   }
 
+  @Override
+  public void suspectLink(String a, String b) {
+    if (!a.equals(b) && planner.graph().edge(a, b).isPresent()) {
+      suspicion.suspectLink(a, b);
+    }
+  }
+
   /** Where this station's drained flag is read (transit relays are refused while it holds). */
   void drainedFlag(java.util.function.BooleanSupplier flag) {
     this.drained = flag;

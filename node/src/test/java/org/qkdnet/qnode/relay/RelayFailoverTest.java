@@ -43,6 +43,8 @@ class RelayFailoverTest {
   private final Map<String, TestRoutes> routes = new HashMap<>();
   private final List<HopMessage> sent = Collections.synchronizedList(new ArrayList<>());
   private final java.util.Set<String> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Links "A-B" whose hops from A to B get a transport failure (a cut fibre; both stations live). */
+  private final java.util.Set<String> cut = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private Graph graph;
 
   @AfterEach
@@ -82,7 +84,7 @@ class RelayFailoverTest {
   private RelayEngine engine(String self, TestRoutes r) {
     HopTransport transport = (m, timeout) -> {
       sent.add(m);
-      if (down.contains(m.receiver())) {
+      if (down.contains(m.receiver()) || cut.contains(self + "-" + m.receiver())) {
         return CompletableFuture.completedFuture(RelayOutcome.unreachable(m.relayId(), RelayOutcome.UNREACHABLE,
             "connection refused", self, m.receiver()));
       }
@@ -90,6 +92,17 @@ class RelayFailoverTest {
     };
     return new RelayEngine(self, stores.get(self), transport, r, PadSupply.NONE,
         new RelaySettingsView(1000, 5000, 8, 128, 512, 3, 2), InstantSource.system());
+  }
+
+  @Test
+  void destinationNotAnsweringOverItsLink_isReachedTheLongWay_andOnlyTheLinkIsSuspected() {
+    network(List.of("A", "B", "C", "D"), "A-B:10", "B-C:10", "C-D:10", "D-A:10");
+    cut.add("A-B");
+    RelayEngine.Delivery d = relay("A", "B", 1).join();
+    assertThat(d.path()).containsExactly("A", "D", "C", "B");
+    assertDeliveredIdentically("B", d, "A-APP");
+    assertThat(routes.get("A").suspects).as("B itself lives: not suspected").isEmpty();
+    assertThat(routes.get("A").suspectLinks).containsExactly("A-B");
   }
 
   private static List<String> ids(int n) {

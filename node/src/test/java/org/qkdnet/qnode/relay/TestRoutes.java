@@ -20,6 +20,8 @@ final class TestRoutes implements RelayRoutes {
   final Set<String> suspects = ConcurrentHashMap.newKeySet();
   /** Stations routes may not use (down in the cluster's view). */
   final Set<String> down = ConcurrentHashMap.newKeySet();
+  /** Links suspected (a transport failure toward a destination neighbour), "A-B" as reported. */
+  final Set<String> suspectLinks = ConcurrentHashMap.newKeySet();
   /** This station drained by an operator. */
   volatile boolean drained;
 
@@ -65,6 +67,11 @@ final class TestRoutes implements RelayRoutes {
   @Override
   public String whyNoRoute(String destination, long needBytes, Avoid avoid) {
     return "test routes: down " + down + ", suspect " + suspects;
+  }
+
+  @Override
+  public void suspectLink(String a, String b) {
+    suspectLinks.add(a + "-" + b);
   }
 
   @Override
