@@ -74,8 +74,8 @@ public final class RunCommand implements Callable<Integer> {
     });
     stopped.await();
     if (failed.get() != null) {
-      System.err.println("qnode run: station " + s.id() + " stopped: its key store failed (" + failed.get()
-          + "); restart it once the cause (disk full, I/O error) is fixed: it recovers from its log");
+      System.err.println("qnode run: station " + s.id() + " stopped: " + failed.get()
+          + "; restart it once the cause (disk full, I/O error, partition) is fixed: it recovers from its log");
       return 1;
     }
     return 0;

@@ -379,6 +379,7 @@ public final class Station implements AutoCloseable {
       station.adminView = adminView;
       station.watch = watch;
       station.watchStore(diskGuard);
+      station.watchMembership();
       return station;
     } catch (Exception e) {
       for (int i = started.size() - 1; i >= 0; i--) {
@@ -767,7 +768,7 @@ public final class Station implements AutoCloseable {
             id(), why.get());
         Thread t = new Thread(() -> {
           close();
-          failedClosed.complete(why.get());
+          failedClosed.complete("its key store failed (" + why.get() + ")");
         }, "qnode-fail-stop-" + id());
         t.setDaemon(true);
         t.start();
@@ -879,6 +880,31 @@ public final class Station implements AutoCloseable {
         busy.set(false);
       }
     }, executor);
+  }
+
+  /**
+   * A station the cluster removed (downed by the split-brain resolver after a partition, or by an
+   * operator) has its actor system terminated by Pekko while its servers would go on answering:
+   * a member no more, yet still taking ETSI 014 requests and hops. It stops instead, and {@link
+   * #failedClosed()} says why (`qnode run` exits 1, so that a supervisor restarts it and it joins
+   * again as a new member).
+   */
+  private void watchMembership() {
+    system.getWhenTerminated().thenAccept(done -> {
+      if (closing.get() || failedClosed.isDone()) {
+        return;
+      }
+      String why = "the cluster removed it (downed, e.g. by the split-brain resolver after a partition)";
+      MDC.put(StationMdc.KEY, id());
+      log.error("ALARM station {}: {}; stopping: restart it to join again", id(), why);
+      MDC.remove(StationMdc.KEY);
+      Thread t = new Thread(() -> {
+        close();
+        failedClosed.complete(why);
+      }, "qnode-removed-stop-" + id());
+      t.setDaemon(true);
+      t.start();
+    });
   }
 
   /** Completes with the reason once the station has failed closed and stopped. */
