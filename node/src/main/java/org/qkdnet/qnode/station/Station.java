@@ -229,7 +229,7 @@ public final class Station implements AutoCloseable {
         int frameBytes = FramePacer.frameBytesFor(device.secureBitsPerSecond(),
             settings.device().framePeriod().toMillis(), MIN_FRAME_BYTES, settings.device().frameBytes());
         links.put(peer, new LinkKeySupply(self, device, store, settings.device().maxPoolBytes(), frameBytes,
-            System.nanoTime()));
+            System.nanoTime(), InstantSource.system()));
       }
 
       for (String peer : links.keySet()) {
