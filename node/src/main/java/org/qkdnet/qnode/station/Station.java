@@ -218,7 +218,7 @@ public final class Station implements AutoCloseable {
         if (rawDetections) {
           Bb84LinkEnd end = new Bb84LinkEnd(self, ends, seed, settings.bb84(spec), store,
               settings.device().maxPoolBytes(),
-              settings.device().speedup(), settings.device().framePeriod().toNanos());
+              settings.device().speedup(), settings.device().framePeriod().toNanos(), clock);
           bb84Links.put(peer, end);
           device = new Bb84Device(end, settings.device().speedup());
         } else {
@@ -229,7 +229,7 @@ public final class Station implements AutoCloseable {
         int frameBytes = FramePacer.frameBytesFor(device.secureBitsPerSecond(),
             settings.device().framePeriod().toMillis(), MIN_FRAME_BYTES, settings.device().frameBytes());
         links.put(peer, new LinkKeySupply(self, device, store, settings.device().maxPoolBytes(), frameBytes,
-            System.nanoTime(), InstantSource.system()));
+            System.nanoTime(), clock));
       }
 
       for (String peer : links.keySet()) {
