@@ -33,7 +33,8 @@ final class AdminProtoMapper {
     for (NetworkPicture.LinkState l : NetworkPicture.of(v).links()) {
       b.addLinks(LinkInfo.newBuilder().setA(l.a()).setB(l.b()).setKm(l.km()).setState(l.state())
           .setEndA(end(l.endA())).setEndB(end(l.endB())).setSecureBitsPerSecond(l.secureBitsPerSecond())
-          .setQber(l.qber()));
+          .setQber(l.qber()).setCascadeEfficiency(l.cascadeEfficiency()).setFramesDropped(l.framesDropped())
+          .setLastFrameMs(l.lastFrameMillis()));
     }
     return b.build();
   }

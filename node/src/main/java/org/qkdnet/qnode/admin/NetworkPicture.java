@@ -59,9 +59,22 @@ public record NetworkPicture(String station, String topology, List<MemberState> 
   /**
    * One link: state UP only when both ends say UP, otherwise the worse of the two; rate and QBER
    * the higher of the two ends' (QBER NaN when not measured).
+   *
+   * @param cascadeEfficiency the higher of the ends' mean Cascade f (only the reconciling end, Bob,
+   *     measures it); NaN when neither does (finished-key links)
+   * @param framesDropped the higher of the ends' counts, not their sum: a frame one end drops is
+   *     mostly dropped (and counted) at the other too
+   * @param lastFrameMillis the newer of the ends' last frame times (epoch ms, to 10 s); 0 if none
    */
   public record LinkState(String a, String b, double km, String state, LinkEnd endA, LinkEnd endB,
-      double secureBitsPerSecond, double qber) {
+      double secureBitsPerSecond, double qber, double cascadeEfficiency, long framesDropped,
+      long lastFrameMillis) {
+    /** A link without frame figures: no Cascade f, no dropped frame, no frame time (pictures built by hand). */
+    public LinkState(String a, String b, double km, String state, LinkEnd endA, LinkEnd endB,
+        double secureBitsPerSecond, double qber) {
+      this(a, b, km, state, endA, endB, secureBitsPerSecond, qber, Double.NaN, 0, 0);
+    }
+
     public String name() {
       return a + "-" + b;
     }
@@ -97,7 +110,9 @@ public record NetworkPicture(String station, String topology, List<MemberState> 
       double rate = Math.max(ra.map(LinkReport::secureBitsPerSecond).orElse(0.0),
           rb.map(LinkReport::secureBitsPerSecond).orElse(0.0));
       links.add(new LinkState(l.a(), l.b(), l.km(), state(ra, rb), end(l.a(), ra), end(l.b(), rb), rate,
-          qber(ra, rb)));
+          higher(ra, rb, LinkReport::qber), higher(ra, rb, LinkReport::cascadeEfficiency),
+          Math.max(ra.map(LinkReport::framesDropped).orElse(0L), rb.map(LinkReport::framesDropped).orElse(0L)),
+          Math.max(ra.map(LinkReport::lastFrameMillis).orElse(0L), rb.map(LinkReport::lastFrameMillis).orElse(0L))));
     }
     return new NetworkPicture(v.station(), v.topology().name(), members, links);
   }
@@ -128,12 +143,14 @@ public record NetworkPicture(String station, String topology, List<MemberState> 
     };
   }
 
-  private static double qber(Optional<LinkReport> a, Optional<LinkReport> b) {
-    double qa = a.map(LinkReport::qber).orElse(Double.NaN);
-    double qb = b.map(LinkReport::qber).orElse(Double.NaN);
-    if (Double.isNaN(qa)) {
-      return qb;
+  /** The higher of the two ends' figure, ignoring an end that has none (NaN). */
+  private static double higher(Optional<LinkReport> a, Optional<LinkReport> b,
+      java.util.function.ToDoubleFunction<LinkReport> figure) {
+    double fa = a.map(figure::applyAsDouble).orElse(Double.NaN);
+    double fb = b.map(figure::applyAsDouble).orElse(Double.NaN);
+    if (Double.isNaN(fa)) {
+      return fb;
     }
-    return Double.isNaN(qb) ? qa : Math.max(qa, qb);
+    return Double.isNaN(fb) ? fa : Math.max(fa, fb);
   }
 }

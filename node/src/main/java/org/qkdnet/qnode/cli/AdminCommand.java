@@ -325,7 +325,10 @@ public final class AdminCommand implements Runnable {
   }
 
   @Command(name = "links", mixinStandardHelpOptions = true,
-      description = "Every fiber link: state and the unused key at both ends (coarse), rate, QBER.")
+      description = {"Every fiber link: state and the unused key at both ends (coarse), rate, QBER, Cascade f,"
+          + " frames dropped and how long ago key last came from a frame.",
+          "Figures are as the stations publish them: coarse (the last frame to 10 s); the age is read on this"
+              + " machine's clock."})
   static final class LinksCmd implements Callable<Integer> {
     @ParentCommand
     AdminCommand admin;
@@ -339,28 +342,52 @@ public final class AdminCommand implements Runnable {
     @Override
     public Integer call() {
       return admin.call(spec, s -> s.listLinks(ListLinksRequest.getDefaultInstance()), (r, out) -> {
+        long now = System.currentTimeMillis();
         if (json) {
-          printJson(toJson(r), out);
+          printJson(toJson(r, now), out);
           return;
         }
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("LINK", "KM", "STATE", "POOL A", "POOL B", "A->B", "B->A", "SECURE", "QBER"));
+        rows.add(List.of("LINK", "KM", "STATE", "POOL A", "POOL B", "A->B", "B->A", "SECURE", "QBER", "CASCADE F",
+            "DROPPED", "LAST FRAME"));
         for (LinkInfo l : r.getLinksList()) {
           rows.add(List.of(l.getA() + "-" + l.getB(), String.format(Locale.ROOT, "%.0f", l.getKm()), l.getState(),
               bytes(pool(l.getEndA())), bytes(pool(l.getEndB())), bytes(l.getEndA().getSendBytes()),
               bytes(l.getEndB().getSendBytes()),
               String.format(Locale.ROOT, "%.1f kbit/s", l.getSecureBitsPerSecond() / 1000),
-              Double.isNaN(l.getQber()) ? "-" : String.format(Locale.ROOT, "%.2f %%", 100 * l.getQber())));
+              Double.isNaN(l.getQber()) ? "-" : String.format(Locale.ROOT, "%.2f %%", 100 * l.getQber()),
+              cascadeF(l) == null ? "-" : String.format(Locale.ROOT, "%.2f", cascadeF(l)),
+              Long.toUnsignedString(l.getFramesDropped()),
+              l.getLastFrameMs() <= 0 ? "never" : age(now - l.getLastFrameMs()) + " ago"));
         }
         table(rows, out);
       });
+    }
+
+    /** Cascade f, or null when not measured (NaN; 0 from a station older than the field). */
+    static Double cascadeF(LinkInfo l) {
+      double f = l.getCascadeEfficiency();
+      return f > 0 ? f : null;
+    }
+
+    /** A duration for a person: seconds, minutes, hours or days, whole units. */
+    static String age(long millis) {
+      long s = Math.max(0, millis / 1000);
+      if (s < 120) {
+        return s + " s";
+      }
+      if (s < 7_200) {
+        return s / 60 + " min";
+      }
+      return s < 172_800 ? s / 3_600 + " h" : s / 86_400 + " d";
     }
 
     static long pool(LinkEnd e) {
       return e.getSendBytes() + e.getReceiveBytes() + e.getUnassignedBytes();
     }
 
-    static ArrayNode toJson(LinksReply r) {
+    /** @param nowMillis this machine's clock, for {@code last_frame_age_s} */
+    static ArrayNode toJson(LinksReply r, long nowMillis) {
       ArrayNode a = JSON.createArrayNode();
       for (LinkInfo l : r.getLinksList()) {
         ObjectNode o = a.addObject();
@@ -371,6 +398,18 @@ public final class AdminCommand implements Runnable {
           o.putNull("qber"); // not measured (finished-key-sim links)
         } else {
           o.put("qber", l.getQber());
+        }
+        if (cascadeF(l) == null) {
+          o.putNull("cascade_f"); // not measured (finished-key-sim links)
+        } else {
+          o.put("cascade_f", cascadeF(l));
+        }
+        o.put("frames_dropped", l.getFramesDropped());
+        if (l.getLastFrameMs() <= 0) {
+          o.putNull("last_frame_ms").putNull("last_frame_age_s"); // no key from a frame since the ends started
+        } else {
+          o.put("last_frame_ms", l.getLastFrameMs())
+              .put("last_frame_age_s", Math.max(0, (nowMillis - l.getLastFrameMs()) / 1000));
         }
         end(o.putObject("end_a"), l.getEndA());
         end(o.putObject("end_b"), l.getEndB());

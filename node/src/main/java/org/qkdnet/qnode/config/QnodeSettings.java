@@ -17,6 +17,7 @@ import java.util.Optional;
  *     {@code bb84} block laid over it (read for every link, whatever the device kind, so a bad
  *     block stops every station alike)
  * @param metrics the Prometheus endpoint ({@code qnode.metrics})
+ * @param management Pekko Management's cluster HTTP routes ({@code qnode.management}, off by default)
  */
 public record QnodeSettings(
     String stationId,
@@ -30,7 +31,8 @@ public record QnodeSettings(
     boolean keystoreSync,
     Path kekFile,
     Map<LinkSpec, Bb84Settings> bb84ByLink,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    ManagementSettings management) {
 
   public QnodeSettings {
     Objects.requireNonNull(stationId, "stationId");
@@ -48,6 +50,7 @@ public record QnodeSettings(
           + dataDir + ": the key-encryption key must be kept apart from the store it protects");
     }
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(management, "management");
     bb84ByLink = Map.copyOf(bb84ByLink);
     if (!stationId.isEmpty() && topology.indexOf(stationId) < 0) {
       throw new ConfigException(
@@ -70,6 +73,7 @@ public record QnodeSettings(
       bb84ByLink.put(topology.links().get(i), Bb84Settings.forLink(root, i));
     }
     NetworkSettings network = NetworkSettings.create(root, topology);
+    MetricsSettings metrics = MetricsSettings.create(root, topology, network);
     return new QnodeSettings(
         q.string("station-id"),
         toPath(q.path("data-dir"), dataDir),
@@ -82,7 +86,8 @@ public record QnodeSettings(
         q.child("keystore").bool("sync"),
         toPath(q.child("keystore").path("kek-file"), q.child("keystore").string("kek-file")),
         bb84ByLink,
-        MetricsSettings.create(root, topology, network));
+        metrics,
+        ManagementSettings.create(root, topology, network, metrics));
   }
 
   /** The bb84-sim settings of {@code link}, a link of the topology. */
@@ -128,6 +133,14 @@ public record QnodeSettings(
       throw new ConfigException("qnode.station-id", "not set: pass --station");
     }
     return metrics.portOf(stationId, topology, network);
+  }
+
+  /** This node's management port (see {@link ManagementSettings#portOf}); fails if no station was chosen. */
+  public int ownManagementPort() {
+    if (stationId.isEmpty()) {
+      throw new ConfigException("qnode.station-id", "not set: pass --station");
+    }
+    return management.portOf(stationId, topology, network);
   }
 
   public boolean tlsConfigured() {

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.qkdnet.qnode.config.QnodeSettings;
 import org.qkdnet.qnode.config.SaeSpec;
@@ -44,10 +45,13 @@ public final class LocalNetwork implements AutoCloseable {
   private final Path workDir;
   private final Path pkiDir;
   private final int basePort;
+  private final Function<String, Config> stationOverrides;
   private final Map<String, Station> stations = new LinkedHashMap<>();
 
-  private LocalNetwork(Config base, TopologySpec topology, Path workDir, Path pkiDir, int basePort) {
+  private LocalNetwork(Config base, TopologySpec topology, Path workDir, Path pkiDir, int basePort,
+      Function<String, Config> stationOverrides) {
     this.base = base;
+    this.stationOverrides = stationOverrides;
     this.topology = topology;
     this.workDir = workDir;
     this.pkiDir = pkiDir;
@@ -70,6 +74,15 @@ public final class LocalNetwork implements AutoCloseable {
    */
   public static LocalNetwork start(Config overrides, Config loaded, Path workDir, Consumer<String> progress)
       throws IOException {
+    return start(overrides, loaded, workDir, progress, id -> ConfigFactory.empty());
+  }
+
+  /**
+   * As {@link #start(Config, Config, Path, Consumer)}, with {@code stationOverrides} giving each
+   * station settings of its own (e.g. one station with a feature on, the others without).
+   */
+  public static LocalNetwork start(Config overrides, Config loaded, Path workDir, Consumer<String> progress,
+      Function<String, Config> stationOverrides) throws IOException {
     Config config = ConfigFactory.defaultOverrides()
         .withFallback(overrides)
         .withFallback(ConfigFactory.parseResources(IN_PROCESS_SETTINGS))
@@ -82,7 +95,7 @@ public final class LocalNetwork implements AutoCloseable {
           topo.saes().stream().map(SaeSpec::id).toList(), topo.operators());
     }
     int basePort = freeBasePort(topo.stations().size());
-    LocalNetwork net = new LocalNetwork(config, topo, workDir, pki, basePort);
+    LocalNetwork net = new LocalNetwork(config, topo, workDir, pki, basePort, stationOverrides);
     try {
       net.startAll(progress);
     } catch (RuntimeException e) {
@@ -136,6 +149,7 @@ public final class LocalNetwork implements AutoCloseable {
         .withValue("qnode.data-dir", ConfigValueFactory.fromAnyRef(workDir.resolve("data").resolve(id).toString()))
         .withValue("qnode.tls-dir", ConfigValueFactory.fromAnyRef(pkiDir.toString()))
         .withValue("qnode.network.base-port", ConfigValueFactory.fromAnyRef(basePort))
+        .withFallback(stationOverrides.apply(id))
         .withFallback(base)
         .resolve();
   }
@@ -345,8 +359,9 @@ public final class LocalNetwork implements AutoCloseable {
 
   private static boolean allFree(int base, int stationCount) {
     for (int i = 0; i < stationCount; i++) {
-      // +0 cluster, +1 gRPC, +2 ETSI 014, +3 admin, +4 metrics (qnode.metrics.port = 0)
-      for (int k = 0; k < 5; k++) {
+      // +0 cluster, +1 gRPC, +2 ETSI 014, +3 admin, +4 metrics (qnode.metrics.port = 0), +6 Pekko
+      // Management (qnode.management, when on)
+      for (int k : new int[] {0, 1, 2, 3, 4, 6}) {
         try (ServerSocket s = new ServerSocket()) {
           s.setReuseAddress(false);
           s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), base + 10 * i + k));

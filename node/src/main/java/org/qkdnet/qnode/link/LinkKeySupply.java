@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.link;
 
+import java.time.InstantSource;
 import org.qkdnet.qnode.device.FramePacer;
 import org.qkdnet.qnode.device.QkdDevice;
 import org.qkdnet.qnode.crypto.KeyMaterial;
@@ -19,13 +20,17 @@ public final class LinkKeySupply {
   private final long maxPoolBytes;
   private final int frameBytes;
   private final FramePacer pacer;
+  private final InstantSource wallClock;
+  /** Wall-clock time (epoch ms) this end last appended a frame; 0 before the first. */
+  private volatile long lastFrameMillis;
 
   /**
    * @param frameBytes the link's frame size; both ends must compute the same value (Bob rejects
    *     announces of any other size, which catches mismatched configurations)
+   * @param wallClock stamps the last frame appended (operators read it as a time of day)
    */
   public LinkKeySupply(String self, QkdDevice device, StationKeyStore store, long maxPoolBytes,
-      int frameBytes, long nowNanos) {
+      int frameBytes, long nowNanos, InstantSource wallClock) {
     this.self = self;
     this.peer = device.link().peerOf(self);
     this.device = device;
@@ -35,6 +40,15 @@ public final class LinkKeySupply {
     // a burst of at most one second of key (or two frames) after a pause
     long burst = Math.max(2L * frameBytes, (long) (device.secureBitsPerSecond() / 8));
     this.pacer = new FramePacer(device.secureBitsPerSecond(), frameBytes, burst, nowNanos);
+    this.wallClock = wallClock;
+  }
+
+  /**
+   * Wall-clock time (epoch ms) this end last appended a finished-key frame to its pool; 0 before
+   * the first (and always for bb84-sim links, whose key comes from post-processing).
+   */
+  public long lastFrameMillis() {
+    return lastFrameMillis;
   }
 
   public int frameBytes() {
@@ -92,6 +106,7 @@ public final class LinkKeySupply {
     try (KeyMaterial frame = device.frame(frameId, bytes)) {
       store.appendFrame(peer, frameId, frame);
     }
+    lastFrameMillis = wallClock.millis();
     pacer.consume();
   }
 
@@ -120,6 +135,7 @@ public final class LinkKeySupply {
     try (KeyMaterial frame = device.frame(frameId, bytes)) {
       store.appendFrame(peer, frameId, frame);
     }
+    lastFrameMillis = wallClock.millis();
     return new FrameAnnounceResult(FrameAnnounceResult.Outcome.APPENDED, "", frameId + 1);
   }
 }

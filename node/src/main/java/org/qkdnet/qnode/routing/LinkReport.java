@@ -15,6 +15,14 @@ import java.util.Objects;
  * @param unassignedBytes fresh key not yet assigned to a direction (either may take it on demand)
  * @param secureBitsPerSecond the link's recent secure key rate; 0 when unknown
  * @param qber the link's recent quantum bit error rate in [0, 1]; NaN when not measured
+ * @param cascadeEfficiency this end's mean Cascade efficiency f (leaked bits over the Shannon
+ *     limit, about 1.1); NaN when not measured: finished-key links, the end that does not reconcile
+ *     (Alice), before the first reconciled frame. A report without it (a publisher older than the
+ *     field: Jackson reads 0) reads as NaN too
+ * @param framesDropped frames this end dropped before their key reached the pool, since it started
+ *     (coarse, rounded down by the publisher); 0 for finished-key links
+ * @param lastFrameMillis wall-clock time (epoch ms, coarse: rounded down by the publisher) this
+ *     end last added key to its pool from a frame; 0 if it has not since it started
  */
 public record LinkReport(
     String station,
@@ -24,7 +32,10 @@ public record LinkReport(
     long receiveBytes,
     long unassignedBytes,
     double secureBitsPerSecond,
-    double qber) {
+    double qber,
+    double cascadeEfficiency,
+    long framesDropped,
+    long lastFrameMillis) {
 
   public LinkReport {
     Objects.requireNonNull(station, "station");
@@ -32,6 +43,12 @@ public record LinkReport(
     Objects.requireNonNull(status, "status");
     if (sendBytes < 0 || receiveBytes < 0 || unassignedBytes < 0) {
       throw new IllegalArgumentException("byte counts must not be negative");
+    }
+    if (framesDropped < 0 || lastFrameMillis < 0) {
+      throw new IllegalArgumentException("frames dropped and last frame time must not be negative");
+    }
+    if (!(cascadeEfficiency > 0)) {
+      cascadeEfficiency = Double.NaN; // f is about 1 or more when measured
     }
   }
 

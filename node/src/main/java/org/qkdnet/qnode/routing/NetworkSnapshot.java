@@ -133,7 +133,8 @@ public final class NetworkSnapshot implements NetworkView {
     Map<String, Long> incarnations = new HashMap<>();
     for (String s : stations) {
       List<LinkReport> links = peers.getOrDefault(s, Set.of()).stream()
-          .map(p -> new LinkReport(s, p, LinkStatus.UP, bytesOf(bytes, s, p), bytesOf(bytes, p, s), 0, 0, Double.NaN))
+          .map(p -> new LinkReport(s, p, LinkStatus.UP, bytesOf(bytes, s, p), bytesOf(bytes, p, s), 0, 0, Double.NaN,
+              Double.NaN, 0, 0))
           .toList();
       reports.put(s, new StationReport(s, 1, 1, true, false, links));
       incarnations.put(s, 1L);

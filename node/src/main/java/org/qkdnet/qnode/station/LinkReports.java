@@ -19,9 +19,17 @@ import org.qkdnet.qnode.routing.StationReport;
 /**
  * This station's link state as it publishes it: byte counts rounded down to a few significant bits
  * (so a report changes only when a level changes noticeably, not with every relay), the link's
- * status from its far end's answers and its pools, rate and QBER. Figures only.
+ * status from its far end's answers and its pools, rate, QBER, Cascade efficiency, dropped frames
+ * and the time key last came from a frame (each as coarse). Figures only.
  */
 final class LinkReports {
+  /**
+   * The last frame's time is published rounded down to this: to the second, a link with key flowing
+   * would change the station's report every second, where its rounded byte counts change every ten
+   * seconds or more once the pools are large (and the replicator rewrites it every 5 s anyway).
+   */
+  static final long LAST_FRAME_GRANULARITY_MILLIS = 10_000;
+
   /** What a report is made of, compared to decide whether to publish. */
   record Levels(boolean storeHealthy, boolean drained, List<LinkReport> links) {}
 
@@ -50,7 +58,8 @@ final class LinkReports {
     boolean healthy = store.isHealthy();
     List<LinkReport> out = new ArrayList<>();
     for (String peer : links.keySet()) {
-      out.add(healthy ? link(peer) : new LinkReport(self, peer, LinkStatus.DOWN, 0, 0, 0, 0, Double.NaN));
+      out.add(healthy ? link(peer) : new LinkReport(self, peer, LinkStatus.DOWN, 0, 0, 0, 0, Double.NaN,
+          Double.NaN, 0, 0));
     }
     return new Levels(healthy, drained.getAsBoolean(), out);
   }
@@ -82,6 +91,9 @@ final class LinkReports {
     }
     double rate;
     double qber = Double.NaN;
+    double f = Double.NaN;
+    long dropped = 0;
+    long lastFrame = links.get(peer).lastFrameMillis();
     Bb84LinkEnd end = bb84.get(peer);
     LinkStats.Snapshot stats = end == null ? null : end.stats().snapshot();
     if (stats != null && stats.framesDone() > 0) {
@@ -90,8 +102,13 @@ final class LinkReports {
     } else {
       rate = links.get(peer).device().secureBitsPerSecond();
     }
+    if (stats != null) {
+      f = Math.round(stats.efficiencyMean() * 100) / 100.0; // a mean since start: stable at 0.01 (NaN stays NaN)
+      dropped = coarseCount(stats.framesDropped());
+      lastFrame = Math.max(lastFrame, stats.lastKeyMillis());
+    }
     return new LinkReport(self, peer, status, coarse(send), coarse(receive), coarse(s.unassigned()),
-        coarseRate(rate), qber);
+        coarseRate(rate), qber, f, dropped, lastFrame - lastFrame % LAST_FRAME_GRANULARITY_MILLIS);
   }
 
   /** Keeps the 4 leading bits (a change of about 6 % or more shows); small counts stay exact. */
@@ -101,6 +118,18 @@ final class LinkReports {
     }
     long unit = Long.highestOneBit(bytes) >>> 3;
     return bytes - bytes % unit;
+  }
+
+  /**
+   * Counts (of dropped frames): exact below 16, then the 4 leading bits, so a link dropping every
+   * frame changes its report about every eighth drop rather than every frame.
+   */
+  static long coarseCount(long n) {
+    if (n < 16) {
+      return n;
+    }
+    long unit = Long.highestOneBit(n) >>> 3;
+    return n - n % unit;
   }
 
   private static double coarseRate(double bps) {

@@ -99,6 +99,8 @@ public final class Station implements AutoCloseable {
   private volatile AdminGrpcServer admin;
   private volatile AdminView adminView;
   private volatile NetworkWatch watch;
+  /** Pekko Management's cluster HTTP; null unless qnode.management.enabled is on. */
+  private volatile StationManagement management;
   private final NeighbourClients clients;
   private final LinkGrpcServer grpc;
   private final ActorSystem<Void> system;
@@ -227,7 +229,7 @@ public final class Station implements AutoCloseable {
         if (rawDetections) {
           Bb84LinkEnd end = new Bb84LinkEnd(self, ends, seed, settings.bb84(spec), store,
               settings.device().maxPoolBytes(),
-              settings.device().speedup(), settings.device().framePeriod().toNanos());
+              settings.device().speedup(), settings.device().framePeriod().toNanos(), clock);
           bb84Links.put(peer, end);
           device = new Bb84Device(end, settings.device().speedup());
         } else {
@@ -238,7 +240,7 @@ public final class Station implements AutoCloseable {
         int frameBytes = FramePacer.frameBytesFor(device.secureBitsPerSecond(),
             settings.device().framePeriod().toMillis(), MIN_FRAME_BYTES, settings.device().frameBytes());
         links.put(peer, new LinkKeySupply(self, device, store, settings.device().maxPoolBytes(), frameBytes,
-            System.nanoTime()));
+            System.nanoTime(), clock));
       }
 
       for (String peer : links.keySet()) {
@@ -352,6 +354,11 @@ public final class Station implements AutoCloseable {
       if (metrics != null) {
         serveMetrics(metrics, settings, self, links, bb84Links, store, system);
       }
+      StationManagement management = null;
+      if (settings.management().enabled()) {
+        management = StationManagement.start(system, self);
+        started.add(management);
+      }
       log.info("station {} up: cluster {}:{}, LinkService {}:{}, ETSI 014 https://{}:{}, {} links",
           self, own.host(), own.clusterPort(), own.host(), grpc.port(), own.host(),
           https.localAddress().getPort(), links.size());
@@ -378,6 +385,7 @@ public final class Station implements AutoCloseable {
       station.admin = admin;
       station.adminView = adminView;
       station.watch = watch;
+      station.management = management;
       station.watchStore(diskGuard);
       station.watchMembership();
       return station;
@@ -609,7 +617,14 @@ public final class Station implements AutoCloseable {
       seeds.add("pekko://qnode@" + e.host() + ":" + e.clusterPort());
     }
     String roleName = spec.role() == Role.BACKBONE ? "backbone" : "relay";
-    return StationExecutor.install(ConfigFactory.empty()
+    Config management = ConfigFactory.empty();
+    if (settings.management().enabled()) {
+      // Pekko Management binds where it advertises: the station's own host, never all interfaces
+      management = management
+          .withValue("pekko.management.http.hostname", ConfigValueFactory.fromAnyRef(own.host()))
+          .withValue("pekko.management.http.port", ConfigValueFactory.fromAnyRef(settings.ownManagementPort()));
+    }
+    return StationExecutor.install(management
         .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(own.host()))
         .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(own.clusterPort()))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(
@@ -707,6 +722,12 @@ public final class Station implements AutoCloseable {
   /** {@code http://host:port/metrics}, unless metrics are off. */
   public Optional<String> metricsUrl() {
     return metrics == null ? Optional.empty() : metrics.url();
+  }
+
+  /** {@code http://host:port} of Pekko Management's routes, unless qnode.management is off. */
+  public Optional<String> managementUrl() {
+    StationManagement m = management;
+    return m == null ? Optional.empty() : Optional.of(m.url());
   }
 
   /** This station's metrics registry and recorders, unless metrics are off (tests, tools). */
@@ -934,6 +955,14 @@ public final class Station implements AutoCloseable {
     }
     if (metrics != null) {
       metrics.closeServer();
+    }
+    StationManagement m = management;
+    if (m != null) {
+      try {
+        m.close();
+      } catch (Exception e) {
+        log.warn("Pekko Management of {} did not stop cleanly: {}", id(), e.toString());
+      }
     }
     try {
       https.terminate(Duration.ofSeconds(3)).toCompletableFuture().get(5, TimeUnit.SECONDS);

@@ -30,7 +30,8 @@ final class ClusterTestConfig {
   }
 
   static LinkReport link(String station, String peer, LinkStatus status, double qber) {
-    return new LinkReport(station, peer, status, 4096, 2048, 1024, 12_345.5, qber);
+    return new LinkReport(station, peer, status, 4096, 2048, 1024, 12_345.5, qber, Double.isNaN(qber) ? Double.NaN : 1.16,
+        12, 1_767_225_600_000L);
   }
 
   static StationReport report(String station, long incarnation, long version) {

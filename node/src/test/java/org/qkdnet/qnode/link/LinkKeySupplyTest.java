@@ -5,6 +5,9 @@ import org.qkdnet.qnode.crypto.TestKek;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +21,8 @@ import org.qkdnet.qnode.keystore.SplitFrames;
 /** The frame synchronisation of one link between two real key stores (Alice = AAA, Bob = BBB). */
 class LinkKeySupplyTest {
   private static final int FRAME = 1000;
+  /** The wall clock both ends stamp frames with, epoch ms. */
+  private static final AtomicLong WALL = new AtomicLong(1_700_000_000_000L);
   @TempDir Path dir;
   private StationKeyStore aliceStore;
   private StationKeyStore bobStore;
@@ -34,7 +39,7 @@ class LinkKeySupplyTest {
 
   private static LinkKeySupply supply(String self, StationKeyStore store, long maxPool) {
     FinishedKeySimulator device = FinishedKeySimulator.atRate(LinkEnds.of("AAA", "BBB", 40), "seed", 1e6);
-    return new LinkKeySupply(self, device, store, maxPool, FRAME, 0);
+    return new LinkKeySupply(self, device, store, maxPool, FRAME, 0, () -> Instant.ofEpochMilli(WALL.get()));
   }
 
   @AfterEach
@@ -70,6 +75,30 @@ class LinkKeySupplyTest {
         KeyMaterial received = bobStore.acceptIncoming("AAA", 0, (int) n, "r1")) {
       assertThat(sent.contentEquals(received)).isTrue();
     }
+  }
+
+  @Test
+  void lastFrameMillis_stampedWhenAFrameIsAppended_keptWhenAnnounceIsRefused() {
+    assertThat(alice.lastFrameMillis()).isZero();
+    assertThat(bob.lastFrameMillis()).isZero();
+    long first = WALL.addAndGet(1_000);
+
+    round();
+
+    assertThat(alice.lastFrameMillis()).isEqualTo(first);
+    assertThat(bob.lastFrameMillis()).isEqualTo(first);
+    WALL.addAndGet(1_000);
+    assertThat(bob.onAnnounce(alice.nextFrameId() + 5, FRAME).outcome())
+        .isEqualTo(FrameAnnounceResult.Outcome.REJECTED);
+    assertThat(bob.onAnnounce(alice.nextFrameId(), FRAME + 1).outcome())
+        .isEqualTo(FrameAnnounceResult.Outcome.REJECTED);
+    assertThat(bob.lastFrameMillis()).isEqualTo(first);
+    long second = WALL.addAndGet(1_000);
+
+    round();
+
+    assertThat(alice.lastFrameMillis()).isEqualTo(second);
+    assertThat(bob.lastFrameMillis()).isEqualTo(second);
   }
 
   @Test

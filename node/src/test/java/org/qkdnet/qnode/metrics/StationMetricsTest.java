@@ -24,7 +24,7 @@ class StationMetricsTest {
   }
 
   private static LinkStats.Snapshot snapshot(double qber, double f, long done, long dropped) {
-    return new LinkStats.Snapshot(1e6, 5e4, 2e4, qber, f, done, dropped, Map.of(), "t", 1);
+    return new LinkStats.Snapshot(1e6, 5e4, 2e4, qber, f, done, dropped, Map.of(), "t", 1, 0);
   }
 
   @Test

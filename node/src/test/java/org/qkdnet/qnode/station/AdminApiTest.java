@@ -126,15 +126,25 @@ class AdminApiTest {
       }
       return true;
     });
+    long before = System.currentTimeMillis();
     JsonNode links = JSON.readTree(admin("CHA", "links", "--json").out());
     for (JsonNode l : links) {
       assertThat(l.get("end_a").get("station").asText()).isEqualTo(l.get("a").asText());
       assertThat(l.get("state").asText()).isIn("UP", "DOWN");
       assertThat(l.get("km").asDouble()).isPositive();
+      // finished-key-sim: no Cascade, no dropped frames; the frames that filled the pools have a time
+      assertThat(l.get("cascade_f").isNull()).as(l.toString()).isTrue();
+      assertThat(l.get("frames_dropped").asLong()).isZero();
+      assertThat(l.get("last_frame_ms").asLong()).as(l.toString()).isPositive().isLessThanOrEqualTo(before);
+      assertThat(l.get("last_frame_age_s").asLong()).isNotNegative()
+          .isLessThanOrEqualTo((System.currentTimeMillis() - l.get("last_frame_ms").asLong()) / 1000);
     }
     Run table = admin("CHA", "links");
-    assertThat(table.out().lines().findFirst().orElseThrow()).startsWith("LINK").contains("POOL A");
+    assertThat(table.out().lines().findFirst().orElseThrow()).startsWith("LINK").contains("POOL A")
+        .contains("CASCADE F").contains("DROPPED").endsWith("LAST FRAME");
     assertThat(table.out()).contains("ALP-BRA").contains("CHA-DEL");
+    assertThat(table.out().lines().skip(1))
+        .allSatisfy(row -> assertThat(row).matches(".* - +0 +\\d+ (s|min|h|d) ago"));
   }
 
   @Test

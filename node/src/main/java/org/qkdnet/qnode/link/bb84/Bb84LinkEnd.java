@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.link.bb84;
 
+import java.time.InstantSource;
 import java.util.Objects;
 import org.qkdnet.qnode.config.Bb84Settings;
 import org.qkdnet.qnode.device.QkdDevice.LinkEnds;
@@ -32,6 +33,12 @@ public final class Bb84LinkEnd {
 
   public Bb84LinkEnd(String self, LinkEnds link, String seed, Bb84Settings settings, StationKeyStore store,
       long maxPoolBytes, double speedup, long minFramePeriodNanos) {
+    this(self, link, seed, settings, store, maxPoolBytes, speedup, minFramePeriodNanos, InstantSource.system());
+  }
+
+  /** @param wallClock the station's wall clock, for the time key last reached the pool ({@link LinkStats}) */
+  public Bb84LinkEnd(String self, LinkEnds link, String seed, Bb84Settings settings, StationKeyStore store,
+      long maxPoolBytes, double speedup, long minFramePeriodNanos, InstantSource wallClock) {
     this.self = Objects.requireNonNull(self, "self");
     this.link = Objects.requireNonNull(link, "link");
     this.peer = link.peerOf(self);
@@ -41,7 +48,7 @@ public final class Bb84LinkEnd {
     this.maxPoolBytes = maxPoolBytes;
     this.speedup = speedup;
     this.minFramePeriodNanos = minFramePeriodNanos;
-    this.stats = new LinkStats(System.nanoTime());
+    this.stats = new LinkStats(System.nanoTime(), wallClock);
     this.frameCheck = new FrameCheck(settings.abortQber());
     this.bound = settings.params().finiteKeyBound(settings.eps());
     this.alice = isAlice() ? new AliceFrames(this) : null;

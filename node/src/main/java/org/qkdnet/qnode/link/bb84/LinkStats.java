@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.link.bb84;
 
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -9,14 +10,20 @@ import java.util.TreeMap;
  * reached the pool.
  */
 public final class LinkStats {
-  /** An immutable copy of the figures. */
+  /**
+   * An immutable copy of the figures.
+   *
+   * @param lastKeyMillis wall-clock time (epoch ms) the last block's key reached the pool; 0 before
+   */
   public record Snapshot(double rawBps, double siftedBps, double secureBps, double qberMean, double efficiencyMean,
       long framesDone, long framesDropped, Map<String, Long> dropReasons, String reconciliationThread,
-      long blocksDone) {}
+      long blocksDone, long lastKeyMillis) {}
 
   private static final int MAX_REASONS = 16;
 
   private final long startNanos;
+  private final InstantSource wallClock;
+  private long lastKeyMillis;
   private long firstFrameNanos = -1;
   private long rawDetections;
   private long siftedKeyBits;
@@ -30,7 +37,13 @@ public final class LinkStats {
   private volatile String reconciliationThread = "";
 
   public LinkStats(long nowNanos) {
+    this(nowNanos, InstantSource.system());
+  }
+
+  /** @param wallClock stamps when key reached the pool (operators read it as a time of day) */
+  public LinkStats(long nowNanos, InstantSource wallClock) {
     this.startNanos = nowNanos;
+    this.wallClock = wallClock;
   }
 
   /** A raw frame of {@code detections} clicks was started. */
@@ -51,6 +64,9 @@ public final class LinkStats {
     qberSum += qber * frames;
     framesDone += frames;
     blocksDone++;
+    if (secure > 0) {
+      lastKeyMillis = wallClock.millis();
+    }
   }
 
   /** A reconciled frame's efficiency f (NaN when it had no error to measure it). */
@@ -81,7 +97,7 @@ public final class LinkStats {
     long drops = dropped.values().stream().mapToLong(Long::longValue).sum();
     return new Snapshot(rawDetections / seconds, siftedKeyBits / seconds, secureBits / seconds,
         framesDone == 0 ? 0 : qberSum / framesDone, fCount == 0 ? Double.NaN : fSum / fCount,
-        framesDone, drops, Map.copyOf(dropped), reconciliationThread, blocksDone);
+        framesDone, drops, Map.copyOf(dropped), reconciliationThread, blocksDone, lastKeyMillis);
   }
 
   public Snapshot snapshot() {

@@ -1,6 +1,7 @@
 package org.qkdnet.qnode.link.bb84;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.admin.NetworkPicture;
 import org.qkdnet.qnode.config.ConfigLoader;
 import org.qkdnet.qnode.demo.LocalNetwork;
 import org.qkdnet.qnode.crypto.KeyMaterial;
@@ -21,7 +23,9 @@ import org.qkdnet.qnode.station.Station;
 
 /**
  * Two stations in one JVM joined by one bb84-sim link over real LinkService (mutual TLS): the
- * post-processed key lands identically in both pools, and Cascade ran on the pinned dispatcher.
+ * post-processed key lands identically in both pools, and Cascade ran on the pinned dispatcher. A
+ * third station hangs on a link whose errors are above abort-qber (every frame dropped); the
+ * figures each end publishes reach the whole cluster.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Bb84LinkIntegrationTest {
@@ -32,9 +36,14 @@ class Bb84LinkIntegrationTest {
         stations = [
           { id = AAA, name = "A", role = backbone, lat = 30.0, lon = 114.0 }
           { id = BBB, name = "B", role = backbone, lat = 30.1, lon = 114.1 }
+          { id = CCC, name = "C", role = relay, lat = 30.2, lon = 114.2 }
         ]
         # this link's optics are worse than the default (1.5 %) in both bases: a per-link override
-        links = [ { a = AAA, b = BBB, km = 25, bb84 { misalignment-error = 0.04, misalignment-error-x = 0.04 } } ]
+        links = [
+          { a = AAA, b = BBB, km = 25, bb84 { misalignment-error = 0.04, misalignment-error-x = 0.04 } }
+          # QBER about 20 %, above abort-qber (11 %): no key, every frame dropped before Cascade
+          { a = BBB, b = CCC, km = 25, bb84 { misalignment-error = 0.2, misalignment-error-x = 0.2 } }
+        ]
         saes = [
           { id = "AAA-APP", station = AAA, description = "app at A" }
           { id = "BBB-APP", station = BBB, description = "app at B" }
@@ -90,6 +99,40 @@ class Bb84LinkIntegrationTest {
     assertThat(bob.efficiencyMean()).isBetween(1.0, 1.5);
     assertThat(bob.reconciliationThread()).contains(ReconciliationActor.DISPATCHER);
     assertThat(alice.reconciliationThread()).contains(ReconciliationActor.DISPATCHER);
+  }
+
+  @Test
+  void linkFigures_publishedByTheEnds_areSeenAtAThirdStation() {
+    Station a = net.station("AAA");
+    Station b = net.station("BBB");
+    Station c = net.station("CCC");
+    // asked at CCC, which is on neither end of AAA-BBB: the figures crossed the cluster
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      NetworkPicture.LinkState l = NetworkPicture.of(c.adminView()).link("AAA-BBB").orElseThrow();
+      return !Double.isNaN(l.cascadeEfficiency()) && l.lastFrameMillis() > 0;
+    });
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+        NetworkPicture.of(c.adminView()).link("BBB-CCC").orElseThrow().framesDropped() > 0);
+    long now = System.currentTimeMillis();
+    NetworkPicture picture = NetworkPicture.of(c.adminView());
+
+    NetworkPicture.LinkState good = picture.link("AAA-BBB").orElseThrow();
+    LinkStats.Snapshot bob = b.linkStats("AAA").orElseThrow();
+    LinkStats.Snapshot alice = a.linkStats("BBB").orElseThrow();
+    assertThat(alice.efficiencyMean()).as("Alice does not reconcile").isNaN();
+    assertThat(good.cascadeEfficiency()).isBetween(1.0, 1.5).isCloseTo(bob.efficiencyMean(), within(0.05));
+    assertThat(good.lastFrameMillis()).isPositive().isLessThanOrEqualTo(now)
+        .isLessThanOrEqualTo(Math.max(alice.lastKeyMillis(), bob.lastKeyMillis()));
+    assertThat(good.framesDropped()).isLessThanOrEqualTo(Math.max(alice.framesDropped(), bob.framesDropped()));
+
+    NetworkPicture.LinkState bad = picture.link("BBB-CCC").orElseThrow();
+    LinkStats.Snapshot badBob = c.linkStats("BBB").orElseThrow();
+    LinkStats.Snapshot badAlice = b.linkStats("CCC").orElseThrow();
+    assertThat(badBob.dropReasons()).as("Bob's gate before Cascade").containsKey("QBER # above abort threshold #");
+    assertThat(bad.framesDropped()).isLessThanOrEqualTo(Math.max(badAlice.framesDropped(), badBob.framesDropped()));
+    assertThat(bad.cascadeEfficiency()).as("no frame reached Cascade").isNaN();
+    assertThat(bad.lastFrameMillis()).as("no key from any frame").isZero();
+    assertThat(bad.qber()).isNaN();
   }
 
   private static void assertSamePad(Station sender, Station receiver, String relayId) {
