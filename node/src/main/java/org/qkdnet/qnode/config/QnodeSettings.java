@@ -17,6 +17,7 @@ import java.util.Optional;
  *     {@code bb84} block laid over it (read for every link, whatever the device kind, so a bad
  *     block stops every station alike)
  * @param metrics the Prometheus endpoint ({@code qnode.metrics})
+ * @param dashboard the operators' live topology map ({@code qnode.dashboard})
  */
 public record QnodeSettings(
     String stationId,
@@ -30,7 +31,8 @@ public record QnodeSettings(
     boolean keystoreSync,
     Path kekFile,
     Map<LinkSpec, Bb84Settings> bb84ByLink,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    DashboardSettings dashboard) {
 
   public QnodeSettings {
     Objects.requireNonNull(stationId, "stationId");
@@ -48,6 +50,7 @@ public record QnodeSettings(
           + dataDir + ": the key-encryption key must be kept apart from the store it protects");
     }
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(dashboard, "dashboard");
     bb84ByLink = Map.copyOf(bb84ByLink);
     if (!stationId.isEmpty() && topology.indexOf(stationId) < 0) {
       throw new ConfigException(
@@ -82,7 +85,8 @@ public record QnodeSettings(
         q.child("keystore").bool("sync"),
         toPath(q.child("keystore").path("kek-file"), q.child("keystore").string("kek-file")),
         bb84ByLink,
-        MetricsSettings.create(root, topology, network));
+        MetricsSettings.create(root, topology, network),
+        DashboardSettings.create(root));
   }
 
   /** The bb84-sim settings of {@code link}, a link of the topology. */

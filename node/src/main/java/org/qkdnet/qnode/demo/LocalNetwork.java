@@ -345,8 +345,8 @@ public final class LocalNetwork implements AutoCloseable {
 
   private static boolean allFree(int base, int stationCount) {
     for (int i = 0; i < stationCount; i++) {
-      // +0 cluster, +1 gRPC, +2 ETSI 014, +3 admin, +4 metrics (qnode.metrics.port = 0)
-      for (int k = 0; k < 5; k++) {
+      // +0 cluster, +1 gRPC, +2 ETSI 014, +3 admin, +4 metrics (qnode.metrics.port = 0), +5 dashboard
+      for (int k = 0; k < 6; k++) {
         try (ServerSocket s = new ServerSocket()) {
           s.setReuseAddress(false);
           s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), base + 10 * i + k));
