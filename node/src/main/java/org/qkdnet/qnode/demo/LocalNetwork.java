@@ -259,6 +259,11 @@ public final class LocalNetwork implements AutoCloseable {
     return pkiDir.resolve("operators").resolve(name + ".key");
   }
 
+  /** The station's live topology map ({@code https://127.0.0.1:port/}, operator certificate), unless the dashboard is off. */
+  public java.util.Optional<String> dashboardUrl(String stationId) {
+    return station(stationId).dashboardUrl();
+  }
+
   public String etsi014Url(String stationId) {
     return "https://127.0.0.1:" + station(stationId).httpsPort();
   }
