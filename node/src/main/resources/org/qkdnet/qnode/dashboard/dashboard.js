@@ -14,6 +14,9 @@
   const HOP_MILLIS = 350;
   const MAX_DOTS = 40;
   const MAX_EVENTS = 15;
+  // Animation steps run on a timer, not requestAnimationFrame: frames stop in a background tab (and
+  // in a headless browser), timers only slow down, and each step places a dot by the clock anyway.
+  const FRAME_MILLIS = 40;
 
   let picture = null;
   let selected = null; // {kind: 'link' | 'station', id}
@@ -67,6 +70,15 @@
     return bps >= 1e6 ? (bps / 1e6).toFixed(2) + ' Mbit/s' : (bps / 1e3).toFixed(1) + ' kbit/s';
   }
 
+  /** A band of half-width w around the segment a-b: a link's click target, wider than the line drawn. */
+  function band(a, b, w) {
+    const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    const nx = -(b.y - a.y) / len * w;
+    const ny = (b.x - a.x) / len * w;
+    return [[a.x + nx, a.y + ny], [b.x + nx, b.y + ny], [b.x - nx, b.y - ny], [a.x - nx, a.y - ny]]
+      .map(p => p[0].toFixed(1) + ',' + p[1].toFixed(1)).join(' ');
+  }
+
   function station(id) {
     return picture ? picture.stations.find(s => s.id === id) : undefined;
   }
@@ -88,13 +100,12 @@
         const g = svg('g', { 'data-link': l.id }, links);
         line = svg('line', { id: 'link-' + l.id, class: 'link' }, g);
         svg('title', {}, line);
-        const hit = svg('line', { class: 'hit', 'data-link': l.id }, g);
+        const hit = svg('polygon', { class: 'hit', 'data-link': l.id }, g);
         svg('text', { class: 'km', id: 'km-' + l.id }, g);
         hit.addEventListener('click', () => select('link', l.id));
       }
-      const coords = { x1: a.x, y1: a.y, x2: b.x, y2: b.y };
-      set(line, coords);
-      set(line.parentNode.querySelector('line.hit'), coords);
+      set(line, { x1: a.x, y1: a.y, x2: b.x, y2: b.y });
+      set(line.parentNode.querySelector('polygon.hit'), { points: band(a, b, 11) });
       set(line, {
         stroke: linkColour(l),
         'stroke-dasharray': l.state === 'UP' ? 'none' : '10 8',
@@ -225,13 +236,13 @@
       const b = points[hop + 1];
       set(dot, { cx: a.x + (b.x - a.x) * f, cy: a.y + (b.y - a.y) * f });
       if (t < 1) {
-        requestAnimationFrame(step);
+        setTimeout(() => step(performance.now()), FRAME_MILLIS);
       } else {
         dot.remove();
         dots--;
       }
     }
-    requestAnimationFrame(step);
+    step(start);
   }
 
   /** A red ring that widens and fades where a relay failed. */
@@ -248,13 +259,13 @@
       const t = Math.min(1, (now - start) / 900);
       set(ring, { r: 12 + 24 * t, opacity: 1 - t });
       if (t < 1) {
-        requestAnimationFrame(step);
+        setTimeout(() => step(performance.now()), FRAME_MILLIS);
       } else {
         ring.remove();
         dots--;
       }
     }
-    requestAnimationFrame(step);
+    step(start);
   }
 
   function onRelay(e) {
