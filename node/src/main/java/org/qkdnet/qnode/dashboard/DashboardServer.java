@@ -205,13 +205,18 @@ public final class DashboardServer implements AutoCloseable {
       exchange.sendResponseHeaders(200, 0);
       OutputStream out = exchange.getResponseBody();
       write(out, "retry: " + RETRY_MILLIS + "\n\n");
-      write(out, EventStream.frame("picture", json.picture(picture.get())));
+      String sent = json.picture(picture.get());
+      write(out, EventStream.frame("picture", sent));
       while (!closed && !s.overflowed()) {
         EventStream.Item item = s.next(KEEP_ALIVE_MILLIS);
         if (item == null) {
           write(out, ": keep-alive\n\n");
         } else if (item instanceof EventStream.Picture p) {
-          write(out, EventStream.frame("picture", p.json()));
+          // the poller's first look may repeat the picture this page started with
+          if (!p.json().equals(sent)) {
+            sent = p.json();
+            write(out, EventStream.frame("picture", sent));
+          }
         } else if (item instanceof EventStream.Event e) {
           write(out, EventStream.frame(e.event().kind().name().toLowerCase(Locale.ROOT),
               DashboardJson.event(e.event())));
