@@ -8,13 +8,17 @@ import java.util.Objects;
 
 /**
  * {@code qnode.network}: the host to bind and every station's ports. A station without an
- * explicit entry gets {@code base-port + 10 * index + {0, 1, 2}} for cluster, gRPC and HTTPS,
- * where index is its position in the topology, so a whole topology fits on one machine.
+ * explicit entry gets {@code base-port + 10 * index + {0, 1, 2, 3, 5}} for cluster, gRPC, HTTPS,
+ * admin and dashboard (+4 is the metrics port, {@link MetricsSettings}), where index is its
+ * position in the topology, so a whole topology fits on one machine.
  */
 public record NetworkSettings(String host, int basePort, Map<String, Endpoint> endpoints) {
   public static final String PATH = "qnode.network";
 
-  /** Ports per station reserved by the base-port rule (+0 cluster, +1 LinkService, +2 ETSI 014, +3 admin). */
+  /**
+   * Ports per station reserved by the base-port rule (+0 cluster, +1 LinkService, +2 ETSI 014, +3 admin,
+   * +4 metrics, +5 dashboard).
+   */
   public static final int PORT_STRIDE = 10;
 
   public NetworkSettings {
@@ -47,11 +51,17 @@ public record NetworkSettings(String host, int basePort, Map<String, Endpoint> e
       }
       int https = h.integer("https-port");
       Endpoint ep = new Endpoint(epHost, h.integer("cluster-port"), h.integer("grpc-port"), https,
-          h.has("admin-port") ? h.integer("admin-port") : https + 1);
+          h.has("admin-port") ? h.integer("admin-port") : https + 1,
+          h.has("dashboard-port") ? h.integer("dashboard-port") : https + Endpoint.DASHBOARD_ABOVE_HTTPS);
       checkPort(h.path("cluster-port"), ep.clusterPort());
       checkPort(h.path("grpc-port"), ep.grpcPort());
       checkPort(h.path("https-port"), ep.httpsPort());
       checkPort(h.path("admin-port"), ep.adminPort());
+      if (!h.has("dashboard-port") && ep.dashboardPort() > 65535) {
+        throw new ConfigException(h.path("dashboard-port"), "not set, and https-port + "
+            + Endpoint.DASHBOARD_ABOVE_HTTPS + " = " + ep.dashboardPort() + " is above 65535: set it");
+      }
+      checkPort(h.path("dashboard-port"), ep.dashboardPort());
       endpoints.put(e.getKey(), ep);
     }
     NetworkSettings settings = new NetworkSettings(host, basePort, endpoints);
@@ -71,7 +81,7 @@ public record NetworkSettings(String host, int basePort, Map<String, Endpoint> e
           "station '" + stationId + "' is not in topology " + topology.name());
     }
     int first = basePort + PORT_STRIDE * index;
-    return new Endpoint(host, first, first + 1, first + 2, first + 3);
+    return new Endpoint(host, first, first + 1, first + 2, first + 3, first + 5);
   }
 
   private void checkNoClash(TopologySpec topology) {
@@ -84,6 +94,7 @@ public record NetworkSettings(String host, int basePort, Map<String, Endpoint> e
       claim(owner, at, s.id(), "grpc-port", ep.host(), ep.grpcPort(), explicit);
       claim(owner, at, s.id(), "https-port", ep.host(), ep.httpsPort(), explicit);
       claim(owner, at, s.id(), "admin-port", ep.host(), ep.adminPort(), explicit);
+      claim(owner, at, s.id(), "dashboard-port", ep.host(), ep.dashboardPort(), explicit);
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.Optional;
  *     block stops every station alike)
  * @param metrics the Prometheus endpoint ({@code qnode.metrics})
  * @param management Pekko Management's cluster HTTP routes ({@code qnode.management}, off by default)
+ * @param dashboard the operators' live topology map ({@code qnode.dashboard})
  */
 public record QnodeSettings(
     String stationId,
@@ -32,7 +33,8 @@ public record QnodeSettings(
     Path kekFile,
     Map<LinkSpec, Bb84Settings> bb84ByLink,
     MetricsSettings metrics,
-    ManagementSettings management) {
+    ManagementSettings management,
+    DashboardSettings dashboard) {
 
   public QnodeSettings {
     Objects.requireNonNull(stationId, "stationId");
@@ -51,6 +53,7 @@ public record QnodeSettings(
     }
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(management, "management");
+    Objects.requireNonNull(dashboard, "dashboard");
     bb84ByLink = Map.copyOf(bb84ByLink);
     if (!stationId.isEmpty() && topology.indexOf(stationId) < 0) {
       throw new ConfigException(
@@ -87,7 +90,8 @@ public record QnodeSettings(
         toPath(q.child("keystore").path("kek-file"), q.child("keystore").string("kek-file")),
         bb84ByLink,
         metrics,
-        ManagementSettings.create(root, topology, network, metrics));
+        ManagementSettings.create(root, topology, network, metrics),
+        DashboardSettings.create(root));
   }
 
   /** The bb84-sim settings of {@code link}, a link of the topology. */

@@ -357,6 +357,8 @@ public final class Demo {
     s.put("wall_time_s", round(elapsed()));
     s.put("sm4_round_trip", sm4Ok);
     s.put("ca_cert", net.pkiDir().resolve("ca.crt").toAbsolutePath().toString());
+    // the master's station: its map animates the demo's relays (a station sees the relays it starts)
+    net.dashboardUrl(o.masterStation()).ifPresent(u -> s.put("dashboard_url", u));
     ArrayNode st = s.putArray("stations");
     for (StationSpec spec : topo.stations()) {
       ObjectNode e = st.addObject();
@@ -366,6 +368,7 @@ public final class Demo {
       e.put("etsi014_url", net.etsi014Url(spec.id()));
       e.put("admin_target", net.adminTarget(spec.id()));
       net.station(spec.id()).metricsUrl().ifPresent(u -> e.put("metrics_url", u));
+      net.dashboardUrl(spec.id()).ifPresent(u -> e.put("dashboard_url", u));
       ArrayNode saes = e.putArray("saes");
       topo.saesOf(spec.id()).forEach(x -> saes.add(x.id()));
     }
@@ -446,6 +449,9 @@ public final class Demo {
     out.printf(Locale.ROOT, "first key after  : %.1f s; wall time %.1f s%n", s.get("first_key_after_s").asDouble(),
         s.get("wall_time_s").asDouble());
     out.printf(Locale.ROOT, "SM4-GCM          : %s%n", s.get("sm4_round_trip").asBoolean() ? "ok" : "FAILED");
+    if (s.has("dashboard_url")) {
+      out.printf(Locale.ROOT, "dashboard        : %s (operator certificate)%n", s.get("dashboard_url").asText());
+    }
     out.println("links: secure rate, pool levels (unused bytes at each end); bb84-sim links also raw and");
     out.println("sifted rates, QBER, Cascade efficiency f and frames dropped (measured at Bob's end):");
     for (var l : s.get("links")) {
@@ -480,6 +486,11 @@ public final class Demo {
     out.println("Operate it (admin API, operator certificate):");
     out.printf("  bin/qnode admin --target %s --tls-dir %s status%n", net.adminTarget(o.masterStation()),
         net.pkiDir());
+    net.dashboardUrl(o.masterStation()).ifPresent(u -> {
+      out.println("Watch it live (import the operator certificate and " + net.pkiDir().resolve("ca.crt")
+          + " into your browser; README: Dashboard):");
+      out.println("  dashboard: " + u);
+    });
     out.flush();
     Runtime.getRuntime().addShutdownHook(new Thread(net::close, "qnode-demo-shutdown"));
     Object forever = new Object();

@@ -273,6 +273,11 @@ public final class LocalNetwork implements AutoCloseable {
     return pkiDir.resolve("operators").resolve(name + ".key");
   }
 
+  /** The station's live topology map ({@code https://127.0.0.1:port/}, operator certificate), unless the dashboard is off. */
+  public java.util.Optional<String> dashboardUrl(String stationId) {
+    return station(stationId).dashboardUrl();
+  }
+
   public String etsi014Url(String stationId) {
     return "https://127.0.0.1:" + station(stationId).httpsPort();
   }
@@ -359,9 +364,9 @@ public final class LocalNetwork implements AutoCloseable {
 
   private static boolean allFree(int base, int stationCount) {
     for (int i = 0; i < stationCount; i++) {
-      // +0 cluster, +1 gRPC, +2 ETSI 014, +3 admin, +4 metrics (qnode.metrics.port = 0), +6 Pekko
-      // Management (qnode.management, when on)
-      for (int k : new int[] {0, 1, 2, 3, 4, 6}) {
+      // +0 cluster, +1 gRPC, +2 ETSI 014, +3 admin, +4 metrics (qnode.metrics.port = 0), +5 dashboard,
+      // +6 Pekko Management (qnode.management, when on)
+      for (int k = 0; k < 7; k++) {
         try (ServerSocket s = new ServerSocket()) {
           s.setReuseAddress(false);
           s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), base + 10 * i + k));

@@ -2,6 +2,9 @@ package org.qkdnet.qnode.station;
 
 import org.qkdnet.qnode.admin.AdminGrpcServer;
 import org.qkdnet.qnode.admin.AdminView;
+import org.qkdnet.qnode.admin.NetworkPicture;
+import org.qkdnet.qnode.dashboard.DashboardJson;
+import org.qkdnet.qnode.dashboard.DashboardServer;
 import org.qkdnet.qnode.events.EventHub;
 import org.qkdnet.qnode.events.NetworkWatch;
 import org.qkdnet.qnode.cluster.ClusterMembers;
@@ -97,6 +100,8 @@ public final class Station implements AutoCloseable {
   private final RelayStats relayStats;
   /** The operators' API; set once the station is up. */
   private volatile AdminGrpcServer admin;
+  /** The operators' live map; null when qnode.dashboard.enabled is off (or before the station is up). */
+  private volatile DashboardServer dashboard;
   private volatile AdminView adminView;
   private volatile NetworkWatch watch;
   /** Pekko Management's cluster HTTP; null unless qnode.management.enabled is on. */
@@ -380,9 +385,18 @@ public final class Station implements AutoCloseable {
           });
       started.add(admin);
       log.info("station {}: admin API on {}:{} (operator certificates only)", self, own.host(), admin.port());
+      DashboardServer dashboard = null;
+      if (settings.dashboard().enabled()) {
+        dashboard = DashboardServer.start(own.host(), own.dashboardPort(), httpsTls,
+            java.util.Set.copyOf(topo.operators()), new DashboardJson(topo, settings.device().maxPoolBytes()),
+            () -> NetworkPicture.of(adminView), events, settings.dashboard(), self);
+        started.add(dashboard);
+        log.info("station {}: dashboard at {} (operator certificates only)", self, url(dashboard));
+      }
       Station station = new Station(settings, store, links, bb84Links, live, stats, clients, grpc, system, https, kme,
           engine, routes, relayer, metrics);
       station.admin = admin;
+      station.dashboard = dashboard;
       station.adminView = adminView;
       station.watch = watch;
       station.management = management;
@@ -735,6 +749,17 @@ public final class Station implements AutoCloseable {
     return Optional.ofNullable(metrics);
   }
 
+  /** {@code https://host:port/}, the operators' live map, unless qnode.dashboard is off. */
+  public Optional<String> dashboardUrl() {
+    DashboardServer d = dashboard;
+    return d == null ? Optional.empty() : Optional.of(url(d));
+  }
+
+  private static String url(DashboardServer d) {
+    String host = d.host().indexOf(':') >= 0 ? "[" + d.host() + "]" : d.host();
+    return "https://" + host + ":" + d.port() + "/";
+  }
+
   public int httpsPort() {
     return https.localAddress().getPort();
   }
@@ -949,6 +974,10 @@ public final class Station implements AutoCloseable {
 
   private void closeAs() {
     log.info("station {} shutting down", id());
+    DashboardServer d = dashboard;
+    if (d != null) {
+      d.close();
+    }
     AdminGrpcServer a = admin;
     if (a != null) {
       a.close();

@@ -16,7 +16,7 @@ import picocli.CommandLine;
 /**
  * The demo as the README runs it, on the small {@code local} ring (default bb84-sim links): every
  * key matched, and the summary JSON names what an operator and an application need: each station's
- * ETSI 014 URL, admin target and metrics URL, the operators' and SAEs' certificate files.
+ * ETSI 014 URL, admin target, metrics and dashboard URLs, the operators' and SAEs' certificate files.
  */
 class DemoSummaryTest {
   @TempDir Path dir;
@@ -40,7 +40,10 @@ class DemoSummaryTest {
       assertThat(st.get("etsi014_url").asText()).startsWith("https://127.0.0.1:");
       assertThat(st.get("admin_target").asText()).matches("127\\.0\\.0\\.1:\\d+");
       assertThat(st.get("metrics_url").asText()).startsWith("http://127.0.0.1:").endsWith("/metrics");
+      assertThat(st.get("dashboard_url").asText()).matches("https://127\\.0\\.0\\.1:\\d+/");
     }
+    // the top-level dashboard is the master station's (it animates the demo's relays)
+    assertThat(s.get("stations").findValuesAsText("dashboard_url")).contains(s.get("dashboard_url").asText());
     assertThat(s.get("operators")).hasSize(1);
     JsonNode op = s.get("operators").get(0);
     assertThat(op.get("name").asText()).isEqualTo("admin");

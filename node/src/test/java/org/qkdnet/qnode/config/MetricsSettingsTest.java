@@ -7,6 +7,9 @@ import static org.qkdnet.qnode.config.TestConfigs.validWith;
 import org.junit.jupiter.api.Test;
 
 class MetricsSettingsTest {
+  /** Station C's ports given explicitly, so that only its metrics port follows the base-port rule. */
+  private static final String C_EXPLICIT =
+      "qnode.network.endpoints.C { cluster-port = 4000, grpc-port = 4001, https-port = 4002 }";
 
   @Test
   void create_defaults_enabledOnLoopbackWithDerivedPort() {
@@ -43,10 +46,10 @@ class MetricsSettingsTest {
 
   @Test
   void create_derivedPortOfLastStationAbove65535_namesPortKey() {
-    // metrics ports are base + 4, + 14, + 24: 65510 gives C 65534; 65512 keeps C's admin port (+ 23)
-    // at 65535 but its metrics port would be 65536
+    // metrics ports are base + 4, + 14, + 24: 65510 gives C 65534; with 65512 C's metrics port would be
+    // 65536 (C's other ports are explicit, else its derived dashboard port, + 25, would be refused first)
     assertThat(QnodeSettings.create(validWith("qnode.network.base-port = 65510")).metrics().port()).isZero();
-    assertThatThrownBy(() -> QnodeSettings.create(validWith("qnode.network.base-port = 65512")))
+    assertThatThrownBy(() -> QnodeSettings.create(validWith("qnode.network.base-port = 65512\n" + C_EXPLICIT)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("qnode.metrics.port")
         .hasMessageContaining("65536");
@@ -76,7 +79,8 @@ class MetricsSettingsTest {
 
   @Test
   void create_metricsOff_skipsDerivedPortCheck() {
-    QnodeSettings s = QnodeSettings.create(validWith("qnode.metrics.enabled = off, qnode.network.base-port = 65512"));
+    QnodeSettings s = QnodeSettings.create(validWith("qnode.metrics.enabled = off, qnode.network.base-port = 65512\n"
+        + C_EXPLICIT));
 
     assertThat(s.metrics().enabled()).isFalse();
   }

@@ -67,6 +67,26 @@ class NetworkSettingsTest {
   }
 
   @Test
+  void dashboardPort_derivedAsPlusFive_explicitOrHttpsPlusThree_andClashesNamed() {
+    Config c = validWith("qnode.network.endpoints.B { cluster-port = 4000, grpc-port = 4001, https-port = 4443,"
+        + " dashboard-port = 4600 }\nqnode.network.endpoints.C { cluster-port = 5000, grpc-port = 5001, https-port = 5443 }");
+    TopologySpec t = TopologySpec.fromConfig(c);
+    NetworkSettings n = NetworkSettings.create(c, t);
+    assertThat(n.endpointOf("A", t).dashboardPort()).isEqualTo(27005);
+    assertThat(n.endpointOf("B", t).dashboardPort()).isEqualTo(4600);
+    assertThat(n.endpointOf("C", t).dashboardPort()).isEqualTo(5446);
+    // B's dashboard port on A's derived admin port
+    ConfigException e = failure(validWith("qnode.network.endpoints.B { cluster-port = 4000, grpc-port = 4001,"
+        + " https-port = 4443, dashboard-port = 27003 }"));
+    assertThat(e.keyPath()).isEqualTo("qnode.network.endpoints.B.dashboard-port");
+    assertThat(e.problem()).contains("A admin-port");
+    // a derived dashboard port past 65535 names the key to set
+    e = failure(validWith("qnode.network.endpoints.B { cluster-port = 4000, grpc-port = 4001, https-port = 65534 }"));
+    assertThat(e.keyPath()).isEqualTo("qnode.network.endpoints.B.dashboard-port");
+    assertThat(e.problem()).contains("65537").contains("set it");
+  }
+
+  @Test
   void create_sameStationTwoServicesOnOnePort_isRejected() {
     ConfigException e = failure(validWith(
         "qnode.network.endpoints.C { cluster-port = 4000, grpc-port = 4001, https-port = 4000 }"));

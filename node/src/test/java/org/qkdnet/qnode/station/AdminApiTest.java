@@ -15,7 +15,12 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.qkdnet.qnode.Main;
 import org.qkdnet.qnode.config.ConfigLoader;
 import org.qkdnet.qnode.crypto.Pem;
+import org.qkdnet.qnode.crypto.TlsContexts;
 import org.qkdnet.qnode.demo.LocalNetwork;
 import org.qkdnet.qnode.linkservice.LinkTls;
 import picocli.CommandLine;
@@ -400,6 +406,36 @@ class AdminApiTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err().strip()).isEqualTo("qnode admin: unknown station 'XYZ' (not in topology local)");
     assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void dashboard_operatorGetsThePageAndTheFourStations_stationCertificateGets403() throws Exception {
+    String url = net.dashboardUrl("BRA").orElseThrow();
+    assertThat(url).matches("https://127\\.0\\.0\\.1:\\d+/");
+    X509Certificate ca = Pem.readCertificate(pki.resolve("ca.crt"));
+    HttpClient operator = HttpClient.newBuilder().sslContext(
+        TlsContexts.mutualTls(Pem.readIdentity(net.operatorCert("admin"),
+            net.operatorKey("admin")), ca)).build();
+    HttpResponse<String> page = operator.send(HttpRequest.newBuilder(
+        URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<svg id=\"map\"");
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+      JsonNode p = JSON.readTree(operator.send(HttpRequest.newBuilder(
+          URI.create(url + "api/picture")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      assertThat(p.get("station").asText()).isEqualTo("BRA");
+      assertThat(p.get("stations").findValuesAsText("id")).containsExactly("ALP", "BRA", "CHA", "DEL");
+      assertThat(p.get("stations").findValuesAsText("status")).containsOnly("Up");
+      assertThat(p.get("links")).hasSize(4);
+    });
+    HttpClient station = HttpClient.newBuilder().sslContext(
+        TlsContexts.mutualTls(Pem.readIdentity(pki.resolve("stations").resolve("ALP.crt"),
+            pki.resolve("stations").resolve("ALP.key")), ca)).build();
+    assertThat(station.send(HttpRequest.newBuilder(URI.create(url + "api/picture"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(403);
   }
 
   @Test
