@@ -194,6 +194,8 @@ public final class Station implements AutoCloseable {
       if (minFree < 0) {
         throw new org.qkdnet.qnode.config.ConfigException(DiskSpaceGuard.SETTING, "must not be negative, got " + minFree);
       }
+      // a store from an earlier run: this station was a member before (see systemConfig)
+      boolean ranBefore = java.nio.file.Files.exists(settings.dataDir().resolve("CURRENT"));
       // the KEK first: without it nothing is created, not even the data directory
       try (KeyEncryptionKey kek = KeyEncryptionKey.load(settings.kekFileOf(self))) {
         java.nio.file.Files.createDirectories(settings.dataDir());
@@ -315,7 +317,7 @@ public final class Station implements AutoCloseable {
               bb84Links.values(), clients, drbg(), supplies.values(),
               new StationGuardian.LinkState(linkStates, clients, liveness,
                   new LinkReports(self, store, links, bb84Links, supplies, liveness, drained::get))),
-          "qnode", systemConfig(settings, config));
+          "qnode", systemConfig(settings, config, ranBefore));
       started.add(() -> {
         system.terminate();
         system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -619,8 +621,21 @@ public final class Station implements AutoCloseable {
     }
   }
 
-  /** Pekko settings of this station: its cluster address, roles and the seed nodes. */
-  static Config systemConfig(QnodeSettings settings, Config config) {
+  /**
+   * How long the first seed station waits for another seed before it founds a cluster of its own,
+   * when it restarts on a store of an earlier run. Pekko lets the first seed found a new cluster
+   * when no other seed answers within seed-node-timeout (2 s here, so a fresh network forms fast);
+   * a restarted first seed whose peers answered late (a busy machine) founded an island of one
+   * that never merged back (DiskFullTest saw it). Waiting longer on a restart costs a cold restart
+   * of every station this much before the cluster forms.
+   */
+  static final Duration REJOIN_SEED_TIMEOUT = Duration.ofSeconds(20);
+
+  /**
+   * Pekko settings of this station: its cluster address, roles and the seed nodes; {@code
+   * rejoining}: it ran before (see {@link #REJOIN_SEED_TIMEOUT}).
+   */
+  static Config systemConfig(QnodeSettings settings, Config config, boolean rejoining) {
     TopologySpec topo = settings.topology();
     String self = settings.stationId();
     Endpoint own = settings.ownEndpoint();
@@ -637,6 +652,10 @@ public final class Station implements AutoCloseable {
       management = management
           .withValue("pekko.management.http.hostname", ConfigValueFactory.fromAnyRef(own.host()))
           .withValue("pekko.management.http.port", ConfigValueFactory.fromAnyRef(settings.ownManagementPort()));
+    }
+    if (rejoining && seedStations(topo).get(0).id().equals(self)) {
+      management = management.withValue("pekko.cluster.seed-node-timeout",
+          ConfigValueFactory.fromAnyRef(REJOIN_SEED_TIMEOUT.toMillis() + "ms"));
     }
     return StationExecutor.install(management
         .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(own.host()))
