@@ -60,9 +60,18 @@ final class StationProcess implements AutoCloseable {
 
   static StationProcess start(String id, Path config, Path dataDir, Path tlsDir, Path logDir, String... jvmArgs)
       throws IOException {
+    return startIn(List.of(), id, config, dataDir, tlsDir, logDir, jvmArgs);
+  }
+
+  /**
+   * As {@link #start}, the command run behind {@code prefix} (e.g. {@code ip netns exec NS}, which
+   * replaces itself with java, so signals reach the station itself).
+   */
+  static StationProcess startIn(List<String> prefix, String id, Path config, Path dataDir, Path tlsDir, Path logDir,
+      String... jvmArgs) throws IOException {
     // as bin/qnode starts a station: post-processing threads yield the CPU to relays
-    List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:ThreadPriorityPolicy=1",
-        "-XX:+DisplayVMOutputToStderr"));
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(List.of(java(), "-Xmx256m", "-XX:ThreadPriorityPolicy=1", "-XX:+DisplayVMOutputToStderr"));
     cmd.addAll(List.of(jvmArgs));
     cmd.addAll(List.of("-jar", jar().toString(), "run", "--config", config.toString(), "--station", id,
         "--data-dir", dataDir.toString(), "--tls-dir", tlsDir.toString()));
