@@ -60,14 +60,23 @@ final class StationProcess implements AutoCloseable {
 
   static StationProcess start(String id, Path config, Path dataDir, Path tlsDir, Path logDir, String... jvmArgs)
       throws IOException {
+    return start(id, config, dataDir, tlsDir, logDir, id, List.of(jvmArgs));
+  }
+
+  /**
+   * As above, with the output going to {@code logDir/logName.out|.err} (a restarted station gets
+   * files of its own, so no incarnation's log is overwritten).
+   */
+  static StationProcess start(String id, Path config, Path dataDir, Path tlsDir, Path logDir, String logName,
+      List<String> jvmArgs) throws IOException {
     // as bin/qnode starts a station: post-processing threads yield the CPU to relays
     List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:ThreadPriorityPolicy=1",
         "-XX:+DisplayVMOutputToStderr"));
-    cmd.addAll(List.of(jvmArgs));
+    cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-jar", jar().toString(), "run", "--config", config.toString(), "--station", id,
         "--data-dir", dataDir.toString(), "--tls-dir", tlsDir.toString()));
-    Path out = logDir.resolve(id + ".out");
-    Path err = logDir.resolve(id + ".err");
+    Path out = logDir.resolve(logName + ".out");
+    Path err = logDir.resolve(logName + ".err");
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     return new StationProcess(id, p, out, err);
   }
@@ -114,6 +123,11 @@ final class StationProcess implements AutoCloseable {
     process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
+  /** SIGTERM, without waiting. */
+  void terminate() {
+    process.destroy();
+  }
+
   /** SIGTERM and wait for the orderly shutdown (bounded). */
   void stop() throws InterruptedException {
     process.destroy();
@@ -121,6 +135,19 @@ final class StationProcess implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
     }
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Path stdout() {
+    return stdout;
+  }
+
+  /** Waits (bounded) for the process to end; true if it did. */
+  boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   boolean isAlive() {
