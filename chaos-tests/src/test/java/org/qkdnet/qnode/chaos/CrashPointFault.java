@@ -1,0 +1,74 @@
+package org.qkdnet.qnode.chaos;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A station halts at a named crash point of the store or the relay ({@code -Dqnode.crash-at},
+ * see CrashPoints: {@code Runtime.halt}, as abrupt as kill -9, at that exact step). Inject
+ * restarts the victim orderly with the point armed to fire after {@code skip} passes, under the
+ * running load, and waits (bounded) for it to fire; heal starts it again unarmed. If the point is
+ * not reached in time, the victim is killed instead and the detail says so.
+ */
+final class CrashPointFault implements Fault {
+  /** Every crash point in node/src/main (grep CrashPoints.hit). */
+  static final List<String> POINTS = List.of("keystore.afterApplySync", "keystore.afterAssignSync",
+      "keystore.afterReserveSync", "keystore.afterTransitSync", "relay.destinationAfterStoreBeforeAck",
+      "relay.originAfterReserveBeforeSend", "relay.transitAfterReserveBeforeSend");
+
+  /** From the armed start: the station starts (~10 s on two busy cores), then the load reaches the point. */
+  static final Duration REACH = Duration.ofSeconds(45);
+
+  private final String point;
+  private final String victim;
+  private final int skip;
+  private String outcome = "";
+
+  CrashPointFault(String point, String victim, int skip) {
+    if (!POINTS.contains(point)) {
+      throw new IllegalArgumentException("no crash point " + point);
+    }
+    this.point = point;
+    this.victim = victim;
+    this.skip = skip;
+  }
+
+  @Override
+  public String kind() {
+    return "crash-point";
+  }
+
+  @Override
+  public String detail() {
+    return point + " " + victim + " skip=" + skip + outcome;
+  }
+
+  @Override
+  public void inject(Cluster c) throws Exception {
+    c.stop(victim);
+    c.armNextStart(victim, List.of("-Dqnode.crash-at=" + point, "-Dqnode.crash-skip=" + skip));
+    StationProcess p = c.start(victim);
+    boolean crashed = p.awaitExit(REACH);
+    String err = Files.exists(p.stderr()) ? Files.readString(p.stderr()) : "";
+    if (crashed && err.contains("CRASH POINT " + point)) {
+      outcome = " (fired)";
+    } else {
+      outcome = crashed ? " (exited without the crash point)" : " (not reached in " + REACH.toSeconds()
+          + " s: killed)";
+      c.kill9(victim);
+    }
+  }
+
+  @Override
+  public void heal(Cluster c) throws Exception {
+    if (!c.isAlive(victim)) {
+      c.start(victim);
+      c.awaitReady(victim);
+    }
+  }
+
+  boolean fired() {
+    return outcome.equals(" (fired)");
+  }
+}
