@@ -197,6 +197,15 @@ final class Cluster implements AutoCloseable {
     }
   }
 
+  /** SIGKILL to every station (a stopped one too), waiting (bounded) for each to be gone. */
+  void killAll() throws IOException, InterruptedException {
+    for (String id : net.stations()) {
+      if (isAlive(id)) {
+        kill9(id);
+      }
+    }
+  }
+
   /** Restarts every station that is not running (after a fault) and waits until each is ready. */
   List<String> reviveDead() throws IOException {
     List<String> dead = new ArrayList<>();

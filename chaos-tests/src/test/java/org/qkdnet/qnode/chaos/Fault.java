@@ -14,6 +14,10 @@ interface Fault {
 
   String detail();
 
+  /** Before the scenario's stations start (e.g. arm a crash point in a station's next start). */
+  default void prepare(Cluster c) {
+  }
+
   /** Breaks something; returns when the fault is in place (bounded). */
   void inject(Cluster c) throws Exception;
 

@@ -59,9 +59,9 @@ final class Schedule {
     shuffle(variants);
     List<Scenario> out = new ArrayList<>();
     for (String v : variants) {
-      long warm = 3_000 + rnd.nextInt(2_000);
+      long warm = 2_000 + rnd.nextInt(1_000);
       long hold = hold(v);
-      out.add(new Scenario(v, List.of(new Scenario.Step(fault(v, hold), warm, hold)), warm, 4_000));
+      out.add(new Scenario(v, List.of(new Scenario.Step(fault(v, hold), warm, hold)), warm, 2_000));
     }
     return out;
   }
@@ -88,10 +88,11 @@ final class Schedule {
 
   private long hold(String variant) {
     return switch (variant) {
-      case "pause-short" -> 2_000 + rnd.nextInt(2_000);
-      case "pause-long" -> 13_000 + rnd.nextInt(3_000);
+      // below the failure detector's ~5.5 s / beyond it plus the SBR's stable-after (7 s)
+      case "pause-short" -> 2_000 + rnd.nextInt(1_000);
+      case "pause-long" -> 13_000 + rnd.nextInt(1_500);
       case "rolling-restart" -> 0;
-      default -> 2_000 + rnd.nextInt(4_000);
+      default -> 1_500 + rnd.nextInt(2_000);
     };
   }
 
@@ -109,7 +110,7 @@ final class Schedule {
       case "rolling-restart" -> {
         List<String> order = new ArrayList<>(all);
         shuffle(order);
-        yield new RollingRestartFault(order, 1_000);
+        yield new RollingRestartFault(order, 500);
       }
       default -> {
         if (!variant.startsWith("crash-")) {
@@ -161,7 +162,8 @@ final class Schedule {
     Set<String> out = switch (point) {
       case "keystore.afterApplySync" -> highEnds;
       case "keystore.afterAssignSync" -> lowEnds;
-      case "keystore.afterReserveSync" -> union(masters, transits);
+      // only an origin reserves on its own (a transit's reservation is afterTransitSync)
+      case "keystore.afterReserveSync" -> masters;
       case "keystore.afterTransitSync", "relay.transitAfterReserveBeforeSend" -> transits;
       case "relay.destinationAfterStoreBeforeAck" -> slaves;
       case "relay.originAfterReserveBeforeSend" -> masters;
@@ -170,15 +172,12 @@ final class Schedule {
     return new ArrayList<>(out);
   }
 
-  /** Passes before the point fires: relay steps come at the load's rate, assignments at the key rate. */
+  /**
+   * Passes before the point fires: relay steps come at the load's rate (tens a second; armed at the
+   * scenario's start, past the warm-up's few relays), assignments at the key's rate (armed at inject).
+   */
   private int crashSkip(String point) {
-    return point.endsWith("AssignSync") || point.endsWith("ApplySync") ? 2 + rnd.nextInt(8) : 20 + rnd.nextInt(100);
-  }
-
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    Set<String> u = new TreeSet<>(a);
-    u.addAll(b);
-    return u;
+    return point.endsWith("AssignSync") || point.endsWith("ApplySync") ? rnd.nextInt(2) : 30 + rnd.nextInt(60);
   }
 
   /** Breadth-first, neighbours in id order: the hop-shortest path, deterministic. */
