@@ -78,6 +78,7 @@ final class Checker {
   /** I1 and I2 over the history; fills {@code enc} (key_ID to the master's answer). */
   private static int[] history(Input in, Map<String, History.Op> enc, List<Violation> v) {
     Map<String, List<History.Op>> fetches = new HashMap<>();
+    Set<String> unanswered = new java.util.HashSet<>();
     Map<String, List<String>> bySha = new LinkedHashMap<>();
     int encFailed = 0;
     for (History.Op o : in.ops()) {
@@ -92,6 +93,8 @@ final class Checker {
         bySha.computeIfAbsent(o.sha256(), x -> new ArrayList<>()).add(o.keyId());
       } else if (o.ok()) {
         fetches.computeIfAbsent(o.keyId(), x -> new ArrayList<>()).add(o);
+      } else if (o.status() == History.NO_ANSWER) {
+        unanswered.add(o.keyId());
       }
     }
     bySha.forEach((sha, ids) -> {
@@ -111,7 +114,9 @@ final class Checker {
         boolean stored = d != null && d.deliverables().stream().anyMatch(k -> k.keyId().equals(e.keyId()));
         v.add(new Violation("I2", e.keyId(), stations(in, e), "the master got the key (" + e.pair() + " at "
             + e.endMs() + " ms) but the slave never fetched it: " + (stored ? "still stored at " + dest
-                + " after the drain (undelivered)" : "not stored at " + dest + " (lost)")));
+                + " after the drain (undelivered)" : "not stored at " + dest + " (lost)"
+                + (unanswered.contains(e.keyId()) ? "; a fetch of it got no answer (taken by a station that"
+                    + " died before answering?)" : ""))));
         continue;
       }
       if (f.size() > 1) {
