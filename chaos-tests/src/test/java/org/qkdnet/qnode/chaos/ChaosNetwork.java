@@ -36,14 +36,17 @@ final class ChaosNetwork {
   record Link(String a, String b) {}
 
   /**
-   * Key at a set rate, fast enough for thousands of relays a minute on two cores: the suite tests
-   * what happens to key under faults, not the physics (bb84-sim is the realistic default).
+   * Key at a set rate (128 KiB/s per link), fast enough for thousands of relays a minute on two
+   * cores: the suite tests what happens to key under faults, not the physics (bb84-sim is the
+   * realistic default). Small pools (each direction keeps an eighth, 32 KiB, assigned ahead of need)
+   * make the ends exchange assignments every few seconds under the load, so the key-supply crash
+   * points are reached too.
    */
   static final String DEVICE_SETTINGS = """
       qnode.device.kind = finished-key-sim
       qnode.device.frame-bytes = 32768
       qnode.device.frame-period = 250ms
-      qnode.device.max-pool-bytes = 2 MiB
+      qnode.device.max-pool-bytes = 256 KiB
       """;
 
   private final String name;
