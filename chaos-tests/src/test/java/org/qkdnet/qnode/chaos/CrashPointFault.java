@@ -7,10 +7,11 @@ import java.util.List;
 /**
  * A station halts at a named crash point of the store or the relay ({@code -Dqnode.crash-at},
  * see CrashPoints: {@code Runtime.halt}, as abrupt as kill -9, at that exact step), after
- * {@code skip} passes. Points the relays pass ({@code relay.*}, reserve and transit syncs) are armed
- * when the scenario's stations start, with a skip beyond the warm-up, and fire under the load;
- * the key-supply points (assign, apply) are armed by restarting the victim orderly at inject, since
- * they come at the key's rate. Inject waits (bounded) for the point to fire; heal starts the
+ * {@code skip} passes. In a scenario of one fault (ci), points the relays pass ({@code relay.*},
+ * reserve and transit syncs) are armed when the scenario's stations start, with a skip beyond the
+ * warm-up, and fire under the load; otherwise (soak: several faults a scenario) and for the
+ * key-supply points (assign, apply), which come at the key's rate, the victim is restarted
+ * orderly at inject with the point armed. Inject waits (bounded) for the point to fire; heal starts the
  * victim again unarmed. If the point is not reached in time, the victim is killed instead and the
  * detail says so.
  */
@@ -29,14 +30,18 @@ final class CrashPointFault implements Fault {
   private final boolean armAtStart;
   private String outcome = "";
 
-  CrashPointFault(String point, String victim, int skip) {
+  /**
+   * @param atStart arm a relay-rate point when the scenario's stations start (one fault per
+   *     scenario: ci); otherwise, and always for the key-supply points, by a restart at inject
+   */
+  CrashPointFault(String point, String victim, int skip, boolean atStart) {
     if (!POINTS.contains(point)) {
       throw new IllegalArgumentException("no crash point " + point);
     }
     this.point = point;
     this.victim = victim;
     this.skip = skip;
-    this.armAtStart = !point.endsWith("AssignSync") && !point.endsWith("ApplySync");
+    this.armAtStart = atStart && !point.endsWith("AssignSync") && !point.endsWith("ApplySync");
   }
 
   private List<String> armed() {

@@ -35,14 +35,17 @@ final class Schedule {
 
   private final Shape shape;
   private final SplittableRandom rnd;
+  /** One fault per scenario: relay crash points can be armed at the scenario's start. */
+  private final boolean oneFaultEach;
 
-  private Schedule(Shape shape, long seed) {
+  private Schedule(Shape shape, long seed, boolean oneFaultEach) {
     this.shape = shape;
     this.rnd = new SplittableRandom(seed);
+    this.oneFaultEach = oneFaultEach;
   }
 
   static List<Scenario> build(String profile, long seed, Shape shape) {
-    Schedule s = new Schedule(shape, seed);
+    Schedule s = new Schedule(shape, seed, profile.equals("ci"));
     return switch (profile) {
       case "ci" -> s.ci();
       case "soak" -> s.soak();
@@ -90,7 +93,7 @@ final class Schedule {
     return switch (variant) {
       // below the failure detector's ~5.5 s / beyond it plus the SBR's stable-after (7 s)
       case "pause-short" -> 2_000 + rnd.nextInt(1_000);
-      case "pause-long" -> 13_000 + rnd.nextInt(1_500);
+      case "pause-long" -> PauseFault.DOWNED_AFTER_MILLIS + 500 + rnd.nextInt(1_500);
       case "rolling-restart" -> 0;
       default -> 1_500 + rnd.nextInt(2_000);
     };
@@ -105,7 +108,7 @@ final class Schedule {
         ChaosNetwork.Pair p = pick(multiHop);
         yield KillFault.relayInUse(p, shortestPath(station(p.master()), station(p.slave())).get(1));
       }
-      case "pause-short", "pause-long" -> new PauseFault(pick(all), hold / 1000);
+      case "pause-short", "pause-long" -> new PauseFault(pick(all), hold);
       case "restart-all" -> new RestartAllFault(rnd.nextBoolean());
       case "rolling-restart" -> {
         List<String> order = new ArrayList<>(all);
@@ -117,7 +120,7 @@ final class Schedule {
           throw new IllegalArgumentException("unknown fault variant " + variant);
         }
         String point = variant.substring("crash-".length());
-        yield new CrashPointFault(point, pick(crashVictims(point)), crashSkip(point));
+        yield new CrashPointFault(point, pick(crashVictims(point)), crashSkip(point), oneFaultEach);
       }
     };
   }
@@ -153,11 +156,20 @@ final class Schedule {
         shape.stations().stream().filter(s -> !s.equals(a) && !s.equals(b)).forEach(transits::add);
       }
     }
+    // key-supply exchanges come when a direction runs low: on the links single-path pairs load
     Set<String> lowEnds = new TreeSet<>();
     Set<String> highEnds = new TreeSet<>();
-    for (ChaosNetwork.Link l : shape.links()) {
-      lowEnds.add(l.a());
-      highEnds.add(l.b());
+    for (ChaosNetwork.Pair p : shape.workload()) {
+      if (p.paths() > 1) {
+        continue;
+      }
+      List<String> path = shortestPath(station(p.master()), station(p.slave()));
+      for (int i = 1; i < path.size(); i++) {
+        String x = path.get(i - 1);
+        String y = path.get(i);
+        lowEnds.add(x.compareTo(y) < 0 ? x : y);
+        highEnds.add(x.compareTo(y) < 0 ? y : x);
+      }
     }
     Set<String> out = switch (point) {
       case "keystore.afterApplySync" -> highEnds;
@@ -173,8 +185,8 @@ final class Schedule {
   }
 
   /**
-   * Passes before the point fires: relay steps come at the load's rate (tens a second; armed at the
-   * scenario's start, past the warm-up's few relays), assignments at the key's rate (armed at inject).
+   * Passes before the point fires: relay steps come at the load's rate (tens a second; past the
+   * warm-up's few relays when armed at the scenario's start), assignments at the key's rate.
    */
   private int crashSkip(String point) {
     return point.endsWith("AssignSync") || point.endsWith("ApplySync") ? rnd.nextInt(2) : 30 + rnd.nextInt(60);
