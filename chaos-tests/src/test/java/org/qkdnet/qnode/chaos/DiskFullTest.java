@@ -114,10 +114,10 @@ class DiskFullTest {
       } catch (Exception e) {
         statuses.add(-1); // connection refused: ALP is going or gone
       }
-      exit = alp.awaitExit(Duration.ofMillis(500));
+      exit = alp.exitCode(Duration.ofMillis(500));
     }
     if (exit.isEmpty()) {
-      exit = alp.awaitExit(Duration.ofSeconds(30));
+      exit = alp.exitCode(Duration.ofSeconds(30));
     }
     assertThat(exit).as("ALP stopped on the full disk (answers %s)", statuses).isPresent();
     assertThat(exit.getAsInt()).as("exit code").isNotZero();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.qkdnet.qnode.crypto.Pem;
 import org.qkdnet.qnode.crypto.TlsContexts;
 import org.qkdnet.qnode.demo.LocalNetwork;
+import org.qkdnet.qnode.keystore.DeliverableInfo;
 import org.qkdnet.qnode.keystore.Ledger;
 import org.qkdnet.qnode.keystore.StationKeyStore;
 import org.qkdnet.qnode.keystore.StreamId;
@@ -23,8 +24,11 @@ import org.qkdnet.qnode.sae.Etsi014Client;
 
 /**
  * Three station processes in a line, WST - MID - EST. A key relayed through MID arrives intact;
- * after {@code kill -9} of MID the next request fails promptly with 503 at the origin and nothing
- * is delivered at the destination; the origin's pool ledger still balances with nothing in doubt.
+ * a second one is relayed and left waiting at EST; after {@code kill -9} of MID the next request
+ * fails promptly with 503 at the origin, and EST's delivered-key store holds exactly the second key:
+ * the fetched one is gone and nothing from the failed request arrived (a check that would fail if
+ * the store lost a delivered key or gained one after the kill); the origin's pool ledger still
+ * balances with nothing in doubt.
  */
 class KillRelayStationTest {
   private static final Duration READY = Duration.ofSeconds(90);
@@ -82,7 +86,7 @@ class KillRelayStationTest {
   }
 
   @Test
-  void killMiddleStation_nextRequest503_andNothingDeliveredAtDestination() throws Exception {
+  void killMiddleStation_nextRequest503_destinationHoldsExactlyTheUnfetchedKey() throws Exception {
     Path config = writeTopology();
     Path pki = dir.resolve("pki");
     assertThat(StationProcess.runCli(dir, Duration.ofSeconds(60), "certs", "--config", config.toString(),
@@ -115,6 +119,11 @@ class KillRelayStationTest {
     List<Etsi014Client.Key> fetched = slave.decKeys("WST-APP", List.of(keys.get(0).keyId()));
     assertThat(fetched.get(0).key().contentEquals(keys.get(0).key())).isTrue();
 
+    // a second key, not fetched: it must be waiting at EST, alone, when the stations have stopped
+    List<Etsi014Client.Key> waiting = master.encKeys("EST-APP", 1, 256);
+    String waitingId = waiting.get(0).keyId();
+    waiting.forEach(k -> k.key().zeroize());
+
     mid.kill9();
     assertThat(mid.isAlive()).isFalse();
 
@@ -126,13 +135,15 @@ class KillRelayStationTest {
     stations.get(0).stop();
     stations.get(2).stop();
     try (StationKeyStore est = StationProcess.openStore(dir.resolve("data/EST"), pki, "EST")) {
-      assertThat(est.deliverableCount("EST-APP")).as("keys waiting at the destination").isZero();
+      assertThat(est.deliverables()).as("keys waiting at the destination: the unfetched one, nothing after the kill")
+          .containsExactly(new DeliverableInfo(waitingId, "WST-APP", "EST-APP"));
+      assertThat(est.deliverableCount("EST-APP")).isEqualTo(1);
     }
     try (StationKeyStore wst = StationProcess.openStore(dir.resolve("data/WST"), pki, "WST")) {
       Ledger out = wst.ledger(new StreamId("WST", "MID"));
       assertThat(out.balances()).isTrue();
       assertThat(out.reserved()).isZero();
-      assertThat(out.used()).isGreaterThanOrEqualTo(32 + 32);
+      assertThat(out.used()).isGreaterThanOrEqualTo(2 * (32 + 32));
     }
     byte[] key = keys.get(0).key().copyBytes();
     for (StationProcess s : stations) {

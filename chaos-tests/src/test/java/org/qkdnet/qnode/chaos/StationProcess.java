@@ -60,7 +60,16 @@ final class StationProcess implements AutoCloseable {
 
   static StationProcess start(String id, Path config, Path dataDir, Path tlsDir, Path logDir, String... jvmArgs)
       throws IOException {
-    return startIn(List.of(), id, config, dataDir, tlsDir, logDir, jvmArgs);
+    return startIn(List.of(), id, config, dataDir, tlsDir, logDir, id, List.of(jvmArgs));
+  }
+
+  /**
+   * As above, with the output going to {@code logDir/logName.out|.err} (a restarted station gets
+   * files of its own, so no incarnation's log is overwritten).
+   */
+  static StationProcess start(String id, Path config, Path dataDir, Path tlsDir, Path logDir, String logName,
+      List<String> jvmArgs) throws IOException {
+    return startIn(List.of(), id, config, dataDir, tlsDir, logDir, logName, jvmArgs);
   }
 
   /**
@@ -69,14 +78,19 @@ final class StationProcess implements AutoCloseable {
    */
   static StationProcess startIn(List<String> prefix, String id, Path config, Path dataDir, Path tlsDir, Path logDir,
       String... jvmArgs) throws IOException {
+    return startIn(prefix, id, config, dataDir, tlsDir, logDir, id, List.of(jvmArgs));
+  }
+
+  static StationProcess startIn(List<String> prefix, String id, Path config, Path dataDir, Path tlsDir, Path logDir,
+      String logName, List<String> jvmArgs) throws IOException {
     // as bin/qnode starts a station: post-processing threads yield the CPU to relays
     List<String> cmd = new ArrayList<>(prefix);
     cmd.addAll(List.of(java(), "-Xmx256m", "-XX:ThreadPriorityPolicy=1", "-XX:+DisplayVMOutputToStderr"));
-    cmd.addAll(List.of(jvmArgs));
+    cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-jar", jar().toString(), "run", "--config", config.toString(), "--station", id,
         "--data-dir", dataDir.toString(), "--tls-dir", tlsDir.toString()));
-    Path out = logDir.resolve(id + ".out");
-    Path err = logDir.resolve(id + ".err");
+    Path out = logDir.resolve(logName + ".out");
+    Path err = logDir.resolve(logName + ".err");
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     return new StationProcess(id, p, out, err);
   }
@@ -123,6 +137,11 @@ final class StationProcess implements AutoCloseable {
     process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
+  /** SIGTERM, without waiting. */
+  void terminate() {
+    process.destroy();
+  }
+
   /** SIGTERM and wait for the orderly shutdown (bounded). */
   void stop() throws InterruptedException {
     process.destroy();
@@ -133,9 +152,22 @@ final class StationProcess implements AutoCloseable {
   }
 
   /** Waits (bounded) for the process to end by itself; its exit code, or empty if it still runs. */
-  java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+  java.util.OptionalInt exitCode(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Path stdout() {
+    return stdout;
+  }
+
+  /** Waits (bounded) for the process to end; true if it did. */
+  boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   boolean isAlive() {

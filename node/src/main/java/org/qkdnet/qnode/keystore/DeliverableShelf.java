@@ -163,6 +163,22 @@ final class DeliverableShelf {
     }
   }
 
+  /** Every waiting key's id, master and slave (no key bytes). */
+  List<DeliverableInfo> list() {
+    lock();
+    try {
+      List<DeliverableInfo> out = new ArrayList<>();
+      rocks.forEach(StoreKeys.deliverablePrefix(), (k, v) -> {
+        Entry e = Entry.decode(v);
+        e.clear();
+        out.add(new DeliverableInfo(StoreKeys.keyIdOf(k), e.masterSae(), e.slaveSae()));
+      });
+      return out;
+    } finally {
+      unlock();
+    }
+  }
+
   void lock() {
     lock.lock();
   }

@@ -880,6 +880,26 @@ final class LinkPool {
     }
   }
 
+  /** Every reservation of the sending stream and the receiving stream's runs (offsets only). */
+  LinkRanges ranges() {
+    lock();
+    try {
+      List<LinkRanges.Range> sent = new ArrayList<>();
+      rocks.forEach(StoreKeys.reservationPrefix(send), (k, v) -> {
+        long at = StoreKeys.offsetOf(k);
+        ReservationRecord rec = ReservationRecord.decode(v);
+        sent.add(new LinkRanges.Range(at, at + rec.length(), LinkRanges.Mark.valueOf(rec.state().name())));
+      });
+      List<LinkRanges.Range> received = new ArrayList<>();
+      for (RunSet.Run r : recvRuns.runs()) {
+        received.add(new LinkRanges.Range(r.start(), r.end(), LinkRanges.Mark.valueOf(r.mark().name())));
+      }
+      return new LinkRanges(send, sent, sendCounters.cursor(), recvRuns.watermark(), received);
+    } finally {
+      unlock();
+    }
+  }
+
   // ---- audits between the two ends (issue 10 item 2) -------------------------------------------
 
   String blocked() {

@@ -94,6 +94,11 @@ final class RunSet {
     return runs.size();
   }
 
+  /** The runs above the watermark, by start. */
+  List<Run> runs() {
+    return List.copyOf(runs.values());
+  }
+
   /** True if any byte of {@code [s, e)} is settled or inside a run. */
   boolean overlaps(long s, long e) {
     if (s < watermark) {

@@ -671,6 +671,20 @@ public final class StationKeyStore implements AutoCloseable {
         });
   }
 
+  /** Every key waiting for a slave SAE: ids and SAEs only, never key bytes (audits, chaos checks). */
+  public List<DeliverableInfo> deliverables() {
+    return guarded(shelf::list);
+  }
+
+  /**
+   * The pad ranges of the link to {@code peer}: every reservation of the sending stream and the
+   * receiving stream's consumed runs (offsets only), so that an audit can check both ends of a
+   * link against each other.
+   */
+  public LinkRanges linkRanges(String peer) {
+    return guarded(() -> link(peer).ranges());
+  }
+
   /** Keys waiting for {@code slaveSae} (ETSI 014 status: stored_key_count). */
   public long deliverableCount(String slaveSae) {
     return guarded(() -> shelf.count(slaveSae));

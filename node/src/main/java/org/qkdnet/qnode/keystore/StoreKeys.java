@@ -165,6 +165,10 @@ final class StoreKeys {
     return withOffset(runPrefix(s), start);
   }
 
+  static byte[] reservationPrefix(StreamId s) {
+    return streamPrefix(RESERVATION, s);
+  }
+
   static byte[] reservation(StreamId s, long offset) {
     return withOffset(streamPrefix(RESERVATION, s), offset);
   }

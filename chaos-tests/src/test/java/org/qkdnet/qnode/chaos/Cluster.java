@@ -1,0 +1,283 @@
+package org.qkdnet.qnode.chaos;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.qkdnet.qnode.crypto.Pem;
+import org.qkdnet.qnode.linkservice.LinkTls;
+import org.qkdnet.qnode.proto.v1.AdminServiceGrpc;
+import org.qkdnet.qnode.proto.v1.GetRouteRequest;
+import org.qkdnet.qnode.proto.v1.RouteReply;
+
+/**
+ * The station processes of one {@link ChaosNetwork}: starts, kills, pauses and restarts them, and
+ * keeps every incarnation's log under the current scenario's log directory. Data directories
+ * outlive the processes (and scenarios): a restart recovers from them. Every process is killed on
+ * {@link #close} and by a shutdown hook, whatever happens.
+ */
+final class Cluster implements AutoCloseable {
+  static final Duration READY = Duration.ofSeconds(120);
+
+  private final ChaosNetwork net;
+  private final Path root;
+  private final Consumer<String> progress;
+  private final Map<String, StationProcess> live = new LinkedHashMap<>();
+  private final Map<String, Integer> incarnation = new LinkedHashMap<>();
+  private final Map<String, List<String>> armed = new LinkedHashMap<>();
+  private final List<StationProcess> all = new ArrayList<>();
+  private final Thread hook;
+  private Path logDir;
+  private Path classArchive;
+
+  Cluster(ChaosNetwork net, Path root, Consumer<String> progress) {
+    this.net = net;
+    this.root = root;
+    this.progress = progress;
+    this.hook = new Thread(this::killEverything, "chaos-cluster-kill");
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  ChaosNetwork net() {
+    return net;
+  }
+
+  List<String> stations() {
+    return net.stations();
+  }
+
+  Path dataDir(String id) {
+    return root.resolve("data").resolve(id);
+  }
+
+  /** Where the following starts write their logs (one directory per scenario). */
+  void logTo(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    this.logDir = dir;
+  }
+
+  Path logDir() {
+    return logDir;
+  }
+
+  /** JVM arguments for the station's next start only (e.g. an armed crash point). */
+  void armNextStart(String id, List<String> jvmArgs) {
+    armed.put(id, List.copyOf(jvmArgs));
+  }
+
+  /** Starts the station (its next incarnation) without waiting for it. */
+  synchronized StationProcess start(String id) throws IOException {
+    if (live.containsKey(id) && live.get(id).isAlive()) {
+      throw new IllegalStateException("station " + id + " is running already");
+    }
+    int n = incarnation.merge(id, 1, Integer::sum);
+    // small heaps and C1 only: five to seven stations share two cores; the class archive halves the start
+    List<String> args = new ArrayList<>(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    if (classArchive != null) {
+      args.add("-XX:SharedArchiveFile=" + classArchive);
+    }
+    args.addAll(armed.getOrDefault(id, List.of()));
+    armed.remove(id);
+    StationProcess p = StationProcess.start(id, net.config(), dataDir(id), net.pki(), logDir, id + "-" + n, args);
+    live.put(id, p);
+    all.add(p);
+    return p;
+  }
+
+  /**
+   * Dumps the classes a station loads up to READY into a CDS archive (one station started and
+   * stopped on a scratch data directory) that every later start maps instead of loading them: on
+   * two cores, five stations starting at once are ready in about half the time. Without it (the
+   * dump failed) stations start as usual.
+   */
+  void prepareClassArchive() throws IOException, InterruptedException {
+    Path jsa = root.resolve("qnode-classes.jsa");
+    Files.deleteIfExists(jsa);
+    Path scratch = root.resolve("cds");
+    Files.createDirectories(scratch);
+    String id = net.stations().get(0);
+    StationProcess p = StationProcess.start(id, net.config(), scratch.resolve("data"), net.pki(), scratch, id,
+        List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=" + jsa));
+    try {
+      p.awaitReady(READY);
+      p.stop();
+    } finally {
+      p.close();
+    }
+    if (Files.isRegularFile(jsa) && Files.size(jsa) > 0) {
+      classArchive = jsa;
+    } else {
+      progress.accept("no class archive was written (stations start without it)");
+    }
+  }
+
+  void awaitReady(String id) {
+    process(id).awaitReady(READY);
+  }
+
+  /** Starts every station not running (all at once) and waits for each to be ready. */
+  void startAll() throws IOException {
+    List<String> started = new ArrayList<>();
+    for (String id : net.stations()) {
+      if (!isAlive(id)) {
+        start(id);
+        started.add(id);
+      }
+    }
+    for (String id : started) {
+      awaitReady(id);
+    }
+  }
+
+  synchronized StationProcess process(String id) {
+    StationProcess p = live.get(id);
+    if (p == null) {
+      throw new IllegalStateException("station " + id + " was never started");
+    }
+    return p;
+  }
+
+  synchronized boolean isAlive(String id) {
+    StationProcess p = live.get(id);
+    return p != null && p.isAlive();
+  }
+
+  void kill9(String id) throws IOException, InterruptedException {
+    resume(id); // a stopped process dies of SIGKILL too, but its resume must not be left pending
+    process(id).kill9();
+  }
+
+  void pause(String id) throws IOException, InterruptedException {
+    signal(id, "STOP");
+  }
+
+  void resume(String id) throws IOException, InterruptedException {
+    if (isAlive(id)) {
+      signal(id, "CONT");
+    }
+  }
+
+  private void signal(String id, String sig) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(process(id).pid())).redirectErrorStream(true)
+        .start();
+    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("kill -" + sig + " " + id + " did not finish");
+    }
+  }
+
+  /** SIGTERM (after SIGCONT) and wait, bounded, for the orderly shutdown. */
+  void stop(String id) throws IOException, InterruptedException {
+    if (isAlive(id)) {
+      resume(id);
+      process(id).stop();
+    }
+  }
+
+  /** Stops every station: SIGCONT and SIGTERM to all first, then waits (bounded) for each. */
+  void stopAll() throws IOException, InterruptedException {
+    List<StationProcess> running = new ArrayList<>();
+    for (String id : net.stations()) {
+      if (isAlive(id)) {
+        resume(id);
+        process(id).terminate();
+        running.add(process(id));
+      }
+    }
+    for (StationProcess p : running) {
+      p.stop();
+    }
+  }
+
+  /** SIGKILL to every station (a stopped one too), waiting (bounded) for each to be gone. */
+  void killAll() throws IOException, InterruptedException {
+    for (String id : net.stations()) {
+      if (isAlive(id)) {
+        kill9(id);
+      }
+    }
+  }
+
+  /** Restarts every station that is not running (after a fault) and waits until each is ready. */
+  List<String> reviveDead() throws IOException {
+    List<String> dead = new ArrayList<>();
+    for (String id : net.stations()) {
+      if (!isAlive(id)) {
+        dead.add(id);
+      }
+    }
+    for (String id : dead) {
+      start(id);
+    }
+    for (String id : dead) {
+      awaitReady(id);
+    }
+    if (!dead.isEmpty()) {
+      progress.accept("restarted " + dead);
+    }
+    return dead;
+  }
+
+  /** Every log file written so far (all incarnations, all scenarios). */
+  synchronized List<Path> logs() {
+    List<Path> out = new ArrayList<>();
+    for (StationProcess p : all) {
+      out.add(p.stdout());
+      out.add(p.stderr());
+    }
+    return out;
+  }
+
+  /**
+   * The route a key from {@code from} to {@code to} would take now, asked of {@code from}'s admin
+   * API with the operator certificate of the dev PKI; empty if there is none or it did not answer.
+   */
+  List<String> route(String from, String to) {
+    ManagedChannel ch = null;
+    try {
+      Path ops = net.pki().resolve("operators");
+      ch = NettyChannelBuilder.forAddress("127.0.0.1", net.adminPort(from))
+          .sslContext(LinkTls.clientOfAnyStation(Pem.readIdentity(ops.resolve("admin.crt"), ops.resolve("admin.key")),
+              net.ca()))
+          .build();
+      RouteReply r = AdminServiceGrpc.newBlockingStub(ch).withDeadlineAfter(5, TimeUnit.SECONDS)
+          .getRoute(GetRouteRequest.newBuilder().setFrom(from).setTo(to).build());
+      return List.copyOf(r.getPathList());
+    } catch (Exception e) {
+      progress.accept("admin route " + from + " > " + to + " not answered: " + e.getMessage());
+      return List.of();
+    } finally {
+      if (ch != null) {
+        ch.shutdownNow();
+      }
+    }
+  }
+
+  private synchronized void killEverything() {
+    for (StationProcess p : all) {
+      try {
+        p.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    killEverything();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // shutting down already: the hook runs anyway
+    }
+  }
+}

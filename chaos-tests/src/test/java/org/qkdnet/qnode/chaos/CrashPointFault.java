@@ -1,0 +1,100 @@
+package org.qkdnet.qnode.chaos;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A station halts at a named crash point of the store or the relay ({@code -Dqnode.crash-at},
+ * see CrashPoints: {@code Runtime.halt}, as abrupt as kill -9, at that exact step), after
+ * {@code skip} passes. In a scenario of one fault (ci), points the relays pass ({@code relay.*},
+ * reserve and transit syncs) are armed when the scenario's stations start, with a skip beyond the
+ * warm-up, and fire under the load; otherwise (soak: several faults a scenario) and for the
+ * key-supply points (assign, apply), which come at the key's rate, the victim is restarted
+ * orderly at inject with the point armed. Inject waits (bounded) for the point to fire; heal starts the
+ * victim again unarmed. If the point is not reached in time, the victim is killed instead and the
+ * detail says so.
+ */
+final class CrashPointFault implements Fault {
+  /** Every crash point in node/src/main (grep CrashPoints.hit). */
+  static final List<String> POINTS = List.of("keystore.afterApplySync", "keystore.afterAssignSync",
+      "keystore.afterReserveSync", "keystore.afterTransitSync", "relay.destinationAfterStoreBeforeAck",
+      "relay.originAfterReserveBeforeSend", "relay.transitAfterReserveBeforeSend");
+
+  /** From the armed start: the station starts (~10 s on two busy cores), then the load reaches the point. */
+  static final Duration REACH = Duration.ofSeconds(30);
+
+  private final String point;
+  private final String victim;
+  private final int skip;
+  private final boolean armAtStart;
+  private String outcome = "";
+
+  /**
+   * @param atStart arm a relay-rate point when the scenario's stations start (one fault per
+   *     scenario: ci); otherwise, and always for the key-supply points, by a restart at inject
+   */
+  CrashPointFault(String point, String victim, int skip, boolean atStart) {
+    if (!POINTS.contains(point)) {
+      throw new IllegalArgumentException("no crash point " + point);
+    }
+    this.point = point;
+    this.victim = victim;
+    this.skip = skip;
+    this.armAtStart = atStart && !point.endsWith("AssignSync") && !point.endsWith("ApplySync");
+  }
+
+  private List<String> armed() {
+    return List.of("-Dqnode.crash-at=" + point, "-Dqnode.crash-skip=" + skip);
+  }
+
+  @Override
+  public void prepare(Cluster c) {
+    if (armAtStart) {
+      c.armNextStart(victim, armed());
+    }
+  }
+
+  @Override
+  public String kind() {
+    return "crash-point";
+  }
+
+  @Override
+  public String detail() {
+    return point + " " + victim + " skip=" + skip + outcome;
+  }
+
+  @Override
+  public void inject(Cluster c) throws Exception {
+    StationProcess p;
+    if (armAtStart) {
+      p = c.process(victim);
+    } else {
+      c.stop(victim);
+      c.armNextStart(victim, armed());
+      p = c.start(victim);
+    }
+    boolean crashed = p.awaitExit(REACH);
+    String err = Files.exists(p.stderr()) ? Files.readString(p.stderr()) : "";
+    if (crashed && err.contains("CRASH POINT " + point)) {
+      outcome = " (fired)";
+    } else {
+      outcome = crashed ? " (exited without the crash point)" : " (not reached in " + REACH.toSeconds()
+          + " s: killed)";
+      c.kill9(victim);
+    }
+  }
+
+  @Override
+  public void heal(Cluster c) throws Exception {
+    if (!c.isAlive(victim)) {
+      c.start(victim);
+      c.awaitReady(victim);
+    }
+  }
+
+  boolean fired() {
+    return outcome.equals(" (fired)");
+  }
+}

@@ -1,0 +1,231 @@
+package org.qkdnet.qnode.chaos;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * The scenarios of a profile, drawn from a seed: order, victims, crash-point skips and timings all
+ * come from one {@link SplittableRandom}, so the same seed gives the same schedule (printed at
+ * the start of a run; {@code --seed} replays it).
+ *
+ * <ul>
+ *   <li><b>ci</b>: one scenario per fault variant (kill of a random station and of the relay in
+ *       use, a short and a long pause, restart-all, rolling restart, and each crash point once),
+ *       in seeded order; one fault each.
+ *   <li><b>soak</b>: scenarios of {@link #SOAK_FAULTS} faults each, every {@link #SOAK_PERIOD_MS}
+ *       ms, drawn from every kind, until an hour is filled.
+ * </ul>
+ */
+final class Schedule {
+  static final long SOAK_PERIOD_MS = 30_000;
+  static final int SOAK_FAULTS = 10;
+  static final long SOAK_MILLIS = 3_600_000;
+
+  /** What the schedule needs to know of a topology. */
+  record Shape(List<String> stations, List<ChaosNetwork.Link> links, Map<String, String> saeStation,
+      List<ChaosNetwork.Pair> workload) {}
+
+  private final Shape shape;
+  private final SplittableRandom rnd;
+  /** One fault per scenario: relay crash points can be armed at the scenario's start. */
+  private final boolean oneFaultEach;
+
+  private Schedule(Shape shape, long seed, boolean oneFaultEach) {
+    this.shape = shape;
+    this.rnd = new SplittableRandom(seed);
+    this.oneFaultEach = oneFaultEach;
+  }
+
+  static List<Scenario> build(String profile, long seed, Shape shape) {
+    Schedule s = new Schedule(shape, seed, profile.equals("ci"));
+    return switch (profile) {
+      case "ci" -> s.ci();
+      case "soak" -> s.soak();
+      default -> throw new IllegalArgumentException("unknown profile " + profile + " (ci or soak)");
+    };
+  }
+
+  private List<Scenario> ci() {
+    List<String> variants = new ArrayList<>(List.of("kill-random", "kill-relay", "pause-short", "pause-long",
+        "restart-all", "rolling-restart"));
+    for (String p : CrashPointFault.POINTS) {
+      variants.add("crash-" + p);
+    }
+    shuffle(variants);
+    List<Scenario> out = new ArrayList<>();
+    for (String v : variants) {
+      long warm = 2_000 + rnd.nextInt(1_000);
+      long hold = hold(v);
+      out.add(new Scenario(v, List.of(new Scenario.Step(fault(v, hold), warm, hold)), warm, 2_000));
+    }
+    return out;
+  }
+
+  private List<Scenario> soak() {
+    List<String> kinds = new ArrayList<>(List.of("kill-random", "kill-relay", "pause-short", "pause-long",
+        "restart-all", "rolling-restart"));
+    for (String p : CrashPointFault.POINTS) {
+      kinds.add("crash-" + p);
+    }
+    List<Scenario> out = new ArrayList<>();
+    long perScenario = SOAK_FAULTS * SOAK_PERIOD_MS;
+    for (int n = 1; n * perScenario <= SOAK_MILLIS; n++) {
+      List<Scenario.Step> steps = new ArrayList<>();
+      for (int i = 0; i < SOAK_FAULTS; i++) {
+        String v = kinds.get(rnd.nextInt(kinds.size()));
+        long hold = hold(v);
+        steps.add(new Scenario.Step(fault(v, hold), SOAK_PERIOD_MS * i + 5_000, hold));
+      }
+      out.add(new Scenario("soak-" + n, steps, 5_000, 10_000));
+    }
+    return out;
+  }
+
+  private long hold(String variant) {
+    return switch (variant) {
+      // below the failure detector's ~5.5 s / beyond it plus the SBR's stable-after (7 s)
+      case "pause-short" -> 2_000 + rnd.nextInt(1_000);
+      case "pause-long" -> PauseFault.DOWNED_AFTER_MILLIS + 500 + rnd.nextInt(1_500);
+      case "rolling-restart" -> 0;
+      default -> 1_500 + rnd.nextInt(2_000);
+    };
+  }
+
+  private Fault fault(String variant, long hold) {
+    List<String> all = shape.stations();
+    return switch (variant) {
+      case "kill-random" -> KillFault.station(pick(all));
+      case "kill-relay" -> {
+        List<ChaosNetwork.Pair> multiHop = multiHopPairs();
+        ChaosNetwork.Pair p = pick(multiHop);
+        yield KillFault.relayInUse(p, shortestPath(station(p.master()), station(p.slave())).get(1));
+      }
+      case "pause-short", "pause-long" -> new PauseFault(pick(all), hold);
+      case "restart-all" -> new RestartAllFault(rnd.nextBoolean());
+      case "rolling-restart" -> {
+        List<String> order = new ArrayList<>(all);
+        shuffle(order);
+        yield new RollingRestartFault(order, 500);
+      }
+      default -> {
+        if (!variant.startsWith("crash-")) {
+          throw new IllegalArgumentException("unknown fault variant " + variant);
+        }
+        String point = variant.substring("crash-".length());
+        yield new CrashPointFault(point, pick(crashVictims(point)), crashSkip(point), oneFaultEach);
+      }
+    };
+  }
+
+  private String station(String sae) {
+    return shape.saeStation().get(sae);
+  }
+
+  private List<ChaosNetwork.Pair> multiHopPairs() {
+    List<ChaosNetwork.Pair> out = new ArrayList<>();
+    for (ChaosNetwork.Pair p : shape.workload()) {
+      if (p.paths() == 1 && shortestPath(station(p.master()), station(p.slave())).size() > 2) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** Stations that reach the crash point under the workload. */
+  private List<String> crashVictims(String point) {
+    Set<String> masters = new TreeSet<>();
+    Set<String> slaves = new TreeSet<>();
+    Set<String> transits = new TreeSet<>();
+    for (ChaosNetwork.Pair p : shape.workload()) {
+      String a = station(p.master());
+      String b = station(p.slave());
+      masters.add(a);
+      slaves.add(b);
+      List<String> path = shortestPath(a, b);
+      transits.addAll(path.subList(1, path.size() - 1));
+      if (p.paths() > 1) {
+        // a second node-disjoint route: on a ring, every other station is on one of the two
+        shape.stations().stream().filter(s -> !s.equals(a) && !s.equals(b)).forEach(transits::add);
+      }
+    }
+    // key-supply exchanges come when a direction runs low: on the links single-path pairs load
+    Set<String> lowEnds = new TreeSet<>();
+    Set<String> highEnds = new TreeSet<>();
+    for (ChaosNetwork.Pair p : shape.workload()) {
+      if (p.paths() > 1) {
+        continue;
+      }
+      List<String> path = shortestPath(station(p.master()), station(p.slave()));
+      for (int i = 1; i < path.size(); i++) {
+        String x = path.get(i - 1);
+        String y = path.get(i);
+        lowEnds.add(x.compareTo(y) < 0 ? x : y);
+        highEnds.add(x.compareTo(y) < 0 ? y : x);
+      }
+    }
+    Set<String> out = switch (point) {
+      case "keystore.afterApplySync" -> highEnds;
+      case "keystore.afterAssignSync" -> lowEnds;
+      // only an origin reserves on its own (a transit's reservation is afterTransitSync)
+      case "keystore.afterReserveSync" -> masters;
+      case "keystore.afterTransitSync", "relay.transitAfterReserveBeforeSend" -> transits;
+      case "relay.destinationAfterStoreBeforeAck" -> slaves;
+      case "relay.originAfterReserveBeforeSend" -> masters;
+      default -> throw new IllegalArgumentException("no crash point " + point);
+    };
+    return new ArrayList<>(out);
+  }
+
+  /**
+   * Passes before the point fires: relay steps come at the load's rate (tens a second; past the
+   * warm-up's few relays when armed at the scenario's start), assignments at the key's rate.
+   */
+  private int crashSkip(String point) {
+    return point.endsWith("AssignSync") || point.endsWith("ApplySync") ? rnd.nextInt(2) : 30 + rnd.nextInt(60);
+  }
+
+  /** Breadth-first, neighbours in id order: the hop-shortest path, deterministic. */
+  List<String> shortestPath(String from, String to) {
+    Map<String, Set<String>> adj = new LinkedHashMap<>();
+    for (ChaosNetwork.Link l : shape.links()) {
+      adj.computeIfAbsent(l.a(), x -> new TreeSet<>()).add(l.b());
+      adj.computeIfAbsent(l.b(), x -> new TreeSet<>()).add(l.a());
+    }
+    Map<String, String> prev = new LinkedHashMap<>();
+    ArrayDeque<String> queue = new ArrayDeque<>(List.of(from));
+    Set<String> seen = new LinkedHashSet<>(List.of(from));
+    while (!queue.isEmpty()) {
+      String n = queue.poll();
+      for (String m : adj.getOrDefault(n, Set.of())) {
+        if (seen.add(m)) {
+          prev.put(m, n);
+          queue.add(m);
+        }
+      }
+    }
+    List<String> path = new ArrayList<>();
+    for (String n = to; n != null; n = prev.get(n)) {
+      path.add(n);
+    }
+    Collections.reverse(path);
+    return path;
+  }
+
+  private <T> T pick(List<T> from) {
+    return from.get(rnd.nextInt(from.size()));
+  }
+
+  private <T> void shuffle(List<T> list) {
+    for (int i = list.size() - 1; i > 0; i--) {
+      Collections.swap(list, i, rnd.nextInt(i + 1));
+    }
+  }
+}
