@@ -18,6 +18,12 @@ import org.rocksdb.RocksDBException;
  * Relayed keys waiting for their slave SAE (invariant I2): fetched once, only by the designated
  * slave for the named master, and durably deleted when fetched.
  *
+ * <p>A fetch is two steps when it is answered over the network ({@link #handOut}, then
+ * {@link #delivered} or {@link #notDelivered}): a key handed out is marked durably and invisible to
+ * every other fetch, and is deleted only once its answer went out. If the station dies in
+ * between, the key waits again after the restart (the answer cannot have been sent), so a crash
+ * between taking a key and answering does not lose it.
+ *
  * <p>Like {@link LinkPool}, changes are written in lock order without waiting for the disk; the
  * caller syncs ({@link RocksStore#sync}) after releasing the lock and before acknowledging or
  * handing out a key. Methods named {@code *Locked} and the check/put/apply steps require
@@ -31,6 +37,10 @@ final class DeliverableShelf {
   /** When each waiting key was stored, and the same ordered by time (for expiry). */
   private final Map<String, Long> storedAt = new HashMap<>();
   private final java.util.TreeSet<Stamp> byTime = new java.util.TreeSet<>();
+  /** Keys handed out in an answer not yet known to be sent (not counted, not fetchable). */
+  private final Set<String> handedOut = new HashSet<>();
+  /** Handed-out marks found at open and undone (answers a crash or stop cut off). */
+  private final int returnedAtOpen;
 
   private record Stamp(long at, String keyId) implements Comparable<Stamp> {
     @Override
@@ -104,6 +114,30 @@ final class DeliverableShelf {
       }
       orphans.forEach(this::unstamp);
     }
+    // a key handed out before a crash or stop: its answer was never known to be sent, so it waits
+    // again for its slave (the mark alone goes; a mark whose key is gone was delivered)
+    List<byte[]> marks = new ArrayList<>();
+    rocks.forEach(StoreKeys.handedOutPrefix(), (k, v) -> marks.add(k));
+    int returned = 0;
+    if (!marks.isEmpty()) {
+      try (StoreBatch batch = rocks.batch()) {
+        for (byte[] k : marks) {
+          batch.delete(k);
+          if (ids.contains(StoreKeys.keyIdOf(k))) {
+            returned++;
+          }
+        }
+        rocks.writeUnsynced(batch);
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot return handed-out keys: " + e.getMessage(), e);
+      }
+    }
+    this.returnedAtOpen = returned;
+  }
+
+  /** How many keys handed out before the last crash or stop were waiting again at open. */
+  int returnedAtOpen() {
+    return returnedAtOpen;
   }
 
   private void stamp(String keyId, long at) {
@@ -139,6 +173,7 @@ final class DeliverableShelf {
         return Map.of();
       }
       Map<String, Integer> bySlave = new HashMap<>();
+      Map<String, Integer> counted = new HashMap<>();
       try (StoreBatch batch = rocks.batch()) {
         for (String id : due) {
           byte[] v = rocks.get(StoreKeys.deliverable(id));
@@ -146,16 +181,21 @@ final class DeliverableShelf {
             Entry e = Entry.decode(v);
             e.clear();
             bySlave.merge(e.slaveSae(), 1, Integer::sum);
+            if (!handedOut.contains(id)) {
+              counted.merge(e.slaveSae(), 1, Integer::sum);
+            }
             batch.delete(StoreKeys.deliverable(id));
           }
           batch.delete(StoreKeys.storedAt(id));
+          batch.delete(StoreKeys.handedOut(id));
         }
         rocks.writeUnsynced(batch);
       } catch (RocksDBException e) {
         throw new KeyStoreFailedException("cannot build expiry batch: " + e.getMessage(), e);
       }
       due.forEach(this::unstamp);
-      bySlave.forEach((slave, n) -> countBySlave.merge(slave, -(long) n, Long::sum));
+      due.forEach(handedOut::remove);
+      counted.forEach((slave, n) -> countBySlave.merge(slave, -(long) n, Long::sum));
       countBySlave.values().removeIf(c -> c <= 0);
       return bySlave;
     } finally {
@@ -244,8 +284,80 @@ final class DeliverableShelf {
     return got.isEmpty() ? Optional.empty() : got.get(0);
   }
 
-  /** Unsynced: the caller syncs before handing out the keys, and clears them if that fails. */
+  /**
+   * Unsynced: takes and deletes the keys (fetched once); the caller syncs before handing them out,
+   * and clears them if that fails.
+   */
   List<Optional<KeyMaterial>> takeAll(List<String> keyIds, String callerSae, String masterSae) {
+    return take(keyIds, callerSae, masterSae, true);
+  }
+
+  /**
+   * Unsynced: takes the keys for an answer that is still to be sent. They stay stored, marked as
+   * handed out: no other fetch finds them, and they are not counted. The caller syncs before
+   * handing them out, then says {@link #delivered} or {@link #notDelivered}.
+   */
+  List<Optional<KeyMaterial>> handOut(List<String> keyIds, String callerSae, String masterSae) {
+    return take(keyIds, callerSae, masterSae, false);
+  }
+
+  /** Unsynced: the answer with these handed-out keys went out; they are deleted for good. */
+  void delivered(List<String> keyIds) {
+    lock();
+    try {
+      List<String> mine = keyIds.stream().filter(handedOut::contains).toList();
+      if (mine.isEmpty()) {
+        return;
+      }
+      try (StoreBatch batch = rocks.batch()) {
+        for (String id : mine) {
+          batch.delete(StoreKeys.deliverable(id));
+          batch.delete(StoreKeys.storedAt(id));
+          batch.delete(StoreKeys.handedOut(id));
+        }
+        rocks.writeUnsynced(batch);
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot build delete batch: " + e.getMessage(), e);
+      }
+      mine.forEach(this::unstamp);
+      mine.forEach(handedOut::remove);
+    } finally {
+      unlock();
+    }
+  }
+
+  /** Unsynced: the answer with these handed-out keys was not sent; they wait for the slave again. */
+  void notDelivered(List<String> keyIds) {
+    lock();
+    try {
+      List<String> mine = keyIds.stream().filter(handedOut::contains).toList();
+      if (mine.isEmpty()) {
+        return;
+      }
+      Map<String, Long> bySlave = new HashMap<>();
+      try (StoreBatch batch = rocks.batch()) {
+        for (String id : mine) {
+          byte[] v = rocks.get(StoreKeys.deliverable(id));
+          if (v != null) {
+            Entry e = Entry.decode(v);
+            e.clear();
+            bySlave.merge(e.slaveSae(), 1L, Long::sum);
+          }
+          batch.delete(StoreKeys.handedOut(id));
+        }
+        rocks.writeUnsynced(batch);
+      } catch (RocksDBException e) {
+        throw new KeyStoreFailedException("cannot build return batch: " + e.getMessage(), e);
+      }
+      mine.forEach(handedOut::remove);
+      bySlave.forEach((slave, n) -> countBySlave.merge(slave, n, Long::sum));
+    } finally {
+      unlock();
+    }
+  }
+
+  private List<Optional<KeyMaterial>> take(
+      List<String> keyIds, String callerSae, String masterSae, boolean delete) {
     lock();
     try {
       if (keyIds.isEmpty() || new HashSet<>(keyIds).size() != keyIds.size()) {
@@ -253,10 +365,10 @@ final class DeliverableShelf {
       }
       List<Entry> found = new ArrayList<>();
       for (String id : keyIds) {
-        byte[] v = rocks.get(StoreKeys.deliverable(id));
+        byte[] v = handedOut.contains(id) ? null : rocks.get(StoreKeys.deliverable(id));
         Entry e = v == null ? null : Entry.decode(v);
         if (e == null || !e.belongsTo(callerSae, masterSae)) {
-          // Same answer for "unknown" and "not yours": the caller learns nothing.
+          // Same answer for "unknown", "being answered" and "not yours": the caller learns nothing.
           if (e != null) {
             e.clear();
           }
@@ -265,23 +377,31 @@ final class DeliverableShelf {
         }
         found.add(e);
       }
-      boolean deleted = false;
+      boolean written = false;
       try (StoreBatch batch = rocks.batch()) {
         for (String id : keyIds) {
-          batch.delete(StoreKeys.deliverable(id));
-          batch.delete(StoreKeys.storedAt(id));
+          if (delete) {
+            batch.delete(StoreKeys.deliverable(id));
+            batch.delete(StoreKeys.storedAt(id));
+          } else {
+            batch.put(StoreKeys.handedOut(id), new byte[0]);
+          }
         }
         rocks.writeUnsynced(batch);
-        deleted = true;
+        written = true;
       } catch (RocksDBException e) {
-        throw new KeyStoreFailedException("cannot build delete batch: " + e.getMessage(), e);
+        throw new KeyStoreFailedException("cannot build fetch batch: " + e.getMessage(), e);
       } finally {
-        if (!deleted) {
+        if (!written) {
           found.forEach(Entry::clear);
         }
       }
       countBySlave.merge(callerSae, -(long) found.size(), Long::sum);
-      keyIds.forEach(this::unstamp);
+      if (delete) {
+        keyIds.forEach(this::unstamp);
+      } else {
+        handedOut.addAll(keyIds);
+      }
       List<Optional<KeyMaterial>> out = new ArrayList<>(found.size());
       for (Entry e : found) {
         out.add(Optional.of(KeyMaterial.wrap(e.key())));

@@ -671,6 +671,59 @@ public final class StationKeyStore implements AutoCloseable {
         });
   }
 
+  /**
+   * Step one of a fetch answered over the network: the keys, in the order asked, marked durably as
+   * handed out (no other fetch finds them) but not deleted; or an empty list, changing nothing, if
+   * any is unknown, being answered, not the caller's, or named twice. The caller answers, then
+   * says {@link #fetchDelivered} or {@link #fetchNotDelivered}; if the station dies first, the keys
+   * wait again after the restart.
+   */
+  public List<Optional<KeyMaterial>> handOutForSlave(
+      List<String> keyIds, String callerSae, String masterSae) {
+    List<String> ids = List.copyOf(keyIds);
+    Objects.requireNonNull(callerSae, "callerSae");
+    Objects.requireNonNull(masterSae, "masterSae");
+    return guarded(
+        () -> {
+          List<Optional<KeyMaterial>> keys = shelf.handOut(ids, callerSae, masterSae);
+          if (keys.isEmpty()) {
+            return keys;
+          }
+          List<Optional<KeyMaterial>> out =
+              synced(keys, ks -> ks.forEach(k -> k.ifPresent(KeyMaterial::zeroize)));
+          CrashPoints.hit("keystore.afterHandOutSync");
+          return out;
+        });
+  }
+
+  /** Step two: the answer with these handed-out keys went out; they are deleted durably. */
+  public void fetchDelivered(List<String> keyIds) {
+    List<String> ids = List.copyOf(keyIds);
+    guarded(
+        () -> {
+          shelf.delivered(ids);
+          return synced(null, x -> { });
+        });
+  }
+
+  /** Step two: the answer was not sent (connection gone, error); the keys wait for the slave again. */
+  public void fetchNotDelivered(List<String> keyIds) {
+    List<String> ids = List.copyOf(keyIds);
+    guarded(
+        () -> {
+          shelf.notDelivered(ids);
+          return synced(null, x -> { });
+        });
+  }
+
+  /**
+   * How many keys handed out in answers that a crash or stop cut off were found at open and wait
+   * for their slave again.
+   */
+  public int fetchesReturnedAtOpen() {
+    return shelf.returnedAtOpen();
+  }
+
   /** Every key waiting for a slave SAE: ids and SAEs only, never key bytes (audits, chaos checks). */
   public List<DeliverableInfo> deliverables() {
     return guarded(shelf::list);

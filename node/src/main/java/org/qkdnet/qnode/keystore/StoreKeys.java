@@ -39,6 +39,11 @@ final class StoreKeys {
   private static final byte ASSIGNMENT = 'E';
   /** An operator's setting of this station that must survive a restart (drained, ...). */
   private static final byte ADMIN_FLAG = 'A';
+  /**
+   * A delivered key handed out in a dec_keys answer that was not yet known to be sent; keyed like
+   * DELIVERABLE, which stays until the answer went out (then both go) or was not sent (this goes).
+   */
+  private static final byte HANDED_OUT = 'O';
 
   /** The store's data key, wrapped by the station's key-encryption key. */
   static final byte[] DATA_KEY = {'W'};
@@ -199,7 +204,18 @@ final class StoreKeys {
     return new byte[] {STORED_AT};
   }
 
+  static byte[] handedOut(String keyId) {
+    byte[] key = deliverable(keyId);
+    key[0] = HANDED_OUT;
+    return key;
+  }
+
+  static byte[] handedOutPrefix() {
+    return new byte[] {HANDED_OUT};
+  }
+
   static String keyIdOf(byte[] deliverableOrStoredAtKey) {
+    // also for HANDED_OUT keys: the same layout
     return new String(deliverableOrStoredAtKey, 1, deliverableOrStoredAtKey.length - 1, StandardCharsets.UTF_8);
   }
 

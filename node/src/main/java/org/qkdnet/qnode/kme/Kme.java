@@ -211,9 +211,89 @@ public final class Kme {
 
   /**
    * ETSI "Get key with key IDs": the keys that {@code masterSae} obtained for the slave {@code
-   * callerSae}. Each key is returned once; all or nothing.
+   * callerSae}. Each key is returned once; all or nothing. The keys are deleted before this returns
+   * (for callers in the same process; an answer sent over the network uses {@link #handOutKeys}).
    */
   public CompletionStage<List<IssuedKey>> decKeys(
+      String callerSae, String masterSae, List<String> keyIds) {
+    return handOutKeys(callerSae, masterSae, keyIds).thenApply(f -> {
+      f.answered(true);
+      return f.keys();
+    });
+  }
+
+  /**
+   * Keys handed out for an answer still to be sent: the caller sends them, then calls {@link
+   * #answered} once (true: the answer went out, the keys are deleted; false: it was not sent, the
+   * keys wait for the slave again). Until then no other fetch finds them; if the station dies
+   * first, they wait again after the restart.
+   */
+  public final class Fetch {
+    private static final int PENDING = 0;
+    private static final int SENDING = 1;
+    private static final int SETTLED = 2;
+    private final List<IssuedKey> keys;
+    private final List<String> keyIds;
+    private final String slaveSae;
+    private final java.util.concurrent.atomic.AtomicInteger state =
+        new java.util.concurrent.atomic.AtomicInteger(PENDING);
+
+    private Fetch(List<IssuedKey> keys, List<String> keyIds, String slaveSae) {
+      this.keys = keys;
+      this.keyIds = keyIds;
+      this.slaveSae = slaveSae;
+    }
+
+    public List<IssuedKey> keys() {
+      return keys;
+    }
+
+    /**
+     * The answer is about to be written; false if it was already given up ({@link #giveUp}): then
+     * it must not be sent, its keys wait for the slave again.
+     */
+    public boolean startSending() {
+      return state.compareAndSet(PENDING, SENDING);
+    }
+
+    /**
+     * Gives up an answer that was never started (e.g. the server never rendered it): the keys wait
+     * for the slave again. Does nothing once sending started or the fetch was settled.
+     */
+    public void giveUp() {
+      if (state.compareAndSet(PENDING, SETTLED)) {
+        settle(false);
+      }
+    }
+
+    /** The first call counts; later ones do nothing. Never throws (a store failure is logged). */
+    public void answered(boolean sent) {
+      if (state.getAndSet(SETTLED) != SETTLED) {
+        settle(sent);
+      }
+    }
+
+    private void settle(boolean sent) {
+      try {
+        if (sent) {
+          store.fetchDelivered(keyIds);
+        } else {
+          store.fetchNotDelivered(keyIds);
+          log.info("dec_keys answer to SAE {} not sent: its {} key(s) wait for it again", slaveSae, keyIds.size());
+        }
+      } catch (RuntimeException e) {
+        // fail-closed store: the marks stay, so the keys wait again after the restart
+        log.error("key store failed settling a dec_keys answer to SAE {}", slaveSae, e);
+      }
+    }
+
+    public boolean settled() {
+      return state.get() == SETTLED;
+    }
+  }
+
+  /** As {@link #decKeys}, in two steps (see {@link Fetch}). */
+  public CompletionStage<Fetch> handOutKeys(
       String callerSae, String masterSae, List<String> keyIds) {
     try {
       requireLocalCaller(callerSae);
@@ -242,7 +322,7 @@ public final class Kme {
       }
       List<Optional<KeyMaterial>> taken;
       try {
-        taken = store.takeAllForSlave(normalized, callerSae, masterSae);
+        taken = store.handOutForSlave(normalized, callerSae, masterSae);
       } catch (RuntimeException e) {
         log.error("key store failed in dec_keys for SAE {}", callerSae, e);
         throw new KmeException(503, "key store unavailable", List.of("STORE_FAILED"));
@@ -255,7 +335,7 @@ public final class Kme {
       for (int i = 0; i < normalized.size(); i++) {
         out.add(new IssuedKey(normalized.get(i), taken.get(i).orElseThrow()));
       }
-      return CompletableFuture.completedFuture(out);
+      return CompletableFuture.completedFuture(new Fetch(out, List.copyOf(normalized), callerSae));
     } catch (KmeException e) {
       return CompletableFuture.failedFuture(e);
     }

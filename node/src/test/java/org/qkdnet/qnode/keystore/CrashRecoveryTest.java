@@ -37,6 +37,30 @@ class CrashRecoveryTest {
     }
   }
 
+  /** Child process: a key waits for its slave; a fetch hands it out and halts before answering. */
+  public static final class FetchChild {
+    private FetchChild() {}
+
+    public static void main(String[] args) {
+      StationKeyStore store = StationKeyStore.open(Path.of(args[0]), "D", TestKek.kek());
+      store.storeDeliverable(java.util.List.of(new DeliverableKey("k1", "M", "S", TestPads.frame(32, 7))));
+      store.handOutForSlave(java.util.List.of("k1"), "S", "M");
+      System.exit(3); // not reached when the crash point fires
+    }
+  }
+
+  @Test
+  void handOut_haltedAfterSyncBeforeTheAnswer_keyWaitsForTheSlaveAgain() throws Exception {
+    Path db = dir.resolve("db");
+    CrashingChild.run(dir, FetchChild.class, "keystore.afterHandOutSync", 0, db.toString());
+
+    try (StationKeyStore d = StationKeyStore.open(db, "D", TestKek.kek())) {
+      assertThat(d.fetchesReturnedAtOpen()).isEqualTo(1);
+      assertThat(d.takeForSlave("k1", "S", "M").orElseThrow().contentEquals(TestPads.frame(32, 7))).isTrue();
+      assertThat(d.takeForSlave("k1", "S", "M")).isEmpty();
+    }
+  }
+
   @Test
   void acceptAndReserve_haltedAfterSync_incomingStaysUsedReservationIsBurned() throws Exception {
     Path db = dir.resolve("db");

@@ -118,4 +118,97 @@ class DeliverableKeysTest {
       assertThat(s.takeForSlave("k2", "saeSlave", "saeMaster")).isEmpty();
     }
   }
+
+  @Test
+  void handOut_untilSettled_invisibleToOtherFetchesAndUncounted() {
+    DeliverableKey k = key("k1", 1);
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
+      s.storeDeliverable(List.of(k, key("k2", 2)));
+
+      List<Optional<KeyMaterial>> got = s.handOutForSlave(List.of("k1"), "saeSlave", "saeMaster");
+
+      assertThat(got).hasSize(1);
+      assertThat(got.get(0).orElseThrow().contentEquals(k.key())).isTrue();
+      assertThat(s.takeForSlave("k1", "saeSlave", "saeMaster")).as("being answered").isEmpty();
+      assertThat(s.handOutForSlave(List.of("k1"), "saeSlave", "saeMaster")).isEmpty();
+      // all or nothing: one key being answered fails the whole request and takes nothing
+      assertThat(s.handOutForSlave(List.of("k2", "k1"), "saeSlave", "saeMaster")).isEmpty();
+      assertThat(s.deliverableCount("saeSlave")).isEqualTo(1);
+      assertThat(s.deliverables()).extracting(DeliverableInfo::keyId).contains("k1", "k2");
+    }
+  }
+
+  @Test
+  void handOut_delivered_goneForGoodAlsoAfterReopen() {
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
+      s.storeDeliverable(List.of(key("k1", 1)));
+      s.handOutForSlave(List.of("k1"), "saeSlave", "saeMaster");
+
+      s.fetchDelivered(List.of("k1"));
+
+      assertThat(s.deliverables()).isEmpty();
+      assertThat(s.takeForSlave("k1", "saeSlave", "saeMaster")).isEmpty();
+      assertThat(s.deliverableCount("saeSlave")).isZero();
+    }
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
+      assertThat(s.fetchesReturnedAtOpen()).isZero();
+      assertThat(s.deliverables()).isEmpty();
+      assertThat(s.takeForSlave("k1", "saeSlave", "saeMaster")).isEmpty();
+    }
+  }
+
+  @Test
+  void handOut_notDelivered_waitsForTheSlaveAgainOnce() {
+    DeliverableKey k = key("k1", 1);
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
+      s.storeDeliverable(List.of(k));
+      s.handOutForSlave(List.of("k1"), "saeSlave", "saeMaster");
+
+      s.fetchNotDelivered(List.of("k1"));
+      // a late second settlement of the same answer changes nothing
+      s.fetchDelivered(List.of("k2-never-handed-out"));
+
+      assertThat(s.deliverableCount("saeSlave")).isEqualTo(1);
+      assertThat(s.takeForSlave("k1", "saeSlave", "saeMaster").orElseThrow().contentEquals(k.key())).isTrue();
+      assertThat(s.takeForSlave("k1", "saeSlave", "saeMaster")).isEmpty();
+    }
+  }
+
+  @Test
+  void handOut_storeClosedBeforeTheAnswerWasSettled_keyWaitsAgainAfterReopen() {
+    DeliverableKey k = key("k1", 1);
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
+      s.storeDeliverable(List.of(k, key("k2", 2)));
+      s.handOutForSlave(List.of("k1"), "saeSlave", "saeMaster");
+      s.takeForSlave("k2", "saeSlave", "saeMaster").orElseThrow();
+    }
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
+      assertThat(s.fetchesReturnedAtOpen()).isEqualTo(1);
+      assertThat(s.deliverableCount("saeSlave")).isEqualTo(1);
+      assertThat(s.takeForSlave("k1", "saeSlave", "saeMaster").orElseThrow().contentEquals(k.key())).isTrue();
+      assertThat(s.takeForSlave("k2", "saeSlave", "saeMaster")).as("fetched for good before").isEmpty();
+    }
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
+      assertThat(s.fetchesReturnedAtOpen()).isZero();
+      assertThat(s.deliverables()).isEmpty();
+    }
+  }
+
+  @Test
+  void handOut_expiredWhileBeingAnswered_goesAndCountsStayRight() {
+    long[] now = {1_000};
+    try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek(), () -> now[0])) {
+      s.storeDeliverable(List.of(key("k1", 1), key("k2", 2)));
+      s.handOutForSlave(List.of("k1"), "saeSlave", "saeMaster");
+      now[0] += 10_000;
+
+      assertThat(s.expireDeliverables(java.time.Duration.ofSeconds(5))).containsEntry("saeSlave", 2);
+
+      assertThat(s.deliverableCount("saeSlave")).isZero();
+      assertThat(s.deliverables()).isEmpty();
+      s.fetchNotDelivered(List.of("k1")); // the late settlement finds nothing to return
+      assertThat(s.deliverableCount("saeSlave")).isZero();
+      assertThat(s.takeForSlave("k1", "saeSlave", "saeMaster")).isEmpty();
+    }
+  }
 }

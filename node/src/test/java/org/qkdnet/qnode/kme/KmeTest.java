@@ -223,6 +223,51 @@ class KmeTest {
   }
 
   @Test
+  void handOutKeys_answerNotSent_keysWaitForTheSlaveAgain() {
+    List<IssuedKey> master = join(wuh.encKeys("bank-a", "bank-b", 2, 128, List.of(), List.of()));
+    List<byte[]> sent = master.stream().map(k -> k.key().copyBytes()).toList();
+    Kme.Fetch first = join(wuh.handOutKeys("bank-b", "bank-a", ids(master)));
+    // while it is being answered, the same keys are nobody's
+    assertThat(failure(wuh.decKeys("bank-b", "bank-a", ids(master))).getMessage()).isEqualTo(Kme.KEY_NOT_FOUND);
+
+    first.giveUp();
+
+    assertThat(first.settled()).isTrue();
+    first.keys().forEach(k -> k.key().zeroize());
+    List<IssuedKey> again = join(wuh.decKeys("bank-b", "bank-a", ids(master)));
+    for (int i = 0; i < again.size(); i++) {
+      assertThat(again.get(i).key().copyBytes()).isEqualTo(sent.get(i));
+    }
+    assertThat(failure(wuh.decKeys("bank-b", "bank-a", ids(master))).getMessage()).isEqualTo(Kme.KEY_NOT_FOUND);
+  }
+
+  @Test
+  void handOutKeys_sendingStarted_giveUpDoesNothingAndTheAnswerDeletesThem() {
+    List<IssuedKey> master = join(wuh.encKeys("bank-a", "bank-b", 1, 128, List.of(), List.of()));
+    Kme.Fetch f = join(wuh.handOutKeys("bank-b", "bank-a", ids(master)));
+
+    assertThat(f.startSending()).isTrue();
+    f.giveUp();
+    assertThat(f.settled()).isFalse();
+    f.answered(true);
+    f.answered(false); // only the first settlement counts
+
+    assertThat(wuhStore.deliverables()).isEmpty();
+    assertThat(failure(wuh.decKeys("bank-b", "bank-a", ids(master))).getMessage()).isEqualTo(Kme.KEY_NOT_FOUND);
+  }
+
+  @Test
+  void handOutKeys_givenUp_cannotStartSendingAnyMore() {
+    List<IssuedKey> master = join(wuh.encKeys("bank-a", "bank-b", 1, 128, List.of(), List.of()));
+    Kme.Fetch f = join(wuh.handOutKeys("bank-b", "bank-a", ids(master)));
+
+    f.giveUp();
+
+    assertThat(f.startSending()).as("an answer given up must not be sent: its keys wait again").isFalse();
+    assertThat(wuhStore.deliverableCount("bank-b")).isEqualTo(1);
+  }
+
+  @Test
   void decKeys_secondFetch_failsKeyNotFound() {
     List<IssuedKey> master = join(wuh.encKeys("bank-a", "bank-b", 2, 128, List.of(), List.of()));
     join(wuh.decKeys("bank-b", "bank-a", ids(master)));

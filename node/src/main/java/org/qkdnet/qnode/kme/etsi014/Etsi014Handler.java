@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -20,7 +22,10 @@ import org.apache.pekko.http.javadsl.model.headers.Allow;
 import org.apache.pekko.http.javadsl.model.headers.CacheControl;
 import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 import org.qkdnet.qnode.kme.Kme;
 import org.qkdnet.qnode.kme.KmeException;
 import org.qkdnet.qnode.kme.SaeThrottle;
@@ -36,6 +41,8 @@ final class Etsi014Handler {
 
   private static final Logger log = LoggerFactory.getLogger(Etsi014Handler.class);
   private static final long BODY_TIMEOUT_MILLIS = 5_000;
+  /** A dec_keys answer the server has not started to send by then is given up (keys kept). */
+  static final long UNSENT_AFTER_MILLIS = 60_000;
   private static final CacheControl NO_STORE = CacheControl.create(CacheDirectives.NO_STORE);
 
   private final Kme kme;
@@ -133,8 +140,8 @@ final class Etsi014Handler {
         }
         String caller = admit(sae);
         return decKeysRequest(request)
-            .thenCompose(ids -> onBlocking(() -> kme.decKeys(caller, peerSae, ids)))
-            .thenApply(keys -> ok(json.keys(keys)));
+            .thenCompose(ids -> onBlocking(() -> kme.handOutKeys(caller, peerSae, ids)))
+            .thenApply(this::keysAnswer);
       }
       default -> throw new KmeException(404, "not found");
     }
@@ -243,6 +250,49 @@ final class Etsi014Handler {
     }
     log.error("ETSI 014 request failed unexpectedly", cause);
     return jsonResponse(500, json.error("internal error", List.of()));
+  }
+
+  /**
+   * The dec_keys answer, whose keys are deleted only once the server took its body to send it
+   * (and ran to the end); if the body is not taken (connection gone, stream failed) or never
+   * rendered within {@link #UNSENT_AFTER_MILLIS}, the keys wait for the slave again.
+   */
+  private HttpResponse keysAnswer(Kme.Fetch fetch) {
+    byte[] body;
+    try {
+      body = json.keys(fetch.keys());
+    } catch (RuntimeException e) {
+      settle(fetch, false);
+      throw e;
+    }
+    ByteString data = ByteString.fromArray(body);
+    java.util.Arrays.fill(body, (byte) 0);
+    AtomicBoolean taken = new AtomicBoolean();
+    Source<ByteString, NotUsed> source = Source.single(data)
+        .map(b -> {
+          if (!fetch.startSending()) {
+            throw new IllegalStateException("dec_keys answer given up before it was sent");
+          }
+          taken.set(true);
+          return b;
+        })
+        .watchTermination((mat, done) -> {
+          done.whenComplete((d, error) -> settle(fetch, error == null && taken.get()));
+          return mat;
+        });
+    CompletableFuture.delayedExecutor(UNSENT_AFTER_MILLIS, TimeUnit.MILLISECONDS, blocking).execute(fetch::giveUp);
+    return HttpResponse.create()
+        .withStatus(200)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, data.size(), source));
+  }
+
+  private void settle(Kme.Fetch fetch, boolean sent) {
+    // a synced store write: off the stream's and the HTTP server's threads
+    try {
+      blocking.execute(() -> fetch.answered(sent));
+    } catch (RuntimeException e) {
+      fetch.answered(sent);
+    }
   }
 
   private static HttpResponse ok(byte[] body) {

@@ -224,6 +224,18 @@ class Etsi014ServerTest {
   }
 
   @Test
+  void decKeys_answerSent_keyDeletedFromTheStoreNotJustHidden() throws Exception {
+    String id = encOne(bankA, wuh, "bank-b");
+    assertThat(wuhStore.deliverables()).extracting(d -> d.keyId()).contains(id);
+
+    assertThat(get(bankB, wuh, "/api/v1/keys/bank-a/dec_keys?key_ID=" + id).status).isEqualTo(200);
+
+    // the deletion follows the answer's body onto the wire (asynchronously, within moments)
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        wuhStore.deliverables().stream().noneMatch(d -> d.keyId().equals(id)));
+  }
+
+  @Test
   void decKeys_malformedKeyId_is400WithoutEchoingIt() throws Exception {
     String evil = "EVIL-" + "z".repeat(300);
 
