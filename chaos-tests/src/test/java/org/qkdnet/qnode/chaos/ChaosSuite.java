@@ -109,10 +109,17 @@ final class ChaosSuite {
     }
   }
 
-  /** What faults may need and this machine lacks, with the reason. */
+  /**
+   * What faults may need and this machine lacks, with the reason ({@code -Dchaos.netlab=off} runs
+   * the stations on loopback, as on a machine without the lab).
+   */
   private Map<Fault.Need, String> missing() throws IOException {
     Map<Fault.Need, String> missing = new LinkedHashMap<>();
-    NetLab.unavailable().ifPresent(why -> missing.put(Fault.Need.NET_LAB, why));
+    if ("off".equals(System.getProperty("chaos.netlab"))) {
+      missing.put(Fault.Need.NET_LAB, "turned off (-Dchaos.netlab=off)");
+    } else {
+      NetLab.unavailable().ifPresent(why -> missing.put(Fault.Need.NET_LAB, why));
+    }
     Files.createDirectories(options.work());
     SmallDisk.unavailable(options.work()).ifPresent(why -> missing.put(Fault.Need.SMALL_DISK, why));
     return missing;
