@@ -7,20 +7,24 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The ci profile of the chaos suite with a fixed seed, as part of {@code mvn verify}: at least 12
- * scenarios covering every fault kind, at least 5,000 relays ok in all, and no invariant violated.
+ * scenarios covering every fault kind (all nine: {@link Schedule#KINDS}), at least 5,000 relays ok
+ * in all, and no invariant violated. Where the network lab or a small disk cannot be had (not
+ * root, no ip or nft), the suite skips partition, link-cut or disk-full saying why, and this test
+ * checks the rest and then aborts with that reason as its assumption message.
  * The report goes to {@code target/chaos-ci-profile/report.json} (and .html). Same as
  * {@code chaos-tests/run --profile ci --seed 20261206}.
  *
  * <p>Not yet part of {@code mvn verify} (run it with {@code -Dchaos.ci=true}, or the script): its
  * first runs found a key lost when a station crashes between deleting a fetched key durably and
- * sending the dec_keys answer (I2), which needs a fix in the node first, and the profile takes
- * 10-12 minutes, over its budget.
+ * sending the dec_keys answer (I2), which needs a fix in the node first. The profile takes about
+ * 10 minutes on two cores (607 s for its 12 scenarios with this seed, in the lab).
  */
 @EnabledIfSystemProperty(named = "chaos.ci", matches = "true", disabledReason = "the ci chaos profile is run by"
     + " chaos-tests/run or with -Dchaos.ci=true until the crash-during-fetch key loss (issue 9) is fixed")
@@ -37,9 +41,15 @@ class ChaosCiProfileTest {
 
     Set<String> kinds = new TreeSet<>();
     o.scenarios().forEach(s -> s.faults().forEach(f -> kinds.add(f.substring(0, f.indexOf(':')))));
-    assertThat(o.scenarios()).hasSizeGreaterThanOrEqualTo(12);
-    assertThat(kinds).contains("kill", "pause", "restart-all", "rolling-restart", "crash-point");
     assertThat(o.violations()).as("violations (see " + work.resolve("report.html") + ")").isZero();
     assertThat(o.relaysOk()).as("relays ok in all").isGreaterThanOrEqualTo(5_000);
+    // what every machine runs: the faults that need nothing beyond processes and loopback
+    assertThat(kinds).contains("kill", "pause", "restart-all", "rolling-restart", "crash-point", "clock-skew");
+    // partition and link-cut need the network lab, disk-full a small disk (root): without them
+    // the suite skips those scenarios, and this test says so rather than passing as if it ran them
+    Assumptions.assumeTrue(o.skipped().isEmpty(), () -> "the ci profile ran without " + o.skipped().stream()
+        .map(ChaosSuite.Skipped::toString).toList() + "; the rest had no violation");
+    assertThat(o.scenarios()).hasSizeGreaterThanOrEqualTo(12);
+    assertThat(kinds).containsExactlyInAnyOrderElementsOf(Schedule.KINDS);
   }
 }

@@ -23,6 +23,11 @@ import org.qkdnet.qnode.sae.Etsi014Client;
  * processes: the configuration file on a free base port with the suite's device settings, the
  * dev PKI from {@code qnode certs}, and what the harness needs to know of it (stations in order,
  * links, which station each SAE is at, the workload's SAE pairs).
+ *
+ * <p>On loopback (every station on 127.0.0.1, ports from a free base port), or in a {@link NetLab}
+ * (each station on its own address in its own network namespace, the same fixed ports at every
+ * station, written as {@code qnode.network.endpoints}), so that partitions and link cuts can be
+ * injected between real processes.
  */
 final class ChaosNetwork {
   /** An SAE pair the workload drives; {@code paths} as the topology's sae-pairs say (default 1). */
@@ -57,9 +62,17 @@ final class ChaosNetwork {
   private final List<Link> links;
   private final Map<String, String> saeStation;
   private final List<Pair> workload;
+  private final NetLab lab;
+
+  /** The ports of every station in a {@link NetLab} (each has an address of its own). */
+  static final int LAB_CLUSTER_PORT = 27100;
+  static final int LAB_GRPC_PORT = 27101;
+  static final int LAB_HTTPS_PORT = 27102;
+  static final int LAB_ADMIN_PORT = 27103;
 
   private ChaosNetwork(String name, Path config, Path pki, int basePort, List<String> stations, List<Link> links,
-      Map<String, String> saeStation, List<Pair> workload) {
+      Map<String, String> saeStation, List<Pair> workload, NetLab lab) {
+    this.lab = lab;
     this.name = name;
     this.config = config;
     this.pki = pki;
@@ -111,8 +124,16 @@ final class ChaosNetwork {
     return new Schedule.Shape(ids, links, saeStation, workload);
   }
 
-  /** Writes the station configuration and the PKI under {@code dir}. */
+  /** Writes the station configuration (every station on loopback) and the PKI under {@code dir}. */
   static ChaosNetwork create(String topology, Path dir, String extraSettings) throws Exception {
+    return create(topology, dir, extraSettings, null);
+  }
+
+  /**
+   * As above; with a {@code lab}, each station on its own address in the lab (its process must be
+   * started inside the lab, {@link NetLab#inside}).
+   */
+  static ChaosNetwork create(String topology, Path dir, String extraSettings, NetLab lab) throws Exception {
     Schedule.Shape shape = shape(topology);
     List<String> ids = shape.stations();
     // the station configuration: the topology only (the workload is the harness's business)
@@ -124,15 +145,44 @@ final class ChaosNetwork {
     int base = LocalNetwork.freeBasePort(ids.size());
     Files.createDirectories(dir);
     Path file = dir.resolve(topology + ".conf");
+    StringBuilder endpoints = new StringBuilder();
+    if (lab != null) {
+      endpoints.append("# each station in a network namespace of its own (NetLab), on its own address\n")
+          .append("qnode.network.endpoints {\n");
+      for (String id : ids) {
+        endpoints.append("  ").append(id).append(" { host = \"").append(lab.address(id)).append("\", cluster-port = ")
+            .append(LAB_CLUSTER_PORT).append(", grpc-port = ").append(LAB_GRPC_PORT).append(", https-port = ")
+            .append(LAB_HTTPS_PORT).append(", admin-port = ").append(LAB_ADMIN_PORT).append(" }\n");
+      }
+      endpoints.append("}\n");
+    }
     Files.writeString(file, text + "\n# written by the chaos suite\nqnode.network.host = \"127.0.0.1\"\n"
-        + "qnode.network.base-port = " + base + "\n" + DEVICE_SETTINGS + extraSettings + "\n", StandardCharsets.UTF_8);
+        + "qnode.network.base-port = " + base + "\n" + endpoints + DEVICE_SETTINGS + extraSettings + "\n",
+        StandardCharsets.UTF_8);
     Path pki = dir.resolve("pki");
     int rc = StationProcess.runCli(dir, Duration.ofSeconds(120), "certs", "--config", file.toString(), "--out",
         pki.toString());
     if (rc != 0) {
       throw new IllegalStateException("qnode certs exited " + rc + ": " + Files.readString(dir.resolve("cli.out")));
     }
-    return new ChaosNetwork(topology, file, pki, base, ids, shape.links(), shape.saeStation(), shape.workload());
+    return new ChaosNetwork(topology, file, pki, base, ids, shape.links(), shape.saeStation(), shape.workload(),
+        lab);
+  }
+
+  /** The lab the stations run in, or null (loopback). */
+  NetLab lab() {
+    return lab;
+  }
+
+  /** The address the station's servers bind to. */
+  String host(String station) {
+    index(station);
+    return lab == null ? "127.0.0.1" : lab.address(station);
+  }
+
+  /** The station's LinkService (gRPC) port. */
+  int grpcPort(String station) {
+    return lab == null ? basePort + 10 * index(station) + 1 : LAB_GRPC_PORT;
   }
 
   String name() {
@@ -180,11 +230,11 @@ final class ChaosNetwork {
   }
 
   String etsi014Url(String station) {
-    return "https://127.0.0.1:" + (basePort + 10 * index(station) + 2);
+    return "https://" + host(station) + ":" + (lab == null ? basePort + 10 * index(station) + 2 : LAB_HTTPS_PORT);
   }
 
   int adminPort(String station) {
-    return basePort + 10 * index(station) + 3;
+    return lab == null ? basePort + 10 * index(station) + 3 : LAB_ADMIN_PORT;
   }
 
   Etsi014Client client(String sae, Duration timeout) throws Exception {

@@ -17,9 +17,11 @@ final class ChaosRun {
     Report.writeJson(o, report);
     Path html = report.resolveSibling(report.getFileName().toString().replaceFirst("\\.json$", "") + ".html");
     Report.writeHtml(o, html);
-    print(String.format(Locale.ROOT, "chaos: %s seed %d: %d scenarios in %.0f s, relays ok %d, violations %d%n"
+    o.skipped().forEach(k -> print("chaos: SKIPPED " + k));
+    print(String.format(Locale.ROOT, "chaos: %s seed %d: %d scenarios in %.0f s, relays ok %d, violations %d%s%n"
         + "chaos: report %s, timeline %s, histories and logs under %s", o.profile(), o.seed(), o.scenarios().size(),
-        o.durationSeconds(), o.relaysOk(), o.violations(), report, html, options.work()));
+        o.durationSeconds(), o.relaysOk(), o.violations(), o.skipped().isEmpty() ? "" : ", skipped "
+        + o.skipped().size() + " (see above)", report, html, options.work()));
     return o;
   }
 

@@ -25,8 +25,29 @@ final class ChaosSuite {
   /** {@code only}: scenario names to run (empty: all); {@code work}: where everything goes. */
   record Options(String profile, long seed, List<String> only, Path work) {}
 
+  /**
+   * A fault the run left out, and why: it needs what this machine lacks ({@link Fault#needs}).
+   * {@code wholeScenario}: no fault of the scenario was left, so it did not run at all.
+   */
+  record Skipped(String scenario, String fault, boolean wholeScenario, String reason) {
+    @Override
+    public String toString() {
+      return (wholeScenario ? "scenario " + scenario + " skipped" : scenario + " without " + fault) + ": " + reason;
+    }
+  }
+
   /** A whole run. */
-  record Outcome(String profile, long seed, List<ScenarioResult> scenarios, double durationSeconds) {
+  record Outcome(String profile, long seed, List<ScenarioResult> scenarios, double durationSeconds,
+      List<Skipped> skipped) {
+    Outcome(String profile, long seed, List<ScenarioResult> scenarios, double durationSeconds) {
+      this(profile, seed, scenarios, durationSeconds, List.of());
+    }
+
+    Outcome {
+      scenarios = List.copyOf(scenarios);
+      skipped = List.copyOf(skipped);
+    }
+
     int relaysOk() {
       return scenarios.stream().mapToInt(ScenarioResult::relaysOk).sum();
     }
@@ -65,7 +86,77 @@ final class ChaosSuite {
     for (int i = 0; i < scenarios.size(); i++) {
       out.accept("  " + (i + 1) + ". " + scenarios.get(i).describe());
     }
-    ChaosNetwork net = ChaosNetwork.create(topology, options.work(), "");
+    Map<Fault.Need, String> missing = missing();
+    NetLab lab = null;
+    if (!missing.containsKey(Fault.Need.NET_LAB)) {
+      try {
+        lab = NetLab.create("c" + (ProcessHandle.current().pid() % 10_000), shape.stations());
+      } catch (IOException | RuntimeException e) {
+        missing.put(Fault.Need.NET_LAB, "the network lab could not be built: " + e.getMessage());
+      }
+    }
+    out.accept("chaos: stations " + (lab == null ? "on loopback" : "each in a network namespace of its own (NetLab)"));
+    missing.forEach((need, why) -> out.accept("chaos: no " + need + ": " + why));
+    List<Skipped> skipped = new ArrayList<>();
+    scenarios = leaveOut(scenarios, missing, skipped);
+    skipped.forEach(k -> out.accept("chaos: SKIPPED " + k));
+    try {
+      return runAll(scenarios, topology, lab, skipped, t0);
+    } finally {
+      if (lab != null) {
+        lab.close();
+      }
+    }
+  }
+
+  /**
+   * What faults may need and this machine lacks, with the reason ({@code -Dchaos.netlab=off} runs
+   * the stations on loopback, as on a machine without the lab).
+   */
+  private Map<Fault.Need, String> missing() throws IOException {
+    Map<Fault.Need, String> missing = new LinkedHashMap<>();
+    if ("off".equals(System.getProperty("chaos.netlab"))) {
+      missing.put(Fault.Need.NET_LAB, "turned off (-Dchaos.netlab=off)");
+    } else {
+      NetLab.unavailable().ifPresent(why -> missing.put(Fault.Need.NET_LAB, why));
+    }
+    Files.createDirectories(options.work());
+    SmallDisk.unavailable(options.work()).ifPresent(why -> missing.put(Fault.Need.SMALL_DISK, why));
+    return missing;
+  }
+
+  /**
+   * The scenarios without the faults that need what is {@code missing} (each listed in {@code
+   * skipped} with the reason); a scenario left without a fault is left out.
+   */
+  static List<Scenario> leaveOut(List<Scenario> scenarios, Map<Fault.Need, String> missing, List<Skipped> skipped) {
+    List<Scenario> out = new ArrayList<>();
+    for (Scenario sc : scenarios) {
+      List<Scenario.Step> kept = new ArrayList<>();
+      List<Skipped> left = new ArrayList<>();
+      for (Scenario.Step st : sc.steps()) {
+        String why = st.fault().needs().stream().filter(missing::containsKey).map(missing::get).findFirst()
+            .orElse(null);
+        if (why == null) {
+          kept.add(st);
+        } else {
+          left.add(new Skipped(sc.name(), st.fault().name(), false, why));
+        }
+      }
+      if (kept.isEmpty()) {
+        skipped.add(new Skipped(sc.name(), String.join("; ", sc.steps().stream().map(x -> x.fault().name()).toList()),
+            true, left.get(0).reason()));
+      } else {
+        skipped.addAll(left);
+        out.add(left.isEmpty() ? sc : new Scenario(sc.name(), kept, sc.warmMillis(), sc.tailMillis()));
+      }
+    }
+    return out;
+  }
+
+  private Outcome runAll(List<Scenario> scenarios, String topology, NetLab lab, List<Skipped> skipped, long t0)
+      throws Exception {
+    ChaosNetwork net = ChaosNetwork.create(topology, options.work(), "", lab);
     List<ScenarioResult> results = new ArrayList<>();
     try (Cluster cluster = new Cluster(net, options.work(), m -> out.accept("    " + m))) {
       cluster.prepareClassArchive();
@@ -89,7 +180,7 @@ final class ChaosSuite {
         r.violations().forEach(v -> out.accept("    VIOLATION " + v));
       }
     }
-    return new Outcome(options.profile(), options.seed(), results, (System.nanoTime() - t0) / 1e9);
+    return new Outcome(options.profile(), options.seed(), results, (System.nanoTime() - t0) / 1e9, skipped);
   }
 
   /** One scenario's run. */
@@ -119,7 +210,9 @@ final class ChaosSuite {
       long lastHeal = -1;
       Workload load = null;
       try {
-        sc.steps().forEach(step -> step.fault().prepare(cluster));
+        for (Scenario.Step step : sc.steps()) {
+          step.fault().prepare(cluster);
+        }
         cluster.startAll();
         long ready = history.msSinceStart();
         load = new Workload(cluster.net(), history);
@@ -171,6 +264,14 @@ final class ChaosSuite {
         }
         out.accept(String.format(Locale.ROOT, "    load, drain and probes done at %.1f s; stations stopped in %.1f s",
             stopAt / 1000.0, (history.msSinceStart() - stopAt) / 1000.0));
+        for (Scenario.Step step : sc.steps()) {
+          try {
+            step.fault().cleanup(cluster);
+          } catch (Exception e) {
+            harness.add(new Violation("liveness", "scenario", cluster.stations(),
+                "the clean-up after " + step.fault().name() + " failed: " + e));
+          }
+        }
       }
       long end = history.msSinceStart();
       states = readStates();

@@ -34,6 +34,7 @@ final class Cluster implements AutoCloseable {
   private final Map<String, Integer> incarnation = new LinkedHashMap<>();
   private final Map<String, List<String>> armed = new LinkedHashMap<>();
   private final List<StationProcess> all = new ArrayList<>();
+  private final Map<String, SmallDisk> disks = new LinkedHashMap<>();
   private final Thread hook;
   private Path logDir;
   private Path classArchive;
@@ -42,7 +43,16 @@ final class Cluster implements AutoCloseable {
     this.net = net;
     this.root = root;
     this.progress = progress;
-    this.hook = new Thread(this::killEverything, "chaos-cluster-kill");
+    this.hook = new Thread(() -> {
+      killEverything();
+      for (SmallDisk d : disks.values()) {
+        try {
+          d.close();
+        } catch (IOException e) {
+          // the JVM is going: nothing more to do
+        }
+      }
+    }, "chaos-cluster-kill");
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
@@ -86,7 +96,8 @@ final class Cluster implements AutoCloseable {
     }
     args.addAll(armed.getOrDefault(id, List.of()));
     armed.remove(id);
-    StationProcess p = StationProcess.start(id, net.config(), dataDir(id), net.pki(), logDir, id + "-" + n, args);
+    StationProcess p = StationProcess.startIn(prefix(id), id, net.config(), dataDir(id), net.pki(), logDir,
+        id + "-" + n, args);
     live.put(id, p);
     all.add(p);
     return p;
@@ -104,8 +115,8 @@ final class Cluster implements AutoCloseable {
     Path scratch = root.resolve("cds");
     Files.createDirectories(scratch);
     String id = net.stations().get(0);
-    StationProcess p = StationProcess.start(id, net.config(), scratch.resolve("data"), net.pki(), scratch, id,
-        List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=" + jsa));
+    StationProcess p = StationProcess.startIn(prefix(id), id, net.config(), scratch.resolve("data"), net.pki(),
+        scratch, id, List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=" + jsa));
     try {
       p.awaitReady(READY);
       p.stop();
@@ -116,6 +127,108 @@ final class Cluster implements AutoCloseable {
       classArchive = jsa;
     } else {
       progress.accept("no class archive was written (stations start without it)");
+    }
+  }
+
+  /** In a lab, the command prefix that runs a process in the station's namespace; else none. */
+  private List<String> prefix(String id) {
+    return net.lab() == null ? List.of() : net.lab().inside(id, List.of());
+  }
+
+  /** The lab the stations run in; throws if they run on loopback. */
+  NetLab lab() {
+    if (net.lab() == null) {
+      throw new IllegalStateException("the stations run on loopback, not in a network lab");
+    }
+    return net.lab();
+  }
+
+  /**
+   * Puts the station's data directory on a small disk of its own ({@link SmallDisk}) of what it
+   * holds now plus {@code headroom} bytes, the data copied over; the station must not run. The
+   * disk stays until {@link #releaseSmallDisk}. Returns the disk (the same one if mounted already).
+   */
+  synchronized SmallDisk smallDisk(String id, long headroom) throws IOException, InterruptedException {
+    if (disks.containsKey(id)) {
+      return disks.get(id);
+    }
+    if (isAlive(id)) {
+      throw new IllegalStateException("station " + id + " runs: its data directory cannot be moved");
+    }
+    Path data = dataDir(id);
+    Path aside = root.resolve("data-aside").resolve(id);
+    deleteTree(aside);
+    Files.createDirectories(aside.getParent());
+    long used = 0;
+    if (Files.exists(data)) {
+      used = treeSize(data);
+      Files.move(data, aside);
+    } else {
+      Files.createDirectories(aside);
+    }
+    SmallDisk d = SmallDisk.mount(data, used + headroom);
+    try {
+      copyTree(aside, data);
+    } catch (IOException e) {
+      d.close();
+      deleteTree(data);
+      Files.move(aside, data);
+      throw e;
+    }
+    deleteTree(aside);
+    disks.put(id, d);
+    progress.accept(String.format(java.util.Locale.ROOT, "%s's data directory (%.1f MiB) on a tmpfs of %.1f MiB",
+        id, used / 1048576.0, (used + headroom) / 1048576.0));
+    return d;
+  }
+
+  /** Moves the station's data back from its small disk onto the ordinary one; it must not run. */
+  synchronized void releaseSmallDisk(String id) throws IOException, InterruptedException {
+    SmallDisk d = disks.get(id);
+    if (d == null) {
+      return;
+    }
+    if (isAlive(id)) {
+      throw new IllegalStateException("station " + id + " runs: its small disk cannot be released");
+    }
+    d.free();
+    Path data = dataDir(id);
+    Path aside = root.resolve("data-aside").resolve(id);
+    deleteTree(aside);
+    Files.createDirectories(aside);
+    copyTree(data, aside);
+    d.close();
+    disks.remove(id);
+    deleteTree(data);
+    Files.move(aside, data);
+  }
+
+  private static long treeSize(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      long n = 0;
+      for (Path f : walk.filter(Files::isRegularFile).toList()) {
+        n += Files.size(f);
+      }
+      return n;
+    }
+  }
+
+  /** {@code cp -a from/. to/}: files, modes and times (bounded by NetLab.run's 20 s). */
+  private static void copyTree(Path from, Path to) throws IOException {
+    NetLab.Result r = NetLab.run(List.of("cp", "-a", from + "/.", to + "/"));
+    if (r.code() != 0) {
+      throw new IOException("cp -a " + from + " " + to + ": " + r.output().strip());
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var walk = Files.walk(p)) {
+      for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
     }
   }
 
@@ -244,7 +357,7 @@ final class Cluster implements AutoCloseable {
     ManagedChannel ch = null;
     try {
       Path ops = net.pki().resolve("operators");
-      ch = NettyChannelBuilder.forAddress("127.0.0.1", net.adminPort(from))
+      ch = NettyChannelBuilder.forAddress(net.host(from), net.adminPort(from))
           .sslContext(LinkTls.clientOfAnyStation(Pem.readIdentity(ops.resolve("admin.crt"), ops.resolve("admin.key")),
               net.ca()))
           .build();
@@ -274,6 +387,23 @@ final class Cluster implements AutoCloseable {
   @Override
   public void close() {
     killEverything();
+    for (String id : new ArrayList<>(disks.keySet())) {
+      try {
+        releaseSmallDisk(id);
+      } catch (IOException | RuntimeException e) {
+        progress.accept("small disk of " + id + " not released: " + e.getMessage());
+        try {
+          SmallDisk d = disks.remove(id);
+          if (d != null) {
+            d.close();
+          }
+        } catch (IOException | RuntimeException again) {
+          // unmounted lazily at worst
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {

@@ -7,9 +7,10 @@ import java.util.List;
 /**
  * A station halts at a named crash point of the store or the relay ({@code -Dqnode.crash-at},
  * see CrashPoints: {@code Runtime.halt}, as abrupt as kill -9, at that exact step), after
- * {@code skip} passes. In a scenario of one fault (ci), points the relays pass ({@code relay.*},
- * reserve and transit syncs) are armed when the scenario's stations start, with a skip beyond the
- * warm-up, and fire under the load; otherwise (soak: several faults a scenario) and for the
+ * {@code skip} passes. In a scenario of crash points only (ci: two or three, on different victims,
+ * these first), points the relays pass ({@code relay.*}, reserve and transit syncs) are armed when
+ * the scenario's stations start, with a skip beyond the warm-up, and fire under the load;
+ * otherwise (soak: several faults of any kind a scenario) and for the
  * key-supply points (assign, apply), which come at the key's rate, the victim is restarted
  * orderly at inject with the point armed. Inject waits (bounded) for the point to fire; heal starts the
  * victim again unarmed. If the point is not reached in time, the victim is killed instead and the
@@ -31,8 +32,9 @@ final class CrashPointFault implements Fault {
   private String outcome = "";
 
   /**
-   * @param atStart arm a relay-rate point when the scenario's stations start (one fault per
-   *     scenario: ci); otherwise, and always for the key-supply points, by a restart at inject
+   * @param atStart arm a relay-rate point when the scenario's stations start (a scenario of crash
+   *     points on different victims: ci); otherwise, and always for the key-supply points, by a
+   *     restart at inject
    */
   CrashPointFault(String point, String victim, int skip, boolean atStart) {
     if (!POINTS.contains(point)) {
@@ -92,6 +94,10 @@ final class CrashPointFault implements Fault {
       c.start(victim);
       c.awaitReady(victim);
     }
+  }
+
+  boolean armedAtStart() {
+    return armAtStart;
   }
 
   boolean fired() {

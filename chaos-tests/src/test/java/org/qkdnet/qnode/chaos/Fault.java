@@ -6,16 +6,29 @@ package org.qkdnet.qnode.chaos;
  * schedule's seed), so the same seed gives the same faults; only what must be read from the live
  * network (the relay in use) is resolved at {@link #inject} and shows in {@link #detail} after.
  *
- * <p>Kinds of phase 1: kill, pause, restart-all, rolling-restart, crash-point. Partition,
- * link-cut, disk-full and clock-skew plug in the same way (inject cuts, heal restores).
+ * <p>Kinds: kill, pause, restart-all, rolling-restart, crash-point, partition, link-cut, disk-full,
+ * clock-skew. A fault that needs something of the machine ({@link #needs}: the network lab, a
+ * small disk) is skipped, with the reason in the progress and the report, where it is missing.
  */
 interface Fault {
+  /** What a fault may need of the machine beyond processes and loopback. */
+  enum Need {
+    /** {@link NetLab}: the stations in network namespaces of their own (partition, link-cut). */
+    NET_LAB,
+    /** {@link SmallDisk}: a tmpfs mounted on a station's data directory (disk-full). */
+    SMALL_DISK
+  }
+
   String kind();
+
+  default java.util.Set<Need> needs() {
+    return java.util.Set.of();
+  }
 
   String detail();
 
   /** Before the scenario's stations start (e.g. arm a crash point in a station's next start). */
-  default void prepare(Cluster c) {
+  default void prepare(Cluster c) throws Exception {
   }
 
   /** Breaks something; returns when the fault is in place (bounded). */
@@ -23,6 +36,10 @@ interface Fault {
 
   /** Undoes it (a killed station restarts, a paused one resumes); returns when done (bounded). */
   void heal(Cluster c) throws Exception;
+
+  /** After the scenario's stations stopped, before its stores are read (e.g. unmount a small disk). */
+  default void cleanup(Cluster c) throws Exception {
+  }
 
   default String name() {
     return kind() + ":" + detail();

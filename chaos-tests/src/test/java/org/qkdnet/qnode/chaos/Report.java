@@ -52,6 +52,11 @@ final class Report {
       ArrayNode notes = s.putArray("notes");
       r.notes().forEach(notes::add);
     }
+    ArrayNode skipped = root.putArray("skipped");
+    for (ChaosSuite.Skipped k : o.skipped()) {
+      skipped.addObject().put("scenario", k.scenario()).put("fault", k.fault()).put("whole_scenario",
+          k.wholeScenario()).put("reason", k.reason());
+    }
     return root;
   }
 
@@ -74,6 +79,9 @@ final class Report {
         o.durationSeconds(), o.relaysOk()));
     h.append(o.violations() == 0 ? "<span class=\"ok\">no violations</span>"
         : "<span class=\"bad\">" + o.violations() + " violations</span>").append("</p>");
+    for (ChaosSuite.Skipped k : o.skipped()) {
+      h.append("<p class=\"bad\">SKIPPED ").append(esc(k.toString())).append("</p>");
+    }
     h.append("<table><tr><th>scenario</th><th>faults</th><th>s</th><th>relays ok</th><th>failed</th>"
         + "<th>violations</th></tr>");
     for (ScenarioResult r : o.scenarios()) {

@@ -20,7 +20,8 @@ class ReportTest {
         List.of(new ScenarioResult.Window("kill:relay-in-use A-APP>B-APP=C", 5_000, 9_000)),
         List.of(new int[] {10, 0}, new int[] {0, 4}, new int[] {12, 1}), 1, Map.of("A-APP>B-APP", 800L),
         List.of("a note"));
-    return new ChaosSuite.Outcome("ci", 7, List.of(r), 60);
+    return new ChaosSuite.Outcome("ci", 7, List.of(r), 60, List.of(new ChaosSuite.Skipped("link-cut",
+        "link-cut:A-B", true, "network namespaces need root (running as ci)")));
   }
 
   @Test
@@ -42,6 +43,10 @@ class ReportTest {
     assertThat(v.get("invariant").asText()).isEqualTo("I2");
     assertThat(v.get("subject").asText()).isEqualTo("k1");
     assertThat(v.get("stations").toString()).isEqualTo("[\"A\",\"B\"]");
+    JsonNode k = root.get("skipped").get(0);
+    assertThat(k.get("scenario").asText()).isEqualTo("link-cut");
+    assertThat(k.get("whole_scenario").asBoolean()).isTrue();
+    assertThat(k.get("reason").asText()).contains("need root");
   }
 
   @Test
@@ -51,7 +56,8 @@ class ReportTest {
     Report.writeHtml(outcome(), f);
 
     String html = Files.readString(f);
-    assertThat(html).contains("<svg", "kill:relay-in-use A-APP&gt;B-APP=C", "1 violations")
+    assertThat(html).contains("<svg", "kill:relay-in-use A-APP&gt;B-APP=C", "1 violations",
+        "SKIPPED scenario link-cut skipped: network namespaces need root")
         .doesNotContain("src=\"http", "href=\"http", "<script");
     assertThat(html.split("<svg", -1)).hasSize(2);
     String svg = html.substring(html.indexOf("<svg"), html.indexOf("</svg>") + 6);
