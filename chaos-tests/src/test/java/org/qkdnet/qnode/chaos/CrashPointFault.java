@@ -19,7 +19,7 @@ import java.util.List;
 final class CrashPointFault implements Fault {
   /** Every crash point in node/src/main (grep CrashPoints.hit). */
   static final List<String> POINTS = List.of("keystore.afterApplySync", "keystore.afterAssignSync",
-      "keystore.afterReserveSync", "keystore.afterTransitSync", "relay.destinationAfterStoreBeforeAck",
+      "keystore.afterHandOutSync", "keystore.afterReserveSync", "keystore.afterTransitSync", "relay.destinationAfterStoreBeforeAck",
       "relay.originAfterReserveBeforeSend", "relay.transitAfterReserveBeforeSend");
 
   /** From the armed start: the station starts (~10 s on two busy cores), then the load reaches the point. */

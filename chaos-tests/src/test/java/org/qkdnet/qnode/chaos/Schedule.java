@@ -20,7 +20,7 @@ import java.util.TreeSet;
  *   <li><b>ci</b>: every fault kind in {@link #CI_SCENARIOS} scenarios, in seeded order: a kill of
  *       a random station, a kill of the relay in use, a short then a long pause, a short partition
  *       of a group then a long one, a link cut, restart-all, a rolling restart, disk-full,
- *       clock-skew, and the seven crash points armed two or three at a time on different
+ *       clock-skew, and the eight crash points armed two or three at a time on different
  *       victims ({@link #CRASH_GROUPS}), so each scenario's start-up is paid once for several.
  *   <li><b>soak</b>: scenarios of {@link #SOAK_FAULTS} faults each, every {@link #SOAK_PERIOD_MS}
  *       ms, drawn from every kind, until an hour is filled.
@@ -33,8 +33,8 @@ final class Schedule {
   /** Every fault kind a profile draws from (the report's {@code kind:} prefixes). */
   static final List<String> KINDS = List.of("kill", "pause", "partition", "link-cut", "restart-all", "crash-point",
       "disk-full", "clock-skew", "rolling-restart");
-  /** The seven crash points come in scenarios of 3, 2 and 2. */
-  static final List<Integer> CRASH_GROUPS = List.of(3, 2, 2);
+  /** The eight crash points come in scenarios of 3, 3 and 2. */
+  static final List<Integer> CRASH_GROUPS = List.of(3, 3, 2);
   static final int CI_SCENARIOS = 9 + CRASH_GROUPS.size();
   /** Clock offsets drawn in ±[90 s, 1 h]. */
   static final long SKEW_MIN_S = 90;
@@ -106,7 +106,7 @@ final class Schedule {
   }
 
   /**
-   * The seven crash points, shuffled, in groups of {@link #CRASH_GROUPS}; in a group each on a
+   * The eight crash points, shuffled, in groups of {@link #CRASH_GROUPS}; in a group each on a
    * victim of its own (a station crashed by one point must not be restarted, disarmed, by
    * another's), the points armed at the start first (they fire under the load at once), the
    * key-supply ones (armed by a restart at inject) after.
@@ -296,7 +296,8 @@ final class Schedule {
       // only an origin reserves on its own (a transit's reservation is afterTransitSync)
       case "keystore.afterReserveSync" -> masters;
       case "keystore.afterTransitSync", "relay.transitAfterReserveBeforeSend" -> transits;
-      case "relay.destinationAfterStoreBeforeAck" -> slaves;
+      // a fetch (dec_keys) at the slave's station marks its keys handed out
+      case "relay.destinationAfterStoreBeforeAck", "keystore.afterHandOutSync" -> slaves;
       case "relay.originAfterReserveBeforeSend" -> masters;
       default -> throw new IllegalArgumentException("no crash point " + point);
     };
