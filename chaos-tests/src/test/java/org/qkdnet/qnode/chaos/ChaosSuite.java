@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -162,13 +163,14 @@ final class ChaosSuite {
       cluster.prepareClassArchive();
       Map<String, StationState> before = Map.of();
       Set<String> fetchedEarlier = new HashSet<>();
+      Set<String> cameBackEarlier = new HashSet<>();
       int okSoFar = 0;
       for (int i = 0; i < scenarios.size(); i++) {
         Scenario sc = scenarios.get(i);
         out.accept(String.format(Locale.ROOT, "[%d/%d] %s", i + 1, scenarios.size(), sc.name()));
         Path dir = options.work().resolve("scenarios").resolve(String.format(Locale.ROOT, "%02d-%s", i + 1,
             sc.name()));
-        Run run = new Run(cluster, sc, dir, before, fetchedEarlier);
+        Run run = new Run(cluster, sc, dir, before, fetchedEarlier, cameBackEarlier);
         ScenarioResult r = run.execute();
         results.add(r);
         before = run.states;
@@ -190,18 +192,21 @@ final class ChaosSuite {
     final Path dir;
     final Map<String, StationState> before;
     final Set<String> fetchedEarlier;
+    final Set<String> cameBackEarlier;
     final History history;
     final List<ScenarioResult.Window> windows = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     final List<Violation> harness = new ArrayList<>();
     Map<String, StationState> states = Map.of();
 
-    Run(Cluster cluster, Scenario sc, Path dir, Map<String, StationState> before, Set<String> fetchedEarlier) {
+    Run(Cluster cluster, Scenario sc, Path dir, Map<String, StationState> before, Set<String> fetchedEarlier,
+        Set<String> cameBackEarlier) {
       this.cluster = cluster;
       this.sc = sc;
       this.dir = dir;
       this.before = before;
       this.fetchedEarlier = fetchedEarlier;
+      this.cameBackEarlier = cameBackEarlier;
       this.history = new History(System.nanoTime());
     }
 
@@ -278,9 +283,18 @@ final class ChaosSuite {
       Map<String, List<String>> leaks = scanLogs(load == null ? Map.of() : load.encodings());
       List<History.Op> ops = history.ops();
       history.writeJsonLines(dir.resolve("history.jsonl"));
+      Map<String, List<Long>> abnormalEnds = new TreeMap<>();
+      cluster.abnormalEndsNanos().forEach((id, ts) -> abnormalEnds.put(id, ts.stream().map(history::toMs)
+          .filter(ms -> ms >= 0).toList()));
       Checker.Result r = Checker.check(new Checker.Input(ops, cluster.net().saeStations(), cluster.net().links(),
           states, before, fetchedEarlier, leaks, lastHeal, LIVENESS.toMillis(),
-          cluster.net().workload().stream().map(ChaosNetwork.Pair::name).toList()));
+          cluster.net().workload().stream().map(ChaosNetwork.Pair::name).toList(), abnormalEnds, cameBackEarlier));
+      cameBackEarlier.addAll(r.cameBack());
+      if (!r.cameBack().isEmpty()) {
+        notes.add(r.cameBack().size() + " keys fetched within " + Checker.CRASH_WINDOW_MS / 1000
+            + " s before their station ended abnormally were their slave's again after the restart"
+            + " (the fetch's crash window, at-least-once): " + r.cameBack());
+      }
       for (History.Op o : ops) {
         if (o.kind() != History.Kind.ENC && o.ok()) {
           fetchedEarlier.add(o.keyId());

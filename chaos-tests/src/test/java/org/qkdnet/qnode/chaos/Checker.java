@@ -37,7 +37,13 @@ import org.qkdnet.qnode.keystore.StreamId;
  *       BURNED) by the receiver.
  *   <li><b>I4</b>: comparing the stores before and after the scenario's restarts: no counter of
  *       consumed pad shrinks, every consumed range stays consumed, and no key ever fetched is
- *       waiting again.
+ *       waiting again, with one exception, the fetch's crash window: ETSI 014 has no
+ *       acknowledgement from the SAE, so a station deletes a fetched key once its answer went out;
+ *       if the station ends abnormally (killed, halted, failed closed) before that delete, the key
+ *       is its slave's again after the restart (never lost, never anyone else's). A fetched key
+ *       waiting again, or fetched a second time, is therefore no violation when the slave's
+ *       station ended abnormally within {@link #CRASH_WINDOW_MS} after the (first) fetch; such
+ *       keys are counted ({@link Result#cameBack}), once.
  *   <li><b>I5</b>: no key's hex or Base64 encoding in any log.
  *   <li><b>liveness</b>: after the last fault healed, every pair gets a relay ok within the bound.
  * </ul>
@@ -46,19 +52,31 @@ final class Checker {
   /** A scenario's inputs. {@code before} may be empty (fresh stores). */
   record Input(List<History.Op> ops, Map<String, String> saeStation, List<ChaosNetwork.Link> links,
       Map<String, StationState> after, Map<String, StationState> before, Set<String> fetchedEarlier,
-      Map<String, List<String>> leaks, long lastHealMs, long livenessBoundMs, List<String> pairs) {}
+      Map<String, List<String>> leaks, long lastHealMs, long livenessBoundMs, List<String> pairs,
+      Map<String, List<Long>> abnormalEndsMs, Set<String> cameBackEarlier) {}
 
-  /** What the checker found, and the counts the report shows. */
+  /**
+   * What the checker found, and the counts the report shows; {@code cameBack}: keys fetched in a
+   * station's crash window that were its slave's again after the restart (see I4).
+   */
   record Result(List<Violation> violations, int relaysOk, int relaysFailed, int orphans,
-      Map<String, Long> recoveryMs) {}
+      Map<String, Long> recoveryMs, Set<String> cameBack) {}
+
+  /**
+   * The fetch's crash window: from a dec_keys answer's arrival at the client to the station's
+   * abnormal end (seen by the harness when the process is gone; a station failing closed first
+   * leaves the cluster) within which the fetched key may be its slave's again after the restart.
+   */
+  static final long CRASH_WINDOW_MS = 5_000;
 
   private Checker() {}
 
   static Result check(Input in) {
     List<Violation> v = new ArrayList<>();
     Map<String, History.Op> enc = new LinkedHashMap<>();
-    int[] counts = history(in, enc, v);
-    int orphans = deliverables(in, enc, v);
+    Set<String> cameBack = new TreeSet<>();
+    int[] counts = history(in, enc, v, cameBack);
+    int orphans = deliverables(in, enc, v, cameBack);
     for (ChaosNetwork.Link l : in.links()) {
       link(in.after(), l.a(), l.b(), v);
       link(in.after(), l.b(), l.a(), v);
@@ -72,11 +90,21 @@ final class Checker {
     in.leaks().forEach((log, ids) -> ids.forEach(id -> v.add(new Violation("I5", id, List.of(stationOfLog(log)),
         "key bytes (hex or Base64) of key_ID " + id + " in log " + log))));
     Map<String, Long> recovery = liveness(in, enc, v);
-    return new Result(v, counts[0], counts[1], orphans, recovery);
+    return new Result(v, counts[0], counts[1], orphans, recovery, cameBack);
+  }
+
+  /**
+   * Whether {@code station} ended abnormally within {@link #CRASH_WINDOW_MS} after {@code fetchEnd}
+   * (and before {@code before}, when the key was fetched again); from 50 ms before it, as the last
+   * bytes of an answer may reach the client after its sender died.
+   */
+  private static boolean crashedSoonAfter(Input in, String station, long fetchEnd, long before) {
+    return in.abnormalEndsMs().getOrDefault(station, List.of()).stream()
+        .anyMatch(e -> e >= fetchEnd - 50 && e <= fetchEnd + CRASH_WINDOW_MS && e < before);
   }
 
   /** I1 and I2 over the history; fills {@code enc} (key_ID to the master's answer). */
-  private static int[] history(Input in, Map<String, History.Op> enc, List<Violation> v) {
+  private static int[] history(Input in, Map<String, History.Op> enc, List<Violation> v, Set<String> cameBack) {
     Map<String, List<History.Op>> fetches = new HashMap<>();
     Set<String> unanswered = new java.util.HashSet<>();
     Map<String, List<String>> bySha = new LinkedHashMap<>();
@@ -119,7 +147,9 @@ final class Checker {
                     + " died before answering?)" : ""))));
         continue;
       }
-      if (f.size() > 1) {
+      if (f.size() == 2 && crashedSoonAfter(in, in.saeStation().get(e.slave()), f.get(0).endMs(), f.get(1).startMs())) {
+        cameBack.add(e.keyId()); // fetched again after its station's crash window (see I4)
+      } else if (f.size() > 1) {
         v.add(new Violation("I2", e.keyId(), stations(in, e), "the slave fetched the key " + f.size()
             + " times (at " + f.stream().map(x -> x.endMs() + " ms").toList() + ")"));
       }
@@ -138,17 +168,25 @@ final class Checker {
   }
 
   /** Keys waiting at the stations: none fetched before; those no master got are orphans. */
-  private static int deliverables(Input in, Map<String, History.Op> enc, List<Violation> v) {
+  private static int deliverables(Input in, Map<String, History.Op> enc, List<Violation> v, Set<String> cameBack) {
     Set<String> fetched = new java.util.HashSet<>(in.fetchedEarlier());
+    Map<String, Long> lastFetchEnd = new HashMap<>();
     for (History.Op o : in.ops()) {
       if (o.kind() != History.Kind.ENC && o.ok()) {
         fetched.add(o.keyId());
+        lastFetchEnd.merge(o.keyId(), o.endMs(), Math::max);
       }
     }
     int orphans = 0;
     for (StationState s : in.after().values()) {
       for (DeliverableInfo k : s.deliverables()) {
-        if (fetched.contains(k.keyId())) {
+        if (in.cameBackEarlier().contains(k.keyId())) {
+          continue; // judged (and counted) in the scenario whose crash window brought it back
+        }
+        Long at = lastFetchEnd.get(k.keyId());
+        if (at != null && crashedSoonAfter(in, s.station(), at, Long.MAX_VALUE)) {
+          cameBack.add(k.keyId());
+        } else if (fetched.contains(k.keyId())) {
           v.add(new Violation("I4", k.keyId(), List.of(s.station()),
               "a key the slave " + k.slaveSae() + " already fetched is waiting again at " + s.station()));
         } else if (!enc.containsKey(k.keyId()) && !waitingBefore(in, s.station(), k.keyId())) {

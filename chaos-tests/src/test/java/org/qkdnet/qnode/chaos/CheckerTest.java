@@ -42,10 +42,13 @@ class CheckerTest {
         Map.of(new StreamId(self, peer), send, new StreamId(peer, self), recv), deliverables);
   }
 
+  /** Abnormal ends of stations (ms on the history's clock). */
+  private final Map<String, List<Long>> ends = new java.util.HashMap<>();
+
   private Checker.Result check(Map<String, StationState> after, Map<String, StationState> before,
       Map<String, List<String>> leaks, long lastHeal) {
     return Checker.check(new Checker.Input(ops, SAES, LINKS, after, before, Set.of(), leaks, lastHeal, 1_000,
-        List.of(PAIR)));
+        List.of(PAIR), ends, Set.of()));
   }
 
   private static List<String> invariants(Checker.Result r) {
@@ -135,6 +138,51 @@ class CheckerTest {
         -1);
 
     assertThat(invariants(r)).containsExactly("I4");
+  }
+
+  @Test
+  void check_fetchedKeyWaitingAgainAfterItsStationCrashedRightAfterTheFetch_isCountedNotAViolation() {
+    relay("k1", "aa", 0); // fetched at 6..8 ms
+    ends.put("B", List.of(900L)); // B halted 0.9 s later, before the fetch's delete was written
+    List<DeliverableInfo> back = List.of(new DeliverableInfo("k1", "A-APP", "B-APP"));
+
+    Checker.Result r = check(cleanStores(back), Map.of(), Map.of(), -1);
+
+    assertThat(r.violations()).isEmpty();
+    assertThat(r.cameBack()).containsExactly("k1");
+    assertThat(r.relaysOk()).isEqualTo(1);
+  }
+
+  @Test
+  void check_fetchedKeyWaitingAgain_crashTooLateOrElsewhereOrOrderly_isI4() {
+    relay("k1", "aa", 0);
+    List<DeliverableInfo> back = List.of(new DeliverableInfo("k1", "A-APP", "B-APP"));
+
+    ends.put("B", List.of(8L + Checker.CRASH_WINDOW_MS + 1)); // long after the fetch: its delete was durable
+    assertThat(invariants(check(cleanStores(back), Map.of(), Map.of(), -1))).containsExactly("I4");
+    ends.clear();
+    ends.put("A", List.of(100L)); // the master's station, not the one holding the key
+    assertThat(invariants(check(cleanStores(back), Map.of(), Map.of(), -1))).containsExactly("I4");
+    ends.clear();
+    ends.put("B", List.of(-500L)); // before the fetch
+    assertThat(invariants(check(cleanStores(back), Map.of(), Map.of(), -1))).containsExactly("I4");
+  }
+
+  @Test
+  void check_keyFetchedAgainAfterItsStationsCrashWindow_isCounted_butThreeFetchesOrNoCrashAreI2() {
+    relay("k1", "aa", 0);
+    ops.add(new History.Op(History.Kind.DEC, PAIR, 3_000, 3_010, 200, "k1", "aa", ""));
+    ends.put("B", List.of(500L));
+
+    Checker.Result r = check(cleanStores(List.of()), Map.of(), Map.of(), -1);
+    assertThat(r.violations()).isEmpty();
+    assertThat(r.cameBack()).containsExactly("k1");
+
+    ops.add(new History.Op(History.Kind.REFETCH, PAIR, 4_000, 4_001, 200, "k1", "aa", ""));
+    assertThat(invariants(check(cleanStores(List.of()), Map.of(), Map.of(), -1))).containsExactly("I2");
+    ops.remove(ops.size() - 1);
+    ends.clear();
+    assertThat(invariants(check(cleanStores(List.of()), Map.of(), Map.of(), -1))).containsExactly("I2");
   }
 
   @Test

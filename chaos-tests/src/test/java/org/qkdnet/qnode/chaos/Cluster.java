@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.qkdnet.qnode.crypto.Pem;
@@ -337,6 +338,18 @@ final class Cluster implements AutoCloseable {
       progress.accept("restarted " + dead);
     }
     return dead;
+  }
+
+  /**
+   * Per station, when its incarnations ended abnormally ({@link StationProcess#abnormalEndNanos}),
+   * as {@link System#nanoTime} values.
+   */
+  synchronized Map<String, List<Long>> abnormalEndsNanos() {
+    Map<String, List<Long>> out = new TreeMap<>();
+    for (StationProcess p : all) {
+      p.abnormalEndNanos().ifPresent(t -> out.computeIfAbsent(p.id(), x -> new ArrayList<>()).add(t));
+    }
+    return out;
   }
 
   /** Every log file written so far (all incarnations, all scenarios). */

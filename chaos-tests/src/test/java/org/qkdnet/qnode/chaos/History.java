@@ -59,6 +59,11 @@ final class History {
     this.t0 = t0;
   }
 
+  /** A {@link System#nanoTime} value on this history's clock (ms since the scenario's start). */
+  long toMs(long nanoTime) {
+    return (nanoTime - t0) / 1_000_000;
+  }
+
   long msSinceStart() {
     return (System.nanoTime() - t0) / 1_000_000;
   }

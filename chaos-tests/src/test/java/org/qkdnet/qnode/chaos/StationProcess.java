@@ -15,11 +15,28 @@ final class StationProcess implements AutoCloseable {
   private final Path stdout;
   private final Path stderr;
 
+  /** {@link System#nanoTime} when the process was seen to end (the JDK's reaper), 0 while it runs. */
+  private volatile long endedNanos;
+
   private StationProcess(String id, Process process, Path stdout, Path stderr) {
     this.id = id;
     this.process = process;
     this.stdout = stdout;
     this.stderr = stderr;
+    process.onExit().thenRun(() -> endedNanos = System.nanoTime());
+  }
+
+  /**
+   * When the process ended ({@link System#nanoTime}) if it ended abnormally: killed (SIGKILL, a
+   * crash point's halt: 137), or stopped by itself with an error (1: its store failed closed, the
+   * cluster removed it). Empty while it runs, and after an orderly stop (exit 0).
+   */
+  java.util.OptionalLong abnormalEndNanos() {
+    long t = endedNanos;
+    if (t == 0 || process.isAlive() || process.exitValue() == 0) {
+      return java.util.OptionalLong.empty();
+    }
+    return java.util.OptionalLong.of(t);
   }
 
   /**
