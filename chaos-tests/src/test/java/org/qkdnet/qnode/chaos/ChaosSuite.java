@@ -195,7 +195,8 @@ final class ChaosSuite {
     final Set<String> cameBackEarlier;
     final History history;
     final List<ScenarioResult.Window> windows = new ArrayList<>();
-    final List<String> notes = new ArrayList<>();
+    /** Added to by the supervisor's thread too. */
+    final List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
     final List<Violation> harness = new ArrayList<>();
     Map<String, StationState> states = Map.of();
 
@@ -215,10 +216,16 @@ final class ChaosSuite {
       long lastHeal = -1;
       Workload load = null;
       try {
+        cluster.release(cluster.stations());
         for (Scenario.Step step : sc.steps()) {
           step.fault().prepare(cluster);
+          if (step.fault().holdsFromStart()) {
+            cluster.hold(step.fault().holds(cluster));
+          }
         }
         cluster.startAll();
+        // from here a station that fails by itself is restarted as systemd would (Supervision)
+        cluster.startSupervising(notes::add);
         long ready = history.msSinceStart();
         load = new Workload(cluster.net(), history);
         if (!load.warmUp(WARM_UP)) {
@@ -233,9 +240,12 @@ final class ChaosSuite {
           sleepUntil(loadStart + step.atMillis());
           long from = history.msSinceStart();
           out.accept("    inject " + step.fault().name());
+          java.util.Set<String> held = step.fault().holds(cluster);
+          cluster.hold(held);
           step.fault().inject(cluster);
           Thread.sleep(step.holdMillis());
           step.fault().heal(cluster);
+          cluster.release(held);
           windows.add(new ScenarioResult.Window(step.fault().name(), from, history.msSinceStart()));
           out.accept("    healed " + step.fault().name());
         }
@@ -258,6 +268,7 @@ final class ChaosSuite {
           }
           load.refetchProbes(REFETCH_PROBES);
         }
+        cluster.stopSupervising();
         long stopAt = history.msSinceStart();
         // Nothing is in flight any more (the load stopped and drained). ci stops with SIGKILL: the
         // harshest stop, and 4 s faster than five orderly leaves timing out together (the next

@@ -26,6 +26,11 @@ final class ClockSkewFault implements Fault {
   }
 
   @Override
+  public java.util.Set<String> holds(Cluster c) {
+    return java.util.Set.of(victim);
+  }
+
+  @Override
   public String kind() {
     return "clock-skew";
   }

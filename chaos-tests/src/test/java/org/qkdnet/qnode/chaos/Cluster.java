@@ -37,6 +37,10 @@ final class Cluster implements AutoCloseable {
   private final List<StationProcess> all = new ArrayList<>();
   private final Map<String, SmallDisk> disks = new LinkedHashMap<>();
   private final Thread hook;
+  /** Stations a fault holds: the supervisor leaves them to it. */
+  private final java.util.Set<String> held = new java.util.TreeSet<>();
+  private final Map<String, Integer> supervisorRestarts = new LinkedHashMap<>();
+  private java.util.concurrent.ScheduledExecutorService supervisor;
   private Path logDir;
   private Path classArchive;
 
@@ -324,12 +328,9 @@ final class Cluster implements AutoCloseable {
   List<String> reviveDead() throws IOException {
     List<String> dead = new ArrayList<>();
     for (String id : net.stations()) {
-      if (!isAlive(id)) {
+      if (startIfDown(id)) {
         dead.add(id);
       }
-    }
-    for (String id : dead) {
-      start(id);
     }
     for (String id : dead) {
       awaitReady(id);
@@ -338,6 +339,15 @@ final class Cluster implements AutoCloseable {
       progress.accept("restarted " + dead);
     }
     return dead;
+  }
+
+  /** Starts the station if it is not running (the check and the start as one step); true if it did. */
+  synchronized boolean startIfDown(String id) throws IOException {
+    if (isAlive(id)) {
+      return false;
+    }
+    start(id);
+    return true;
   }
 
   /**
@@ -397,8 +407,85 @@ final class Cluster implements AutoCloseable {
     }
   }
 
+  /** The supervisor leaves these stations to the fault that holds them, until {@link #release}. */
+  synchronized void hold(java.util.Collection<String> ids) {
+    held.addAll(ids);
+  }
+
+  synchronized void release(java.util.Collection<String> ids) {
+    held.removeAll(ids);
+  }
+
+  /**
+   * Starts supervising the stations as systemd would ({@link Supervision}): every 500 ms, a
+   * station that failed by itself and no fault holds is started again; each restart (or giving up)
+   * goes to the progress and to {@code notes}. Restart counts start at zero.
+   */
+  synchronized void startSupervising(Consumer<String> notes) {
+    stopSupervising();
+    supervisorRestarts.clear();
+    java.util.concurrent.ScheduledExecutorService s = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, "chaos-supervisor");
+          t.setDaemon(true);
+          return t;
+        });
+    s.scheduleWithFixedDelay(() -> superviseOnce(notes), 500, 500, TimeUnit.MILLISECONDS);
+    supervisor = s;
+  }
+
+  /** Stops supervising (before the scenario's last stop: nothing may start after it). */
+  void stopSupervising() {
+    java.util.concurrent.ScheduledExecutorService s;
+    synchronized (this) {
+      s = supervisor;
+      supervisor = null;
+    }
+    if (s != null) {
+      s.shutdownNow();
+      try {
+        s.awaitTermination(30, TimeUnit.SECONDS); // a restart in progress finishes starting its process
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private synchronized void superviseOnce(Consumer<String> notes) {
+    if (supervisor == null) {
+      return;
+    }
+    List<Supervision.Facts> facts = new ArrayList<>();
+    long now = System.nanoTime();
+    for (StationProcess p : live.values()) {
+      facts.add(p.facts(held.contains(p.id()), supervisorRestarts.getOrDefault(p.id(), 0), now));
+    }
+    Supervision.Decision d = Supervision.decide(facts, 0);
+    for (String id : d.restart()) {
+      int exit = live.get(id).facts(false, 0, now).exitCode();
+      try {
+        start(id);
+        supervisorRestarts.merge(id, 1, Integer::sum);
+        String msg = "supervisor restarted " + id + " (exited " + exit + " by itself)";
+        progress.accept(msg);
+        notes.accept(msg);
+      } catch (IOException | RuntimeException e) {
+        progress.accept("supervisor could not restart " + id + ": " + e.getMessage());
+        supervisorRestarts.merge(id, 1, Integer::sum);
+      }
+    }
+    for (String id : d.givenUp()) {
+      if (supervisorRestarts.put(id, Supervision.MAX_RESTARTS + 1) == Supervision.MAX_RESTARTS) {
+        String msg = "supervisor gave up on " + id + " after " + Supervision.MAX_RESTARTS + " restarts";
+        progress.accept(msg);
+        notes.accept(msg);
+      }
+    }
+  }
+
   @Override
   public void close() {
+    stopSupervising();
     killEverything();
     for (String id : new ArrayList<>(disks.keySet())) {
       try {

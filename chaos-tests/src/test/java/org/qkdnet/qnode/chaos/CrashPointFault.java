@@ -57,6 +57,17 @@ final class CrashPointFault implements Fault {
     }
   }
 
+  /** The victim: its halt is this fault's doing, and heal restarts it unarmed. */
+  @Override
+  public java.util.Set<String> holds(Cluster c) {
+    return java.util.Set.of(victim);
+  }
+
+  @Override
+  public boolean holdsFromStart() {
+    return armAtStart;
+  }
+
   @Override
   public String kind() {
     return "crash-point";

@@ -29,6 +29,11 @@ final class DiskFullFault implements Fault {
   }
 
   @Override
+  public java.util.Set<String> holds(Cluster c) {
+    return java.util.Set.of(victim);
+  }
+
+  @Override
   public String kind() {
     return "disk-full";
   }

@@ -31,6 +31,20 @@ interface Fault {
   default void prepare(Cluster c) throws Exception {
   }
 
+  /**
+   * The stations this fault looks after from its inject (or the scenario's start, see
+   * {@link #holdsFromStart}) until its heal: the harness's supervisor does not restart them. By
+   * default every station (a fault that stops or restarts stations of its own).
+   */
+  default java.util.Set<String> holds(Cluster c) {
+    return java.util.Set.copyOf(c.stations());
+  }
+
+  /** Whether {@link #holds} applies from the scenario's start (a crash point armed at start). */
+  default boolean holdsFromStart() {
+    return false;
+  }
+
   /** Breaks something; returns when the fault is in place (bounded). */
   void inject(Cluster c) throws Exception;
 

@@ -29,6 +29,12 @@ final class KillFault implements Fault {
     return new KillFault(null, pair, fallback);
   }
 
+  /** None: the harness kills the victim itself, which the supervisor never restarts. */
+  @Override
+  public java.util.Set<String> holds(Cluster c) {
+    return java.util.Set.of();
+  }
+
   @Override
   public String kind() {
     return "kill";

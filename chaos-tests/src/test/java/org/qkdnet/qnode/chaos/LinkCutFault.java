@@ -14,6 +14,12 @@ final class LinkCutFault implements Fault {
     this.link = link;
   }
 
+  /** None: both ends keep running; a station that fails meanwhile is the supervisor's. */
+  @Override
+  public java.util.Set<String> holds(Cluster c) {
+    return java.util.Set.of();
+  }
+
   @Override
   public String kind() {
     return "link-cut";

@@ -29,6 +29,12 @@ final class PartitionFault implements Fault {
     this.millis = millis;
   }
 
+  /** The cut-off stations: one downed inside the partition is restarted by heal, not before. */
+  @Override
+  public java.util.Set<String> holds(Cluster c) {
+    return java.util.Set.copyOf(group);
+  }
+
   @Override
   public String kind() {
     return "partition";

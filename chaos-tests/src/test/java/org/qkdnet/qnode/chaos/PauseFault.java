@@ -27,6 +27,11 @@ final class PauseFault implements Fault {
   }
 
   @Override
+  public java.util.Set<String> holds(Cluster c) {
+    return java.util.Set.of(victim);
+  }
+
+  @Override
   public String kind() {
     return "pause";
   }

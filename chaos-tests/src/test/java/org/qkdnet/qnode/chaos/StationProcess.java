@@ -17,6 +17,8 @@ final class StationProcess implements AutoCloseable {
 
   /** {@link System#nanoTime} when the process was seen to end (the JDK's reaper), 0 while it runs. */
   private volatile long endedNanos;
+  /** The harness stopped or killed it (SIGTERM, SIGKILL): it did not end by itself. */
+  private volatile boolean endedByHarness;
 
   private StationProcess(String id, Process process, Path stdout, Path stderr) {
     this.id = id;
@@ -150,17 +152,20 @@ final class StationProcess implements AutoCloseable {
 
   /** SIGKILL: no shutdown hook, no flush, no goodbye. */
   void kill9() throws InterruptedException {
+    endedByHarness = true;
     process.destroyForcibly();
     process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** SIGTERM, without waiting. */
   void terminate() {
+    endedByHarness = true;
     process.destroy();
   }
 
   /** SIGTERM and wait for the orderly shutdown (bounded). */
   void stop() throws InterruptedException {
+    endedByHarness = true;
     process.destroy();
     if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
       process.destroyForcibly();
@@ -189,6 +194,15 @@ final class StationProcess implements AutoCloseable {
 
   boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** What the supervisor needs to know of this incarnation ({@code nowNanos}: its clock's reading). */
+  Supervision.Facts facts(boolean held, int restartsSoFar, long nowNanos) {
+    boolean alive = process.isAlive();
+    long ended = endedNanos;
+    long endedAtMs = alive || ended == 0 ? Long.MAX_VALUE / 2 : (ended - nowNanos) / 1_000_000;
+    return new Supervision.Facts(id, alive, endedByHarness, alive ? 0 : process.exitValue(), endedAtMs, held,
+        restartsSoFar);
   }
 
   @Override
