@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -216,15 +217,21 @@ final class ChaosSuite {
       long lastHeal = -1;
       Workload load = null;
       try {
-        cluster.release(cluster.stations());
+        cluster.releaseAll();
+        // per step, the stations it holds (held already for a fault that holds from the start)
+        List<Set<String>> held = new ArrayList<>();
         for (Scenario.Step step : sc.steps()) {
           step.fault().prepare(cluster);
+          Set<String> h = new TreeSet<>();
           if (step.fault().holdsFromStart()) {
-            cluster.hold(step.fault().holds(cluster));
+            h.addAll(step.fault().holds(cluster));
+            cluster.hold(h);
           }
+          held.add(h);
         }
         cluster.startAll();
-        // from here a station that fails by itself is restarted as systemd would (Supervision)
+        // from here to the final stop a station that fails on its own is restarted as systemd
+        // would (Supervision), unless a fault holds it
         cluster.startSupervising(notes::add);
         long ready = history.msSinceStart();
         load = new Workload(cluster.net(), history);
@@ -236,16 +243,22 @@ final class ChaosSuite {
         out.accept(String.format(Locale.ROOT, "    stations ready in %.1f s, every pair delivered after %.1f s more",
             ready / 1000.0, (loadStart - ready) / 1000.0));
         load.start(Duration.ofMinutes(20));
-        for (Scenario.Step step : sc.steps()) {
+        for (int i = 0; i < sc.steps().size(); i++) {
+          Scenario.Step step = sc.steps().get(i);
+          Set<String> h = held.get(i);
           sleepUntil(loadStart + step.atMillis());
           long from = history.msSinceStart();
           out.accept("    inject " + step.fault().name());
-          java.util.Set<String> held = step.fault().holds(cluster);
-          cluster.hold(held);
-          step.fault().inject(cluster);
-          Thread.sleep(step.holdMillis());
-          step.fault().heal(cluster);
-          cluster.release(held);
+          try {
+            holdMore(h, step.fault().holds(cluster));
+            step.fault().inject(cluster);
+            holdMore(h, step.fault().holds(cluster)); // a victim inject resolved (the relay in use)
+            Thread.sleep(step.holdMillis());
+            step.fault().heal(cluster);
+          } finally {
+            cluster.release(h);
+            h.clear();
+          }
           windows.add(new ScenarioResult.Window(step.fault().name(), from, history.msSinceStart()));
           out.accept("    healed " + step.fault().name());
         }
@@ -260,15 +273,19 @@ final class ChaosSuite {
         harness.add(new Violation("liveness", "scenario", cluster.stations(),
             "the scenario could not run on: " + e));
       } finally {
-        if (load != null) {
-          load.stop();
-          int left = load.drain(DRAIN);
-          if (left > 0) {
-            notes.add(left + " keys still unfetched after the " + DRAIN.toSeconds() + " s drain");
+        try {
+          if (load != null) {
+            load.stop();
+            int left = load.drain(DRAIN);
+            if (left > 0) {
+              notes.add(left + " keys still unfetched after the " + DRAIN.toSeconds() + " s drain");
+            }
+            load.refetchProbes(REFETCH_PROBES);
           }
-          load.refetchProbes(REFETCH_PROBES);
+        } finally {
+          // before the final stop, whatever happened: nothing may start during or after it
+          cluster.stopSupervising();
         }
-        cluster.stopSupervising();
         long stopAt = history.msSinceStart();
         // Nothing is in flight any more (the load stopped and drained). ci stops with SIGKILL: the
         // harshest stop, and 4 s faster than five orderly leaves timing out together (the next
@@ -319,6 +336,14 @@ final class ChaosSuite {
       return new ScenarioResult(sc.name(), sc.steps().stream().map(s -> s.fault().name()).toList(), end / 1000.0,
           r.relaysOk(), r.relaysFailed(), violations, windows, perSecond(ops, end), r.orphans(), r.recoveryMs(),
           notes);
+    }
+
+    /** Holds those of {@code now} not in {@code held} yet, and adds them to it. */
+    private void holdMore(Set<String> held, Set<String> now) {
+      Set<String> more = new TreeSet<>(now);
+      more.removeAll(held);
+      cluster.hold(more);
+      held.addAll(more);
     }
 
     private void sleepUntil(long ms) throws InterruptedException {

@@ -25,6 +25,7 @@ final class ClockSkewFault implements Fault {
     return (s >= 0 ? "+" : "") + s + "s";
   }
 
+  /** The victim: restarted by this fault at inject and at heal. */
   @Override
   public java.util.Set<String> holds(Cluster c) {
     return java.util.Set.of(victim);

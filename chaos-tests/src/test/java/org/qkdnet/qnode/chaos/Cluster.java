@@ -38,8 +38,12 @@ final class Cluster implements AutoCloseable {
   private final Map<String, SmallDisk> disks = new LinkedHashMap<>();
   private final Thread hook;
   /** Stations a fault holds: the supervisor leaves them to it. */
-  private final java.util.Set<String> held = new java.util.TreeSet<>();
+  private final Supervision.Holds held = new Supervision.Holds();
+  /** The supervisor's restarts this scenario, per station. */
   private final Map<String, Integer> supervisorRestarts = new LinkedHashMap<>();
+  /** Stations the supervisor gave up on this scenario (said once). */
+  private final java.util.Set<String> givenUp = new java.util.TreeSet<>();
+  /** Non-null while supervising; guarded by this. */
   private java.util.concurrent.ScheduledExecutorService supervisor;
   private Path logDir;
   private Path classArchive;
@@ -49,6 +53,7 @@ final class Cluster implements AutoCloseable {
     this.root = root;
     this.progress = progress;
     this.hook = new Thread(() -> {
+      stopSupervising();
       killEverything();
       for (SmallDisk d : disks.values()) {
         try {
@@ -84,11 +89,14 @@ final class Cluster implements AutoCloseable {
   }
 
   /** JVM arguments for the station's next start only (e.g. an armed crash point). */
-  void armNextStart(String id, List<String> jvmArgs) {
+  synchronized void armNextStart(String id, List<String> jvmArgs) {
     armed.put(id, List.copyOf(jvmArgs));
   }
 
-  /** Starts the station (its next incarnation) without waiting for it. */
+  /**
+   * Starts the station (its next incarnation) without waiting for it; throws if it runs. Where
+   * someone else (the supervisor) may have started it meanwhile, use {@link #startIfDown}.
+   */
   synchronized StationProcess start(String id) throws IOException {
     if (live.containsKey(id) && live.get(id).isAlive()) {
       throw new IllegalStateException("station " + id + " is running already");
@@ -245,8 +253,7 @@ final class Cluster implements AutoCloseable {
   void startAll() throws IOException {
     List<String> started = new ArrayList<>();
     for (String id : net.stations()) {
-      if (!isAlive(id)) {
-        start(id);
+      if (startIfDown(id)) {
         started.add(id);
       }
     }
@@ -341,7 +348,10 @@ final class Cluster implements AutoCloseable {
     return dead;
   }
 
-  /** Starts the station if it is not running (the check and the start as one step); true if it did. */
+  /**
+   * Starts the station if it is not running, the check and the start as one step (the supervisor
+   * may start it at any time, and {@link #start} throws if it runs); true if it did.
+   */
   synchronized boolean startIfDown(String id) throws IOException {
     if (isAlive(id)) {
       return false;
@@ -407,34 +417,52 @@ final class Cluster implements AutoCloseable {
     }
   }
 
-  /** The supervisor leaves these stations to the fault that holds them, until {@link #release}. */
+  /**
+   * The supervisor leaves these stations to the fault that holds them, until as many
+   * {@link #release}s (holds are counted: two faults may hold one station).
+   */
   synchronized void hold(java.util.Collection<String> ids) {
-    held.addAll(ids);
+    held.hold(ids);
   }
 
   synchronized void release(java.util.Collection<String> ids) {
-    held.removeAll(ids);
+    held.release(ids);
+  }
+
+  /** Every hold gone (a scenario's start: a previous one that broke off may have left some). */
+  synchronized void releaseAll() {
+    held.clear();
   }
 
   /**
-   * Starts supervising the stations as systemd would ({@link Supervision}): every 500 ms, a
-   * station that failed by itself and no fault holds is started again; each restart (or giving up)
-   * goes to the progress and to {@code notes}. Restart counts start at zero.
+   * Starts supervising the stations as systemd would ({@link Supervision}): every
+   * {@link Supervision#PERIOD_MS}, a station that ended on its own with a failure and that no fault
+   * holds is started again (not waiting for it to be ready); each restart, and giving up on a
+   * station, goes to the progress and to {@code notes}. Restart counts start at zero. Stop it with
+   * {@link #stopSupervising} before the scenario's final stop.
    */
-  synchronized void startSupervising(Consumer<String> notes) {
+  void startSupervising(Consumer<String> notes) {
     stopSupervising();
-    supervisorRestarts.clear();
-    java.util.concurrent.ScheduledExecutorService s = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-        r -> {
-          Thread t = new Thread(r, "chaos-supervisor");
-          t.setDaemon(true);
-          return t;
-        });
-    s.scheduleWithFixedDelay(() -> superviseOnce(notes), 500, 500, TimeUnit.MILLISECONDS);
-    supervisor = s;
+    synchronized (this) {
+      supervisorRestarts.clear();
+      givenUp.clear();
+      java.util.concurrent.ScheduledExecutorService s = java.util.concurrent.Executors
+          .newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "chaos-supervisor");
+            t.setDaemon(true);
+            return t;
+          });
+      supervisor = s;
+      s.scheduleWithFixedDelay(() -> superviseOnce(s, notes), Supervision.PERIOD_MS, Supervision.PERIOD_MS,
+          TimeUnit.MILLISECONDS);
+    }
   }
 
-  /** Stops supervising (before the scenario's last stop: nothing may start after it). */
+  /**
+   * Stops supervising. Once this returns the supervisor starts nothing more: a look at the stations
+   * runs under this object's lock and checks that it is still the current supervisor, and this
+   * takes the lock to end it (so waits for a restart in progress to have started its process).
+   */
   void stopSupervising() {
     java.util.concurrent.ScheduledExecutorService s;
     synchronized (this) {
@@ -442,45 +470,54 @@ final class Cluster implements AutoCloseable {
       supervisor = null;
     }
     if (s != null) {
-      s.shutdownNow();
+      s.shutdown(); // cancels the periodic look
       try {
-        s.awaitTermination(30, TimeUnit.SECONDS); // a restart in progress finishes starting its process
+        if (!s.awaitTermination(10, TimeUnit.SECONDS)) {
+          s.shutdownNow();
+        }
       } catch (InterruptedException e) {
+        s.shutdownNow();
         Thread.currentThread().interrupt();
       }
     }
   }
 
-  private synchronized void superviseOnce(Consumer<String> notes) {
-    if (supervisor == null) {
+  /** One look at the stations; {@code mine}: the supervisor it runs for (it ends if no longer current). */
+  private synchronized void superviseOnce(java.util.concurrent.ScheduledExecutorService mine, Consumer<String> notes) {
+    if (supervisor != mine) {
       return;
     }
-    List<Supervision.Facts> facts = new ArrayList<>();
-    long now = System.nanoTime();
-    for (StationProcess p : live.values()) {
-      facts.add(p.facts(held.contains(p.id()), supervisorRestarts.getOrDefault(p.id(), 0), now));
-    }
-    Supervision.Decision d = Supervision.decide(facts, 0);
-    for (String id : d.restart()) {
-      int exit = live.get(id).facts(false, 0, now).exitCode();
-      try {
-        start(id);
-        supervisorRestarts.merge(id, 1, Integer::sum);
-        String msg = "supervisor restarted " + id + " (exited " + exit + " by itself)";
-        progress.accept(msg);
-        notes.accept(msg);
-      } catch (IOException | RuntimeException e) {
-        progress.accept("supervisor could not restart " + id + ": " + e.getMessage());
-        supervisorRestarts.merge(id, 1, Integer::sum);
+    try {
+      List<Supervision.Facts> facts = new ArrayList<>();
+      for (StationProcess p : live.values()) {
+        facts.add(p.facts(held.isHeld(p.id()), supervisorRestarts.getOrDefault(p.id(), 0)));
       }
-    }
-    for (String id : d.givenUp()) {
-      if (supervisorRestarts.put(id, Supervision.MAX_RESTARTS + 1) == Supervision.MAX_RESTARTS) {
-        String msg = "supervisor gave up on " + id + " after " + Supervision.MAX_RESTARTS + " restarts";
-        progress.accept(msg);
-        notes.accept(msg);
+      Supervision.Decision d = Supervision.decide(facts, System.nanoTime() / 1_000_000);
+      for (String id : d.restart()) {
+        int exit = live.get(id).facts(false, 0).exitCode();
+        supervisorRestarts.merge(id, 1, Integer::sum); // a start that fails counts too, as systemd's would
+        try {
+          start(id);
+          say(notes, "supervisor restarted " + id + " (exited " + exit + " on its own)");
+        } catch (IOException | RuntimeException e) {
+          progress.accept("supervisor could not restart " + id + ": " + e);
+        }
       }
+      for (String id : d.givenUp()) {
+        if (givenUp.add(id)) {
+          say(notes, "supervisor gave up on " + id + ": it failed again after " + Supervision.MAX_RESTARTS
+              + " restarts this scenario");
+        }
+      }
+    } catch (RuntimeException e) {
+      // a look that failed must not end the supervision (the executor would drop the periodic task)
+      progress.accept("supervisor: " + e);
     }
+  }
+
+  private void say(Consumer<String> notes, String msg) {
+    progress.accept(msg);
+    notes.accept(msg);
   }
 
   @Override

@@ -101,8 +101,7 @@ final class CrashPointFault implements Fault {
 
   @Override
   public void heal(Cluster c) throws Exception {
-    if (!c.isAlive(victim)) {
-      c.start(victim);
+    if (c.startIfDown(victim)) {
       c.awaitReady(victim);
     }
   }

@@ -28,6 +28,7 @@ final class DiskFullFault implements Fault {
     this.victim = victim;
   }
 
+  /** The victim: it stops (exit 1) while its disk is full, and heal frees the space and restarts it. */
   @Override
   public java.util.Set<String> holds(Cluster c) {
     return java.util.Set.of(victim);
@@ -72,8 +73,7 @@ final class DiskFullFault implements Fault {
   @Override
   public void heal(Cluster c) throws Exception {
     c.smallDisk(victim, HEADROOM).free();
-    if (!c.isAlive(victim)) {
-      c.start(victim);
+    if (c.startIfDown(victim)) {
       c.awaitReady(victim);
     }
   }

@@ -33,8 +33,10 @@ interface Fault {
 
   /**
    * The stations this fault looks after from its inject (or the scenario's start, see
-   * {@link #holdsFromStart}) until its heal: the harness's supervisor does not restart them. By
-   * default every station (a fault that stops or restarts stations of its own).
+   * {@link #holdsFromStart}) until its heal has finished: the harness's supervisor does not
+   * restart them. Asked before inject and again after it (a victim inject resolves, as the relay
+   * in use, is held from then). By default every station (a fault that stops or restarts stations
+   * of its own: restart-all, rolling-restart).
    */
   default java.util.Set<String> holds(Cluster c) {
     return java.util.Set.copyOf(c.stations());

@@ -29,10 +29,14 @@ final class KillFault implements Fault {
     return new KillFault(null, pair, fallback);
   }
 
-  /** None: the harness kills the victim itself, which the supervisor never restarts. */
+  /**
+   * The victim, which heal restarts (the supervisor never restarts a station the harness killed
+   * anyway). The relay in use is known only once inject asked for it: empty before.
+   */
   @Override
   public java.util.Set<String> holds(Cluster c) {
-    return java.util.Set.of();
+    String v = resolved != null ? resolved : victim;
+    return v == null ? java.util.Set.of() : java.util.Set.of(v);
   }
 
   @Override
@@ -62,8 +66,7 @@ final class KillFault implements Fault {
 
   @Override
   public void heal(Cluster c) throws Exception {
-    if (!c.isAlive(resolved)) {
-      c.start(resolved);
+    if (c.startIfDown(resolved)) {
       c.awaitReady(resolved);
     }
   }

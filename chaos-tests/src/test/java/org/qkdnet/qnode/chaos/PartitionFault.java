@@ -29,7 +29,10 @@ final class PartitionFault implements Fault {
     this.millis = millis;
   }
 
-  /** The cut-off stations: one downed inside the partition is restarted by heal, not before. */
+  /**
+   * The cut-off stations: one downed and restarted inside the partition could found a cluster of
+   * its own there, so heal restarts them, once the cut is gone.
+   */
   @Override
   public java.util.Set<String> holds(Cluster c) {
     return java.util.Set.copyOf(group);
@@ -69,8 +72,8 @@ final class PartitionFault implements Fault {
     }
     List<String> restarted = new ArrayList<>();
     for (String id : c.stations()) {
-      if (!c.isAlive(id)) {
-        c.start(id);
+      // a station outside the group is the supervisor's: it may have restarted it already
+      if (c.startIfDown(id)) {
         restarted.add(id);
       }
     }

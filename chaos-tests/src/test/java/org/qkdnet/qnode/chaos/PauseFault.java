@@ -26,6 +26,7 @@ final class PauseFault implements Fault {
     this.millis = millis;
   }
 
+  /** The victim: stopped by this fault, and restarted by its heal if it exits after resuming. */
   @Override
   public java.util.Set<String> holds(Cluster c) {
     return java.util.Set.of(victim);
@@ -54,8 +55,9 @@ final class PauseFault implements Fault {
     }
     if (c.process(victim).awaitExit(EXIT_WATCH)) {
       outcome = " (exited after resuming: restarted)";
-      c.start(victim);
-      c.awaitReady(victim);
+      if (c.startIfDown(victim)) {
+        c.awaitReady(victim);
+      }
     } else {
       outcome = " (still running " + EXIT_WATCH.toSeconds() + " s after resuming)";
     }

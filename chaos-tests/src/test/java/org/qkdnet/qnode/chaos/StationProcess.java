@@ -17,7 +17,10 @@ final class StationProcess implements AutoCloseable {
 
   /** {@link System#nanoTime} when the process was seen to end (the JDK's reaper), 0 while it runs. */
   private volatile long endedNanos;
-  /** The harness stopped or killed it (SIGTERM, SIGKILL): it did not end by itself. */
+  /**
+   * The harness stopped or killed it (SIGTERM, SIGKILL) while it ran: it did not end on its own, and
+   * the supervisor ({@link Supervision}) leaves it alone. Set before the signal, so never late.
+   */
   private volatile boolean endedByHarness;
 
   private StationProcess(String id, Process process, Path stdout, Path stderr) {
@@ -152,20 +155,20 @@ final class StationProcess implements AutoCloseable {
 
   /** SIGKILL: no shutdown hook, no flush, no goodbye. */
   void kill9() throws InterruptedException {
-    endedByHarness = true;
+    markEndedByHarness();
     process.destroyForcibly();
     process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** SIGTERM, without waiting. */
   void terminate() {
-    endedByHarness = true;
+    markEndedByHarness();
     process.destroy();
   }
 
   /** SIGTERM and wait for the orderly shutdown (bounded). */
   void stop() throws InterruptedException {
-    endedByHarness = true;
+    markEndedByHarness();
     process.destroy();
     if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
       process.destroyForcibly();
@@ -196,12 +199,23 @@ final class StationProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** What the supervisor needs to know of this incarnation ({@code nowNanos}: its clock's reading). */
-  Supervision.Facts facts(boolean held, int restartsSoFar, long nowNanos) {
+  /** A process that ended on its own before the harness's signal stays ended on its own. */
+  private void markEndedByHarness() {
+    if (process.isAlive()) {
+      endedByHarness = true;
+    }
+  }
+
+  /**
+   * What the supervisor needs to know of this incarnation; its end time in ms of
+   * {@link System#nanoTime}.
+   */
+  Supervision.Facts facts(boolean held, int restartsSoFar) {
     boolean alive = process.isAlive();
+    boolean harness = endedByHarness; // read after: set before the signal, so before the process ended
     long ended = endedNanos;
-    long endedAtMs = alive || ended == 0 ? Long.MAX_VALUE / 2 : (ended - nowNanos) / 1_000_000;
-    return new Supervision.Facts(id, alive, endedByHarness, alive ? 0 : process.exitValue(), endedAtMs, held,
+    long endedAtMs = alive || ended == 0 ? Supervision.NOT_SEEN_ENDED : ended / 1_000_000;
+    return new Supervision.Facts(id, alive, harness, alive ? 0 : process.exitValue(), endedAtMs, held,
         restartsSoFar);
   }
 
