@@ -48,6 +48,19 @@ public final class Kme {
   private final AccessPolicy policy;
   private final FairShare fairShare;
   private final long maxUndeliveredPerSlave;
+  /** Answers the server took whose keys are not deleted yet (see {@link Fetch#taken}). */
+  private final Set<Fetch> takenNotSettled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile long deleteTakenAfterMillis = DELETE_TAKEN_AFTER_MILLIS;
+
+  /**
+   * How long after the HTTP server took a dec_keys answer its keys are deleted. Taking the body is
+   * not sending it: the bytes still pass the TLS stage and the connection's buffers before the
+   * kernel has them, and a process that dies in between has sent nothing. Deleting at once lost
+   * keys that way (found by the chaos soak); deleting a moment later means a crash in that moment
+   * brings the keys back for the same slave (at-least-once across a crash, never to anyone else).
+   * An orderly stop deletes them at once ({@link #settleTakenAnswers}), after its HTTP server stopped.
+   */
+  public static final long DELETE_TAKEN_AFTER_MILLIS = 1_000;
 
   /** Any registered pair, no fair shares, no cap on undelivered keys. */
   public Kme(
@@ -99,6 +112,34 @@ public final class Kme {
 
   public String stationId() {
     return stationId;
+  }
+
+  /** Changes {@link #DELETE_TAKEN_AFTER_MILLIS} (tests). */
+  public void deleteTakenAfter(java.time.Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay must not be negative: " + delay);
+    }
+    this.deleteTakenAfterMillis = delay.toMillis();
+  }
+
+  /**
+   * Deletes now the keys of every answer the server took and whose delayed delete has not run:
+   * for an orderly stop, after the HTTP server stopped and before the store closes, so that no
+   * key a slave received comes back after the restart. Returns how many answers it settled.
+   */
+  public int settleTakenAnswers() {
+    int n = 0;
+    for (Fetch f : List.copyOf(takenNotSettled)) {
+      if (f.answered(true)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Answers taken by the server whose keys are not deleted yet. */
+  public int takenAnswersPending() {
+    return takenNotSettled.size();
   }
 
   public KmeLimits limits() {
@@ -266,10 +307,36 @@ public final class Kme {
       }
     }
 
-    /** The first call counts; later ones do nothing. Never throws (a store failure is logged). */
-    public void answered(boolean sent) {
+    /**
+     * The first call counts; later ones do nothing (and return false). Never throws (a store
+     * failure is logged).
+     */
+    public boolean answered(boolean sent) {
       if (state.getAndSet(SETTLED) != SETTLED) {
+        takenNotSettled.remove(this);
         settle(sent);
+        return true;
+      }
+      return false;
+    }
+
+    /**
+     * The HTTP server took the whole answer to send it: its keys are deleted {@link
+     * #DELETE_TAKEN_AFTER_MILLIS} later on {@code executor}, or at once by {@link
+     * #settleTakenAnswers} (orderly stop), whichever comes first.
+     */
+    public void taken(java.util.concurrent.Executor executor) {
+      takenNotSettled.add(this);
+      if (state.get() == SETTLED) {
+        takenNotSettled.remove(this);
+        return;
+      }
+      try {
+        CompletableFuture.delayedExecutor(deleteTakenAfterMillis, java.util.concurrent.TimeUnit.MILLISECONDS, executor)
+            .execute(() -> answered(true));
+      } catch (RuntimeException e) {
+        // no executor to wait on: the bytes had their chance while this ran; delete now
+        answered(true);
       }
     }
 

@@ -1017,6 +1017,15 @@ public final class Station implements AutoCloseable {
     } catch (Exception e) {
       log.warn("ETSI 014 server of {} did not stop cleanly: {}", id(), e.toString());
     }
+    // answers the server took are deleted a moment later; an orderly stop must not bring them back
+    try {
+      int settled = kme.settleTakenAnswers();
+      if (settled > 0) {
+        log.info("station {} deleted the keys of {} dec_keys answer(s) sent just before the stop", id(), settled);
+      }
+    } catch (RuntimeException e) {
+      log.warn("station {} could not settle its last dec_keys answers: {}", id(), e.toString());
+    }
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(15, TimeUnit.SECONDS);

@@ -257,6 +257,66 @@ class KmeTest {
   }
 
   @Test
+  void handOutKeys_takenByTheServer_keysKeptAMomentThenDeleted() throws Exception {
+    List<IssuedKey> master = join(wuh.encKeys("bank-a", "bank-b", 1, 128, List.of(), List.of()));
+    wuh.deleteTakenAfter(java.time.Duration.ofMillis(300));
+    Kme.Fetch f = join(wuh.handOutKeys("bank-b", "bank-a", ids(master)));
+    java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      assertThat(f.startSending()).isTrue();
+      f.taken(executor);
+
+      // not deleted the moment the server took the body (its bytes may not have left the process)
+      assertThat(f.settled()).isFalse();
+      assertThat(wuh.takenAnswersPending()).isEqualTo(1);
+      assertThat(failure(wuh.decKeys("bank-b", "bank-a", ids(master))).getMessage()).isEqualTo(Kme.KEY_NOT_FOUND);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(f::settled);
+      assertThat(wuhStore.deliverables()).isEmpty();
+      assertThat(wuh.takenAnswersPending()).isZero();
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  void handOutKeys_takenThenOrderlyStop_settleDeletesAtOnceAndNothingComesBack() throws Exception {
+    List<IssuedKey> master = join(wuh.encKeys("bank-a", "bank-b", 2, 128, List.of(), List.of()));
+    wuh.deleteTakenAfter(java.time.Duration.ofHours(1));
+    Kme.Fetch f = join(wuh.handOutKeys("bank-b", "bank-a", ids(master)));
+    assertThat(f.startSending()).isTrue();
+    f.taken(Runnable::run);
+
+    assertThat(wuh.settleTakenAnswers()).isEqualTo(1);
+    assertThat(wuh.settleTakenAnswers()).as("settled once").isZero();
+    wuhStore.close();
+    wuhStore = StationKeyStore.open(dir.resolve("wuh"), "WUH", TestKek.kek());
+
+    assertThat(wuhStore.fetchesReturnedAtOpen()).isZero();
+    assertThat(wuhStore.deliverables()).isEmpty();
+  }
+
+  @Test
+  void handOutKeys_takenThenCrashBeforeTheDelete_keysComeBackForTheSameSlaveOnly() throws Exception {
+    List<IssuedKey> master = join(wuh.encKeys("bank-a", "bank-b", 1, 128, List.of(), List.of()));
+    List<byte[]> sent = master.stream().map(k -> k.key().copyBytes()).toList();
+    wuh.deleteTakenAfter(java.time.Duration.ofHours(1));
+    Kme.Fetch f = join(wuh.handOutKeys("bank-b", "bank-a", ids(master)));
+    assertThat(f.startSending()).isTrue();
+    f.taken(Runnable::run);
+
+    // the process dies inside the moment: no settle, the store is simply opened again
+    wuhStore.close();
+    wuhStore = StationKeyStore.open(dir.resolve("wuh"), "WUH", TestKek.kek());
+    Kme restarted = new Kme("WUH", REGISTRY, LIMITS, wuhStore, relayer, new SecureRandom());
+
+    assertThat(wuhStore.fetchesReturnedAtOpen()).isEqualTo(1);
+    assertThat(failure(restarted.decKeys("bank-a", "bank-a", ids(master))).getMessage()).isEqualTo(Kme.KEY_NOT_FOUND);
+    List<IssuedKey> again = join(restarted.decKeys("bank-b", "bank-a", ids(master)));
+    assertThat(again.get(0).key().copyBytes()).isEqualTo(sent.get(0));
+    assertThat(failure(restarted.decKeys("bank-b", "bank-a", ids(master))).getMessage()).isEqualTo(Kme.KEY_NOT_FOUND);
+  }
+
+  @Test
   void handOutKeys_givenUp_cannotStartSendingAnyMore() {
     List<IssuedKey> master = join(wuh.encKeys("bank-a", "bank-b", 1, 128, List.of(), List.of()));
     Kme.Fetch f = join(wuh.handOutKeys("bank-b", "bank-a", ids(master)));

@@ -254,7 +254,7 @@ final class Etsi014Handler {
 
   /**
    * The dec_keys answer, whose keys are deleted only once the server took its body to send it
-   * (and ran to the end); if the body is not taken (connection gone, stream failed) or never
+   * (and ran to the end), and then a moment later ({@link Kme#DELETE_TAKEN_AFTER_MILLIS}); if the body is not taken (connection gone, stream failed) or never
    * rendered within {@link #UNSENT_AFTER_MILLIS}, the keys wait for the slave again.
    */
   private HttpResponse keysAnswer(Kme.Fetch fetch) {
@@ -277,7 +277,13 @@ final class Etsi014Handler {
           return b;
         })
         .watchTermination((mat, done) -> {
-          done.whenComplete((d, error) -> settle(fetch, error == null && taken.get()));
+          done.whenComplete((d, error) -> {
+            if (error == null && taken.get()) {
+              fetch.taken(blocking); // deleted a moment later: the bytes have to leave the process first
+            } else {
+              settle(fetch, false);
+            }
+          });
           return mat;
         });
     CompletableFuture.delayedExecutor(UNSENT_AFTER_MILLIS, TimeUnit.MILLISECONDS, blocking).execute(fetch::giveUp);
