@@ -51,6 +51,9 @@ public final class Kme {
   /** Answers the server took whose keys are not deleted yet (see {@link Fetch#taken}). */
   private final Set<Fetch> takenNotSettled = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile long deleteTakenAfterMillis = DELETE_TAKEN_AFTER_MILLIS;
+  /** Fetches handed out (or being handed out) and not settled yet. */
+  private final java.util.concurrent.atomic.AtomicInteger fetchesInFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean stopping;
 
   /**
    * How long after the HTTP server took a dec_keys answer its keys are deleted. Taking the body is
@@ -120,6 +123,25 @@ public final class Kme {
       throw new IllegalArgumentException("delay must not be negative: " + delay);
     }
     this.deleteTakenAfterMillis = delay.toMillis();
+  }
+
+  /**
+   * For an orderly stop, before the HTTP server stops: refuses new fetches (503, reason STOPPING:
+   * the keys wait at this station for its restart) and waits, at most {@code max}, until every
+   * fetch in flight settled, i.e. its answer was sent and its delayed delete ran, or it was not
+   * sent and its keys wait again. Stopping the server first would cut answers it already took,
+   * whose keys would then be deleted unsent. Returns whether all settled in time.
+   */
+  public boolean quiesceFetches(java.time.Duration max) throws InterruptedException {
+    stopping = true;
+    long deadline = System.nanoTime() + max.toNanos();
+    while (fetchesInFlight.get() > 0) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
   }
 
   /**
@@ -303,7 +325,11 @@ public final class Kme {
      */
     public void giveUp() {
       if (state.compareAndSet(PENDING, SETTLED)) {
-        settle(false);
+        try {
+          settle(false);
+        } finally {
+          fetchesInFlight.decrementAndGet();
+        }
       }
     }
 
@@ -314,7 +340,11 @@ public final class Kme {
     public boolean answered(boolean sent) {
       if (state.getAndSet(SETTLED) != SETTLED) {
         takenNotSettled.remove(this);
-        settle(sent);
+        try {
+          settle(sent);
+        } finally {
+          fetchesInFlight.decrementAndGet();
+        }
         return true;
       }
       return false;
@@ -362,7 +392,13 @@ public final class Kme {
   /** As {@link #decKeys}, in two steps (see {@link Fetch}). */
   public CompletionStage<Fetch> handOutKeys(
       String callerSae, String masterSae, List<String> keyIds) {
+    fetchesInFlight.incrementAndGet();
+    boolean handedOut = false;
     try {
+      if (stopping) {
+        throw new KmeException(503, "the station is stopping; its keys wait for the slave SAE after its restart",
+            List.of("STOPPING"));
+      }
       requireLocalCaller(callerSae);
       if (keyIds.isEmpty() || keyIds.size() > limits.maxKeyCount()) {
         throw KmeException.badRequest(
@@ -402,9 +438,15 @@ public final class Kme {
       for (int i = 0; i < normalized.size(); i++) {
         out.add(new IssuedKey(normalized.get(i), taken.get(i).orElseThrow()));
       }
-      return CompletableFuture.completedFuture(new Fetch(out, List.copyOf(normalized), callerSae));
+      Fetch fetch = new Fetch(out, List.copyOf(normalized), callerSae);
+      handedOut = true;
+      return CompletableFuture.completedFuture(fetch);
     } catch (KmeException e) {
       return CompletableFuture.failedFuture(e);
+    } finally {
+      if (!handedOut) {
+        fetchesInFlight.decrementAndGet(); // a settled Fetch counts itself down
+      }
     }
   }
 

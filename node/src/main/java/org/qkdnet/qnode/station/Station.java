@@ -1012,12 +1012,20 @@ public final class Station implements AutoCloseable {
         log.warn("Pekko Management of {} did not stop cleanly: {}", id(), e.toString());
       }
     }
+    // answers already taken by the server are sent and their keys deleted before it stops
+    try {
+      if (!kme.quiesceFetches(Duration.ofMillis(Kme.DELETE_TAKEN_AFTER_MILLIS + 2_000))) {
+        log.warn("station {}: dec_keys answers still in flight at the stop", id());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       https.terminate(Duration.ofSeconds(3)).toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("ETSI 014 server of {} did not stop cleanly: {}", id(), e.toString());
     }
-    // answers the server took are deleted a moment later; an orderly stop must not bring them back
+    // left over only if the wait above ran out: their bytes had that long to leave
     try {
       int settled = kme.settleTakenAnswers();
       if (settled > 0) {

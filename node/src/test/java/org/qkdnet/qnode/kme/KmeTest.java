@@ -317,6 +317,40 @@ class KmeTest {
   }
 
   @Test
+  void quiesceFetches_stopping_refusesNewFetchesAndWaitsForTheTakenAnswerToBeDeleted() throws Exception {
+    List<IssuedKey> first = join(wuh.encKeys("bank-a", "bank-b", 1, 128, List.of(), List.of()));
+    List<IssuedKey> second = join(wuh.encKeys("bank-a", "bank-b", 1, 128, List.of(), List.of()));
+    wuh.deleteTakenAfter(java.time.Duration.ofMillis(200));
+    Kme.Fetch f = join(wuh.handOutKeys("bank-b", "bank-a", ids(first)));
+    java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      assertThat(f.startSending()).isTrue();
+      f.taken(executor);
+
+      assertThat(wuh.quiesceFetches(java.time.Duration.ofSeconds(10))).isTrue();
+
+      assertThat(f.settled()).as("the taken answer's delete ran before the quiesce returned").isTrue();
+      KmeException refused = failure(wuh.decKeys("bank-b", "bank-a", ids(second)));
+      assertThat(refused.httpStatus()).isEqualTo(503);
+      assertThat(refused.details()).containsExactly("STOPPING");
+      assertThat(wuhStore.deliverables()).extracting(d -> d.keyId()).containsExactly(ids(second).get(0));
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  void quiesceFetches_answerNeverSettles_returnsFalseAtTheBound() throws Exception {
+    List<IssuedKey> master = join(wuh.encKeys("bank-a", "bank-b", 1, 128, List.of(), List.of()));
+    Kme.Fetch f = join(wuh.handOutKeys("bank-b", "bank-a", ids(master)));
+    assertThat(f.startSending()).isTrue(); // and then nothing: the server hangs
+
+    assertThat(wuh.quiesceFetches(java.time.Duration.ofMillis(100))).isFalse();
+    f.answered(false);
+    assertThat(wuh.quiesceFetches(java.time.Duration.ofMillis(100))).isTrue();
+  }
+
+  @Test
   void handOutKeys_givenUp_cannotStartSendingAnyMore() {
     List<IssuedKey> master = join(wuh.encKeys("bank-a", "bank-b", 1, 128, List.of(), List.of()));
     Kme.Fetch f = join(wuh.handOutKeys("bank-b", "bank-a", ids(master)));
