@@ -294,7 +294,12 @@ final class ChaosSuite {
           // the last answers' keys are deleted a moment after the server took them (the bytes
           // must leave first): a kill inside that moment would bring them back, at-least-once;
           // the scenario's faults are over, so the final kill comes after it
-          Thread.sleep(org.qkdnet.qnode.kme.Kme.DELETE_TAKEN_AFTER_MILLIS + 500);
+          long lastFetch = history.ops().stream().filter(o -> o.kind() != History.Kind.ENC && o.ok())
+              .mapToLong(History.Op::endMs).max().orElse(0);
+          long wait = lastFetch + org.qkdnet.qnode.kme.Kme.DELETE_TAKEN_AFTER_MILLIS + 500 - history.msSinceStart();
+          if (wait > 0) {
+            Thread.sleep(wait);
+          }
           cluster.killAll();
         } else {
           cluster.stopAll();
