@@ -111,6 +111,8 @@ public final class Station implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final ServerBinding https;
   private final Kme kme;
+  /** The cluster removed this member: the stop it causes starts once. */
+  private final java.util.concurrent.atomic.AtomicBoolean removedSeen = new java.util.concurrent.atomic.AtomicBoolean();
   private final RelayEngine relay;
   private final StationRoutes routes;
   private final RelayKeyRelayer relayer;
@@ -667,10 +669,22 @@ public final class Station implements AutoCloseable {
         .resolve(), self);
   }
 
-  /** Backbone stations seed the cluster (all of them, so any one can bring it up again). */
+  /**
+   * The cluster's seed nodes: every station, backbone stations first (the first of the list is the
+   * one that founds the cluster when no other seed answers). Every station, not the backbone
+   * alone: a station joins through whichever seed answers first, and when all backbone stations
+   * crashed together the survivors must be among those that answer, or the restarted backbone
+   * founds a second cluster beside the survivors' and the two never merge (a chaos run saw DEL
+   * and ECH cut off that way for good after ALP, BRA and CHA crashed at once).
+   */
   static List<StationSpec> seedStations(TopologySpec topo) {
-    List<StationSpec> backbone = topo.stationsWithRole(Role.BACKBONE);
-    return backbone.isEmpty() ? List.of(topo.stations().get(0)) : backbone;
+    List<StationSpec> out = new ArrayList<>(topo.stationsWithRole(Role.BACKBONE));
+    for (StationSpec s : topo.stations()) {
+      if (!out.contains(s)) {
+        out.add(s);
+      }
+    }
+    return out;
   }
 
   public String id() {
@@ -714,6 +728,15 @@ public final class Station implements AutoCloseable {
   /** The relay engine, for benchmarks that measure relays without the HTTP layer. */
   public RelayEngine relayEngine() {
     return relay;
+  }
+
+  /**
+   * One bare LinkService {@code Ping} to neighbour {@code peer} over the channel relays use (mutual
+   * TLS, same stub): the unary-call baseline a relay hop is compared with in {@code bench relay}.
+   * Completes with the station that answered.
+   */
+  public java.util.concurrent.CompletionStage<String> pingNeighbour(String peer) {
+    return clients.ping(peer);
   }
 
   /**
@@ -955,21 +978,33 @@ public final class Station implements AutoCloseable {
    * again as a new member).
    */
   private void watchMembership() {
-    system.getWhenTerminated().thenAccept(done -> {
-      if (closing.get() || failedClosed.isDone()) {
-        return;
-      }
-      String why = "the cluster removed it (downed, e.g. by the split-brain resolver after a partition)";
-      MDC.put(StationMdc.KEY, id());
+    // The cluster's own word, at once: when this member is removed (downed and shut out) the
+    // extension runs these callbacks while it shuts down. Waiting for the actor system to
+    // terminate instead took a minute in a chaos run (an actor outliving the shutdown's 10 s
+    // phase), a minute in which the station was no member and still answered.
+    org.apache.pekko.cluster.Cluster.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
+        .registerOnMemberRemoved(this::removedFromCluster);
+    system.getWhenTerminated().thenAccept(done -> removedFromCluster());
+  }
+
+  private void removedFromCluster() {
+    if (closing.get() || failedClosed.isDone() || !removedSeen.compareAndSet(false, true)) {
+      return;
+    }
+    String why = "the cluster removed it (downed, e.g. by the split-brain resolver after a partition)";
+    String callerStation = MDC.get(StationMdc.KEY);
+    MDC.put(StationMdc.KEY, id());
+    try {
       log.error("ALARM station {}: {}; stopping: restart it to join again", id(), why);
-      MDC.remove(StationMdc.KEY);
-      Thread t = new Thread(() -> {
-        close();
-        failedClosed.complete(why);
-      }, "qnode-removed-stop-" + id());
-      t.setDaemon(true);
-      t.start();
-    });
+    } finally {
+      restoreMdc(callerStation);
+    }
+    Thread t = new Thread(() -> {
+      close();
+      failedClosed.complete(why);
+    }, "qnode-removed-stop-" + id());
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Completes with the reason once the station has failed closed and stopped. */

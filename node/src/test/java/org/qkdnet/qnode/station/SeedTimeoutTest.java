@@ -24,4 +24,18 @@ class SeedTimeoutTest {
     String other = first.equals("DEL") ? "BRA" : "DEL";
     assertThat(seedTimeout(other, true)).isEqualTo(Duration.ofSeconds(2));
   }
+
+  @Test
+  void seedNodes_everyStationBackboneFirst_soSurvivorsOfABackboneCrashAnswerAJoin() {
+    Config cfg = ConfigFactory.parseString("qnode.station-id = BRA").withFallback(ConfigLoader.load("local"));
+    QnodeSettings settings = QnodeSettings.create(cfg);
+    java.util.List<String> seeds = Station.systemConfig(settings, cfg, false).getStringList("pekko.cluster.seed-nodes");
+
+    assertThat(seeds).hasSize(settings.topology().stations().size()).doesNotHaveDuplicates();
+    int backbone = settings.topology().stationsWithRole(org.qkdnet.qnode.config.Role.BACKBONE).size();
+    assertThat(backbone).isPositive();
+    java.util.List<String> backboneIds = Station.seedStations(settings.topology()).subList(0, backbone).stream()
+        .map(s -> s.role()).distinct().map(Object::toString).toList();
+    assertThat(backboneIds).containsExactly(org.qkdnet.qnode.config.Role.BACKBONE.toString());
+  }
 }
