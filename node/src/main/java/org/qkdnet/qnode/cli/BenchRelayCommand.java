@@ -156,6 +156,12 @@ public final class BenchRelayCommand implements Callable<Integer> {
           labels(planned));
       RelayEngine engine = net.station(from).relayEngine();
       run(engine, master, slave, warmup, new Recorder(3), new ConcurrentHashMap<>());
+      // the baseline: a bare unary call between the origin and its first hop on the same channel
+      String firstHop = planned.get(0).get(1);
+      Histogram baseline = pings(net, firstHop, Math.min(relays, BASELINE_CALLS));
+      double baselineUs = baseline.getValueAtPercentile(50);
+      System.out.printf(Locale.ROOT, "grpc baseline (LinkService Ping %s -> %s, same channel, one at a time): "
+          + "p50 %.0f us, p99 %.0f us%n", from, firstHop, baselineUs, (double) baseline.getValueAtPercentile(99));
       System.out.println("measuring");
       Recorder recorder = new Recorder(3);
       ConcurrentMap<List<String>, RouteFigures> perRoute = new ConcurrentHashMap<>();
@@ -193,8 +199,9 @@ public final class BenchRelayCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%slatency ms: p50 %.3f  p90 %.3f  p99 %.3f  max %.3f%n",
           paths == 1 ? "end-to-end " : "combined end-to-end ", p50, h.getValueAtPercentile(90) / 1000.0, p99,
           h.getMaxValue() / 1000.0);
-      System.out.printf(Locale.ROOT, "per hop (end-to-end / %d%s): p50 %.3f ms, p99 %.3f ms%n", hops,
-          paths == 1 ? "" : ", the longest route's hops", p50 / hops, p99 / hops);
+      System.out.printf(Locale.ROOT, "per hop (end-to-end / %d%s): p50 %.3f ms, p99 %.3f ms; p50 %.1fx the grpc "
+          + "baseline%n", hops, paths == 1 ? "" : ", the longest route's hops", p50 / hops, p99 / hops,
+          p50 * 1000 / hops / baselineUs);
       if (json != null) {
         ObjectNode o = BenchJson.MAPPER.createObjectNode();
         o.put("topology", topo.name()).put("from", from).put("to", to).put("hops", hops);
@@ -204,6 +211,11 @@ public final class BenchRelayCommand implements Callable<Integer> {
         BenchJson.number(o, "latency_ms_p99", p99);
         BenchJson.number(o, "per_hop_ms_p50", p50 / hops);
         BenchJson.number(o, "per_hop_ms_p99", p99 / hops);
+        BenchJson.number(o, "per_hop_p50_us", p50 * 1000 / hops);
+        BenchJson.number(o, "per_hop_p99_us", p99 * 1000 / hops);
+        BenchJson.number(o, "grpc_baseline_p50_us", baselineUs);
+        BenchJson.number(o, "grpc_baseline_p99_us", baseline.getValueAtPercentile(99));
+        BenchJson.number(o, "per_hop_over_baseline", p50 * 1000 / hops / baselineUs);
         o.put("cores", Runtime.getRuntime().availableProcessors());
         o.put("paths", paths);
         ArrayNode route = o.putArray("route");
@@ -234,6 +246,22 @@ public final class BenchRelayCommand implements Callable<Integer> {
       }
       return failures == 0 ? 0 : 1;
     }
+  }
+
+  /** Bare calls measured for the grpc baseline (after as many unmeasured). */
+  private static final int BASELINE_CALLS = 2_000;
+
+  /** {@code n} LinkService pings from the origin to {@code peer}, one at a time, after {@code n} unmeasured. */
+  private Histogram pings(LocalNetwork net, String peer, int n) throws Exception {
+    Recorder r = new Recorder(3);
+    for (int i = 0; i < 2 * n; i++) {
+      long t0 = System.nanoTime();
+      net.station(from).pingNeighbour(peer).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      if (i >= n) {
+        r.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+      }
+    }
+    return r.getIntervalHistogram();
   }
 
   /** One route's share times (hop 1 sent to the destination's answer) and how often it was taken. */

@@ -1,6 +1,7 @@
 package org.qkdnet.qnode.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -99,6 +100,12 @@ class BenchCommandsTest {
     }
     assertThat(o.get("latency_ms_p50").asDouble()).isPositive();
     assertThat(o.get("keys_per_s").asDouble()).isPositive();
+    // the bare gRPC call between the same stations, beside the relay's per-hop time
+    assertThat(o.get("grpc_baseline_p50_us").asDouble()).isPositive();
+    assertThat(o.get("grpc_baseline_p99_us").asDouble()).isGreaterThanOrEqualTo(o.get("grpc_baseline_p50_us").asDouble());
+    assertThat(o.get("per_hop_p50_us").asDouble()).isEqualTo(o.get("per_hop_ms_p50").asDouble() * 1000, within(0.01));
+    assertThat(o.get("per_hop_over_baseline").asDouble())
+        .isEqualTo(o.get("per_hop_p50_us").asDouble() / o.get("grpc_baseline_p50_us").asDouble(), within(0.01));
   }
 
   @Test
