@@ -34,14 +34,59 @@ final class StationProcess implements AutoCloseable {
   /**
    * When the process ended ({@link System#nanoTime}) if it ended abnormally: killed (SIGKILL, a
    * crash point's halt: 137), or stopped by itself with an error (1: its store failed closed, the
-   * cluster removed it). Empty while it runs, and after an orderly stop (exit 0).
+   * cluster removed it; then the time of its log's first ALARM, when its store stopped taking
+   * writes, if earlier). Empty while it runs, and after an orderly stop (exit 0).
    */
   java.util.OptionalLong abnormalEndNanos() {
     long t = endedNanos;
     if (t == 0 || process.isAlive() || process.exitValue() == 0) {
       return java.util.OptionalLong.empty();
     }
+    if (process.exitValue() == 1) {
+      // failed closed: its store stopped taking writes at the ALARM, seconds before the exit
+      try {
+        long nowMs = System.currentTimeMillis();
+        long nowNanos = System.nanoTime();
+        java.util.OptionalLong alarm = alarmEpochMs(Files.readAllLines(stderr, StandardCharsets.UTF_8), id,
+            nowMs - (nowNanos - t) / 1_000_000);
+        if (alarm.isPresent()) {
+          return java.util.OptionalLong.of(Math.min(t, nowNanos - (nowMs - alarm.getAsLong()) * 1_000_000));
+        }
+      } catch (IOException | RuntimeException e) {
+        // no log to read: the exit it is
+      }
+    }
     return java.util.OptionalLong.of(t);
+  }
+
+  /**
+   * When (epoch ms) the station's log first raised an ALARM (its store failed, the cluster
+   * removed it): the log's {@code HH:mm:ss.SSS} time of day, taken on the day that puts it
+   * closest before {@code endEpochMs}, the process's end.
+   */
+  static java.util.OptionalLong alarmEpochMs(List<String> lines, String id, long endEpochMs) {
+    String mark = "ALARM station " + id + ":";
+    for (String line : lines) {
+      if (line.contains(mark) && line.length() >= 12) {
+        java.time.LocalTime time;
+        try {
+          time = java.time.LocalTime.parse(line.substring(0, 12));
+        } catch (java.time.format.DateTimeParseException e) {
+          continue;
+        }
+        java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+        java.time.LocalDate endDay = java.time.Instant.ofEpochMilli(endEpochMs).atZone(zone).toLocalDate();
+        long best = Long.MIN_VALUE;
+        for (int d = -1; d <= 1; d++) {
+          long ms = time.atDate(endDay.plusDays(d)).atZone(zone).toInstant().toEpochMilli();
+          if (ms <= endEpochMs + 1_000 && ms > best) {
+            best = ms;
+          }
+        }
+        return best == Long.MIN_VALUE ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(best);
+      }
+    }
+    return java.util.OptionalLong.empty();
   }
 
   /**
