@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The ci profile of the chaos suite with a fixed seed, as part of {@code mvn verify}: at least 12
@@ -21,15 +20,13 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The report goes to {@code target/chaos-ci-profile/report.json} (and .html). Same as
  * {@code chaos-tests/run --profile ci --seed 20261206}.
  *
- * <p>Opt-in for now (see the annotation); about 10 minutes on two cores. Its
- * first runs found a key lost when a station crashed between deleting a fetched key durably and
- * sending the dec_keys answer (I2); the fetch is now two-step (keys handed out, deleted once the
- * answer went out) and the crash point between the steps, keystore.afterHandOutSync, is one of
- * this profile's.
+ * <p>About 10 minutes on two cores. Its runs found two key losses in the fetch, both fixed: a
+ * station crashing between deleting a fetched key and sending the dec_keys answer (the fetch is now
+ * two-step: keys handed out, deleted once the answer went out; the crash point between the steps,
+ * keystore.afterHandOutSync, is one of this profile's), and an answer counted sent when the HTTP
+ * server took it, before its bytes left the process (now deleted a moment later, and an orderly
+ * stop lets answers in flight go out first).
  */
-@EnabledIfSystemProperty(named = "chaos.ci", matches = "true", disabledReason = "opt-in (-Dchaos.ci=true, or"
-    + " chaos-tests/run) until the key loss it and the soak found is fixed (issue 9): a dec_keys answer handed to"
-    + " the HTTP server counts as sent, and a crash before its bytes leave the process loses the key")
 class ChaosCiProfileTest {
   static final long SEED = 20261206L;
 

@@ -100,7 +100,7 @@ final class Schedule {
           at += hold + 3_000;
         }
       }
-      out.add(new Scenario(name, steps, warm, 2_000));
+      out.add(new Scenario(name, steps, warm, 1_000)); // the liveness wait before it saw every pair deliver
     }
     return out;
   }
