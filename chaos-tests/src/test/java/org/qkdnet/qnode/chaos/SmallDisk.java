@@ -26,13 +26,22 @@ final class SmallDisk implements AutoCloseable {
     if (!"root".equals(System.getProperty("user.name"))) {
       return Optional.of("mounting a tmpfs needs root (running as " + System.getProperty("user.name") + ")");
     }
+    Path probe = null;
     try {
-      Path probe = Files.createTempDirectory(scratch, "mount-probe");
+      probe = Files.createTempDirectory(scratch, "mount-probe");
       try (SmallDisk d = mount(probe, 1 << 20)) {
         return Optional.empty();
       }
     } catch (IOException e) {
       return Optional.of("cannot mount a tmpfs: " + e.getMessage());
+    } finally {
+      if (probe != null) {
+        try {
+          Files.deleteIfExists(probe); // unmounted and empty by now
+        } catch (IOException e) {
+          // a leftover empty directory under target/: harmless
+        }
+      }
     }
   }
 

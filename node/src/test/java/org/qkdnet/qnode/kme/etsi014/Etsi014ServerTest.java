@@ -136,6 +136,7 @@ class Etsi014ServerTest {
     system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     wuhStore.close();
     ezhStore.close();
+    org.qkdnet.qnode.TestTrees.delete(dir); // the stores held keys: leave nothing in /tmp
   }
 
   @Test
