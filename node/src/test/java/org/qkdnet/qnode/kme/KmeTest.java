@@ -33,6 +33,8 @@ class KmeTest {
   StoringRelayer relayer;
   Kme wuh;
   Kme ezh;
+  /** Runs the delayed deletes of taken answers. */
+  java.util.concurrent.ExecutorService deletes = java.util.concurrent.Executors.newSingleThreadExecutor();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -45,6 +47,7 @@ class KmeTest {
 
   @AfterEach
   void tearDown() throws Exception {
+    deletes.shutdownNow();
     wuhStore.close();
     ezhStore.close();
   }
@@ -259,23 +262,15 @@ class KmeTest {
   @Test
   void handOutKeys_takenByTheServer_keysKeptAMomentThenDeleted() throws Exception {
     List<IssuedKey> master = join(wuh.encKeys("bank-a", "bank-b", 1, 128, List.of(), List.of()));
-    wuh.deleteTakenAfter(java.time.Duration.ofMillis(300));
-    Kme.Fetch f = join(wuh.handOutKeys("bank-b", "bank-a", ids(master)));
-    java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
-    try {
-      assertThat(f.startSending()).isTrue();
-      f.taken(executor);
+    Kme.Fetch f = takenByTheServer(master, java.time.Duration.ofMillis(300));
 
-      // not deleted the moment the server took the body (its bytes may not have left the process)
-      assertThat(f.settled()).isFalse();
-      assertThat(wuh.takenAnswersPending()).isEqualTo(1);
-      assertThat(failure(wuh.decKeys("bank-b", "bank-a", ids(master))).getMessage()).isEqualTo(Kme.KEY_NOT_FOUND);
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(f::settled);
-      assertThat(wuhStore.deliverables()).isEmpty();
-      assertThat(wuh.takenAnswersPending()).isZero();
-    } finally {
-      executor.shutdownNow();
-    }
+    // not deleted the moment the server took the body (its bytes may not have left the process)
+    assertThat(f.settled()).isFalse();
+    assertThat(wuh.takenAnswersPending()).isEqualTo(1);
+    assertThat(failure(wuh.decKeys("bank-b", "bank-a", ids(master))).getMessage()).isEqualTo(Kme.KEY_NOT_FOUND);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(f::settled);
+    assertThat(wuhStore.deliverables()).isEmpty();
+    assertThat(wuh.takenAnswersPending()).isZero();
   }
 
   @Test
@@ -320,23 +315,24 @@ class KmeTest {
   void quiesceFetches_stopping_refusesNewFetchesAndWaitsForTheTakenAnswerToBeDeleted() throws Exception {
     List<IssuedKey> first = join(wuh.encKeys("bank-a", "bank-b", 1, 128, List.of(), List.of()));
     List<IssuedKey> second = join(wuh.encKeys("bank-a", "bank-b", 1, 128, List.of(), List.of()));
-    wuh.deleteTakenAfter(java.time.Duration.ofMillis(200));
-    Kme.Fetch f = join(wuh.handOutKeys("bank-b", "bank-a", ids(first)));
-    java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
-    try {
-      assertThat(f.startSending()).isTrue();
-      f.taken(executor);
+    Kme.Fetch f = takenByTheServer(first, java.time.Duration.ofMillis(200));
 
-      assertThat(wuh.quiesceFetches(java.time.Duration.ofSeconds(10))).isTrue();
+    assertThat(wuh.quiesceFetches(java.time.Duration.ofSeconds(10))).isTrue();
 
-      assertThat(f.settled()).as("the taken answer's delete ran before the quiesce returned").isTrue();
-      KmeException refused = failure(wuh.decKeys("bank-b", "bank-a", ids(second)));
-      assertThat(refused.httpStatus()).isEqualTo(503);
-      assertThat(refused.details()).containsExactly("STOPPING");
-      assertThat(wuhStore.deliverables()).extracting(d -> d.keyId()).containsExactly(ids(second).get(0));
-    } finally {
-      executor.shutdownNow();
-    }
+    assertThat(f.settled()).as("the taken answer's delete ran before the quiesce returned").isTrue();
+    KmeException refused = failure(wuh.decKeys("bank-b", "bank-a", ids(second)));
+    assertThat(refused.httpStatus()).isEqualTo(503);
+    assertThat(refused.details()).containsExactly("STOPPING");
+    assertThat(wuhStore.deliverables()).extracting(d -> d.keyId()).containsExactly(ids(second).get(0));
+  }
+
+  /** The slave's fetch of {@code keys}, its answer taken by the server; deleted {@code after} that. */
+  private Kme.Fetch takenByTheServer(List<IssuedKey> keys, java.time.Duration after) {
+    wuh.deleteTakenAfter(after);
+    Kme.Fetch f = join(wuh.handOutKeys("bank-b", "bank-a", ids(keys)));
+    assertThat(f.startSending()).isTrue();
+    f.taken(deletes);
+    return f;
   }
 
   @Test

@@ -51,16 +51,18 @@ class OrderlyStopFetchTest {
           net.stations().stream().allMatch(s -> s.liveStations().snapshot().size() == 4));
       net.awaitRoutes("ALP", "CHA", "ALP-APP1", "CHA-APP1", Duration.ofSeconds(90));
       Etsi014Client master = new Etsi014Client(net.etsi014Url("ALP"), net.saeTls("ALP-APP1"), Duration.ofSeconds(10));
-      for (int attempt = 0; made.size() < KEYS && attempt < 10 * KEYS; attempt++) {
+      // 503 while the link's pool refills: asked again until there are enough
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
         try {
           master.encKeys("CHA-APP1", 8, 256).forEach(k -> {
             made.add(k.keyId());
             k.key().zeroize();
           });
         } catch (Etsi014Client.Etsi014Error e) {
-          Thread.sleep(50); // 503 while the link's pool refills
+          // refused: nothing made
         }
-      }
+        return made.size() >= KEYS;
+      });
       assertThat(made).hasSizeGreaterThanOrEqualTo(KEYS);
 
       Etsi014Client slave = new Etsi014Client(net.etsi014Url("CHA"), net.saeTls("CHA-APP1"), Duration.ofSeconds(10));
