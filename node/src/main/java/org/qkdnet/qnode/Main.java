@@ -22,6 +22,8 @@ public final class Main implements Runnable {
     // instead of JUL's own console handler
     org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
     org.slf4j.bridge.SLF4JBridgeHandler.install();
+    // an OutOfMemoryError on any thread stops the process loudly (issue 11 item 6)
+    org.qkdnet.qnode.station.FatalErrors.install();
     System.exit(commandLine().execute(args));
   }
 

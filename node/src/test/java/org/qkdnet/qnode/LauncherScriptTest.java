@@ -11,6 +11,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,11 +58,17 @@ class LauncherScriptTest {
   }
 
   private Run run(String... args) throws Exception {
+    return run(Map.of(), args);
+  }
+
+  private Run run(Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new java.util.ArrayList<>(List.of("bash", root.resolve("bin/qnode").toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("PATH", root.resolve("fakebin") + ":" + System.getenv("PATH"));
     pb.environment().remove("QNODE_JAVA_OPTS");
+    pb.environment().remove("JDK_JAVA_OPTIONS");
+    pb.environment().putAll(env);
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     Process p = pb.start();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -113,11 +120,25 @@ class LauncherScriptTest {
   }
 
   @Test
-  void runAndDemo_passThreadPriorityFlags_otherCommandsDoNot() throws Exception {
+  void runAndDemo_passThreadPriorityAndOomFlags_benchOnlyOom_otherCommandsNone() throws Exception {
+    String station = "java -XX:ThreadPriorityPolicy=1 -XX:+DisplayVMOutputToStderr -XX:+ExitOnOutOfMemoryError";
     assertThat(run("run", "--station", "ALP").calls()).containsExactly(
-        "java -XX:ThreadPriorityPolicy=1 -XX:+DisplayVMOutputToStderr -jar " + jar + " run --station ALP");
-    assertThat(run("demo").calls()).containsExactly(
-        "java -XX:ThreadPriorityPolicy=1 -XX:+DisplayVMOutputToStderr -jar " + jar + " demo");
-    assertThat(run("bench", "relay").calls()).containsExactly("java -jar " + jar + " bench relay");
+        station + " -Xmx512m -jar " + jar + " run --station ALP");
+    assertThat(run("demo").calls()).containsExactly(station + " -jar " + jar + " demo");
+    assertThat(run("bench", "relay").calls()).containsExactly(
+        "java -XX:+ExitOnOutOfMemoryError -jar " + jar + " bench relay");
+    assertThat(run("admin", "status").calls()).containsExactly("java -jar " + jar + " admin status");
+  }
+
+  @Test
+  void run_heapGivenByTheUser_replacesTheDefault() throws Exception {
+    String station = "java -XX:ThreadPriorityPolicy=1 -XX:+DisplayVMOutputToStderr -XX:+ExitOnOutOfMemoryError";
+    assertThat(run(Map.of("QNODE_JAVA_OPTS", "-Xmx2g"), "run").calls()).containsExactly(
+        station + " -Xmx2g -jar " + jar + " run");
+    assertThat(run(Map.of("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=50"), "run").calls()).containsExactly(
+        station + " -jar " + jar + " run");
+    // an option that merely contains the letters is not a heap size
+    assertThat(run(Map.of("QNODE_JAVA_OPTS", "-Dx=-Xmx"), "run").calls()).containsExactly(
+        station + " -Xmx512m -Dx=-Xmx -jar " + jar + " run");
   }
 }

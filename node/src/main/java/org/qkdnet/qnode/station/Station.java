@@ -375,6 +375,10 @@ public final class Station implements AutoCloseable {
         log.info("station {}: post-processing runs at the relays' OS priority; start java with"
             + " -XX:ThreadPriorityPolicy=1 (bin/qnode does) so that relays come first", self);
       }
+      if (!FatalErrors.exitOnOutOfMemoryError()) {
+        log.info("station {}: an OutOfMemoryError caught inside a library would not stop the process; start java"
+            + " with -XX:+ExitOnOutOfMemoryError (bin/qnode does)", self);
+      }
       AdminView adminView =
           adminView(self, topo, system, live, linkStates, store, routes, System.nanoTime(), drained, links, bb84Links,
               events, engine, limits);

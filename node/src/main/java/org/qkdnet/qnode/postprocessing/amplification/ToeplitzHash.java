@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.postprocessing.amplification;
 
+import java.lang.ref.SoftReference;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -57,9 +58,13 @@ public final class ToeplitzHash {
   /** Spectrum entries multiplied together (even; 23 spectra of it fit in L2 with room). */
   private static final int SLICE = 1 << 12;
 
-  private static final ThreadLocal<DoubleFFT_1D> PLAN = new ThreadLocal<>();
+  /**
+   * A transform plan and buffers are kept per calling thread between calls, softly: the collector
+   * drops them when the heap runs short instead of the station failing for want of a cache.
+   */
+  private static final ThreadLocal<SoftReference<DoubleFFT_1D>> PLAN = new ThreadLocal<>();
   private static final ThreadLocal<Integer> PLAN_LEN = new ThreadLocal<>();
-  private static final ThreadLocal<double[][]> BUFFERS = new ThreadLocal<>();
+  private static final ThreadLocal<SoftReference<double[][]>> BUFFERS = new ThreadLocal<>();
 
   /** Helper threads for {@code parallelism > 1}; daemon, created on first use. */
   private static final class Pool {
@@ -353,12 +358,15 @@ public final class ToeplitzHash {
   }
 
   private static DoubleFFT_1D plan(int len) {
-    Integer have = PLAN_LEN.get();
-    if (have == null || have != len) {
-      PLAN.set(new DoubleFFT_1D(len));
+    SoftReference<DoubleFFT_1D> ref = PLAN.get();
+    DoubleFFT_1D have = ref == null ? null : ref.get();
+    Integer haveLen = PLAN_LEN.get();
+    if (have == null || haveLen == null || haveLen != len) {
+      have = new DoubleFFT_1D(len);
+      PLAN.set(new SoftReference<>(have));
       PLAN_LEN.set(len);
     }
-    return PLAN.get();
+    return have;
   }
 
   /**
@@ -373,13 +381,14 @@ public final class ToeplitzHash {
       }
       return fresh;
     }
-    double[][] have = BUFFERS.get();
+    SoftReference<double[][]> ref = BUFFERS.get();
+    double[][] have = ref == null ? null : ref.get();
     if (have == null || have.length < count || have[0].length != len) {
       have = new double[count][];
       for (int i = 0; i < count; i++) {
         have[i] = new double[len];
       }
-      BUFFERS.set(have);
+      BUFFERS.set(new SoftReference<>(have));
     }
     return count == have.length ? have : Arrays.copyOf(have, count);
   }
