@@ -1,22 +1,27 @@
 package org.qkdnet.qnode.crypto;
 
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
-import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.engines.AESEngine;
-import org.bouncycastle.crypto.modes.GCMBlockCipher;
-import org.bouncycastle.crypto.modes.GCMModeCipher;
-import org.bouncycastle.crypto.params.AEADParameters;
-import org.bouncycastle.crypto.params.KeyParameter;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * AES-256-GCM (Bouncy Castle) sealing of stored records: {@code version || nonce || ciphertext ||
- * tag}, with a fresh random 96-bit nonce per record and the record's identity (its store key) as
- * associated data, so a sealed value moved to another record does not open.
+ * AES-256-GCM sealing of stored records: {@code version || nonce || ciphertext || tag}, with a
+ * fresh random 96-bit nonce per record and the record's identity (its store key) as associated
+ * data, so a sealed value moved to another record does not open.
  *
  * <p>Random nonces under one key stay below a 2^-32 collision chance for 2^32 records (NIST SP
  * 800-38D §8.3); a station writes far fewer records per data key over its life.
+ *
+ * <p>The cipher is the JDK's AES-GCM, whose AES and GHASH run on the CPU's AES-NI and carry-less
+ * multiply instructions; Bouncy Castle's pure-Java AES engine, used here before, was the largest
+ * CPU cost on the relay path (issue 11; {@code RecordCipherBenchmark} measures both side by side).
+ * The format is the same standard GCM, so records sealed by either open with the other
+ * ({@code RecordCipherTest}).
  */
 public final class RecordCipher implements AutoCloseable {
   public static final int KEY_BYTES = 32;
@@ -28,11 +33,44 @@ public final class RecordCipher implements AutoCloseable {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+
   private final byte[] key;
+  private final SecretKey dataKey;
   private volatile boolean closed;
 
   private RecordCipher(byte[] key) {
     this.key = key;
+    this.dataKey = new DataKey(key);
+  }
+
+  /**
+   * The data key as the JDK's cipher reads it: a fresh copy per use (the provider wipes its copy
+   * after expanding it), so {@link #close} wiping {@code key} leaves no long-lived copy behind, as a
+   * {@code SecretKeySpec} would.
+   */
+  private static final class DataKey implements SecretKey {
+    private static final long serialVersionUID = 1L;
+    private final transient byte[] key;
+
+    DataKey(byte[] key) {
+      this.key = key;
+    }
+
+    @Override
+    public String getAlgorithm() {
+      return "AES";
+    }
+
+    @Override
+    public String getFormat() {
+      return "RAW";
+    }
+
+    @Override
+    public byte[] getEncoded() {
+      return key.clone();
+    }
   }
 
   /** A cipher under a copy of {@code key32} (32 bytes); the caller keeps its own copy. */
@@ -56,14 +94,13 @@ public final class RecordCipher implements AutoCloseable {
     Objects.requireNonNull(plaintext, "plaintext");
     byte[] nonce = new byte[NONCE_BYTES];
     RANDOM.nextBytes(nonce);
-    GCMModeCipher gcm = init(true, nonce, aad);
-    byte[] out = new byte[1 + NONCE_BYTES + gcm.getOutputSize(plaintext.length)];
+    byte[] out = new byte[OVERHEAD + plaintext.length];
     out[0] = VERSION;
     System.arraycopy(nonce, 0, out, 1, NONCE_BYTES);
-    int n = gcm.processBytes(plaintext, 0, plaintext.length, out, 1 + NONCE_BYTES);
     try {
-      gcm.doFinal(out, 1 + NONCE_BYTES + n);
-    } catch (InvalidCipherTextException e) {
+      Cipher gcm = init(Cipher.ENCRYPT_MODE, nonce, aad);
+      gcm.doFinal(plaintext, 0, plaintext.length, out, 1 + NONCE_BYTES);
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM sealing failed", e);
     }
     return out;
@@ -87,16 +124,18 @@ public final class RecordCipher implements AutoCloseable {
       throw new SealedRecordException("sealed record of unknown version " + sealed[0]);
     }
     byte[] nonce = Arrays.copyOfRange(sealed, 1, 1 + NONCE_BYTES);
-    GCMModeCipher gcm = init(false, nonce, aad);
     int ctLen = sealed.length - 1 - NONCE_BYTES;
-    byte[] out = new byte[gcm.getOutputSize(ctLen)];
+    byte[] out = new byte[ctLen - TAG_BYTES];
     try {
-      int n = gcm.processBytes(sealed, 1 + NONCE_BYTES, ctLen, out, 0);
-      gcm.doFinal(out, n);
+      Cipher gcm = init(Cipher.DECRYPT_MODE, nonce, aad);
+      gcm.doFinal(sealed, 1 + NONCE_BYTES, ctLen, out, 0);
       return out;
-    } catch (InvalidCipherTextException | IllegalStateException e) {
+    } catch (AEADBadTagException e) {
       Arrays.fill(out, (byte) 0);
       throw new SealedRecordException("sealed record failed authentication (altered, moved or under another key)");
+    } catch (GeneralSecurityException e) {
+      Arrays.fill(out, (byte) 0);
+      throw new IllegalStateException("AES-GCM opening failed", e);
     }
   }
 
@@ -105,17 +144,13 @@ public final class RecordCipher implements AutoCloseable {
     return Math.max(0, sealedLength - OVERHEAD);
   }
 
-  private GCMModeCipher init(boolean encrypt, byte[] nonce, byte[] aad) {
+  private Cipher init(int mode, byte[] nonce, byte[] aad) throws GeneralSecurityException {
     if (closed) {
       throw new IllegalStateException("record cipher closed");
     }
-    GCMModeCipher gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
-    KeyParameter k = new KeyParameter(key);
-    try {
-      gcm.init(encrypt, new AEADParameters(k, TAG_BYTES * 8, nonce, aad));
-    } finally {
-      Arrays.fill(k.getKey(), (byte) 0);
-    }
+    Cipher gcm = Cipher.getInstance(TRANSFORMATION);
+    gcm.init(mode, dataKey, new GCMParameterSpec(TAG_BYTES * 8, nonce));
+    gcm.updateAAD(aad);
     return gcm;
   }
 

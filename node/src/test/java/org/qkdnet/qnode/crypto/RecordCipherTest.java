@@ -59,6 +59,38 @@ class RecordCipherTest {
   }
 
   @Test
+  void recordsSealedByBouncyCastle_open_andOursOpenWithBouncyCastle() {
+    // stores written before the switch to the JDK's AES-GCM hold Bouncy Castle's output
+    java.util.Random rnd = new java.util.Random(7);
+    try (KeyMaterial k = RecordCipher.newKey(); RecordCipher c = RecordCipher.of(k)) {
+      byte[] key = k.copyBytes();
+      for (int len : new int[] {0, 1, 15, 16, 17, 100, 4096}) {
+        byte[] plain = new byte[len];
+        rnd.nextBytes(plain);
+        byte[] nonce = new byte[RecordCipher.NONCE_BYTES];
+        rnd.nextBytes(nonce);
+        byte[] bc = BcRecordGcm.seal(key, nonce, AAD, plain);
+        assertThat(c.open(AAD, bc)).as("len %d", len).isEqualTo(plain);
+        byte[] ours = c.seal(AAD, plain);
+        assertThat(BcRecordGcm.open(key, AAD, ours)).as("len %d", len).isEqualTo(plain);
+        byte[] altered = ours.clone();
+        altered[altered.length - 1] ^= 1;
+        assertThat(BcRecordGcm.open(key, AAD, altered)).isNull();
+      }
+      java.util.Arrays.fill(key, (byte) 0);
+    }
+  }
+
+  @Test
+  void aClosedCipher_refusesToWork() {
+    RecordCipher c = cipher();
+    byte[] sealed = c.seal(AAD, new byte[8]);
+    c.close();
+    assertThatThrownBy(() -> c.open(AAD, sealed)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> c.seal(AAD, new byte[8])).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void aKeyOfTheWrongSize_isRefused() {
     assertThatThrownBy(() -> RecordCipher.of(KeyMaterial.wrap(new byte[16])))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes");
