@@ -37,7 +37,7 @@ public final class TlsContexts {
       "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
       "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
       "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
-  // Never leaves this JVM, so it protects nothing; PKCS12 merely refuses a null password.
+  // Never leaves this JVM, so it protects nothing; the key stores merely refuse a null password.
   private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
   private static final String ALIAS = "qnode";
 
@@ -64,7 +64,10 @@ public final class TlsContexts {
   public static KeyManagerFactory keyManagers(Identity self) {
     Objects.requireNonNull(self, "self");
     try {
-      KeyStore ks = emptyStore();
+      // JKS, not PKCS12: PKCS12 would wrap the key under 10,000 rounds of PBKDF2 and unwrap it
+      // again for the key manager (tens of ms per call at start-up, several calls per station)
+      // to protect a store that never leaves memory
+      KeyStore ks = emptyStore("JKS");
       ks.setKeyEntry(ALIAS, self.privateKey(), IN_MEMORY_PASSWORD,
           new Certificate[] {self.certificate()});
       // PKIX (not SunX509) picks the key matching the negotiated signature scheme.
@@ -139,7 +142,11 @@ public final class TlsContexts {
   }
 
   private static KeyStore emptyStore() throws GeneralSecurityException {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
+    return emptyStore("PKCS12");
+  }
+
+  private static KeyStore emptyStore(String type) throws GeneralSecurityException {
+    KeyStore ks = KeyStore.getInstance(type);
     try {
       ks.load(null, null);
     } catch (IOException e) {
