@@ -49,7 +49,9 @@ class LauncherScriptTest {
     Path fakes = Files.createDirectories(root.resolve("fakebin"));
     // mvn: records the call and "builds" the jar (a fresh mtime); java: records its arguments
     script(fakes.resolve("mvn"), "echo \"mvn $*\" >> '" + calls + "'; touch '" + jar + "'");
-    script(fakes.resolve("java"), "echo \"java $*\" >> '" + calls + "'");
+    script(fakes.resolve("java"), "echo \"java $*\" >> '" + calls + "'\n"
+        // as the JVM does at exit: write the class-data archive it was asked for
+        + "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*) touch \"${a#*=}\";; esac; done");
   }
 
   private static void script(Path p, String body) throws IOException {
@@ -68,6 +70,7 @@ class LauncherScriptTest {
     pb.environment().put("PATH", root.resolve("fakebin") + ":" + System.getenv("PATH"));
     pb.environment().remove("QNODE_JAVA_OPTS");
     pb.environment().remove("JDK_JAVA_OPTIONS");
+    pb.environment().put("QNODE_CDS", "off"); // the class-data archive has tests of its own
     pb.environment().putAll(env);
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     Process p = pb.start();
@@ -140,5 +143,53 @@ class LauncherScriptTest {
     // an option that merely contains the letters is not a heap size
     assertThat(run(Map.of("QNODE_JAVA_OPTS", "-Dx=-Xmx"), "run").calls()).containsExactly(
         station + " -Xmx512m -Dx=-Xmx -jar " + jar + " run");
+  }
+
+  @Test
+  void afterABuild_recordsAClassDataArchive_thatRunAndDemoThenUse() throws Exception {
+    Files.delete(jar);
+    Path jsa = root.resolve("node/target/qnode.jsa");
+    Run built = run(Map.of("QNODE_CDS", "on"), "run", "--station", "ALP");
+    assertThat(built.calls()).hasSize(3);
+    assertThat(built.calls().get(0)).startsWith("mvn ");
+    assertThat(built.calls().get(1)).isEqualTo("java -XX:ArchiveClassesAtExit=" + jsa + ".tmp -jar " + jar
+        + " bench relay --relays 20 --warmup 5");
+    assertThat(built.calls().get(2)).contains("-XX:SharedArchiveFile=" + jsa + " ").endsWith(" run --station ALP");
+    assertThat(built.stderr()).contains("recording a class-data archive");
+    assertThat(jsa).exists();
+    assertThat(root.resolve("node/target/qnode.jsa.tmp")).doesNotExist();
+
+    // no build, no recording: the archive is used as it is
+    assertThat(run(Map.of("QNODE_CDS", "on"), "demo").calls()).singleElement().asString()
+        .contains("-XX:SharedArchiveFile=" + jsa + " ").endsWith(" demo");
+    assertThat(run(Map.of("QNODE_CDS", "on"), "bench", "relay").calls()).singleElement().asString()
+        .doesNotContain("SharedArchiveFile");
+    // an archive older than the jar belongs to another build: not used
+    Files.setLastModifiedTime(jsa, FileTime.from(JAR_TIME.minusSeconds(10)));
+    Files.setLastModifiedTime(jar, FileTime.from(JAR_TIME));
+    assertThat(run(Map.of("QNODE_CDS", "on"), "run").calls()).singleElement().asString()
+        .doesNotContain("SharedArchiveFile");
+  }
+
+  @Test
+  void aFailedRecording_leavesNoArchive_andTheStationStartsWithoutIt() throws Exception {
+    Files.delete(jar);
+    script(root.resolve("fakebin/java"), "echo \"java $*\" >> '" + calls + "'; case \"$*\" in *ArchiveClassesAtExit*)"
+        + " touch '" + root.resolve("node/target/qnode.jsa.tmp") + "'; exit 1;; esac");
+    Run r = run(Map.of("QNODE_CDS", "on"), "run");
+    assertThat(r.code()).isZero();
+    assertThat(r.stderr()).contains("no class-data archive (see node/target/qnode-jsa.log)");
+    assertThat(r.calls()).hasSize(3);
+    assertThat(r.calls().get(2)).doesNotContain("SharedArchiveFile").endsWith(" run");
+    assertThat(root.resolve("node/target/qnode.jsa")).doesNotExist();
+    assertThat(root.resolve("node/target/qnode.jsa.tmp")).doesNotExist();
+  }
+
+  @Test
+  void cdsOff_neitherRecordsNorUsesAnArchive() throws Exception {
+    Files.delete(jar);
+    Run r = run(Map.of("QNODE_CDS", "off"), "run");
+    assertThat(r.calls()).hasSize(2);
+    assertThat(String.join("\n", r.calls())).doesNotContain("Archive");
   }
 }
