@@ -19,9 +19,11 @@ import org.qkdnet.qnode.postprocessing.estimation.EpsilonBudget;
  * @param blockBits sifted Z-basis (raw key) bits a block collects before its finite-key bound is
  *     evaluated and its key committed, {@value #MIN_BLOCK_BITS}..{@value #MAX_BLOCK_BITS}
  * @param framesInFlight frames Bob post-processes concurrently per link, 1..64 (hides round trips)
+ * @param firstBlockBits sifted Z bits of the first block after a link end starts, {@value
+ *     #MIN_BLOCK_BITS}..blockBits (its frames one at a time); equal to blockBits: no special first block
  */
 public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVariant cascadeVariant, EpsilonBudget eps,
-    int verificationTagBits, long blockBits, int framesInFlight) {
+    int verificationTagBits, long blockBits, int framesInFlight, long firstBlockBits) {
   public static final String PATH = DeviceSettings.PATH + ".bb84";
   public static final long MIN_BLOCK_BITS = 10_000;
   public static final long MAX_BLOCK_BITS = 100_000_000;
@@ -52,6 +54,21 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
     if (framesInFlight < 1 || framesInFlight > 64) {
       throw new ConfigException(p + "frames-in-flight", framesInFlight + " is outside 1..64");
     }
+    if (firstBlockBits < MIN_BLOCK_BITS || firstBlockBits > blockBits) {
+      throw new ConfigException(p + "first-block-bits", firstBlockBits + " is outside " + MIN_BLOCK_BITS
+          + ".." + blockBits + " (block-bits)");
+    }
+  }
+
+  /** Settings without a special first block (every block of blockBits). */
+  public Bb84Settings(Bb84Parameters params, double abortQber, CascadeVariant cascadeVariant, EpsilonBudget eps,
+      int verificationTagBits, long blockBits, int framesInFlight) {
+    this(params, abortQber, cascadeVariant, eps, verificationTagBits, blockBits, framesInFlight, blockBits);
+  }
+
+  /** Whether the first block is smaller than the others. */
+  public boolean smallFirstBlock() {
+    return firstBlockBits < blockBits;
   }
 
   public static Bb84Settings create(Config root) {
@@ -91,8 +108,16 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
       throw new ConfigException(p("block-bits"), blockBits + " is not a whole number in " + MIN_BLOCK_BITS + ".."
           + MAX_BLOCK_BITS);
     }
+    double firstBlockBits = b.number("first-block-bits");
+    if (!(firstBlockBits >= MIN_BLOCK_BITS && firstBlockBits <= MAX_BLOCK_BITS
+        && firstBlockBits == Math.rint(firstBlockBits))) {
+      throw new ConfigException(p("first-block-bits"), firstBlockBits + " is not a whole number in " + MIN_BLOCK_BITS
+          + ".." + MAX_BLOCK_BITS);
+    }
+    // a first block larger than the others is just an ordinary one
+    firstBlockBits = Math.min(firstBlockBits, blockBits);
     return new Bb84Settings(params, b.number("abort-qber"), variant, eps,
-        b.integer("verification-tag-bits"), (long) blockBits, b.integer("frames-in-flight"));
+        b.integer("verification-tag-bits"), (long) blockBits, b.integer("frames-in-flight"), (long) firstBlockBits);
   }
 
   /**

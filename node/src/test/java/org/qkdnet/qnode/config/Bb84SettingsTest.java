@@ -74,12 +74,30 @@ class Bb84SettingsTest {
         .isInstanceOfSatisfying(ConfigException.class,
             e -> assertThat(e.keyPath()).isEqualTo("qnode.device.bb84.frames-in-flight"));
     for (String bad : new String[] {"eps-sec = 0", "eps-sec = 0.5", "eps-cor = -1", "block-bits = 100",
-        "block-bits = 2e9", "block-bits = 123456.5", "verification-tag-bits = 129"}) {
+        "block-bits = 2e9", "block-bits = 123456.5", "verification-tag-bits = 129", "first-block-bits = 100",
+        "first-block-bits = 3e8", "first-block-bits = 200000.5"}) {
       String key = bad.substring(0, bad.indexOf(' '));
       assertThatThrownBy(() -> Bb84Settings.create(with("qnode.device.bb84." + bad))).as(bad)
           .isInstanceOfSatisfying(ConfigException.class,
               e -> assertThat(e.keyPath()).isEqualTo("qnode.device.bb84." + key));
     }
+  }
+
+  @Test
+  void firstBlock_smallerByDefault_atMostBlockBits() {
+    Bb84Settings d = Bb84Settings.create(with(""));
+    assertThat(d.firstBlockBits()).isEqualTo(300_000);
+    assertThat(d.blockBits()).isEqualTo(1_000_000);
+    assertThat(d.smallFirstBlock()).isTrue();
+    // a first block above block-bits is an ordinary block
+    Bb84Settings small = Bb84Settings.create(with("qnode.device.bb84.block-bits = 2e5"));
+    assertThat(small.firstBlockBits()).isEqualTo(200_000);
+    assertThat(small.smallFirstBlock()).isFalse();
+    Bb84Settings same = Bb84Settings.create(with("qnode.device.bb84.first-block-bits = 1e6"));
+    assertThat(same.smallFirstBlock()).isFalse();
+    assertThatThrownBy(() -> new Bb84Settings(d.params(), 0.11, d.cascadeVariant(), d.eps(), 128, 100_000, 4, 200_000))
+        .isInstanceOfSatisfying(ConfigException.class,
+            e -> assertThat(e.keyPath()).isEqualTo("qnode.device.bb84.first-block-bits"));
   }
 
   @Test

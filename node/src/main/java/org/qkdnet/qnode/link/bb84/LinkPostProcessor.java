@@ -96,6 +96,8 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
   private long nextRaw;
   private long nextFrameAt;
   private int startedFrames;
+  /** Whether a block closed since this end started (until then the first, smaller block is open). */
+  private boolean firstBlockClosed;
   private Ready committing;
   private boolean commitRetry;
   private boolean checkedPeer;
@@ -219,7 +221,7 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
       nextFrameAt = now - periodNanos; // do not build up a backlog after a pause
     }
     int bytesPerFrame = 1024;
-    while (now >= nextFrameAt && startedFrames < end.settings().framesInFlight() && end.hasRoom(bytesPerFrame)) {
+    while (now >= nextFrameAt && startedFrames < framesInFlight() && end.hasRoom(bytesPerFrame)) {
       nextFrameAt += periodNanos;
       startFrame(nextRaw++);
     }
@@ -426,10 +428,26 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
     blockCounts = blockCounts.plus(f.counts());
     blockLeak += f.leakBits();
     blockKeyBits += f.keyLength();
-    if (blockKeyBits >= end.settings().blockBits() || block.size() >= Bb84Settings.MAX_BLOCK_FRAMES) {
+    if (blockKeyBits >= blockTarget() || block.size() >= Bb84Settings.MAX_BLOCK_FRAMES) {
       closeBlock();
     }
     return this;
+  }
+
+  /**
+   * Sifted bits the open block collects: the first block after this end started is the smaller
+   * first-block-bits (key within a frame or two of a start or restart), the others block-bits.
+   */
+  private long blockTarget() {
+    return firstBlockClosed ? end.settings().blockBits() : end.settings().firstBlockBits();
+  }
+
+  /**
+   * Frames in flight: one at a time while a smaller first block is open (on a busy station the
+   * CPU finishes the first frame instead of sharing itself among several), then frames-in-flight.
+   */
+  private int framesInFlight() {
+    return firstBlockClosed || !end.settings().smallFirstBlock() ? end.settings().framesInFlight() : 1;
   }
 
   /**
@@ -437,6 +455,7 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
    * length; a block it leaves no key is dropped at both ends.
    */
   private void closeBlock() {
+    firstBlockClosed = true;
     List<BobFrame> frames = List.copyOf(block);
     FiniteKeyBound.Result bound = end.bound().evaluate(blockCounts, blockLeak);
     long keyBits = blockKeyBits;

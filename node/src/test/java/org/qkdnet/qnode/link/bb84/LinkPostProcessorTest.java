@@ -114,6 +114,91 @@ class LinkPostProcessorTest {
     assertSameStreams();
   }
 
+  /** DirectTransport that records the order of Bob's calls (frame ids and block sizes only). */
+  private static final class Recording implements PostProcessingTransport {
+    final DirectTransport direct;
+    final java.util.List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+    Recording(Bb84LinkEnd alice) {
+      direct = new DirectTransport(alice);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<org.qkdnet.qnode.postprocessing.sifting.SiftingReply> sift(String peer,
+        org.qkdnet.qnode.postprocessing.sifting.SiftingAnnouncement a) {
+      events.add("sift " + a.frame());
+      return direct.sift(peer, a);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<EstimateReplyData> estimate(String peer, long raw,
+        org.qkdnet.qnode.postprocessing.sifting.BitString disclosed, long permutationSeed) {
+      return direct.estimate(peer, raw, disclosed, permutationSeed);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<java.util.List<CascadeBatch.Answer>>
+        reconcile(String peer, java.util.List<CascadeBatch.Round> rounds) {
+      return direct.reconcile(peer, rounds);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<org.qkdnet.qnode.postprocessing.verification.VerificationTag> verify(
+        String peer, long raw, long hashKey, long hashKey2, int tagBits) {
+      events.add("verify " + raw);
+      return direct.verify(peer, raw, hashKey, hashKey2, tagBits);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<CommitResult> commit(String peer, long raw, long poolFrameId,
+        int secureBits, org.qkdnet.qnode.postprocessing.cascade.BitString seed, java.util.List<Long> blockRaws) {
+      events.add("commit " + blockRaws.size());
+      return direct.commit(peer, raw, poolFrameId, secureBits, seed, blockRaws);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Long> drop(String peer, long raw, String reason) {
+      events.add("drop " + raw);
+      return direct.drop(peer, raw, reason);
+    }
+  }
+
+  @Test
+  void smallFirstBlock_closesSooner_withOneFrameInFlight_thenFullBlocksWithSeveral() {
+    Bb84Settings base = settings(0.11);
+    // the first block of TestLink's smallest block that leaves key, the others twice that
+    Bb84Settings s = new Bb84Settings(base.params(), base.abortQber(), base.cascadeVariant(), base.eps(),
+        base.verificationTagBits(), 2 * TestLink.BLOCK_BITS, base.framesInFlight(), TestLink.BLOCK_BITS);
+    Bb84LinkEnd[] ends = open(s, 1 << 20);
+    Recording t = new Recording(ends[0]);
+    startBob(ends[1], t, null, () -> true);
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() ->
+        t.events.stream().filter(e -> e.startsWith("commit")).count() >= 2);
+    kit.shutdownTestKit();
+    kit = null;
+    java.util.List<String> events = java.util.List.copyOf(t.events);
+    int firstCommit = events.indexOf(events.stream().filter(e -> e.startsWith("commit")).findFirst().orElseThrow());
+    // until the first block closed: each frame verified before the next one is sifted
+    int open = 0;
+    for (String e : events.subList(0, firstCommit)) {
+      open += e.startsWith("sift") ? 1 : e.startsWith("verify") ? -1 : 0;
+      assertThat(open).as("frames in flight before the first block closed: %s", events).isLessThanOrEqualTo(1);
+    }
+    // then several at once
+    int most = 0;
+    open = 0;
+    for (String e : events.subList(firstCommit, events.size())) {
+      open += e.startsWith("sift") ? 1 : e.startsWith("verify") ? -1 : 0;
+      most = Math.max(most, open);
+    }
+    assertThat(most).as("frames in flight after the first block: %s", events).isGreaterThan(1);
+    java.util.List<Integer> blockFrames = events.stream().filter(e -> e.startsWith("commit"))
+        .map(e -> Integer.parseInt(e.substring(7))).toList();
+    assertThat(blockFrames.get(0)).as("frames of the first block and of the next: %s", blockFrames)
+        .isLessThan(blockFrames.get(1));
+    assertSameStreams();
+  }
+
   @Test
   void aliceNotYetLive_noContactNoFrames_thenStartsWhenSheIs() {
     Bb84LinkEnd[] ends = open(settings(0.11), 1 << 20);
