@@ -20,7 +20,7 @@ import org.qkdnet.qnode.postprocessing.estimation.EpsilonBudget;
  *     evaluated and its key committed, {@value #MIN_BLOCK_BITS}..{@value #MAX_BLOCK_BITS}
  * @param framesInFlight frames Bob post-processes concurrently per link, 1..64 (hides round trips)
  * @param firstBlockBits sifted Z bits of the first block after a link end starts, {@value
- *     #MIN_BLOCK_BITS}..blockBits (its frames one at a time); equal to blockBits: no special first block
+ *     #MIN_BLOCK_BITS}..blockBits; equal to blockBits: no special first block
  */
 public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVariant cascadeVariant, EpsilonBudget eps,
     int verificationTagBits, long blockBits, int framesInFlight, long firstBlockBits) {

@@ -221,7 +221,7 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
       nextFrameAt = now - periodNanos; // do not build up a backlog after a pause
     }
     int bytesPerFrame = 1024;
-    while (now >= nextFrameAt && startedFrames < framesInFlight() && end.hasRoom(bytesPerFrame)) {
+    while (now >= nextFrameAt && startedFrames < end.settings().framesInFlight() && end.hasRoom(bytesPerFrame)) {
       nextFrameAt += periodNanos;
       startFrame(nextRaw++);
     }
@@ -442,13 +442,6 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
     return firstBlockClosed ? end.settings().blockBits() : end.settings().firstBlockBits();
   }
 
-  /**
-   * Frames in flight: one at a time while a smaller first block is open (on a busy station the
-   * CPU finishes the first frame instead of sharing itself among several), then frames-in-flight.
-   */
-  private int framesInFlight() {
-    return firstBlockClosed || !end.settings().smallFirstBlock() ? end.settings().framesInFlight() : 1;
-  }
 
   /**
    * Parameter estimation over the block: the finite-key bound of its counts sets its secure
