@@ -108,55 +108,6 @@ final class StationProcess implements AutoCloseable {
     return Path.of(p);
   }
 
-  /** The class-data archive arguments, once known (empty: start without an archive). */
-  private static List<String> classArchive;
-
-  /**
-   * As {@code bin/qnode} starts a station: from the class-data archive next to the jar
-   * ({@code qnode.jsa}, when it is newer than the jar), recorded here once per build when there is
-   * none (a short in-process relay run, at most 3 minutes). Empty when it cannot be had: the
-   * stations then start without it, only slower.
-   */
-  static synchronized List<String> classArchiveArgs() {
-    if (classArchive != null) {
-      return classArchive;
-    }
-    Path jar = jar();
-    Path jsa = jar.resolveSibling("qnode.jsa");
-    try {
-      if (!newerThan(jsa, jar)) {
-        Path tmp = jar.resolveSibling("qnode.jsa.chaos-" + ProcessHandle.current().pid());
-        System.out.println("recording a class-data archive for fast station starts (once per build): " + jsa);
-        Process p = new ProcessBuilder(java(), "-XX:ArchiveClassesAtExit=" + tmp, "-jar", jar.toString(),
-            "bench", "relay", "--relays", "20", "--warmup", "5").redirectErrorStream(true)
-            .redirectOutput(jar.resolveSibling("qnode-jsa.log").toFile()).start();
-        boolean done = p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES);
-        if (!done) {
-          p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-        }
-        if (done && p.exitValue() == 0 && Files.isRegularFile(tmp)) {
-          Files.move(tmp, jsa, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-              java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } else {
-          Files.deleteIfExists(tmp);
-          System.out.println("no class-data archive (see " + jar.resolveSibling("qnode-jsa.log")
-              + "); stations start without it");
-        }
-      }
-      classArchive = newerThan(jsa, jar) ? List.of("-XX:SharedArchiveFile=" + jsa) : List.of();
-    } catch (IOException e) {
-      classArchive = List.of();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return List.of();
-    }
-    return classArchive;
-  }
-
-  private static boolean newerThan(Path a, Path b) throws IOException {
-    return Files.isRegularFile(a) && Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b)) >= 0;
-  }
-
   static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
@@ -204,7 +155,6 @@ final class StationProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>(prefix);
     cmd.addAll(List.of(java(), "-Xmx256m", "-XX:ThreadPriorityPolicy=1", "-XX:+DisplayVMOutputToStderr",
         "-XX:+ExitOnOutOfMemoryError"));
-    cmd.addAll(classArchiveArgs());
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-jar", jar().toString(), "run", "--config", config.toString(), "--station", id,
         "--data-dir", dataDir.toString(), "--tls-dir", tlsDir.toString()));
