@@ -4,6 +4,7 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.function.IntConsumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * An {@link OutOfMemoryError} (or any other {@link VirtualMachineError}) anywhere stops the
@@ -32,8 +33,8 @@ public final class FatalErrors {
 
   /**
    * The handler: a {@link VirtualMachineError} prints one line to {@code err} and calls {@code halt}
-   * with {@link #EXIT_CODE}; anything else goes to {@code next} (or is printed with its stack trace
-   * as the JVM does when there is none).
+   * with {@link #EXIT_CODE}; anything else goes to {@code next}, or, when there is none, to the
+   * log like every other failure (not the thread group, which would hand it back to this handler).
    */
   static Thread.UncaughtExceptionHandler handler(PrintStream err, IntConsumer halt,
       Thread.UncaughtExceptionHandler next) {
@@ -52,8 +53,7 @@ public final class FatalErrors {
       if (next != null) {
         next.uncaughtException(thread, e);
       } else {
-        err.print("Exception in thread \"" + thread.getName() + "\" ");
-        e.printStackTrace(err);
+        LoggerFactory.getLogger(FatalErrors.class).error("uncaught exception in thread {}", thread.getName(), e);
       }
     };
   }

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FatalErrorsTest {
   @Test
@@ -44,7 +46,7 @@ class FatalErrorsTest {
         throw new OutOfMemoryError("no room to print");
       }
     });
-    Thread.UncaughtExceptionHandler h = FatalErrors.handler(broken, halted::set, null);
+    Thread.UncaughtExceptionHandler h = FatalErrors.handler(broken, halted::set, (t, e) -> { });
     try {
       h.uncaughtException(Thread.currentThread(), new StackOverflowError());
     } catch (OutOfMemoryError expected) {
@@ -71,24 +73,34 @@ class FatalErrorsTest {
         }
       }, "heap-hog");
       hog.start();
+      // the handler halts on the hog thread before it ends, so join never returns when it works
       hog.join();
-      Thread.sleep(5_000);
       System.out.println("not stopped");
       System.exit(0);
     }
   }
 
   @Test
-  void aProcessThatRunsOutOfHeapOnAnyThread_stopsWithExit3AndSaysWhy() throws Exception {
+  void aProcessThatRunsOutOfHeapOnAnyThread_stopsWithExit3AndSaysWhy(@TempDir Path dir) throws Exception {
+    // the ordinary failure goes to the log: here to stderr, where the test reads it
+    Path logback = Files.writeString(dir.resolve("logback.xml"), """
+        <configuration>
+          <appender name="ERR" class="ch.qos.logback.core.ConsoleAppender">
+            <target>System.err</target>
+            <encoder><pattern>%level %msg%n%ex</pattern></encoder>
+          </appender>
+          <root level="INFO"><appender-ref ref="ERR"/></root>
+        </configuration>
+        """);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-        Probe.class.getName()).start();
+    Process p = new ProcessBuilder(java, "-Xmx64m", "-Dlogback.configurationFile=" + logback, "-cp",
+        System.getProperty("java.class.path"), Probe.class.getName()).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(err).isEqualTo(3);
     assertThat(out).contains("still running").doesNotContain("not stopped");
-    assertThat(err).contains("an ordinary failure")
+    assertThat(err).contains("ERROR uncaught exception in thread plain-failure").contains("an ordinary failure")
         .contains("qnode: FATAL java.lang.OutOfMemoryError: Java heap space in thread heap-hog; stopping the process");
   }
 }
