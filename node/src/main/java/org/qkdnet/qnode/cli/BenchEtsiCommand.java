@@ -445,14 +445,8 @@ public final class BenchEtsiCommand implements Callable<Integer> {
     }
   }
 
-  /** One client thread's loop and figures (merged after the phase; no sharing while it runs). */
-  private static final class Worker implements Runnable {
-    final Client c;
-    final boolean withDec;
-    final long deadline;
-    final int n;
-    final AtomicInteger next;
-    final AtomicInteger done;
+  /** Counts and latencies of requests: a worker's own while it runs, a phase's merged from them. */
+  private static class Figures {
     final Histogram micros = new Histogram(3);
     final Map<String, Long> errors = new TreeMap<>();
     final TreeSet<String> versions = new TreeSet<>();
@@ -461,6 +455,31 @@ public final class BenchEtsiCommand implements Callable<Integer> {
     long ok;
     long retries;
     long mismatches;
+
+    void add(Figures w) {
+      micros.add(w.micros);
+      w.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
+      versions.addAll(w.versions);
+      w.ioMessages.forEach(ioMessages::putIfAbsent);
+      w.retryReasons.forEach((k, v) -> retryReasons.merge(k, v, Long::sum));
+      ok += w.ok;
+      retries += w.retries;
+      mismatches += w.mismatches;
+    }
+
+    long errors() {
+      return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** One client thread's loop and figures (merged after the phase; no sharing while it runs). */
+  private static final class Worker extends Figures implements Runnable {
+    final Client c;
+    final boolean withDec;
+    final long deadline;
+    final int n;
+    final AtomicInteger next;
+    final AtomicInteger done;
 
     Worker(Client c, boolean withDec, long deadline, int n, AtomicInteger next, AtomicInteger done) {
       this.c = c;
@@ -638,39 +657,16 @@ public final class BenchEtsiCommand implements Callable<Integer> {
   }
 
   /** A phase's figures, merged from its workers. */
-  private static final class Phase {
+  private static final class Phase extends Figures {
     final int threads;
     final int requested;
     final double seconds;
-    final Histogram micros = new Histogram(3);
-    final Map<String, Long> errors = new TreeMap<>();
-    final TreeSet<String> versions = new TreeSet<>();
-    final Map<String, String> ioMessages = new TreeMap<>();
-    final Map<String, Long> retryReasons = new TreeMap<>();
-    long ok;
-    long retries;
-    long mismatches;
     boolean stoppedByTime;
 
     Phase(int threads, int requested, double seconds) {
       this.threads = threads;
       this.requested = requested;
       this.seconds = seconds;
-    }
-
-    void add(Worker w) {
-      micros.add(w.micros);
-      w.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
-      versions.addAll(w.versions);
-      w.ioMessages.forEach(ioMessages::putIfAbsent);
-      w.retryReasons.forEach((k, v) -> retryReasons.merge(k, v, Long::sum));
-      ok += w.ok;
-      retries += w.retries;
-      mismatches += w.mismatches;
-    }
-
-    long errors() {
-      return errors.values().stream().mapToLong(Long::longValue).sum();
     }
 
     double perSecond() {
@@ -692,7 +688,7 @@ public final class BenchEtsiCommand implements Callable<Integer> {
       throws InterruptedException {
     int lastShown = -1;
     while (true) {
-      int min = net.stations().stream().mapToInt(s -> s.liveStations().snapshot().size()).min().orElse(0);
+      int min = net.leastLiveMembers();
       if (min >= total) {
         say("cluster formed: every station sees %d live members", total);
         return;
@@ -734,15 +730,9 @@ public final class BenchEtsiCommand implements Callable<Integer> {
     long need = Math.min(128L * 1024, 16L * (keySize / 8 + 32) * most);
     long lastReport = 0;
     while (true) {
-      long min = Long.MAX_VALUE;
-      StringBuilder levels = new StringBuilder();
-      for (List<String> route : routes) {
-        for (int i = 0; i + 1 < route.size(); i++) {
-          long avail = net.station(route.get(i)).store().availableToSend(route.get(i + 1));
-          min = Math.min(min, avail);
-          levels.append(String.format(Locale.ROOT, " %s>%s:%dB", route.get(i), route.get(i + 1), avail));
-        }
-      }
+      LocalNetwork.PoolLevels pools = net.poolLevels(routes);
+      long min = pools.min();
+      String levels = pools.levels();
       if (min >= need) {
         say("pools ready on every hop (need %d B):%s", need, levels);
         return;

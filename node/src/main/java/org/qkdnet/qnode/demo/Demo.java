@@ -200,7 +200,7 @@ public final class Demo {
     long deadline = System.nanoTime() + FORM_TIMEOUT.toNanos();
     int lastShown = -1;
     while (true) {
-      int min = net.stations().stream().mapToInt(s -> s.liveStations().snapshot().size()).min().orElse(0);
+      int min = net.leastLiveMembers();
       if (min >= total) {
         return;
       }
@@ -267,15 +267,9 @@ public final class Demo {
     long deadline = System.nanoTime() + POOL_TIMEOUT.toNanos();
     long lastReport = 0;
     while (true) {
-      long min = Long.MAX_VALUE;
-      StringBuilder levels = new StringBuilder();
-      for (List<String> route : routes) {
-        for (int i = 0; i + 1 < route.size(); i++) {
-          long avail = net.station(route.get(i)).store().availableToSend(route.get(i + 1));
-          min = Math.min(min, avail);
-          levels.append(String.format(Locale.ROOT, " %s>%s:%dB", route.get(i), route.get(i + 1), avail));
-        }
-      }
+      LocalNetwork.PoolLevels pools = net.poolLevels(routes);
+      long min = pools.min();
+      String levels = pools.levels();
       if (min >= bytesPerHop) {
         say("pools ready on every hop:%s", levels);
         return;

@@ -231,6 +231,30 @@ public final class LocalNetwork implements AutoCloseable {
     }
   }
 
+  /** Live cluster members seen by the least-informed running station (0 with none running). */
+  public int leastLiveMembers() {
+    return stations().stream().mapToInt(s -> s.liveStations().snapshot().size()).min().orElse(0);
+  }
+
+  /**
+   * The key each hop of {@code routes} can send now: the smallest, and every hop's as
+   * {@code " FROM>TO:<bytes>B"} for progress lines.
+   */
+  public record PoolLevels(long min, String levels) {}
+
+  public PoolLevels poolLevels(List<List<String>> routes) {
+    long min = Long.MAX_VALUE;
+    StringBuilder levels = new StringBuilder();
+    for (List<String> route : routes) {
+      for (int i = 0; i + 1 < route.size(); i++) {
+        long avail = station(route.get(i)).store().availableToSend(route.get(i + 1));
+        min = Math.min(min, avail);
+        levels.append(String.format(java.util.Locale.ROOT, " %s>%s:%dB", route.get(i), route.get(i + 1), avail));
+      }
+    }
+    return new PoolLevels(min, levels.toString());
+  }
+
   public Station station(String id) {
     synchronized (stations) {
       Station s = stations.get(id);
