@@ -66,11 +66,6 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
     this(params, abortQber, cascadeVariant, eps, verificationTagBits, blockBits, framesInFlight, blockBits);
   }
 
-  /** Whether the first block is smaller than the others. */
-  public boolean smallFirstBlock() {
-    return firstBlockBits < blockBits;
-  }
-
   public static Bb84Settings create(Config root) {
     Hocon b = new Hocon(root, "").child(PATH);
     Bb84Parameters params;

@@ -88,13 +88,11 @@ class Bb84SettingsTest {
     Bb84Settings d = Bb84Settings.create(with(""));
     assertThat(d.firstBlockBits()).isEqualTo(300_000);
     assertThat(d.blockBits()).isEqualTo(1_000_000);
-    assertThat(d.smallFirstBlock()).isTrue();
     // a first block above block-bits is an ordinary block
     Bb84Settings small = Bb84Settings.create(with("qnode.device.bb84.block-bits = 2e5"));
     assertThat(small.firstBlockBits()).isEqualTo(200_000);
-    assertThat(small.smallFirstBlock()).isFalse();
-    Bb84Settings same = Bb84Settings.create(with("qnode.device.bb84.first-block-bits = 1e6"));
-    assertThat(same.smallFirstBlock()).isFalse();
+    Bb84Settings larger = Bb84Settings.create(with("qnode.device.bb84.first-block-bits = 2e6"));
+    assertThat(larger.firstBlockBits()).isEqualTo(larger.blockBits());
     assertThatThrownBy(() -> new Bb84Settings(d.params(), 0.11, d.cascadeVariant(), d.eps(), 128, 100_000, 4, 200_000))
         .isInstanceOfSatisfying(ConfigException.class,
             e -> assertThat(e.keyPath()).isEqualTo("qnode.device.bb84.first-block-bits"));

@@ -62,8 +62,7 @@ public final class ToeplitzHash {
    * A transform plan and buffers are kept per calling thread between calls, softly: the collector
    * drops them when the heap runs short instead of the station failing for want of a cache.
    */
-  private static final ThreadLocal<SoftReference<DoubleFFT_1D>> PLAN = new ThreadLocal<>();
-  private static final ThreadLocal<Integer> PLAN_LEN = new ThreadLocal<>();
+  private static final ThreadLocal<SoftReference<Plan>> PLAN = new ThreadLocal<>();
   private static final ThreadLocal<SoftReference<double[][]>> BUFFERS = new ThreadLocal<>();
 
   /** Helper threads for {@code parallelism > 1}; daemon, created on first use. */
@@ -357,16 +356,17 @@ public final class ToeplitzHash {
     }
   }
 
+  /** A transform plan and its length. */
+  private record Plan(int len, DoubleFFT_1D fft) {}
+
   private static DoubleFFT_1D plan(int len) {
-    SoftReference<DoubleFFT_1D> ref = PLAN.get();
-    DoubleFFT_1D have = ref == null ? null : ref.get();
-    Integer haveLen = PLAN_LEN.get();
-    if (have == null || haveLen == null || haveLen != len) {
-      have = new DoubleFFT_1D(len);
+    SoftReference<Plan> ref = PLAN.get();
+    Plan have = ref == null ? null : ref.get();
+    if (have == null || have.len() != len) {
+      have = new Plan(len, new DoubleFFT_1D(len));
       PLAN.set(new SoftReference<>(have));
-      PLAN_LEN.set(len);
     }
-    return have;
+    return have.fft();
   }
 
   /**
