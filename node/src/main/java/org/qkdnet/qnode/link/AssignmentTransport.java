@@ -20,9 +20,10 @@ public interface AssignmentTransport {
 
   /**
    * The non-assigning end asks the assigner for {@code wantBytes} toward itself (0: only catch
-   * up), telling it the next entry it expects and the link bytes it holds.
+   * up), of which {@code needBytes} a request waiting there lacks now (0: keeping ahead of need),
+   * telling it the next entry it expects and the link bytes it holds.
    */
-  CompletionStage<Grant> requestKey(String assigner, long wantBytes, long nextSeq, long linkBytes);
+  CompletionStage<Grant> requestKey(String assigner, long wantBytes, long needBytes, long nextSeq, long linkBytes);
 
   /** The assigner hands entries to the other end, which applies them in order. */
   CompletionStage<ApplyResult> applyAssignments(String peer, List<AssignmentEntry> entries);

@@ -32,11 +32,6 @@ public final class DirectionSupply {
   private static final Logger log = LoggerFactory.getLogger(DirectionSupply.class);
   /** Entries per message: bounds its size (about 40 bytes each). */
   public static final int MAX_ENTRIES_PER_MESSAGE = 256;
-  /**
-   * One exchange may always take this much of the unassigned key, split or not: a large ETSI 014
-   * request (128 keys of 256 bits and the MAC key) must not fail for want of a split block.
-   */
-  static final long MIN_GRANT_BYTES = 8 * 1024;
 
   private final String self;
   private final String peer;
@@ -93,9 +88,11 @@ public final class DirectionSupply {
     if (bytes <= 0 || available() >= bytes) {
       return CompletableFuture.completedFuture(true);
     }
-    return exchange(Math.max(bytes, targetBytes))
-        .thenCompose(x -> available() >= bytes ? CompletableFuture.completedFuture(null)
-            : exchange(Math.max(bytes, targetBytes)))
+    return exchange(Math.max(bytes, targetBytes), bytes - available())
+        .thenCompose(x -> {
+          long lack = bytes - available();
+          return lack <= 0 ? CompletableFuture.completedFuture(null) : exchange(Math.max(bytes, targetBytes), lack);
+        })
         .handle((x, e) -> available() >= bytes);
   }
 
@@ -110,9 +107,9 @@ public final class DirectionSupply {
       long avail = available();
       boolean unconfirmed = s.assigner() && s.peerNextSeq() < s.nextSeq();
       if (avail < targetBytes / 2 && s.unassigned() > 0) {
-        exchange(targetBytes - avail);
+        exchange(targetBytes - avail, 0);
       } else if (unconfirmed) {
-        exchange(0); // only hand over what the peer has not confirmed
+        exchange(0, 0); // only hand over what the peer has not confirmed
       }
     } catch (RuntimeException e) {
       lastProblem = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -120,14 +117,19 @@ public final class DirectionSupply {
     }
   }
 
-  /** Joins the exchange in flight or starts one; completes (maybe exceptionally) when it ends. */
-  private synchronized CompletableFuture<Void> exchange(long want) {
+  /**
+   * Joins the exchange in flight or starts one; completes (maybe exceptionally) when it ends.
+   *
+   * @param want bytes to ask for toward the peer
+   * @param need of those, what a caller waiting now lacks (0: keeping ahead of need)
+   */
+  private synchronized CompletableFuture<Void> exchange(long want, long need) {
     if (current != null && !current.isDone()) {
       return current;
     }
     CompletableFuture<Void> run;
     try {
-      run = (isAssigner() ? assignOwn(want) : askAssigner(want)).toCompletableFuture();
+      run = (isAssigner() ? assignOwn(want, need) : askAssigner(want, need)).toCompletableFuture();
     } catch (RuntimeException e) {
       run = CompletableFuture.failedFuture(e);
     }
@@ -162,23 +164,36 @@ public final class DirectionSupply {
   }
 
   /**
-   * How much one exchange may assign to a direction: what it wants, but while the other direction
-   * is short of key too (below half its target, so it is asking or about to), at most half of the
-   * unassigned key (rounded up), or {@link #MIN_GRANT_BYTES} if that is more. Key
-   * lands in finite-key blocks of tens of kilobytes; without the split whichever end asked first
-   * took each whole block and the other direction starved until the first reached its target
-   * (a minute and more on a 30 km link). One-directional traffic still gets the link's whole rate:
-   * an idle direction at its target is not short, so the busy one gets everything.
+   * How much one exchange may assign to a direction. What it wants, as far as the key goes; but
+   * while the other direction is short too (below half its target, so it is asking or about to),
+   * only the part that evens out the two directions' levels: half of the key both hold, plus half
+   * of what the other direction holds more than this one (none if this one holds more by the whole
+   * key) -- and never less than what a caller waiting now lacks, as far as the key goes.
+   *
+   * <p>Key lands in finite-key blocks of a few to tens of kilobytes. Without a split whichever end
+   * asked first took each whole block and the other direction starved until the first reached its
+   * target (a minute and more on a 30 km link). A split by halves alone still favours the end whose
+   * timer comes first after each block (two thirds against one third); a fixed floor of 8 KiB, as
+   * before, gave every block below 16 KiB whole to that end (seen: six 1-2 KiB blocks in a row to
+   * one direction of a 4 %-QBER link). One-directional traffic still gets the link's whole rate: an
+   * idle direction at half its target is not short, so the busy one gets everything.
    *
    * @param want bytes the direction asks for
+   * @param need of those, what a caller waiting now lacks (0 when only keeping ahead of need)
    * @param assignable unassigned key both ends hold
-   * @param otherShort whether the opposite direction is below half its target
+   * @param level what the asking direction holds now (assigned, unused)
+   * @param otherLevel what the opposite direction holds now
+   * @param target the level each direction keeps ahead of need
    */
-  static long fairShare(long want, long assignable, boolean otherShort) {
+  static long fairShare(long want, long need, long assignable, long level, long otherLevel, long target) {
     if (want <= 0 || assignable <= 0) {
       return 0;
     }
-    long cap = otherShort ? Math.max((assignable + 1) / 2, Math.min(assignable, MIN_GRANT_BYTES)) : assignable;
+    if (otherLevel >= target / 2) {
+      return Math.min(want, assignable);
+    }
+    long even = Math.max(0, Math.min(assignable, (assignable + otherLevel - level + 1) / 2));
+    long cap = Math.max(even, Math.min(assignable, Math.max(0, need)));
     return Math.min(want, cap);
   }
 
@@ -186,7 +201,7 @@ public final class DirectionSupply {
    * Assigner: a new entry toward the peer of up to {@code want} bytes (none for 0, if key allows),
    * then every unconfirmed entry to the peer.
    */
-  private CompletionStage<Void> assignOwn(long want) {
+  private CompletionStage<Void> assignOwn(long want, long need) {
     LinkSupply s = store.supply(peer);
     if (want <= 0 || s.pendingSend() > 0) {
       // bytes already on their way to the peer come first: a lost answer must not grant twice
@@ -198,9 +213,14 @@ public final class DirectionSupply {
         : push(); // learn how much key the peer holds before assigning any
     return known.thenCompose(x -> {
       // toward the peer: usable here once the peer confirms it applied the entry
-      long grant = fairShare(want, assignable(), receiveLevel() < targetBytes / 2);
+      long assignable = assignable();
+      long level = available();
+      long other = receiveLevel();
+      long grant = fairShare(want, need, assignable, level, other, targetBytes);
       if (grant > 0) {
         store.assign(peer, peer, (int) Math.min(Integer.MAX_VALUE, grant), peerLinkBytes);
+        log.debug("link {}-{}: {} bytes assigned toward {} (wanted {}, needed {}, assignable {}, levels {}/{})",
+            self, peer, grant, peer, want, need, assignable, level, other);
       }
       return push();
     });
@@ -222,11 +242,12 @@ public final class DirectionSupply {
 
   /**
    * Assigner, serving the peer's request: records what the peer applied, assigns up to {@code
-   * wantBytes} toward it from key both hold, and returns every entry from the peer's next seq.
+   * wantBytes} toward it from key both hold ({@link #fairShare}, with {@code needBytes} as what a
+   * caller waiting at the peer lacks), and returns every entry from the peer's next seq.
    *
    * @throws AssignmentConflictException if the peer claims entries this end never created
    */
-  public AssignmentTransport.Grant onRequest(long wantBytes, long peerNextSeq, long linkBytesOfPeer) {
+  public AssignmentTransport.Grant onRequest(long wantBytes, long needBytes, long peerNextSeq, long linkBytesOfPeer) {
     if (!isAssigner()) {
       throw new IllegalStateException(peer + " assigns the key of link " + self + "-" + peer + ", not " + self);
     }
@@ -241,11 +262,15 @@ public final class DirectionSupply {
     // rather than grant again, so a retried request never assigns twice
     long known = Math.max(peerNextSeq, store.supply(peer).peerNextSeq());
     boolean outstanding = unapplied.stream().anyMatch(e -> e.seq() >= known && e.toStation().equals(self));
-    long grant = wantBytes > 0 && !outstanding
-        ? fairShare(wantBytes, assignable(), available() < targetBytes / 2) : 0;
+    long assignable = assignable();
+    long level = receiveLevel();
+    long other = available();
+    long grant = wantBytes > 0 && !outstanding ? fairShare(wantBytes, needBytes, assignable, level, other, targetBytes) : 0;
     if (grant > 0) {
       // toward this station: the peer sends on it, after it applied the entry
       store.assign(peer, self, (int) Math.min(Integer.MAX_VALUE, grant), linkBytesOfPeer);
+      log.debug("link {}-{}: {} bytes assigned toward {} (asked {}, needed {}, assignable {}, levels {}/{})",
+          self, peer, grant, self, wantBytes, needBytes, assignable, level, other);
       unapplied = store.assignmentsFrom(peer, peerNextSeq, MAX_ENTRIES_PER_MESSAGE);
     }
     return new AssignmentTransport.Grant(unapplied, store.supply(peer).linkBytes());
@@ -254,9 +279,9 @@ public final class DirectionSupply {
   // ---- the other end's side -------------------------------------------------------------------
 
   /** Non-assigner: asks for key toward itself and applies what comes back. */
-  private CompletionStage<Void> askAssigner(long want) {
+  private CompletionStage<Void> askAssigner(long want, long need) {
     LinkSupply s = store.supply(peer);
-    return transport.requestKey(peer, want, s.nextSeq(), s.linkBytes()).thenAccept(g -> {
+    return transport.requestKey(peer, want, need, s.nextSeq(), s.linkBytes()).thenAccept(g -> {
       ApplyResult r = store.applyAssignments(peer, g.entries());
       if (!r.stopped().isEmpty()) {
         lastProblem = r.stopped();

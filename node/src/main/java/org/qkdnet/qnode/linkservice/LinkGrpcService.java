@@ -84,10 +84,12 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
     DirectionSupply s = supply(response);
     if (s != null) {
       answer(response, () -> {
-        if (request.getWantBytes() < 0 || request.getNextSeq() < 0 || request.getLinkBytes() < 0) {
-          throw new IllegalArgumentException("want_bytes, next_seq and link_bytes must fit in 63 bits");
+        if (request.getWantBytes() < 0 || request.getNeedBytes() < 0 || request.getNextSeq() < 0
+            || request.getLinkBytes() < 0) {
+          throw new IllegalArgumentException("want_bytes, need_bytes, next_seq and link_bytes must fit in 63 bits");
         }
-        AssignmentTransport.Grant g = s.onRequest(request.getWantBytes(), request.getNextSeq(), request.getLinkBytes());
+        AssignmentTransport.Grant g = s.onRequest(request.getWantBytes(), request.getNeedBytes(),
+            request.getNextSeq(), request.getLinkBytes());
         return KeyGrant.newBuilder().addAllEntries(AssignmentProtoMapper.toProto(g.entries()))
             .setLinkBytes(g.linkBytes()).build();
       });

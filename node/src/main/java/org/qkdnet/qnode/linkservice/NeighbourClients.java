@@ -309,8 +309,10 @@ public final class NeighbourClients
   }
 
   @Override
-  public CompletionStage<Grant> requestKey(String assigner, long wantBytes, long nextSeq, long linkBytes) {
-    KeyRequest q = KeyRequest.newBuilder().setWantBytes(wantBytes).setNextSeq(nextSeq).setLinkBytes(linkBytes).build();
+  public CompletionStage<Grant> requestKey(String assigner, long wantBytes, long needBytes, long nextSeq,
+      long linkBytes) {
+    KeyRequest q = KeyRequest.newBuilder().setWantBytes(wantBytes).setNeedBytes(needBytes).setNextSeq(nextSeq)
+        .setLinkBytes(linkBytes).build();
     return unary(assigner, q, LinkServiceGrpc.LinkServiceStub::requestKey, ANNOUNCE_TIMEOUT_MS,
         (KeyGrant g) -> new Grant(AssignmentProtoMapper.fromProto(g.getEntriesList()), g.getLinkBytes()));
   }

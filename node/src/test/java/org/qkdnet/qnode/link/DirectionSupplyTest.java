@@ -153,15 +153,55 @@ class DirectionSupplyTest {
   }
 
   @Test
-  void fairShare_halfWhileTheOtherDirectionIsShort_neverBelowOneLargeRequest() {
-    assertThat(DirectionSupply.fairShare(500_000, 100_000, true)).isEqualTo(50_000);
-    assertThat(DirectionSupply.fairShare(500_000, 100_001, true)).isEqualTo(50_001);
-    assertThat(DirectionSupply.fairShare(500_000, 100_000, false)).isEqualTo(100_000);
-    assertThat(DirectionSupply.fairShare(30_000, 100_000, false)).isEqualTo(30_000);
-    assertThat(DirectionSupply.fairShare(500_000, 10_000, true)).isEqualTo(DirectionSupply.MIN_GRANT_BYTES);
-    assertThat(DirectionSupply.fairShare(500_000, 5_000, true)).isEqualTo(5_000);
-    assertThat(DirectionSupply.fairShare(0, 5_000, true)).isZero();
-    assertThat(DirectionSupply.fairShare(100, 0, false)).isZero();
+  void fairShare_evensTheLevelsWhileTheOtherDirectionIsShort_neverBelowAWaitingCallersLack() {
+    long t = 200_000; // target: the other direction is short below 100,000
+    // both empty: half each (rounded up for the asker)
+    assertThat(DirectionSupply.fairShare(500_000, 0, 100_000, 0, 0, t)).isEqualTo(50_000);
+    assertThat(DirectionSupply.fairShare(500_000, 0, 100_001, 0, 0, t)).isEqualTo(50_001);
+    // the other direction holds 20,000 more: the asker gets that much more than half
+    assertThat(DirectionSupply.fairShare(500_000, 0, 100_000, 0, 20_000, t)).isEqualTo(60_000);
+    // the asker holds more than the other by the whole key and more: nothing
+    assertThat(DirectionSupply.fairShare(500_000, 0, 1_500, 3_000, 0, t)).isZero();
+    // ... unless a caller waits for bytes it lacks (as far as the key goes)
+    assertThat(DirectionSupply.fairShare(500_000, 1_000, 1_500, 3_000, 0, t)).isEqualTo(1_000);
+    assertThat(DirectionSupply.fairShare(500_000, 4_096, 1_500, 0, 0, t)).isEqualTo(1_500);
+    // a small block is split like a large one: no fixed floor hands it whole to the first asker
+    assertThat(DirectionSupply.fairShare(500_000, 0, 1_600, 0, 0, t)).isEqualTo(800);
+    // the other direction is not short: everything, up to the want
+    assertThat(DirectionSupply.fairShare(500_000, 0, 100_000, 0, 100_000, t)).isEqualTo(100_000);
+    assertThat(DirectionSupply.fairShare(30_000, 0, 100_000, 0, 100_000, t)).isEqualTo(30_000);
+    // nothing wanted or nothing there
+    assertThat(DirectionSupply.fairShare(0, 0, 5_000, 0, 0, t)).isZero();
+    assertThat(DirectionSupply.fairShare(100, 100, 0, 0, 0, t)).isZero();
+  }
+
+  /**
+   * Small finite-key blocks (1-2 KiB, a 4 %-QBER link) while both directions are short: each
+   * direction gets key from the blocks whichever end's timer asks first. Before, a fixed 8 KiB floor
+   * gave every such block whole to the first asker and the other direction stayed at zero (the
+   * Bb84LinkIntegrationTest timeouts).
+   */
+  @Test
+  void smallBlocks_bothDirectionsShort_theLaterAskerIsNotStarved() throws Exception {
+    int target = 64 * 1024;
+    try (SupplyPair slow = new SupplyPair(java.nio.file.Files.createDirectories(dir.resolve("small")), target)) {
+      for (int block = 0; block < 12; block++) {
+        slow.frame(block, 1_500, block + 1);
+        slow.supplyB.maintain(); // BBB's timer always first after a block
+        slow.supplyA.maintain();
+        slow.supplyA.maintain(); // AAA's push confirmed by the next exchange
+      }
+      long toA = slow.b.availableToSend(SupplyPair.A);
+      long toB = slow.a.availableToSend(SupplyPair.B);
+      assertThat(toA + toB + slow.a.supply(SupplyPair.B).unassigned() + slow.a.supply(SupplyPair.B).pendingSend())
+          .isEqualTo(12 * 1_500);
+      // evened out: neither direction holds more than the other plus one block
+      assertThat(toB).as("AAA's direction, asking second every time").isGreaterThanOrEqualTo(toA - 1_500);
+      assertThat(toA).isGreaterThanOrEqualTo(toB - 1_500);
+      slow.checkAgree();
+      assertThat(slow.use(SupplyPair.A, (int) toB)).isTrue();
+      assertThat(slow.use(SupplyPair.B, (int) toA)).isTrue();
+    }
   }
 
   @Test
@@ -196,7 +236,7 @@ class DirectionSupplyTest {
     long bobNext = link.b.supply(SupplyPair.A).nextSeq();
 
     // a request BBB sent before it applied AAA's push arrives late, with the older next seq
-    var grant = link.supplyA.onRequest(100, bobNext - 1, FRAME);
+    var grant = link.supplyA.onRequest(100, 0, bobNext - 1, FRAME);
 
     assertThat(grant.entries()).isNotEmpty();
     assertThat(grant.entries().get(0).seq()).isEqualTo(bobNext - 1);

@@ -61,8 +61,8 @@ final class SupplyPair implements AutoCloseable {
   private AssignmentTransport transport(java.util.function.Supplier<DirectionSupply> peer) {
     return new AssignmentTransport() {
       @Override
-      public CompletionStage<Grant> requestKey(String assigner, long want, long nextSeq, long linkBytes) {
-        return call(() -> peer.get().onRequest(want, nextSeq, linkBytes));
+      public CompletionStage<Grant> requestKey(String assigner, long want, long need, long nextSeq, long linkBytes) {
+        return call(() -> peer.get().onRequest(want, need, nextSeq, linkBytes));
       }
 
       @Override
