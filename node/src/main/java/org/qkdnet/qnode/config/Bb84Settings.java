@@ -31,6 +31,10 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
   public static final int MAX_BLOCK_FRAMES = 4096;
   /** Most 64-bit words of one frame's key (frames announce at most 2^22 detections). */
   public static final long MAX_FRAME_WORDS = (1L << 22) / 64;
+  /** Most sifted key bits {@code frame-key-bits} may ask of one frame (its detections stay below 2^22). */
+  public static final long MAX_FRAME_KEY_BITS = 1_000_000;
+  /** Least {@code frame-key-bits} other than 0 (off). */
+  public static final long MIN_FRAME_KEY_BITS = 1_000;
 
   public Bb84Settings {
     Objects.requireNonNull(params, "params");
@@ -123,6 +127,48 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
    * {@code qnode.topology.links[3].bb84.detector-efficiency}.
    */
   public static Bb84Settings forLink(Config root, int index) {
+    Bb84Settings s = forLinkAsWritten(root, index);
+    Config link = root.getConfigList("qnode.topology.links").get(index);
+    Config merged = link.hasPath("bb84") ? link.getConfig("bb84").withFallback(root.getConfig(PATH)) : root.getConfig(PATH);
+    String at = link.hasPath("bb84.frame-key-bits") ? "qnode.topology.links[" + index + "].bb84.frame-key-bits"
+        : p("frame-key-bits");
+    double keyBits;
+    try {
+      keyBits = merged.getDouble("frame-key-bits");
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException(at, "missing or not a number", e);
+    }
+    if (!(keyBits == 0 || keyBits >= MIN_FRAME_KEY_BITS && keyBits <= MAX_FRAME_KEY_BITS) || keyBits != Math.rint(keyBits)) {
+      throw new ConfigException(at, keyBits + " is neither 0 nor a whole number in " + MIN_FRAME_KEY_BITS + ".."
+          + MAX_FRAME_KEY_BITS);
+    }
+    return s.withFramesFor((long) keyBits, link.hasPath("km") ? link.getDouble("km") : 0);
+  }
+
+  /**
+   * These settings with frames of at least {@code frameKeyBits} expected sifted key bits over
+   * {@code km} of fiber: frame-slots is raised (never lowered) to the pulses that carry that many
+   * on average, at most {@value Bb84Parameters#MAX_FRAME_SLOTS}. A long link then needs as few
+   * frames per block as a short one, so its first key comes as soon and its Cascade, whose round
+   * trips per frame hardly depend on the frame's size, costs the same per key bit. The link's rate
+   * stays physical: a frame never comes sooner than its pulses take at pulse-rate. Both ends compute
+   * the same from the same topology. 0: frame-slots as written.
+   */
+  public Bb84Settings withFramesFor(long frameKeyBits, double km) {
+    if (frameKeyBits <= 0) {
+      return this;
+    }
+    double perPulse = org.qkdnet.qnode.device.sim.FiniteKeyRate.keyBitsPerPulse(params, km);
+    double slots = Math.ceil(frameKeyBits / perPulse);
+    int sized = (int) Math.min(Bb84Parameters.MAX_FRAME_SLOTS, Math.max(params.frameSlots(), slots));
+    if (sized == params.frameSlots()) {
+      return this;
+    }
+    return new Bb84Settings(params.withFrameSlots(sized), abortQber, cascadeVariant, eps, verificationTagBits,
+        blockBits, framesInFlight, firstBlockBits);
+  }
+
+  private static Bb84Settings forLinkAsWritten(Config root, int index) {
     String at = "qnode.topology.links[" + index + "].bb84";
     java.util.List<? extends Config> links;
     try {

@@ -196,6 +196,50 @@ class Bb84SettingsTest {
   }
 
   @Test
+  void forLink_frameKeyBits_longLinksGetFramesOfThatManyKeyBits_shortLinksKeepFrameSlots() {
+    Config c = with("""
+        qnode.topology.links = [
+          { a = AAA, b = BBB, km = 25 }
+          { a = BBB, b = CCC, km = 78 }
+          { a = CCC, b = DDD, km = 78, bb84 { frame-key-bits = 0 } }
+          { a = DDD, b = EEE, km = 250 }
+        ]
+        """);
+    Bb84Settings shortLink = Bb84Settings.forLink(c, 0);
+    Bb84Settings longLink = Bb84Settings.forLink(c, 1);
+    // 5e7 pulses carry ~4e5 key bits at 25 km: more than 1e5, frame-slots as written
+    assertThat(shortLink.params().frameSlots()).isEqualTo(50_000_000);
+    // at 78 km 5e7 pulses carry ~3.5e4: the frame grows until it carries 1e5 on average
+    int slots = longLink.params().frameSlots();
+    double keyBits = slots * org.qkdnet.qnode.device.sim.FiniteKeyRate.keyBitsPerPulse(longLink.params(), 78);
+    assertThat(slots).isBetween(100_000_000, 200_000_000);
+    assertThat(keyBits).isBetween(100_000.0, 100_001.0);
+    // everything else as configured; a frame still takes its pulses' time
+    assertThat(longLink.params().withFrameSlots(50_000_000)).isEqualTo(shortLink.params());
+    assertThat(longLink.blockBits()).isEqualTo(shortLink.blockBits());
+    // off on one link
+    assertThat(Bb84Settings.forLink(c, 2).params().frameSlots()).isEqualTo(50_000_000);
+    // never beyond the simulator's largest frame
+    assertThat(Bb84Settings.forLink(c, 3).params().frameSlots()).isEqualTo(1_000_000_000);
+    // the same at both ends: a pure function of the topology
+    assertThat(Bb84Settings.forLink(c, 1)).isEqualTo(longLink);
+  }
+
+  @Test
+  void forLink_badFrameKeyBits_errorNamesTheKey() {
+    for (String v : new String[] {"500", "2e6", "1500.5", "-1", "lots"}) {
+      Config global = with("qnode.topology.links = [ { a = AAA, b = BBB, km = 30 } ]\n"
+          + "qnode.device.bb84.frame-key-bits = " + v);
+      assertThatThrownBy(() -> Bb84Settings.forLink(global, 0)).as(v).isInstanceOfSatisfying(ConfigException.class,
+          e -> assertThat(e.keyPath()).isEqualTo("qnode.device.bb84.frame-key-bits"));
+      Config perLink = with("qnode.topology.links = [ { a = AAA, b = BBB, km = 30, bb84 { frame-key-bits = " + v
+          + " } } ]");
+      assertThatThrownBy(() -> Bb84Settings.forLink(perLink, 0)).as(v).isInstanceOfSatisfying(ConfigException.class,
+          e -> assertThat(e.keyPath()).isEqualTo("qnode.topology.links[0].bb84.frame-key-bits"));
+    }
+  }
+
+  @Test
   void deviceKind_bb84Sim_accepted() {
     assertThat(DeviceSettings.create(with("qnode.device.kind = bb84-sim")).kind()).isEqualTo("bb84-sim");
   }
