@@ -1,6 +1,9 @@
 package org.qkdnet.qnode.cluster;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,9 +15,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.ddata.Key;
-import org.apache.pekko.cluster.ddata.LWWMap;
-import org.apache.pekko.cluster.ddata.LWWMapKey;
 import org.apache.pekko.cluster.ddata.LWWRegister;
+import org.apache.pekko.cluster.ddata.LWWRegisterKey;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
@@ -24,11 +26,20 @@ import org.qkdnet.qnode.routing.StationReport;
 
 /**
  * Publishes this station's {@link StationReport} cluster-wide and keeps a {@link ClusterLinkStates}
- * view of every station's, through Pekko Distributed Data: one {@code LWWMap<String, StationReport>}
- * under {@link #KEY}, keyed by station id. Each station writes only its own entry (its id comes
- * from its member role {@code station-<ID>}), locally; the replicators' gossip spreads it. Reports
- * are figures only, never key material; they cross the wire with Pekko's Jackson CBOR serializer
- * (binding in qnode-pekko.conf), Java serialization stays off.
+ * view of every station's, through Pekko Distributed Data: one {@code LWWRegister<StationReport>}
+ * per station of the topology, under {@link #keyOf}. Each station writes only its own register
+ * (its id comes from its member role {@code station-<ID>}), locally; the replicators' gossip
+ * spreads it. Reports are figures only, never key material; they cross the wire with Pekko's
+ * Jackson CBOR serializer (binding in qnode-pekko.conf), Java serialization stays off.
+ *
+ * <h2>Why one key per station</h2>
+ * A replicator that has subscribers to a key computes that key's digest (serializes its whole
+ * value and hashes it) on every change it merges, to tell whether to notify them. With all
+ * reports in one map (until December 2026), each of the 24 reports per second arriving at each of
+ * the Hubei demo's 25 stations re-serialized all 25 reports: Distributed Data took about 40 % of
+ * the demo's CPU (JFR). With a register per station a change costs the serialization of the one
+ * report that changed. Stations on a version before this change publish under another key: in a
+ * rolling upgrade they and the upgraded ones do not see each other's link state until all run it.
  *
  * <h2>Why a custom clock, and why republish</h2>
  * An LWW register keeps the value with the higher timestamp, and Pekko's default timestamps are
@@ -51,8 +62,12 @@ import org.qkdnet.qnode.routing.StationReport;
  * {@link LiveStations#incarnations()}): the map keeps a station's last report after it left.
  */
 public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplicator.Command> {
-  /** The one replicated map of all stations' reports. */
-  public static final Key<LWWMap<String, StationReport>> KEY = LWWMapKey.create("qnode-link-state");
+  /** The replicated register of one station's report. */
+  public static Key<LWWRegister<StationReport>> keyOf(String station) {
+    return LWWRegisterKey.create(KEY_PREFIX + station);
+  }
+
+  static final String KEY_PREFIX = "qnode-link-state-";
 
   /** Longest wait before rewriting our entry after the replicated map showed another one. */
   private static final Duration HEAL_AFTER = Duration.ofSeconds(1);
@@ -70,41 +85,44 @@ public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplica
 
   private enum Heal implements Command { INSTANCE }
 
-  private record Updated(Replicator.UpdateResponse<LWWMap<String, StationReport>> response) implements Command {}
+  private record Updated(Replicator.UpdateResponse<LWWRegister<StationReport>> response) implements Command {}
 
-  private record MapChanged(Replicator.SubscribeResponse<LWWMap<String, StationReport>> response)
+  private record ReportChanged(Replicator.SubscribeResponse<LWWRegister<StationReport>> response)
       implements Command {}
 
   private final ClusterLinkStates view;
   private final TimerScheduler<Command> timers;
-  private final ReplicatorMessageAdapter<Command, LWWMap<String, StationReport>> replicator;
+  private final ReplicatorMessageAdapter<Command, LWWRegister<StationReport>> replicator;
   private final SelfUniqueAddress selfAddress;
   private final long selfUid;
   private final Optional<String> self;
   private final Duration healAfter;
   private final LWWRegister.Clock<StationReport> clock;
-  private Map<String, StationReport> replicated = Map.of();
+  private final Map<String, StationReport> replicated = new HashMap<>();
   private StationReport latest;
   private boolean warnedIncarnation;
 
   /**
    * @param view where the replicated reports (and this station's latest) are shown
    * @param republishEvery how often the latest report is written again though unchanged (e.g. 5 s)
+   * @param stations every station of the topology (whose reports are followed)
    */
-  public static Behavior<Command> create(ClusterLinkStates view, Duration republishEvery) {
-    return create(view, republishEvery, System::currentTimeMillis);
+  public static Behavior<Command> create(ClusterLinkStates view, Duration republishEvery, Collection<String> stations) {
+    return create(view, republishEvery, stations, System::currentTimeMillis);
   }
 
   /** With another wall clock (tests: a station whose clock is behind). */
-  static Behavior<Command> create(ClusterLinkStates view, Duration republishEvery, LongSupplier wallClock) {
+  static Behavior<Command> create(ClusterLinkStates view, Duration republishEvery, Collection<String> stations,
+      LongSupplier wallClock) {
     Objects.requireNonNull(view, "view");
     Objects.requireNonNull(wallClock, "wallClock");
+    List<String> ids = List.copyOf(stations);
     if (republishEvery.isNegative() || republishEvery.isZero()) {
       throw new IllegalArgumentException("republishEvery must be positive: " + republishEvery);
     }
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        DistributedData.<Command, LWWMap<String, StationReport>>withReplicatorMessageAdapter(adapter ->
-            new LinkStateReplicator(ctx, timers, adapter, view, republishEvery, wallClock))));
+        DistributedData.<Command, LWWRegister<StationReport>>withReplicatorMessageAdapter(adapter ->
+            new LinkStateReplicator(ctx, timers, adapter, view, republishEvery, ids, wallClock))));
   }
 
   /**
@@ -117,8 +135,8 @@ public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplica
   }
 
   private LinkStateReplicator(ActorContext<Command> ctx, TimerScheduler<Command> timers,
-      ReplicatorMessageAdapter<Command, LWWMap<String, StationReport>> replicator, ClusterLinkStates view,
-      Duration republishEvery, LongSupplier wallClock) {
+      ReplicatorMessageAdapter<Command, LWWRegister<StationReport>> replicator, ClusterLinkStates view,
+      Duration republishEvery, List<String> stations, LongSupplier wallClock) {
     super(ctx);
     // Otherwise the logger is named after whatever class first logs (here: Pekko's ActorCell).
     ctx.setLoggerName(LinkStateReplicator.class);
@@ -135,7 +153,12 @@ public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplica
       ctx.getLog().error("this member has no role {}<ID>: it cannot publish link state",
           ClusterMembership.STATION_ROLE_PREFIX);
     }
-    replicator.subscribe(KEY, MapChanged::new);
+    for (String station : stations) {
+      replicator.subscribe(keyOf(station), ReportChanged::new);
+    }
+    if (self.isPresent() && !stations.contains(self.get())) {
+      replicator.subscribe(keyOf(self.get()), ReportChanged::new);
+    }
     timers.startTimerWithFixedDelay(Republish.INSTANCE, republishEvery);
   }
 
@@ -145,7 +168,7 @@ public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplica
         .onMessage(Publish.class, this::onPublish)
         .onMessageEquals(Republish.INSTANCE, this::onRepublish)
         .onMessageEquals(Heal.INSTANCE, this::onHeal)
-        .onMessage(MapChanged.class, this::onMapChanged)
+        .onMessage(ReportChanged.class, this::onReportChanged)
         .onMessage(Updated.class, this::onUpdated)
         .build();
   }
@@ -186,16 +209,23 @@ public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplica
     return this;
   }
 
-  private Behavior<Command> onMapChanged(MapChanged m) {
-    if (m.response() instanceof Replicator.Changed<LWWMap<String, StationReport>> changed) {
-      replicated = Map.copyOf(changed.get(KEY).getEntries());
-      view.replicated(replicated);
+  private Behavior<Command> onReportChanged(ReportChanged m) {
+    if (m.response() instanceof Replicator.Changed<LWWRegister<StationReport>> changed) {
+      StationReport report = changed.dataValue().getValue();
+      String station = changed.key().id().substring(KEY_PREFIX.length());
+      if (!station.equals(report.station())) {
+        getContext().getLog().warn("link state under the key of station {} names station {}: ignored", station,
+            report.station());
+        return this;
+      }
+      replicated.put(station, report);
+      view.replicated(Map.copyOf(replicated));
       if (latest != null && !latest.equals(replicated.get(latest.station())) && !timers.isTimerActive(Heal.INSTANCE)) {
         // Often only a notification that predates our latest put; onHeal looks again later.
         timers.startSingleTimer(Heal.INSTANCE, Heal.INSTANCE, healAfter);
       }
     } else {
-      getContext().getLog().warn("link state map: {}", m.response());
+      getContext().getLog().warn("link state: {}", m.response());
     }
     return this;
   }
@@ -214,8 +244,8 @@ public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplica
   private void write(StationReport report) {
     String station = report.station();
     replicator.askUpdate(
-        replyTo -> new Replicator.Update<>(KEY, LWWMap.create(), Replicator.writeLocal(), replyTo,
-            map -> map.put(selfAddress, station, report, clock)),
+        replyTo -> new Replicator.Update<>(keyOf(station), LWWRegister.create(selfAddress, report, clock),
+            Replicator.writeLocal(), replyTo, register -> register.withValue(selfAddress, report, clock)),
         Updated::new);
   }
 }

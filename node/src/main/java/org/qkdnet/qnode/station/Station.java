@@ -318,7 +318,8 @@ public final class Station implements AutoCloseable {
           StationGuardian.create(live, links.values(), clients, settings.device().framePeriod(),
               bb84Links.values(), clients, drbg(), supplies.values(),
               new StationGuardian.LinkState(linkStates, clients, liveness,
-                  new LinkReports(self, store, links, bb84Links, supplies, liveness, drained::get))),
+                  new LinkReports(self, store, links, bb84Links, supplies, liveness, drained::get),
+                  topo.stations().stream().map(org.qkdnet.qnode.config.StationSpec::id).toList())),
           "qnode", systemConfig(settings, config, ranBefore));
       started.add(() -> {
         system.terminate();

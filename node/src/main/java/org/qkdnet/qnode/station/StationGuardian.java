@@ -52,8 +52,12 @@ final class StationGuardian {
     return create(live, links, frames, tick, bb84, postProcessing, random, supplies, null);
   }
 
-  /** Link state, when given: the replicator of the cluster-wide link state and this station's publisher. */
-  record LinkState(ClusterLinkStates view, FrameTransport pings, LinkLiveness liveness, LinkReports reports) {}
+  /**
+   * Link state, when given: the replicator of the cluster-wide link state and this station's
+   * publisher; {@code stations}: every station of the topology, whose reports are followed.
+   */
+  record LinkState(ClusterLinkStates view, FrameTransport pings, LinkLiveness liveness, LinkReports reports,
+      List<String> stations) {}
 
   static Behavior<Void> create(LiveStations live, Collection<LinkKeySupply> links, FrameTransport frames,
       Duration tick, Collection<Bb84LinkEnd> bb84, PostProcessingTransport postProcessing, SecureRandom random,
@@ -62,7 +66,8 @@ final class StationGuardian {
       ctx.spawn(ClusterMembership.create(live), "cluster-membership");
       if (linkState != null) {
         ActorRef<LinkStateReplicator.Command> replicator =
-            ctx.spawn(LinkStateReplicator.create(linkState.view(), REPUBLISH), "link-state-replicator");
+            ctx.spawn(LinkStateReplicator.create(linkState.view(), REPUBLISH, linkState.stations()),
+                "link-state-replicator");
         List<String> peers = links.stream().map(LinkKeySupply::peer).sorted().toList();
         ctx.spawn(LinkStatePublisher.create(peers, linkState.pings(), linkState.liveness(), linkState.reports(), live,
             replicator), "link-state-publisher", DispatcherSelector.fromConfig(LINK_DISPATCHER));

@@ -89,7 +89,7 @@ class LinkStateClusterTest {
     ClusterLinkStates links = new ClusterLinkStates();
     system.systemActorOf(ClusterMembership.create(live), "cluster-membership", Props.empty());
     ActorRef<LinkStateReplicator.Command> replicator = system.systemActorOf(
-        LinkStateReplicator.create(links, republish, wallClock), "link-state", Props.empty());
+        LinkStateReplicator.create(links, republish, List.of("A", "B", "C"), wallClock), "link-state", Props.empty());
     return new Node(id, system, live, links, replicator);
   }
 
