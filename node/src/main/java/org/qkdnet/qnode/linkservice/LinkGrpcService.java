@@ -79,11 +79,16 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
     return s;
   }
 
+  // The two key-supply calls are answered on the calling thread (the LinkService's call pool, at
+  // normal priority), not on the post-processing pool: a relay waiting for pad waits on them, and
+  // behind Alice's sifting and Cascade steps at the lowest priority it waited seconds on a loaded
+  // machine (relays first, issue 11).
+
   @Override
   public void requestKey(KeyRequest request, StreamObserver<KeyGrant> response) {
     DirectionSupply s = supply(response);
     if (s != null) {
-      answer(response, () -> {
+      answerNow(response, () -> {
         if (request.getWantBytes() < 0 || request.getNeedBytes() < 0 || request.getNextSeq() < 0
             || request.getLinkBytes() < 0) {
           throw new IllegalArgumentException("want_bytes, need_bytes, next_seq and link_bytes must fit in 63 bits");
@@ -100,7 +105,7 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
   public void applyAssignments(Assignments request, StreamObserver<AssignmentsAck> response) {
     DirectionSupply s = supply(response);
     if (s != null) {
-      answer(response, () -> AssignmentProtoMapper.toProto(
+      answerNow(response, () -> AssignmentProtoMapper.toProto(
           s.onPush(AssignmentProtoMapper.fromProto(request.getEntriesList()))));
     }
   }
@@ -258,6 +263,7 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
     }
   }
 
+  /** Runs a step on the calling thread, mapping errors as {@link #answer} does. */
   private static <T> void answerNow(StreamObserver<T> response, Supplier<T> step) {
     T reply;
     try {
@@ -269,8 +275,8 @@ final class LinkGrpcService extends LinkServiceGrpc.LinkServiceImplBase {
       response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
       return;
     } catch (RuntimeException e) {
-      log.error("post-processing step failed internally", e);
-      response.onError(Status.INTERNAL.withDescription("post-processing failed internally").asRuntimeException());
+      log.error("LinkService call failed internally", e);
+      response.onError(Status.INTERNAL.withDescription("call failed internally").asRuntimeException());
       return;
     }
     response.onNext(reply);

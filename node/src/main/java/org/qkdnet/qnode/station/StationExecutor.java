@@ -35,7 +35,8 @@ public final class StationExecutor extends ExecutorServiceConfigurator {
    * from a thread-pool-executor; their actors bind their thread themselves.
    */
   static final List<String> DISPATCHERS = List.of("pekko.actor.default-dispatcher",
-      "pekko.actor.internal-dispatcher", "pekko.actor.default-blocking-io-dispatcher", "qnode.link-dispatcher");
+      "pekko.actor.internal-dispatcher", "pekko.actor.default-blocking-io-dispatcher", "qnode.link-dispatcher",
+      "qnode.post-processing-dispatcher");
 
   private final String station;
   private final ExecutorServiceConfigurator inner;

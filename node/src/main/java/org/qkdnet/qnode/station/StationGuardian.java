@@ -27,6 +27,8 @@ import org.qkdnet.qnode.link.bb84.ReconciliationActor;
 final class StationGuardian {
   /** Pool appends are synced disk writes: keep them off the default dispatcher. */
   static final String LINK_DISPATCHER = "qnode.link-dispatcher";
+  /** Bob's post-processing: threads at the lowest priority, shared with nothing a relay waits on. */
+  static final String POST_PROCESSING_DISPATCHER = "qnode.post-processing-dispatcher";
 
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
   /** How often every link's sending direction is topped up with assigned key (and entries re-sent). */
@@ -87,7 +89,7 @@ final class StationGuardian {
           String peer = end.peer();
           ctx.spawn(LinkPostProcessor.create(end, postProcessing, random, null, () -> live.isLive(peer)),
               "postprocessor-" + end.peer(),
-              DispatcherSelector.fromConfig(LINK_DISPATCHER));
+              DispatcherSelector.fromConfig(POST_PROCESSING_DISPATCHER));
         }
       }
       for (LinkKeySupply link : links) {

@@ -99,6 +99,21 @@ class Bb84LinkIntegrationTest {
     assertThat(bob.efficiencyMean()).isBetween(1.0, 1.5);
     assertThat(bob.reconciliationThread()).contains(ReconciliationActor.DISPATCHER);
     assertThat(alice.reconciliationThread()).contains(ReconciliationActor.DISPATCHER);
+
+    // relays first: post-processing lowered its own threads, not those of the key supply keeper
+    // and the link-state publisher (the link dispatcher), which relays wait on
+    java.util.Map<String, Integer> priorities = new java.util.TreeMap<>();
+    Thread.getAllStackTraces().keySet().forEach(t -> priorities.put(t.getName(), t.getPriority()));
+    assertThat(priorities).hasKeySatisfying(new org.assertj.core.api.Condition<>(
+        n -> n.startsWith("BBB-qnode-qnode.post-processing-dispatcher"), "a post-processing thread"));
+    priorities.forEach((name, priority) -> {
+      if (name.contains("qnode.post-processing-dispatcher")) {
+        assertThat(priority).as(name).isEqualTo(Thread.MIN_PRIORITY);
+      } else if (name.contains("qnode.link-dispatcher")) {
+        assertThat(priority).as(name).isEqualTo(Thread.NORM_PRIORITY);
+      }
+    });
+    assertThat(priorities.keySet()).anyMatch(n -> n.startsWith("AAA-qnode-qnode.link-dispatcher"));
   }
 
   @Test
