@@ -15,8 +15,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.ddata.Key;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.LWWMapKey;
 import org.apache.pekko.cluster.ddata.LWWRegister;
-import org.apache.pekko.cluster.ddata.LWWRegisterKey;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
@@ -26,10 +27,10 @@ import org.qkdnet.qnode.routing.StationReport;
 
 /**
  * Publishes this station's {@link StationReport} cluster-wide and keeps a {@link ClusterLinkStates}
- * view of every station's, through Pekko Distributed Data: one {@code LWWRegister<StationReport>}
- * per station of the topology, under {@link #keyOf}. Each station writes only its own register
- * (its id comes from its member role {@code station-<ID>}), locally; the replicators' gossip
- * spreads it. Reports are figures only, never key material; they cross the wire with Pekko's
+ * view of every station's, through Pekko Distributed Data: per station of the topology one
+ * {@code LWWMap<String, StationReport>} under {@link #keyOf}, holding that station's report as its
+ * only entry. Each station writes only its own (its id comes from its member role
+ * {@code station-<ID>}), locally; delta propagation and gossip spread it. Reports are figures only, never key material; they cross the wire with Pekko's
  * Jackson CBOR serializer (binding in qnode-pekko.conf), Java serialization stays off.
  *
  * <h2>Why one key per station</h2>
@@ -37,8 +38,10 @@ import org.qkdnet.qnode.routing.StationReport;
  * value and hashes it) on every change it merges, to tell whether to notify them. With all
  * reports in one map (until December 2026), each of the 24 reports per second arriving at each of
  * the Hubei demo's 25 stations re-serialized all 25 reports: Distributed Data took about 40 % of
- * the demo's CPU (JFR). With a register per station a change costs the serialization of the one
- * report that changed. Stations on a version before this change publish under another key: in a
+ * the demo's CPU (JFR). With a key per station a change costs the serialization of the one
+ * report that changed. The value is a one-entry map rather than a plain register because a map is
+ * a delta CRDT: its changes reach every replicator within the delta interval (200 ms), where a
+ * register's would wait for gossip (one random peer every 2 s: ~10 s across 25 stations). Stations on a version before this change publish under another key: in a
  * rolling upgrade they and the upgraded ones do not see each other's link state until all run it.
  *
  * <h2>Why a custom clock, and why republish</h2>
@@ -62,9 +65,9 @@ import org.qkdnet.qnode.routing.StationReport;
  * {@link LiveStations#incarnations()}): the map keeps a station's last report after it left.
  */
 public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplicator.Command> {
-  /** The replicated register of one station's report. */
-  public static Key<LWWRegister<StationReport>> keyOf(String station) {
-    return LWWRegisterKey.create(KEY_PREFIX + station);
+  /** The replicated one-entry map of one station's report. */
+  public static Key<LWWMap<String, StationReport>> keyOf(String station) {
+    return LWWMapKey.create(KEY_PREFIX + station);
   }
 
   static final String KEY_PREFIX = "qnode-link-state-";
@@ -85,14 +88,14 @@ public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplica
 
   private enum Heal implements Command { INSTANCE }
 
-  private record Updated(Replicator.UpdateResponse<LWWRegister<StationReport>> response) implements Command {}
+  private record Updated(Replicator.UpdateResponse<LWWMap<String, StationReport>> response) implements Command {}
 
-  private record ReportChanged(Replicator.SubscribeResponse<LWWRegister<StationReport>> response)
+  private record ReportChanged(Replicator.SubscribeResponse<LWWMap<String, StationReport>> response)
       implements Command {}
 
   private final ClusterLinkStates view;
   private final TimerScheduler<Command> timers;
-  private final ReplicatorMessageAdapter<Command, LWWRegister<StationReport>> replicator;
+  private final ReplicatorMessageAdapter<Command, LWWMap<String, StationReport>> replicator;
   private final SelfUniqueAddress selfAddress;
   private final long selfUid;
   private final Optional<String> self;
@@ -121,7 +124,7 @@ public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplica
       throw new IllegalArgumentException("republishEvery must be positive: " + republishEvery);
     }
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        DistributedData.<Command, LWWRegister<StationReport>>withReplicatorMessageAdapter(adapter ->
+        DistributedData.<Command, LWWMap<String, StationReport>>withReplicatorMessageAdapter(adapter ->
             new LinkStateReplicator(ctx, timers, adapter, view, republishEvery, ids, wallClock))));
   }
 
@@ -135,7 +138,7 @@ public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplica
   }
 
   private LinkStateReplicator(ActorContext<Command> ctx, TimerScheduler<Command> timers,
-      ReplicatorMessageAdapter<Command, LWWRegister<StationReport>> replicator, ClusterLinkStates view,
+      ReplicatorMessageAdapter<Command, LWWMap<String, StationReport>> replicator, ClusterLinkStates view,
       Duration republishEvery, List<String> stations, LongSupplier wallClock) {
     super(ctx);
     // Otherwise the logger is named after whatever class first logs (here: Pekko's ActorCell).
@@ -210,12 +213,11 @@ public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplica
   }
 
   private Behavior<Command> onReportChanged(ReportChanged m) {
-    if (m.response() instanceof Replicator.Changed<LWWRegister<StationReport>> changed) {
-      StationReport report = changed.dataValue().getValue();
+    if (m.response() instanceof Replicator.Changed<LWWMap<String, StationReport>> changed) {
       String station = changed.key().id().substring(KEY_PREFIX.length());
-      if (!station.equals(report.station())) {
-        getContext().getLog().warn("link state under the key of station {} names station {}: ignored", station,
-            report.station());
+      StationReport report = changed.dataValue().getEntries().get(station);
+      if (report == null || !station.equals(report.station())) {
+        getContext().getLog().warn("link state under the key of station {} holds no report of it: ignored", station);
         return this;
       }
       replicated.put(station, report);
@@ -244,8 +246,8 @@ public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplica
   private void write(StationReport report) {
     String station = report.station();
     replicator.askUpdate(
-        replyTo -> new Replicator.Update<>(keyOf(station), LWWRegister.create(selfAddress, report, clock),
-            Replicator.writeLocal(), replyTo, register -> register.withValue(selfAddress, report, clock)),
+        replyTo -> new Replicator.Update<>(keyOf(station), LWWMap.create(), Replicator.writeLocal(), replyTo,
+            map -> map.put(selfAddress, station, report, clock)),
         Updated::new);
   }
 }
