@@ -30,6 +30,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -203,13 +204,18 @@ class DashboardBrowserTest {
   @Test
   void map_showsEveryStation_animatesRelays_linkDownGreysItWithin5s_linkUpRestoresIt() throws Exception {
     driver.get(url);
+    // the page redraws an element when its figures change: a wait that caught the old one looks again
     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(100));
+    wait.ignoring(StaleElementReferenceException.class);
     wait.until(d -> d.findElements(By.cssSelector("g.station")).size() == net.topology().stations().size());
     for (var s : net.topology().stations()) {
       assertThat(driver.findElement(By.id("station-" + s.id())).getDomAttribute("data-condition")).isNotEmpty();
     }
     wait.until(d -> d.findElements(By.cssSelector("g.station[data-condition='UP']")).size() == 4);
-    wait.until(d -> "UP".equals(link("ALP-BRA").getDomAttribute("data-state")));
+    // every link up (each end's report has reached ALP): the others must stay coloured below
+    for (String l : List.of("ALP-BRA", "BRA-CHA", "CHA-DEL", "DEL-ALP")) {
+      wait.until(d -> "UP".equals(link(l).getDomAttribute("data-state")));
+    }
     assertThat(link("ALP-BRA").getDomAttribute("stroke")).isNotEqualTo(GREY);
     assertThat(driver.findElement(By.id("title")).getText()).contains("local").contains("ALP");
 
@@ -221,7 +227,8 @@ class DashboardBrowserTest {
     CompletableFuture<Integer> down = CompletableFuture.supplyAsync(() -> admin("link-down", "ALP", "BRA"));
     long t0 = System.nanoTime();
     try {
-      new WebDriverWait(driver, Duration.ofSeconds(5), Duration.ofMillis(50)).until(d -> {
+      new WebDriverWait(driver, Duration.ofSeconds(5), Duration.ofMillis(50))
+          .ignoring(StaleElementReferenceException.class).until(d -> {
         WebElement l = link("ALP-BRA");
         return !"UP".equals(l.getDomAttribute("data-state")) && GREY.equals(l.getDomAttribute("stroke"));
       });
