@@ -33,6 +33,14 @@ public interface AdminView {
   /** The route decision from {@code from} to {@code to} for one 256-bit key now. */
   RouteDecision explainRoute(String from, String to);
 
+  /**
+   * The route of {@link #explainRoute} without the reasons (which cost a look at every station and
+   * link): what a watch that only compares routes needs.
+   */
+  default Optional<List<String>> route(String from, String to) {
+    return explainRoute(from, to).path();
+  }
+
   /** Up to {@code k} node-disjoint routes with key from {@code from} to {@code to} now. */
   List<List<String>> disjointRoutes(String from, String to, int k);
 

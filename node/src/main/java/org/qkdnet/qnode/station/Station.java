@@ -518,6 +518,11 @@ public final class Station implements AutoCloseable {
       }
 
       @Override
+      public Optional<List<String>> route(String from, String to) {
+        return routes.routeFrom(from, to, 64);
+      }
+
+      @Override
       public List<List<String>> disjointRoutes(String from, String to, int k) {
         return routes.disjointRoutesFrom(from, to, k, 64);
       }

@@ -66,6 +66,11 @@ final class StationRoutes implements RelayRoutes {
     return planner.explain(from, destination, needBytes, snapshot(), policy, Set.of(), Set.of());
   }
 
+  /** The route of {@link #explainFrom}, without its reasons. */
+  Optional<List<String>> routeFrom(String from, String destination, long needBytes) {
+    return planner.route(from, destination, needBytes, snapshot(), policy, Set.of(), Set.of());
+  }
+
   /** Up to {@code k} node-disjoint routes with {@code needBytes} of key from any station. */
   List<List<String>> disjointRoutesFrom(String from, String destination, int k, long needBytes) {
     return planner.disjointRoutes(from, destination, k, needBytes, snapshot(), policy, Set.of(), Set.of());

@@ -39,6 +39,10 @@ class MultipathRingTest {
     net = LocalNetwork.start(cfg, dir, id -> { });
     List<List<String>> routes = net.awaitRoutes("ALP", "CHA", "ALP-APP1", "CHA-APP1", Duration.ofSeconds(90));
     assertThat(routes).hasSize(2);
+    // the route-only answer the network watch compares each second is one of those routes
+    var view = net.station("ALP").adminView();
+    assertThat(view.route("ALP", "CHA")).hasValueSatisfying(r -> assertThat(routes).contains(r));
+    assertThat(view.route("ALP", "ALP")).hasValue(List.of("ALP"));
     TransitTaps.tap("BRA", atBra::add);
     TransitTaps.tap("DEL", atDel::add);
   }
