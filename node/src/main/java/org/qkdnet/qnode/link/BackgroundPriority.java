@@ -12,11 +12,8 @@ import org.qkdnet.qnode.logging.StationMdc;
  * priority, so an ETSI 014 request or a relay hop does not queue for the CPU behind them.
  *
  * <p>The JVM passes Java priorities to the OS (as a higher nice value: lower priority needs no
- * privilege) only when started with {@code -XX:ThreadPriorityPolicy=1}; {@code bin/qnode} does,
- * with {@code -XX:JavaPriority1_To_OSPriority=19}: the JVM's own table makes the lowest Java
- * priority only nice 4 on Linux, which leaves a post-processing thread about 30 % of a core
- * against each normal one (CFS weights 423 and 1024); at nice 19 it is 1.5 %. Without the policy
- * the priorities are kept but have no effect, and {@link #effective()} says so.
+ * privilege) only when started with {@code -XX:ThreadPriorityPolicy=1}; {@code bin/qnode} does.
+ * Without it the priorities are kept but have no effect, and {@link #effective()} says so.
  */
 public final class BackgroundPriority {
   private BackgroundPriority() {}
@@ -32,11 +29,6 @@ public final class BackgroundPriority {
   /** Whether this JVM maps thread priorities to the OS ({@code -XX:ThreadPriorityPolicy=1}). */
   public static boolean effective() {
     return ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:ThreadPriorityPolicy=1");
-  }
-
-  /** Whether the lowest Java priority is mapped to nice 19 ({@code -XX:JavaPriority1_To_OSPriority=19}). */
-  public static boolean lowestIsNice19() {
-    return ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:JavaPriority1_To_OSPriority=19");
   }
 
   /**

@@ -374,11 +374,7 @@ public final class Station implements AutoCloseable {
           https.localAddress().getPort(), links.size());
       if (!bb84Links.isEmpty() && !org.qkdnet.qnode.link.BackgroundPriority.effective()) {
         log.info("station {}: post-processing runs at the relays' OS priority; start java with"
-            + " -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 (bin/qnode does) so that relays"
-            + " come first", self);
-      } else if (!bb84Links.isEmpty() && !org.qkdnet.qnode.link.BackgroundPriority.lowestIsNice19()) {
-        log.info("station {}: post-processing runs at nice 4 only; add -XX:JavaPriority1_To_OSPriority=19"
-            + " (bin/qnode does) so that it yields the CPU to relays", self);
+            + " -XX:ThreadPriorityPolicy=1 (bin/qnode does) so that relays come first", self);
       }
       if (!FatalErrors.exitOnOutOfMemoryError()) {
         log.info("station {}: an OutOfMemoryError caught inside a library would not stop the process; start java"
