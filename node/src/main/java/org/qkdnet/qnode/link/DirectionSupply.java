@@ -164,19 +164,22 @@ public final class DirectionSupply {
   }
 
   /**
-   * How much one exchange may assign to a direction. What it wants, as far as the key goes; but
-   * while the other direction is short too (below half its target, so it is asking or about to),
-   * only the part that evens out the two directions' levels: half of the key both hold, plus half
-   * of what the other direction holds more than this one (none if this one holds more by the whole
-   * key) -- and never less than what a caller waiting now lacks, as far as the key goes.
+   * How much one exchange may assign to a direction. A caller waiting now for key in this
+   * direction ({@code need > 0}: a relay or an ETSI 014 request) gets what it wants, as far as the
+   * key goes: demand comes first. Keeping ahead of need ({@code need == 0}) gets what it wants too,
+   * unless the other direction is short as well (below half its target, so it is asking or about
+   * to); then only the part that evens out the two directions' levels: half of the key both hold,
+   * plus half of what the other direction holds more than this one (none if this one holds more by
+   * the whole key).
    *
-   * <p>Key lands in finite-key blocks of a few to tens of kilobytes. Without a split whichever end
-   * asked first took each whole block and the other direction starved until the first reached its
-   * target (a minute and more on a 30 km link). A split by halves alone still favours the end whose
-   * timer comes first after each block (two thirds against one third); a fixed floor of 8 KiB, as
-   * before, gave every block below 16 KiB whole to that end (seen: six 1-2 KiB blocks in a row to
-   * one direction of a 4 %-QBER link). One-directional traffic still gets the link's whole rate: an
-   * idle direction at half its target is not short, so the busy one gets everything.
+   * <p>Key lands in blocks of a few to tens of kilobytes. Without a split of the background
+   * top-ups, whichever end's timer asked first after a block took it whole and the other direction
+   * could stay empty for minutes (seen: six 1-2 KiB blocks in a row to one direction of a
+   * 4 %-QBER link; before December 2026 every grant had a floor of 8 KiB, which made every block
+   * below 16 KiB whole). Splitting a waiting caller's grant as well, tried next, halved the rate of
+   * a direction with traffic in favour of an idle one until the idle one reached half its target:
+   * after a relay station failed, the surviving route's busy direction ran dry within seconds
+   * (FailoverRingTest). One-directional traffic gets the link's whole rate.
    *
    * @param want bytes the direction asks for
    * @param need of those, what a caller waiting now lacks (0 when only keeping ahead of need)
@@ -189,12 +192,11 @@ public final class DirectionSupply {
     if (want <= 0 || assignable <= 0) {
       return 0;
     }
-    if (otherLevel >= target / 2) {
+    if (need > 0 || otherLevel >= target / 2) {
       return Math.min(want, assignable);
     }
     long even = Math.max(0, Math.min(assignable, (assignable + otherLevel - level + 1) / 2));
-    long cap = Math.max(even, Math.min(assignable, Math.max(0, need)));
-    return Math.min(want, cap);
+    return Math.min(want, even);
   }
 
   /**

@@ -153,7 +153,7 @@ class DirectionSupplyTest {
   }
 
   @Test
-  void fairShare_evensTheLevelsWhileTheOtherDirectionIsShort_neverBelowAWaitingCallersLack() {
+  void fairShare_topUpsEvenTheLevelsWhileTheOtherDirectionIsShort_aWaitingCallerComesFirst() {
     long t = 200_000; // target: the other direction is short below 100,000
     // both empty: half each (rounded up for the asker)
     assertThat(DirectionSupply.fairShare(500_000, 0, 100_000, 0, 0, t)).isEqualTo(50_000);
@@ -162,9 +162,10 @@ class DirectionSupplyTest {
     assertThat(DirectionSupply.fairShare(500_000, 0, 100_000, 0, 20_000, t)).isEqualTo(60_000);
     // the asker holds more than the other by the whole key and more: nothing
     assertThat(DirectionSupply.fairShare(500_000, 0, 1_500, 3_000, 0, t)).isZero();
-    // ... unless a caller waits for bytes it lacks (as far as the key goes)
-    assertThat(DirectionSupply.fairShare(500_000, 1_000, 1_500, 3_000, 0, t)).isEqualTo(1_000);
-    assertThat(DirectionSupply.fairShare(500_000, 4_096, 1_500, 0, 0, t)).isEqualTo(1_500);
+    // ... unless a caller waits for key: demand first, everything it wants as far as the key goes
+    assertThat(DirectionSupply.fairShare(500_000, 1_000, 1_500, 3_000, 0, t)).isEqualTo(1_500);
+    assertThat(DirectionSupply.fairShare(500_000, 64, 100_000, 0, 0, t)).isEqualTo(100_000);
+    assertThat(DirectionSupply.fairShare(30_000, 64, 100_000, 0, 0, t)).isEqualTo(30_000);
     // a small block is split like a large one: no fixed floor hands it whole to the first asker
     assertThat(DirectionSupply.fairShare(500_000, 0, 1_600, 0, 0, t)).isEqualTo(800);
     // the other direction is not short: everything, up to the want
