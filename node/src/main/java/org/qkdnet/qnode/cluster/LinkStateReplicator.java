@@ -30,8 +30,9 @@ import org.qkdnet.qnode.routing.StationReport;
  * view of every station's, through Pekko Distributed Data: per station of the topology one
  * {@code LWWMap<String, StationReport>} under {@link #keyOf}, holding that station's report as its
  * only entry. Each station writes only its own (its id comes from its member role
- * {@code station-<ID>}), locally; delta propagation and gossip spread it. Reports are figures only, never key material; they cross the wire with Pekko's
- * Jackson CBOR serializer (binding in qnode-pekko.conf), Java serialization stays off.
+ * {@code station-<ID>}), locally; delta propagation and gossip spread it. Reports are figures
+ * only, never key material; they cross the wire with Pekko's Jackson CBOR serializer (binding in
+ * qnode-pekko.conf), Java serialization stays off.
  *
  * <h2>Why one key per station</h2>
  * A replicator that has subscribers to a key computes that key's digest (serializes its whole
@@ -41,8 +42,9 @@ import org.qkdnet.qnode.routing.StationReport;
  * the demo's CPU (JFR). With a key per station a change costs the serialization of the one
  * report that changed. The value is a one-entry map rather than a plain register because a map is
  * a delta CRDT: its changes reach every replicator within the delta interval (200 ms), where a
- * register's would wait for gossip (one random peer every 2 s: ~10 s across 25 stations). Stations on a version before this change publish under another key: in a
- * rolling upgrade they and the upgraded ones do not see each other's link state until all run it.
+ * register's would wait for gossip (one random peer every 2 s: ~10 s across 25 stations).
+ * Stations on a version before this change publish under another key: in a rolling upgrade they
+ * and the upgraded ones do not see each other's link state until all run it.
  *
  * <h2>Why a custom clock, and why republish</h2>
  * An LWW register keeps the value with the higher timestamp, and Pekko's default timestamps are
@@ -156,11 +158,9 @@ public final class LinkStateReplicator extends AbstractBehavior<LinkStateReplica
       ctx.getLog().error("this member has no role {}<ID>: it cannot publish link state",
           ClusterMembership.STATION_ROLE_PREFIX);
     }
+    // a station outside the topology does not start, so this covers its own report too
     for (String station : stations) {
       replicator.subscribe(keyOf(station), ReportChanged::new);
-    }
-    if (self.isPresent() && !stations.contains(self.get())) {
-      replicator.subscribe(keyOf(self.get()), ReportChanged::new);
     }
     timers.startTimerWithFixedDelay(Republish.INSTANCE, republishEvery);
   }

@@ -71,6 +71,13 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
   }
 
   public static Bb84Settings create(Config root) {
+    return parse(root).settings();
+  }
+
+  /** Settings as parsed, with {@code frame-key-bits} (0: off), which only a link's km can apply. */
+  private record Parsed(Bb84Settings settings, long frameKeyBits) {}
+
+  private static Parsed parse(Config root) {
     Hocon b = new Hocon(root, "").child(PATH);
     Bb84Parameters params;
     try {
@@ -115,8 +122,15 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
     }
     // a first block larger than the others is just an ordinary one
     firstBlockBits = Math.min(firstBlockBits, blockBits);
-    return new Bb84Settings(params, b.number("abort-qber"), variant, eps,
-        b.integer("verification-tag-bits"), (long) blockBits, b.integer("frames-in-flight"), (long) firstBlockBits);
+    double frameKeyBits = b.number("frame-key-bits");
+    if (!(frameKeyBits == 0 || frameKeyBits >= MIN_FRAME_KEY_BITS && frameKeyBits <= MAX_FRAME_KEY_BITS)
+        || frameKeyBits != Math.rint(frameKeyBits)) {
+      throw new ConfigException(p("frame-key-bits"), frameKeyBits + " is neither 0 nor a whole number in "
+          + MIN_FRAME_KEY_BITS + ".." + MAX_FRAME_KEY_BITS);
+    }
+    return new Parsed(new Bb84Settings(params, b.number("abort-qber"), variant, eps,
+        b.integer("verification-tag-bits"), (long) blockBits, b.integer("frames-in-flight"), (long) firstBlockBits),
+        (long) frameKeyBits);
   }
 
   /**
@@ -127,22 +141,9 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
    * {@code qnode.topology.links[3].bb84.detector-efficiency}.
    */
   public static Bb84Settings forLink(Config root, int index) {
-    Bb84Settings s = forLinkAsWritten(root, index);
+    Parsed p = forLinkAsWritten(root, index);
     Config link = root.getConfigList("qnode.topology.links").get(index);
-    Config merged = link.hasPath("bb84") ? link.getConfig("bb84").withFallback(root.getConfig(PATH)) : root.getConfig(PATH);
-    String at = link.hasPath("bb84.frame-key-bits") ? "qnode.topology.links[" + index + "].bb84.frame-key-bits"
-        : p("frame-key-bits");
-    double keyBits;
-    try {
-      keyBits = merged.getDouble("frame-key-bits");
-    } catch (com.typesafe.config.ConfigException e) {
-      throw new ConfigException(at, "missing or not a number", e);
-    }
-    if (!(keyBits == 0 || keyBits >= MIN_FRAME_KEY_BITS && keyBits <= MAX_FRAME_KEY_BITS) || keyBits != Math.rint(keyBits)) {
-      throw new ConfigException(at, keyBits + " is neither 0 nor a whole number in " + MIN_FRAME_KEY_BITS + ".."
-          + MAX_FRAME_KEY_BITS);
-    }
-    return s.withFramesFor((long) keyBits, link.hasPath("km") ? link.getDouble("km") : 0);
+    return p.settings().withFramesFor(p.frameKeyBits(), link.hasPath("km") ? link.getDouble("km") : 0);
   }
 
   /**
@@ -168,7 +169,7 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
         blockBits, framesInFlight, firstBlockBits);
   }
 
-  private static Bb84Settings forLinkAsWritten(Config root, int index) {
+  private static Parsed forLinkAsWritten(Config root, int index) {
     String at = "qnode.topology.links[" + index + "].bb84";
     java.util.List<? extends Config> links;
     try {
@@ -181,7 +182,7 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
     }
     Config link = links.get(index);
     if (!link.hasPath("bb84")) {
-      return create(root);
+      return parse(root);
     }
     Config override;
     try {
@@ -201,7 +202,7 @@ public record Bb84Settings(Bb84Parameters params, double abortQber, CascadeVaria
       }
     }
     try {
-      return create(override.withFallback(defaults).atPath(PATH));
+      return parse(override.withFallback(defaults).atPath(PATH));
     } catch (ConfigException e) {
       String prefix = PATH + ".";
       if (e.keyPath().startsWith(prefix) && override.hasPath(e.keyPath().substring(prefix.length()))) {
