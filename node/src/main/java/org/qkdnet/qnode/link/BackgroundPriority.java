@@ -2,49 +2,139 @@ package org.qkdnet.qnode.link;
 
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.qkdnet.qnode.logging.StationMdc;
 
 /**
  * Relays first (issue 11 item 1): the threads that post-process raw key (the simulator, sifting,
- * estimation, Cascade, privacy amplification, at both ends of a link) run at the lowest Java
- * priority, so an ETSI 014 request or a relay hop does not queue for the CPU behind them.
+ * estimation, privacy amplification, at both ends of a link) run below the priority of relays and
+ * ETSI 014 requests, on two tiers ({@link TieredExecutor}, {@link PostProcessingUrgency}):
+ * {@link #BACKGROUND} while the station's links have key, {@link #URGENT} while one is short.
  *
- * <p>The JVM passes Java priorities to the OS (as a higher nice value: lower priority needs no
- * privilege) only when started with {@code -XX:ThreadPriorityPolicy=1}; {@code bin/qnode} does.
- * Without it the priorities are kept but have no effect, and {@link #effective()} says so.
+ * <p>The JVM passes Java priorities to the OS only when started with {@code
+ * -XX:ThreadPriorityPolicy=1}, and then maps the lowest one to nice 4 unless told otherwise;
+ * {@code bin/qnode} adds {@code -XX:JavaPriority1_To_OSPriority=19}: the background tier is nice 19
+ * (CFS weight 15 against a relay thread's 1024: it takes only what relays leave), the urgent tier
+ * nice 3 (weight 526: about a third of a core against each relay thread). Lowering needs no
+ * privilege. Without the policy the priorities are kept but have no effect, and {@link
+ * #effective()} says so.
  */
 public final class BackgroundPriority {
-  private BackgroundPriority() {}
+  /** Java priority of post-processing while the station's links have key. */
+  public static final int BACKGROUND = Thread.MIN_PRIORITY;
+  /** Java priority of post-processing while a link of the station is short of key. */
+  public static final int URGENT = Thread.MIN_PRIORITY + 1;
 
-  /** Lowers the calling thread (a thread that only post-processes) for good; cheap when repeated. */
-  public static void lowerCurrentThread() {
-    Thread t = Thread.currentThread();
-    if (t.getPriority() != Thread.MIN_PRIORITY) {
-      t.setPriority(Thread.MIN_PRIORITY);
-    }
-  }
+  private BackgroundPriority() {}
 
   /** Whether this JVM maps thread priorities to the OS ({@code -XX:ThreadPriorityPolicy=1}). */
   public static boolean effective() {
     return ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:ThreadPriorityPolicy=1");
   }
 
+  /** Whether the background tier is nice 19 ({@code -XX:JavaPriority1_To_OSPriority=19}). */
+  public static boolean backgroundIsNice19() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:JavaPriority1_To_OSPriority=19");
+  }
+
+  private static volatile Boolean canRaise;
+
   /**
-   * A pool of {@code threads} daemon threads of {@code station} at the lowest priority with a
-   * queue of {@code queue} tasks; a task beyond it is refused ({@link
-   * java.util.concurrent.RejectedExecutionException}).
+   * Whether a thread lowered to {@link #BACKGROUND} can be raised to {@link #URGENT} again: the
+   * priorities reach the OS and this process may lower a nice value (root, CAP_SYS_NICE or an
+   * RLIMIT_NICE of at least 17). Found once per JVM by trying it on a thread of its own and
+   * reading the nice values Linux reports; false where it cannot tell.
    */
-  public static ThreadPoolExecutor executor(String station, String name, int threads, int queue) {
-    java.util.concurrent.ThreadFactory bound = StationMdc.threads(station, name, true);
+  public static boolean canRaise() {
+    Boolean known = canRaise;
+    if (known == null) {
+      known = effective() && probeRaise();
+      canRaise = known;
+    }
+    return known;
+  }
+
+  private static boolean probeRaise() {
+    int[] nice = {Integer.MIN_VALUE, Integer.MIN_VALUE};
+    Thread probe = new Thread(() -> {
+      try {
+        Thread.currentThread().setPriority(BACKGROUND);
+        nice[0] = ownNice();
+        Thread.currentThread().setPriority(URGENT);
+        nice[1] = ownNice();
+      } catch (java.io.IOException | RuntimeException e) {
+        // no /proc (not Linux) or an unexpected format: cannot tell
+      }
+    }, "qnode-priority-probe");
+    probe.setDaemon(true);
+    probe.start();
+    try {
+      probe.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return nice[0] != Integer.MIN_VALUE && nice[1] != Integer.MIN_VALUE && nice[1] < nice[0];
+  }
+
+  /** The nice value of the calling thread (field 19 of Linux's /proc/thread-self/stat). */
+  static int ownNice() throws java.io.IOException {
+    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat"));
+    String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Integer.parseInt(after[16]);
+  }
+
+  /** Threads of {@code factory} made at {@code priority}. */
+  public static ThreadFactory at(ThreadFactory factory, int priority) {
+    return r -> {
+      Thread t = factory.newThread(r);
+      t.setPriority(priority);
+      return t;
+    };
+  }
+
+  /**
+   * Two pools of {@code threads} daemon threads of {@code station} each, named {@code name} (at
+   * {@link #BACKGROUND}) and {@code name-urgent} (at {@link #URGENT}), with a queue of {@code queue}
+   * tasks each (a task beyond it is refused: {@link java.util.concurrent.RejectedExecutionException});
+   * a task goes to the urgent one while {@code urgent} says so when it is submitted.
+   */
+  public static TieredExecutor executor(String station, String name, int threads, int queue,
+      BooleanSupplier urgent) {
+    return new TieredExecutor(pool(station, name, threads, queue, BACKGROUND),
+        pool(station, name + "-urgent", threads, queue, URGENT), urgent);
+  }
+
+  private static ThreadPoolExecutor pool(String station, String name, int threads, int queue, int priority) {
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(queue), r -> {
-          Thread t = bound.newThread(r);
-          t.setPriority(Thread.MIN_PRIORITY);
-          return t;
-        });
-    pool.allowCoreThreadTimeOut(true);
+        new ArrayBlockingQueue<>(queue), at(StationMdc.threads(station, name, true), priority));
+    if (priority == URGENT && mustMakeThreadsNow()) {
+      pool.prestartAllCoreThreads();
+    } else {
+      pool.allowCoreThreadTimeOut(true);
+    }
     return pool;
+  }
+
+  /**
+   * Whether the threads of the urgent tier must be made now, by the calling thread (a station's
+   * start, at normal priority), and kept: a new thread starts at its creator's nice value and the
+   * JVM then sets the one of its priority, which a process that cannot raise priorities ({@link
+   * #canRaise()}) fails to do when the creator is a background thread (nice 19 stays 19). Made
+   * lazily, an urgent thread would often be made by a background one (a frame handed on).
+   */
+  public static boolean mustMakeThreadsNow() {
+    return effective() && !canRaise() && Thread.currentThread().getPriority() > BACKGROUND;
+  }
+
+  /** Makes the core threads of {@code pool} now if it is a thread pool and {@link #mustMakeThreadsNow()}. */
+  public static void prestartIfNeeded(java.util.concurrent.ExecutorService pool) {
+    if (pool instanceof ThreadPoolExecutor tpe && mustMakeThreadsNow()) {
+      tpe.allowCoreThreadTimeOut(false);
+      tpe.prestartAllCoreThreads();
+    }
   }
 }

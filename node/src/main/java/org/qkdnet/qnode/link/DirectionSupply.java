@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.qkdnet.qnode.keystore.ApplyResult;
 import org.qkdnet.qnode.keystore.AssignmentConflictException;
 import org.qkdnet.qnode.keystore.AssignmentEntry;
+import org.qkdnet.qnode.keystore.Ledger;
 import org.qkdnet.qnode.keystore.LinkSupply;
 import org.qkdnet.qnode.keystore.StationKeyStore;
 import org.qkdnet.qnode.keystore.StreamId;
@@ -43,6 +44,9 @@ public final class DirectionSupply {
   private volatile long peerLinkBytes;
   private CompletableFuture<Void> current; // guarded by this
   private volatile String lastProblem = "";
+  /** As last seen by {@link #maintain}. */
+  private volatile boolean shortOfKey;
+  private final KeyDemand demand = new KeyDemand(); // guarded by itself
 
   /**
    * @param targetBytes how much key this end keeps assigned to its sending direction ahead of need
@@ -64,6 +68,16 @@ public final class DirectionSupply {
 
   public String peer() {
     return peer;
+  }
+
+  /**
+   * Whether this link is short of key: what this end holds for it would last less than {@value
+   * KeyDemand#HORIZON_SECONDS} s at its recent rate of use ({@link KeyDemand}), as the last
+   * {@link #maintain} saw it. Its post-processing then runs at the urgent priority ({@link
+   * PostProcessingUrgency}).
+   */
+  public boolean shortOfKey() {
+    return shortOfKey;
   }
 
   public boolean isAssigner() {
@@ -93,7 +107,11 @@ public final class DirectionSupply {
           long lack = bytes - available();
           return lack <= 0 ? CompletableFuture.completedFuture(null) : exchange(Math.max(bytes, targetBytes), lack);
         })
-        .handle((x, e) -> available() >= bytes);
+        .handle((x, e) -> {
+          long lack = bytes - available();
+          lacked(lack);
+          return lack <= 0;
+        });
   }
 
   /**
@@ -105,6 +123,7 @@ public final class DirectionSupply {
     try {
       LinkSupply s = store.supply(peer);
       long avail = available();
+      observeDemand();
       boolean unconfirmed = s.assigner() && s.peerNextSeq() < s.nextSeq();
       if (avail < targetBytes / 2 && s.unassigned() > 0) {
         exchange(targetBytes - avail, 0);
@@ -114,6 +133,33 @@ public final class DirectionSupply {
     } catch (RuntimeException e) {
       lastProblem = e.getClass().getSimpleName() + ": " + e.getMessage();
       log.warn("key supply of link {}-{}: {}", self, peer, lastProblem);
+    }
+  }
+
+  /** Updates the link's rate of use and whether it is short of key ({@link KeyDemand}). */
+  private void observeDemand() {
+    synchronized (demand) {
+      long now = System.nanoTime();
+      if (!demand.due(now)) {
+        return;
+      }
+      Ledger out = store.ledger(new StreamId(self, peer));
+      Ledger in = store.ledger(new StreamId(peer, self));
+      long consumed = out.generated() - out.available() + in.generated() - in.available();
+      long stored = store.storedBytes(peer);
+      boolean was = shortOfKey;
+      shortOfKey = demand.update(now, consumed, stored);
+      if (shortOfKey != was) {
+        log.info("link {}-{}: {} ({} bytes held, used at {} B/s): its post-processing runs on the {} tier",
+            self, peer, shortOfKey ? "short of key" : "has key", stored, Math.round(demand.bytesPerSecond()),
+            shortOfKey ? "urgent" : "background");
+      }
+    }
+  }
+
+  private void lacked(long bytes) {
+    synchronized (demand) {
+      demand.lacked(bytes);
     }
   }
 
@@ -268,6 +314,7 @@ public final class DirectionSupply {
     long level = receiveLevel();
     long other = available();
     long grant = wantBytes > 0 && !outstanding ? fairShare(wantBytes, needBytes, assignable, level, other, targetBytes) : 0;
+    lacked(needBytes - grant); // the peer's callers wait for more than the link had
     if (grant > 0) {
       // toward this station: the peer sends on it, after it applied the entry
       store.assign(peer, self, (int) Math.min(Integer.MAX_VALUE, grant), linkBytesOfPeer);

@@ -40,10 +40,15 @@ public final class LinkGrpcServer implements AutoCloseable {
   public static LinkGrpcServer start(String host, int port, LinkTls tls, String self, Set<String> neighbours,
       RelayEngine relay, Map<String, LinkKeySupply> links, Map<String, Bb84LinkEnd> bb84,
       Map<String, DirectionSupply> supplies) {
-    // Alice's post-processing steps get their own pool at the lowest priority (relays first);
-    // its queue bounds what neighbours can pile up there (Bob has a few frames in flight per link)
-    java.util.concurrent.ThreadPoolExecutor postProcessing = org.qkdnet.qnode.link.BackgroundPriority.executor(
-        self, "postprocess-" + self, Math.max(1, Runtime.getRuntime().availableProcessors()), 256);
+    // Alice's post-processing steps get their own pools below relays' priority (relays first): the
+    // background tier while the caller's link has key, the urgent tier while it is short
+    // (PostProcessingUrgency); each queue bounds what neighbours can pile up there (Bob has a few
+    // frames in flight per link). The link is the calling peer's, read where the call submits.
+    java.util.concurrent.ExecutorService postProcessing = org.qkdnet.qnode.link.BackgroundPriority.executor(
+        self, "postprocess-" + self, Math.max(1, Runtime.getRuntime().availableProcessors()), 256, () -> {
+          DirectionSupply s = supplies.get(PeerAuthInterceptor.PEER_STATION.get());
+          return s == null || s.shortOfKey();
+        });
     LinkGrpcService service = new LinkGrpcService(self, relay, links, bb84, supplies, postProcessing);
     // Calls run on a bounded pool (they do blocking store work); with calls per connection capped
     // and only neighbours admitted, its queue cannot fill: at most neighbours x calls are pending.

@@ -14,6 +14,9 @@ import org.apache.pekko.dispatch.ExecutorServiceFactory;
 import org.apache.pekko.dispatch.ForkJoinExecutorConfigurator;
 import org.apache.pekko.dispatch.MonitorableThreadFactory;
 import org.apache.pekko.dispatch.ThreadPoolExecutorConfigurator;
+import org.qkdnet.qnode.link.BackgroundPriority;
+import org.qkdnet.qnode.link.PostProcessingUrgency;
+import org.qkdnet.qnode.link.TieredExecutor;
 import org.qkdnet.qnode.logging.StationMdc;
 
 /**
@@ -28,6 +31,8 @@ import org.qkdnet.qnode.logging.StationMdc;
 public final class StationExecutor extends ExecutorServiceConfigurator {
   static final String STATION_KEY = "qnode-station";
   static final String INNER_KEY = "qnode-inner-executor";
+  /** Bob's post-processing: two tiers of threads below the relays' priority. */
+  static final String POST_PROCESSING = "qnode.post-processing-dispatcher";
 
   /**
    * Dispatchers whose threads serve only the station (actors, cluster, remoting, HTTP, scheduled
@@ -36,7 +41,7 @@ public final class StationExecutor extends ExecutorServiceConfigurator {
    */
   static final List<String> DISPATCHERS = List.of("pekko.actor.default-dispatcher",
       "pekko.actor.internal-dispatcher", "pekko.actor.default-blocking-io-dispatcher", "qnode.link-dispatcher",
-      "qnode.post-processing-dispatcher");
+      POST_PROCESSING);
 
   private final String station;
   private final ExecutorServiceConfigurator inner;
@@ -77,6 +82,27 @@ public final class StationExecutor extends ExecutorServiceConfigurator {
     ThreadFactory named = threadFactory;
     if (threadFactory instanceof MonitorableThreadFactory m) {
       named = m.withName(station + "-" + m.name());
+    }
+    if (POST_PROCESSING.equals(id)) {
+      // two tiers of threads (relays first, unless a link is short of key): see PostProcessingUrgency
+      // (named here in full: Pekko appends the dispatcher id only to a factory it can rename)
+      ThreadFactory backgroundNamed = threadFactory;
+      ThreadFactory urgentNamed = threadFactory;
+      if (threadFactory instanceof MonitorableThreadFactory m) {
+        backgroundNamed = m.withName(station + "-" + m.name() + "-" + id);
+        urgentNamed = m.withName(station + "-urgent-" + m.name() + "-" + id);
+      }
+      ExecutorServiceFactory background = inner.createExecutorServiceFactory(id,
+          BackgroundPriority.at(backgroundNamed, BackgroundPriority.BACKGROUND));
+      ExecutorServiceFactory urgent = inner.createExecutorServiceFactory(id,
+          BackgroundPriority.at(urgentNamed, BackgroundPriority.URGENT));
+      String self = station;
+      return () -> {
+        ExecutorService urgentPool = urgent.createExecutorService();
+        BackgroundPriority.prestartIfNeeded(urgentPool);
+        return new Bound(new TieredExecutor(background.createExecutorService(), urgentPool,
+            () -> PostProcessingUrgency.urgent(self)), station);
+      };
     }
     ExecutorServiceFactory factory = inner.createExecutorServiceFactory(id, named);
     return () -> new Bound(factory.createExecutorService(), station);

@@ -87,7 +87,10 @@ final class StationGuardian {
           end.answerer(ReconciliationActor.answerer(r, ANSWER_TIMEOUT));
         } else {
           String peer = end.peer();
-          ctx.spawn(LinkPostProcessor.create(end, postProcessing, random, null, () -> live.isLive(peer)),
+          // spawned here, at normal priority, not by the post-processor (see LinkPostProcessor.create)
+          ActorRef<ReconciliationActor.Command> r = ctx.spawn(ReconciliationActor.create(end, postProcessing),
+              "reconciliation-" + peer, DispatcherSelector.fromConfig(ReconciliationActor.DISPATCHER));
+          ctx.spawn(LinkPostProcessor.create(end, postProcessing, random, null, () -> live.isLive(peer), r),
               "postprocessor-" + end.peer(),
               DispatcherSelector.fromConfig(POST_PROCESSING_DISPATCHER));
         }

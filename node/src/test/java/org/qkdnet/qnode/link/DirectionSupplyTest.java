@@ -43,6 +43,50 @@ class DirectionSupplyTest {
   }
 
   @Test
+  void shortOfKey_onlyWhenTheLinkIsUsed_andWhatItHoldsWouldNotLast() throws Exception {
+    link.supplyA.maintain();
+    assertThat(link.supplyA.shortOfKey()).as("empty, but nobody uses it").isFalse();
+
+    // a caller finds no key: demand the link could not meet
+    assertThat(ensure(link.supplyA, 500)).isFalse();
+    Thread.sleep(KeyDemand.MIN_INTERVAL_NANOS / 1_000_000 + 20);
+    link.supplyA.maintain();
+    assertThat(link.supplyA.shortOfKey()).as("asked for and empty").isTrue();
+
+    // a frame far beyond what that rate uses in the horizon
+    link.frame(0, FRAME * 100, 1);
+    Thread.sleep(KeyDemand.MIN_INTERVAL_NANOS / 1_000_000 + 20);
+    link.supplyA.maintain();
+    assertThat(link.supplyA.shortOfKey()).isFalse();
+    assertThat(link.supplyB.shortOfKey()).as("the other end has not looked yet").isFalse();
+  }
+
+  @Test
+  void stationUrgency_followsItsLinks_unknownStationsAndPeersAreUrgent() throws Exception {
+    PostProcessingUrgency u = PostProcessingUrgency.register("AAA", java.util.Map.of(SupplyPair.B, link.supplyA));
+    try {
+      link.supplyA.maintain();
+      assertThat(PostProcessingUrgency.urgent("AAA")).isFalse();
+      assertThat(ensure(link.supplyA, 500)).isFalse();
+      Thread.sleep(KeyDemand.MIN_INTERVAL_NANOS / 1_000_000 + 20);
+      link.supplyA.maintain();
+      assertThat(PostProcessingUrgency.urgent("AAA")).isTrue();
+      assertThat(u.linkShort(SupplyPair.B)).isTrue();
+      assertThat(u.linkShort("ZZZ")).as("no such link").isTrue();
+      assertThat(u.linkShort(null)).isTrue();
+      assertThat(PostProcessingUrgency.urgent("ZZZ")).as("no such station").isTrue();
+      // a later station of the same id replaces this one; this one's unregistering leaves it
+      PostProcessingUrgency later = PostProcessingUrgency.register("AAA", java.util.Map.of());
+      u.unregister("AAA");
+      assertThat(PostProcessingUrgency.urgent("AAA")).as("the later one: no links, none short").isFalse();
+      later.unregister("AAA");
+    } finally {
+      u.unregister("AAA");
+    }
+    assertThat(PostProcessingUrgency.urgent("AAA")).isTrue();
+  }
+
+  @Test
   void frames_landUnassigned_noDirectionOwnsThem() {
     link.frame(0, FRAME, 1);
     assertThat(link.a.availableToSend(SupplyPair.B)).isZero();

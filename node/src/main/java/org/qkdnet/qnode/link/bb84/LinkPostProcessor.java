@@ -149,15 +149,27 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
    */
   public static Behavior<Command> create(Bb84LinkEnd end, PostProcessingTransport transport, SecureRandom random,
       IntPredicate residualErrorFor, BooleanSupplier peerLive) {
+    return create(end, transport, random, residualErrorFor, peerLive, null);
+  }
+
+  /**
+   * @param reconciler the link end's Cascade actor (on {@link ReconciliationActor#DISPATCHER}), or
+   *     null to spawn it as a child. A station spawns it from a thread at normal priority: a pinned
+   *     thread starts at the nice value of the thread that spawns its actor, and one spawned from
+   *     this actor's (a post-processing thread at nice 19) could not be raised again by a process
+   *     without the right to raise priorities (see {@link org.qkdnet.qnode.link.BackgroundPriority}).
+   */
+  public static Behavior<Command> create(Bb84LinkEnd end, PostProcessingTransport transport, SecureRandom random,
+      IntPredicate residualErrorFor, BooleanSupplier peerLive, ActorRef<ReconciliationActor.Command> reconciler) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new LinkPostProcessor(ctx, timers, end, transport, random, residualErrorFor, peerLive)));
+        new LinkPostProcessor(ctx, timers, end, transport, random, residualErrorFor, peerLive, reconciler)));
   }
 
   private final BooleanSupplier peerLive;
 
   private LinkPostProcessor(ActorContext<Command> ctx, TimerScheduler<Command> timers, Bb84LinkEnd end,
       PostProcessingTransport transport, SecureRandom random, IntPredicate residualErrorFor,
-      BooleanSupplier peerLive) {
+      BooleanSupplier peerLive, ActorRef<ReconciliationActor.Command> reconciler) {
     super(ctx);
     this.peerLive = peerLive;
     this.end = end;
@@ -170,8 +182,8 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
     this.nextRaw = System.currentTimeMillis() * 1000;
     this.restartRaw = nextRaw - 1;
     this.nextFrameAt = System.nanoTime();
-    this.reconciler = ctx.spawn(ReconciliationActor.create(end, transport), "reconciliation",
-        DispatcherSelector.fromConfig(ReconciliationActor.DISPATCHER));
+    this.reconciler = reconciler != null ? reconciler : ctx.spawn(ReconciliationActor.create(end, transport),
+        "reconciliation", DispatcherSelector.fromConfig(ReconciliationActor.DISPATCHER));
     this.reconciledAdapter = ctx.messageAdapter(ReconciliationActor.Reconciled.class, Reconciled::new);
     long tickMillis = Math.max(10, Math.min(1000, periodNanos / 2_000_000));
     timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofMillis(tickMillis));
@@ -195,8 +207,6 @@ public final class LinkPostProcessor extends AbstractBehavior<LinkPostProcessor.
   }
 
   private Behavior<Command> onTick() {
-    // every thread of the link dispatcher this actor runs on: relays first
-    org.qkdnet.qnode.link.BackgroundPriority.lowerCurrentThread();
     if (diverged) {
       return this;
     }

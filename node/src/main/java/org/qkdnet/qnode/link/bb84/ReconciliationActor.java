@@ -86,6 +86,26 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
   }
 
   private final int maxBatchBytes;
+  /** The Java priority this actor's pinned thread was last given. */
+  private int priority = -1;
+
+  /**
+   * Relays first: the pinned thread runs at the background tier's priority while the station's
+   * links have key and at the urgent tier's while one is short ({@link
+   * org.qkdnet.qnode.link.PostProcessingUrgency}). A thread's OS priority can be raised again only
+   * with privilege ({@link org.qkdnet.qnode.link.BackgroundPriority#canRaise}); without it the
+   * thread stays at the urgent tier's, so that Cascade never waits for relays' CPU while its link
+   * is short.
+   */
+  private void followUrgency() {
+    int want = !org.qkdnet.qnode.link.BackgroundPriority.canRaise()
+        || org.qkdnet.qnode.link.PostProcessingUrgency.urgent(end.self())
+        ? org.qkdnet.qnode.link.BackgroundPriority.URGENT : org.qkdnet.qnode.link.BackgroundPriority.BACKGROUND;
+    if (want != priority) {
+      Thread.currentThread().setPriority(want);
+      priority = want;
+    }
+  }
 
   private ReconciliationActor(ActorContext<Command> ctx, Bb84LinkEnd end, PostProcessingTransport transport,
       int maxBatchBytes) {
@@ -93,7 +113,7 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
     this.end = end;
     this.transport = transport;
     this.maxBatchBytes = maxBatchBytes;
-    org.qkdnet.qnode.link.BackgroundPriority.lowerCurrentThread(); // its pinned thread: relays first
+    followUrgency();
   }
 
   @Override
@@ -129,6 +149,7 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
   }
 
   private Behavior<Command> onAnswer(Answer a) {
+    followUrgency();
     ranHere();
     List<CascadeBatch.Answer> answers;
     try {
@@ -142,6 +163,7 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
   }
 
   private Behavior<Command> onReconcile(Reconcile r) {
+    followUrgency();
     ranHere();
     CascadeBob bob;
     try {
@@ -183,6 +205,7 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
   }
 
   private Behavior<Command> onBatchAnswered(BatchAnswered b) {
+    followUrgency();
     ranHere();
     batchesOut--;
     String batchFailure = null;

@@ -100,15 +100,17 @@ class Bb84LinkIntegrationTest {
     assertThat(bob.reconciliationThread()).contains(ReconciliationActor.DISPATCHER);
     assertThat(alice.reconciliationThread()).contains(ReconciliationActor.DISPATCHER);
 
-    // relays first: post-processing lowered its own threads, not those of the key supply keeper
-    // and the link-state publisher (the link dispatcher), which relays wait on
+    // relays first: post-processing runs on its own two tiers of threads below normal priority
+    // (background, urgent while a link is short of key), not on the link dispatcher, which runs
+    // the key supply keeper and the link-state publisher that relays wait on
     java.util.Map<String, Integer> priorities = new java.util.TreeMap<>();
     Thread.getAllStackTraces().keySet().forEach(t -> priorities.put(t.getName(), t.getPriority()));
     assertThat(priorities).hasKeySatisfying(new org.assertj.core.api.Condition<>(
-        n -> n.startsWith("BBB-qnode-qnode.post-processing-dispatcher"), "a post-processing thread"));
+        n -> n.startsWith("BBB-") && n.contains("qnode.post-processing-dispatcher"), "a post-processing thread"));
     priorities.forEach((name, priority) -> {
       if (name.contains("qnode.post-processing-dispatcher")) {
-        assertThat(priority).as(name).isEqualTo(Thread.MIN_PRIORITY);
+        assertThat(priority).as(name).isEqualTo(name.contains("-urgent-")
+            ? org.qkdnet.qnode.link.BackgroundPriority.URGENT : org.qkdnet.qnode.link.BackgroundPriority.BACKGROUND);
       } else if (name.contains("qnode.link-dispatcher")) {
         assertThat(priority).as(name).isEqualTo(Thread.NORM_PRIORITY);
       }

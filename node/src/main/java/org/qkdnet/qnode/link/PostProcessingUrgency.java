@@ -1,0 +1,60 @@
+package org.qkdnet.qnode.link;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Whether a station's post-processing is urgent: some of its links are short of key ({@link
+ * DirectionSupply#shortOfKey}). Post-processing runs on two tiers of threads ({@link
+ * TieredExecutor}): normally on the background tier (nice 19 under {@code bin/qnode}), which
+ * yields the CPU to relays and ETSI 014 requests at once; while a link is short, on the urgent
+ * tier (nice 3), which shares the CPU with them. Relays come first while they have key, and key
+ * production is not starved when relays have run a link dry (a fixed nice 19 was: docs/performance.md).
+ *
+ * <p>Each station registers its links' supplies when it starts; Pekko's post-processing dispatcher
+ * of that station looks the station up by id ({@link #urgent(String)}). A station not registered
+ * (or a link without supply) counts as urgent: unknown means the priority of before.
+ */
+public final class PostProcessingUrgency {
+  private static final Map<String, PostProcessingUrgency> STATIONS = new ConcurrentHashMap<>();
+
+  private final Map<String, DirectionSupply> supplies;
+
+  private PostProcessingUrgency(Map<String, DirectionSupply> supplies) {
+    this.supplies = Map.copyOf(supplies);
+  }
+
+  /** Registers the supplies of {@code station}'s links (replacing an earlier station of that id). */
+  public static PostProcessingUrgency register(String station, Map<String, DirectionSupply> supplies) {
+    PostProcessingUrgency u = new PostProcessingUrgency(supplies);
+    STATIONS.put(station, u);
+    return u;
+  }
+
+  /** Forgets the station if this registration is still its current one. */
+  public void unregister(String station) {
+    STATIONS.remove(station, this);
+  }
+
+  /** Whether any link of {@code station} is short of key; true when it is not registered. */
+  public static boolean urgent(String station) {
+    PostProcessingUrgency u = STATIONS.get(station);
+    return u == null || u.anyShort();
+  }
+
+  /** Whether any link of this station is short of key. */
+  public boolean anyShort() {
+    for (DirectionSupply s : supplies.values()) {
+      if (s.shortOfKey()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the link to {@code peer} is short of key; true for an unknown peer. */
+  public boolean linkShort(String peer) {
+    DirectionSupply s = peer == null ? null : supplies.get(peer);
+    return s == null || s.shortOfKey();
+  }
+}
