@@ -124,7 +124,7 @@ class LauncherScriptTest {
 
   @Test
   void runAndDemo_passThreadPriorityAndOomFlags_benchOnlyOom_otherCommandsNone() throws Exception {
-    String station = "java -XX:ThreadPriorityPolicy=1 -XX:+DisplayVMOutputToStderr -XX:+ExitOnOutOfMemoryError";
+    String station = "java -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 -XX:+DisplayVMOutputToStderr -XX:+ExitOnOutOfMemoryError";
     assertThat(run("run", "--station", "ALP").calls()).containsExactly(
         station + " -Xmx512m -jar " + jar + " run --station ALP");
     assertThat(run("demo").calls()).containsExactly(station + " -jar " + jar + " demo");
@@ -135,7 +135,7 @@ class LauncherScriptTest {
 
   @Test
   void run_heapGivenByTheUser_replacesTheDefault() throws Exception {
-    String station = "java -XX:ThreadPriorityPolicy=1 -XX:+DisplayVMOutputToStderr -XX:+ExitOnOutOfMemoryError";
+    String station = "java -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 -XX:+DisplayVMOutputToStderr -XX:+ExitOnOutOfMemoryError";
     assertThat(run(Map.of("QNODE_JAVA_OPTS", "-Xmx2g"), "run").calls()).containsExactly(
         station + " -Xmx2g -jar " + jar + " run");
     assertThat(run(Map.of("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=50"), "run").calls()).containsExactly(

@@ -153,8 +153,8 @@ final class StationProcess implements AutoCloseable {
     // as bin/qnode starts a station: post-processing threads yield the CPU to relays; an
     // OutOfMemoryError stops the station (exit 3)
     List<String> cmd = new ArrayList<>(prefix);
-    cmd.addAll(List.of(java(), "-Xmx256m", "-XX:ThreadPriorityPolicy=1", "-XX:+DisplayVMOutputToStderr",
-        "-XX:+ExitOnOutOfMemoryError"));
+    cmd.addAll(List.of(java(), "-Xmx256m", "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19",
+        "-XX:+DisplayVMOutputToStderr", "-XX:+ExitOnOutOfMemoryError"));
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-jar", jar().toString(), "run", "--config", config.toString(), "--station", id,
         "--data-dir", dataDir.toString(), "--tls-dir", tlsDir.toString()));
