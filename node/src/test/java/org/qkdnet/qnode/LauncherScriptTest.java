@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +72,7 @@ class LauncherScriptTest {
     pb.environment().remove("QNODE_JAVA_OPTS");
     pb.environment().remove("JDK_JAVA_OPTIONS");
     pb.environment().put("QNODE_CDS", "off"); // the class-data archive has tests of its own
+    pb.environment().put("QNODE_NICE19", "on"); // the check whether it may has a test of its own
     pb.environment().putAll(env);
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     Process p = pb.start();
@@ -131,6 +133,62 @@ class LauncherScriptTest {
     assertThat(run("bench", "relay").calls()).containsExactly(
         "java -XX:+ExitOnOutOfMemoryError -jar " + jar + " bench relay");
     assertThat(run("admin", "status").calls()).containsExactly("java -jar " + jar + " admin status");
+  }
+
+  @Test
+  void nice19_onlyWhereThreadsMayReturnToNormalPriority() throws Exception {
+    String policy = "java -XX:ThreadPriorityPolicy=1 -XX:+DisplayVMOutputToStderr -XX:+ExitOnOutOfMemoryError";
+    String nice19 = "java -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 -XX:+DisplayVMOutputToStderr"
+        + " -XX:+ExitOnOutOfMemoryError";
+    assertThat(run(Map.of("QNODE_NICE19", "off"), "demo").calls()).containsExactly(policy + " -jar " + jar + " demo");
+    assertThat(run(Map.of("QNODE_NICE19", "on"), "demo").calls()).containsExactly(nice19 + " -jar " + jar + " demo");
+    // auto (the default): what this process may do, read from /proc as the script does
+    assertThat(run(Map.of("QNODE_NICE19", "auto"), "demo").calls())
+        .containsExactly((mayRaisePriority() ? nice19 : policy) + " -jar " + jar + " demo");
+    Run bad = run(Map.of("QNODE_NICE19", "yes"), "demo");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.stderr()).contains("QNODE_NICE19 must be on, off or auto, not 'yes'");
+    assertThat(bad.calls()).isEmpty();
+  }
+
+  @Test
+  void nice19_notWithoutCapSysNice() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv drops CAP_SYS_NICE for the script");
+    Assumptions.assumeTrue(hasCapSysNice(), "no CAP_SYS_NICE to drop (the auto case above covers a process without it)");
+    Assumptions.assumeFalse(rlimitNiceAllowsZero(), "RLIMIT_NICE lets any process here raise priorities");
+    List<String> cmd = List.of("/usr/bin/setpriv", "--bounding-set=-sys_nice", "--inh-caps=-sys_nice", "--",
+        "bash", root.resolve("bin/qnode").toString(), "demo");
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("PATH", root.resolve("fakebin") + ":" + System.getenv("PATH"));
+    pb.environment().remove("QNODE_JAVA_OPTS");
+    pb.environment().remove("JDK_JAVA_OPTIONS");
+    pb.environment().put("QNODE_CDS", "off");
+    pb.environment().remove("QNODE_NICE19");
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(Files.readAllLines(calls)).containsExactly("java -XX:ThreadPriorityPolicy=1 -XX:+DisplayVMOutputToStderr"
+        + " -XX:+ExitOnOutOfMemoryError -jar " + jar + " demo");
+    Files.deleteIfExists(calls);
+  }
+
+  /** CAP_SYS_NICE or an RLIMIT_NICE of 20 (nice 0 reachable again), from /proc. */
+  private static boolean mayRaisePriority() throws Exception {
+    return hasCapSysNice() || rlimitNiceAllowsZero();
+  }
+
+  private static boolean hasCapSysNice() throws Exception {
+    String capEff = Files.readAllLines(Path.of("/proc/self/status")).stream()
+        .filter(l -> l.startsWith("CapEff:")).findFirst().orElse("CapEff: 0").split("\\s+")[1];
+    return new java.math.BigInteger(capEff, 16).testBit(23);
+  }
+
+  private static boolean rlimitNiceAllowsZero() throws Exception {
+    String limit = Files.readAllLines(Path.of("/proc/self/limits")).stream()
+        .filter(l -> l.startsWith("Max nice priority")).findFirst().orElse("Max nice priority 0 0");
+    String soft = limit.substring("Max nice priority".length()).trim().split("\\s+")[0];
+    return soft.equals("unlimited") || Integer.parseInt(soft) >= 20;
   }
 
   @Test

@@ -16,11 +16,12 @@ import org.qkdnet.qnode.logging.StationMdc;
  *
  * <p>The JVM passes Java priorities to the OS only when started with {@code
  * -XX:ThreadPriorityPolicy=1}, and then maps the lowest one to nice 4 unless told otherwise;
- * {@code bin/qnode} adds {@code -XX:JavaPriority1_To_OSPriority=19}: the background tier is nice 19
- * (CFS weight 15 against a relay thread's 1024: it takes only what relays leave), the urgent tier
- * nice 3 (weight 526: about a third of a core against each relay thread). Lowering needs no
- * privilege. Without the policy the priorities are kept but have no effect, and {@link
- * #effective()} says so.
+ * where the process may raise priorities again ({@link #canRaise()}), {@code bin/qnode} adds {@code
+ * -XX:JavaPriority1_To_OSPriority=19}: the background tier is nice 19 (CFS weight 15 against a
+ * relay thread's 1024: it takes only what relays leave), the urgent tier nice 3 (weight 526: about
+ * a third of a core against each relay thread). Lowering needs no privilege; see {@link
+ * #background()} for why nice 19 needs the right to raise. Without the policy the priorities are
+ * kept but have no effect, and {@link #effective()} says so.
  */
 public final class BackgroundPriority {
   /** Java priority of post-processing while the station's links have key. */
@@ -43,10 +44,10 @@ public final class BackgroundPriority {
   private static volatile Boolean canRaise;
 
   /**
-   * Whether a thread lowered to {@link #BACKGROUND} can be raised to {@link #URGENT} again: the
-   * priorities reach the OS and this process may lower a nice value (root, CAP_SYS_NICE or an
-   * RLIMIT_NICE of at least 17). Found once per JVM by trying it on a thread of its own and
-   * reading the nice values Linux reports; false where it cannot tell.
+   * Whether a thread lowered to {@link #BACKGROUND} can be raised to normal priority again: the
+   * priorities reach the OS and this process may lower a nice value to 0 (CAP_SYS_NICE, or an
+   * RLIMIT_NICE of 20: {@code ulimit -e}). Found once per JVM by trying it on a thread of its own
+   * and reading the nice values Linux reports; false where it cannot tell.
    */
   public static boolean canRaise() {
     Boolean known = canRaise;
@@ -63,7 +64,7 @@ public final class BackgroundPriority {
       try {
         Thread.currentThread().setPriority(BACKGROUND);
         nice[0] = ownNice();
-        Thread.currentThread().setPriority(URGENT);
+        Thread.currentThread().setPriority(Thread.NORM_PRIORITY);
         nice[1] = ownNice();
       } catch (java.io.IOException | RuntimeException e) {
         // no /proc (not Linux) or an unexpected format: cannot tell
@@ -87,6 +88,18 @@ public final class BackgroundPriority {
     return Integer.parseInt(after[16]);
   }
 
+  /**
+   * The Java priority of the background tier: {@link #BACKGROUND}, except where it would be nice 19
+   * ({@link #backgroundIsNice19()}) and this process may not raise priorities ({@link
+   * #canRaise()}): there it is {@link #URGENT}. A thread starts at the nice value of the thread
+   * that makes it, and the pools of Pekko, gRPC and Netty make threads when work arrives, often
+   * from the thread that hands it on; one made by a nice-19 thread could then never return to
+   * normal priority (the 25-station demo, without CAP_SYS_NICE: its cluster did not form in 180 s).
+   */
+  public static int background() {
+    return backgroundIsNice19() && !canRaise() ? URGENT : BACKGROUND;
+  }
+
   /** Threads of {@code factory} made at {@code priority}. */
   public static ThreadFactory at(ThreadFactory factory, int priority) {
     return r -> {
@@ -104,14 +117,14 @@ public final class BackgroundPriority {
    */
   public static TieredExecutor executor(String station, String name, int threads, int queue,
       BooleanSupplier urgent) {
-    return new TieredExecutor(pool(station, name, threads, queue, BACKGROUND),
+    return new TieredExecutor(pool(station, name, threads, queue, background()),
         pool(station, name + "-urgent", threads, queue, URGENT), urgent);
   }
 
   private static ThreadPoolExecutor pool(String station, String name, int threads, int queue, int priority) {
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(queue), at(StationMdc.threads(station, name, true), priority));
-    if (priority == URGENT && mustMakeThreadsNow()) {
+    if (priority == URGENT && priority != background() && mustMakeThreadsNow()) {
       pool.prestartAllCoreThreads();
     } else {
       pool.allowCoreThreadTimeOut(true);
@@ -127,7 +140,7 @@ public final class BackgroundPriority {
    * lazily, an urgent thread would often be made by a background one (a frame handed on).
    */
   public static boolean mustMakeThreadsNow() {
-    return effective() && !canRaise() && Thread.currentThread().getPriority() > BACKGROUND;
+    return effective() && !canRaise() && Thread.currentThread().getPriority() > background();
   }
 
   /** Makes the core threads of {@code pool} now if it is a thread pool and {@link #mustMakeThreadsNow()}. */

@@ -93,7 +93,7 @@ public final class StationExecutor extends ExecutorServiceConfigurator {
         urgentNamed = m.withName(station + "-urgent-" + m.name() + "-" + id);
       }
       ExecutorServiceFactory background = inner.createExecutorServiceFactory(id,
-          BackgroundPriority.at(backgroundNamed, BackgroundPriority.BACKGROUND));
+          BackgroundPriority.at(backgroundNamed, BackgroundPriority.background()));
       ExecutorServiceFactory urgent = inner.createExecutorServiceFactory(id,
           BackgroundPriority.at(urgentNamed, BackgroundPriority.URGENT));
       String self = station;

@@ -94,13 +94,14 @@ public final class ReconciliationActor extends AbstractBehavior<ReconciliationAc
    * links have key and at the urgent tier's while one is short ({@link
    * org.qkdnet.qnode.link.PostProcessingUrgency}). A thread's OS priority can be raised again only
    * with privilege ({@link org.qkdnet.qnode.link.BackgroundPriority#canRaise}); without it the
-   * thread stays at the urgent tier's, so that Cascade never waits for relays' CPU while its link
-   * is short.
+   * thread stays at the background tier's ({@link
+   * org.qkdnet.qnode.link.BackgroundPriority#background()}: then nice 4 or 3, one step from the
+   * urgent tier's).
    */
   private void followUrgency() {
-    int want = !org.qkdnet.qnode.link.BackgroundPriority.canRaise()
-        || org.qkdnet.qnode.link.PostProcessingUrgency.urgent(end.self())
-        ? org.qkdnet.qnode.link.BackgroundPriority.URGENT : org.qkdnet.qnode.link.BackgroundPriority.BACKGROUND;
+    int want = org.qkdnet.qnode.link.BackgroundPriority.canRaise()
+        && org.qkdnet.qnode.link.PostProcessingUrgency.urgent(end.self())
+        ? org.qkdnet.qnode.link.BackgroundPriority.URGENT : org.qkdnet.qnode.link.BackgroundPriority.background();
     if (want != priority) {
       Thread.currentThread().setPriority(want);
       priority = want;

@@ -110,7 +110,7 @@ class Bb84LinkIntegrationTest {
     priorities.forEach((name, priority) -> {
       if (name.contains("qnode.post-processing-dispatcher")) {
         assertThat(priority).as(name).isEqualTo(name.contains("-urgent-")
-            ? org.qkdnet.qnode.link.BackgroundPriority.URGENT : org.qkdnet.qnode.link.BackgroundPriority.BACKGROUND);
+            ? org.qkdnet.qnode.link.BackgroundPriority.URGENT : org.qkdnet.qnode.link.BackgroundPriority.background());
       } else if (name.contains("qnode.link-dispatcher")) {
         assertThat(priority).as(name).isEqualTo(Thread.NORM_PRIORITY);
       }
