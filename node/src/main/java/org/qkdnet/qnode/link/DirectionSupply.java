@@ -46,6 +46,7 @@ public final class DirectionSupply {
   private volatile String lastProblem = "";
   /** As last seen by {@link #maintain}. */
   private volatile boolean shortOfKey;
+  private volatile double keyUse;
   private final KeyDemand demand = new KeyDemand(); // guarded by itself
 
   /**
@@ -78,6 +79,14 @@ public final class DirectionSupply {
    */
   public boolean shortOfKey() {
     return shortOfKey;
+  }
+
+  /**
+   * Bytes per second of this link's key used in both directions plus what callers lacked, as a
+   * moving average ({@link KeyDemand}), as of the last supply round.
+   */
+  public double keyUseBytesPerSecond() {
+    return keyUse;
   }
 
   public boolean isAssigner() {
@@ -149,6 +158,7 @@ public final class DirectionSupply {
       long stored = store.storedBytes(peer);
       boolean was = shortOfKey;
       shortOfKey = demand.update(now, consumed, stored);
+      keyUse = demand.bytesPerSecond();
       if (shortOfKey != was) {
         log.info("link {}-{}: {} ({} bytes held, used at {} B/s): its post-processing runs on the {} tier",
             self, peer, shortOfKey ? "short of key" : "has key", stored, Math.round(demand.bytesPerSecond()),

@@ -25,6 +25,16 @@ public final class LinkMetrics {
     Gauge.builder("qnode.link.secure.bits.per.second", v, x -> safe(x.secureBps()))
         .description("Secure key rate of the link: measured (bb84-sim) or the device's rate (finished-key-sim)")
         .tags(tags).strongReference(true).register(registry);
+    if (v.hasDemand()) {
+      Gauge.builder("qnode.link.key.use", v, x -> safe(x.keyUse()))
+          .description("Key of the link consumed in both directions plus what callers asked for and did not get,"
+              + " per second (moving average over about 5 s)")
+          .baseUnit("bytes.per.second").tags(tags).strongReference(true).register(registry);
+      Gauge.builder("qnode.link.short.of.key", v, x -> safe(() -> x.shortOfKey().getAsBoolean() ? 1 : 0))
+          .description("1 while what the link holds would last less than 10 s at its rate of use: its"
+              + " post-processing then runs on the urgent tier, ahead of the background one")
+          .tags(tags).strongReference(true).register(registry);
+    }
     if (!v.hasPostProcessing()) {
       return; // finished-key devices: no sifting, QBER, Cascade or dropped frames at the station
     }

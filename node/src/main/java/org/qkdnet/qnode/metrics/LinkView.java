@@ -1,6 +1,7 @@
 package org.qkdnet.qnode.metrics;
 
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -17,9 +18,14 @@ import org.qkdnet.qnode.link.bb84.LinkStats;
  * @param receivePool bytes of pad the peer can send toward this station
  * @param unassigned bytes of link key not yet assigned to either direction
  * @param secureBps the link's secure key rate: measured for bb84-sim, the device's rate otherwise
+ * @param keyUse bytes per second of the link's key consumed in both directions plus what callers
+ *     asked for and did not get (a moving average; {@link org.qkdnet.qnode.link.KeyDemand}), or null
+ * @param shortOfKey whether what the link holds would not last at that rate (its post-processing
+ *     then runs on the urgent tier), or null; given with {@code keyUse}
  */
 public record LinkView(String link, String peer, LongSupplier sendPool, LongSupplier receivePool,
-    LongSupplier unassigned, DoubleSupplier secureBps, Supplier<LinkStats.Snapshot> postProcessing) {
+    LongSupplier unassigned, DoubleSupplier secureBps, Supplier<LinkStats.Snapshot> postProcessing,
+    DoubleSupplier keyUse, BooleanSupplier shortOfKey) {
   public LinkView {
     Objects.requireNonNull(link, "link");
     Objects.requireNonNull(peer, "peer");
@@ -27,6 +33,19 @@ public record LinkView(String link, String peer, LongSupplier sendPool, LongSupp
     Objects.requireNonNull(receivePool, "receivePool");
     Objects.requireNonNull(unassigned, "unassigned");
     Objects.requireNonNull(secureBps, "secureBps");
+    if ((keyUse == null) != (shortOfKey == null)) {
+      throw new IllegalArgumentException("keyUse and shortOfKey come together");
+    }
+  }
+
+  /** A view without the link's demand figures. */
+  public LinkView(String link, String peer, LongSupplier sendPool, LongSupplier receivePool,
+      LongSupplier unassigned, DoubleSupplier secureBps, Supplier<LinkStats.Snapshot> postProcessing) {
+    this(link, peer, sendPool, receivePool, unassigned, secureBps, postProcessing, null, null);
+  }
+
+  public boolean hasDemand() {
+    return keyUse != null;
   }
 
   public boolean hasPostProcessing() {

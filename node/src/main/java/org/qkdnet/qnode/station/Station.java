@@ -366,7 +366,7 @@ public final class Station implements AutoCloseable {
               httpsTls, own.host(), own.httpsPort(), metrics == null ? Etsi014Recorder.NONE : metrics.etsi014())
           .toCompletableFuture().get(15, TimeUnit.SECONDS);
       if (metrics != null) {
-        serveMetrics(metrics, settings, self, links, bb84Links, store, system);
+        serveMetrics(metrics, settings, self, links, bb84Links, store, supplies, system);
       }
       StationManagement management = null;
       if (settings.management().enabled()) {
@@ -615,18 +615,20 @@ public final class Station implements AutoCloseable {
    */
   private static void serveMetrics(StationMetrics metrics, QnodeSettings settings, String self,
       Map<String, LinkKeySupply> links, Map<String, Bb84LinkEnd> bb84Links, StationKeyStore store,
-      ActorSystem<Void> system) throws java.io.IOException {
+      Map<String, DirectionSupply> supplies, ActorSystem<Void> system) throws java.io.IOException {
     for (Map.Entry<String, LinkKeySupply> e : links.entrySet()) {
       String peer = e.getKey();
       LinkSpec spec = settings.topology().linkBetween(self, peer).orElseThrow();
       Bb84LinkEnd end = bb84Links.get(peer);
+      DirectionSupply supply = supplies.get(peer);
       QkdDevice device = e.getValue().device();
       metrics.bindLink(new LinkView(spec.a() + "-" + spec.b(), peer,
           () -> store.availableToSend(peer),
           () -> store.ledger(new org.qkdnet.qnode.keystore.StreamId(peer, self)).available(),
           () -> store.supply(peer).unassigned(),
           end == null ? device::secureBitsPerSecond : () -> end.stats().snapshot().secureBps(),
-          end == null ? null : () -> end.stats().snapshot()));
+          end == null ? null : () -> end.stats().snapshot(),
+          supply == null ? null : supply::keyUseBytesPerSecond, supply == null ? null : supply::shortOfKey));
     }
     metrics.bindCluster(ClusterMetrics.of(system));
     String host = settings.metrics().host();

@@ -1,6 +1,7 @@
 package org.qkdnet.qnode.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -63,6 +64,23 @@ class StationMetricsTest {
     assertThat(p.sum("qnode_link_secure_bits_per_second", link)).isEqualTo(2e4);
     assertThat(p.sum("qnode_link_frames_dropped_total", link)).isEqualTo(3);
     assertThat(p.sum("qnode_link_frames_done_total", link)).isEqualTo(7);
+  }
+
+  @Test
+  void bindLink_withDemand_publishesKeyUseAndShortOfKey_withoutIt_neither() {
+    java.util.concurrent.atomic.AtomicBoolean shortOfKey = new java.util.concurrent.atomic.AtomicBoolean(false);
+    metrics.bindLink(new LinkView("ALP-BRA", "BRA", () -> 1, () -> 2, () -> 3, () -> 4.0, null, () -> 812.5,
+        shortOfKey::get));
+    metrics.bindLink(new LinkView("ALP-DEL", "DEL", () -> 1, () -> 2, () -> 3, () -> 4.0, null));
+
+    PrometheusText p = page();
+    assertThat(p.sum("qnode_link_key_use_bytes_per_second", Map.of("link", "ALP-BRA"))).isEqualTo(812.5);
+    assertThat(p.sum("qnode_link_short_of_key", Map.of("link", "ALP-BRA"))).isEqualTo(0);
+    assertThat(p.find("qnode_link_short_of_key", Map.of("link", "ALP-DEL"))).isEmpty();
+    shortOfKey.set(true);
+    assertThat(page().sum("qnode_link_short_of_key", Map.of("link", "ALP-BRA"))).isEqualTo(1);
+    assertThatThrownBy(() -> new LinkView("ALP-BRA", "BRA", () -> 1, () -> 2, () -> 3, () -> 4.0, null, () -> 1.0,
+        null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("come together");
   }
 
   @Test
