@@ -79,6 +79,30 @@ final class LocalRing {
         Pem.readCertificate(pki.resolve("ca.crt")));
   }
 
+  /**
+   * The value of every series named {@code name} on {@code station}'s {@code GET /metrics} (plain
+   * HTTP on loopback, base port + 10 × index + 4) whose labels include {@code label="value"}.
+   */
+  List<Double> metric(String station, String name, String label, String value) throws Exception {
+    int i = IDS.indexOf(station);
+    if (i < 0) {
+      throw new IllegalArgumentException("no station " + station + " in the local ring");
+    }
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(5)).build();
+    java.net.http.HttpResponse<String> page = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + (basePort + 10 * i + 4) + "/metrics"))
+        .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (page.statusCode() != 200) {
+      throw new IllegalStateException(station + " /metrics answered " + page.statusCode());
+    }
+    String labelText = label + "=\"" + value + "\"";
+    return page.body().lines()
+        .filter(l -> l.startsWith(name + "{") && l.substring(0, l.indexOf('}') + 1).contains(labelText))
+        .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .toList();
+  }
+
   /** An ETSI 014 client of SAE {@code sae} at its station's endpoint. */
   Etsi014Client client(String station, String sae, Duration timeout) throws Exception {
     return new Etsi014Client(etsi014Url(station), sae(sae), timeout);

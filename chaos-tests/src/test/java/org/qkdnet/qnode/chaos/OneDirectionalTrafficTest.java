@@ -21,7 +21,9 @@ import org.qkdnet.qnode.sae.Etsi014Client;
  * with 256 KiB pools: ALP-APP1 draws keys for CHA-APP1 until the links out of ALP are dry; in the
  * 15 s after, two clients keep getting keys at the links' own rate (fewer 503s than successes; the
  * pairs per second are printed), because fresh key goes to the direction that asks for it instead
- * of half of it to the idle direction (which, before, filled the cap and stopped the link).
+ * of half of it to the idle direction (which, before, filled the cap and stopped the link). Once
+ * dry, a link out of ALP says so on ALP's {@code /metrics} ({@code qnode_link_short_of_key 1}: its
+ * post-processing would run on the urgent tier).
  *
  * <p>The links are finished-key-sim at a set rate, one 8 KiB frame per second (8 KiB/s, about 128
  * pairs/s of pad on each hop): this test is about how a link's key is shared between its
@@ -67,6 +69,10 @@ class OneDirectionalTrafficTest {
     }
     Etsi014Client master = ring.client("ALP", "ALP-APP1", Duration.ofSeconds(15));
     Etsi014Client slave = ring.client("CHA", "CHA-APP1", Duration.ofSeconds(15));
+    for (String peer : List.of("BRA", "DEL")) {
+      assertThat(ring.metric("ALP", "qnode_link_short_of_key", "peer", peer)).as("ALP-" + peer + " short of key")
+          .hasSize(1).allMatch(v -> v == 0.0 || v == 1.0);
+    }
 
     // wait (bounded) for the first key, then for both links out of ALP to fill their 256 KiB pools
     org.awaitility.Awaitility.await("first key").atMost(FIRST_KEY).pollInterval(Duration.ofMillis(500))
@@ -106,6 +112,12 @@ class OneDirectionalTrafficTest {
         attempts, (System.nanoTime() - drainStart) / 1e9);
     assertThat(drained).as(drain).isGreaterThan(POOL);
     assertThat(dryAnswers).as("the route ran dry before the measurement").isGreaterThanOrEqualTo(3);
+    // a drained link is short of key (its post-processing would now run on the urgent tier); the
+    // supply keeper judges it every 200 ms or so
+    org.awaitility.Awaitility.await("a link out of ALP short of key").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> ring.metric("ALP", "qnode_link_short_of_key", "peer", "BRA").contains(1.0)
+            || ring.metric("ALP", "qnode_link_short_of_key", "peer", "DEL").contains(1.0));
 
     // 2. the 15 s after: ordinary one-key requests from two clients, each key fetched at CHA
     traffic = new EtsiTraffic(master, "ALP-APP1", slave, "CHA-APP1", 256, true, Duration.ZERO);
