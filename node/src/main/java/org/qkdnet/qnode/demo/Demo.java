@@ -80,6 +80,7 @@ public final class Demo {
     say("topology %s: %d stations (%d backbone), %d fiber links, %.0f km; work dir %s",
         topo.name(), topo.stations().size(), topo.stationsWithRole(Role.BACKBONE).size(), topo.links().size(),
         topo.totalKm(), o.workDir());
+    say("%s", org.qkdnet.qnode.link.BackgroundPriority.describe());
 
     AtomicInteger up = new AtomicInteger();
     int total = topo.stations().size();

@@ -100,6 +100,21 @@ public final class BackgroundPriority {
     return backgroundIsNice19() && !canRaise() ? URGENT : BACKGROUND;
   }
 
+  /** One line for a user: where post-processing runs against relays in this JVM, and why. */
+  public static String describe() {
+    if (!effective()) {
+      return "post-processing at the relays' priority (java without -XX:ThreadPriorityPolicy=1; bin/qnode adds it)";
+    }
+    if (background() == BACKGROUND && backgroundIsNice19()) {
+      return "relays first: post-processing at nice 19, at nice 3 while a link is short of key";
+    }
+    String why = canRaise() ? "-XX:JavaPriority1_To_OSPriority=19 would make it nice 19"
+        : "nice 19 needs the right to raise priorities again: CAP_SYS_NICE or ulimit -e 20; README,"
+            + " \"One station per process\"";
+    return "relays first: post-processing at nice " + (background() == BACKGROUND ? 4 : 3)
+        + ", at nice 3 while a link is short of key (" + why + ")";
+  }
+
   /** Threads of {@code factory} made at {@code priority}. */
   public static ThreadFactory at(ThreadFactory factory, int priority) {
     return r -> {

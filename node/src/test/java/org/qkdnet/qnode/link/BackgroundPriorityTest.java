@@ -33,6 +33,7 @@ class BackgroundPriorityTest {
       }).get(20, TimeUnit.SECONDS);
       System.out.println("nice " + nice[0] + " " + nice[1] + " " + ownNice() + " "
           + (BackgroundPriority.canRaise() ? 1 : 0));
+      System.out.println("describe " + BackgroundPriority.describe());
       pool.shutdownNow();
     }
 
@@ -43,6 +44,9 @@ class BackgroundPriorityTest {
       return Integer.parseInt(after[16]);
     }
   }
+
+  /** What the last probe's {@link BackgroundPriority#describe()} said. */
+  private static String described = "";
 
   private static int[] probe(String... flags) throws Exception {
     return probe(List.of(), flags);
@@ -60,6 +64,7 @@ class BackgroundPriorityTest {
     assertThat(p.exitValue()).as(out).isZero();
     String line = out.lines().filter(l -> l.startsWith("nice ")).findFirst()
         .orElseThrow(() -> new AssertionError(out));
+    described = out.lines().filter(l -> l.startsWith("describe ")).findFirst().orElse("");
     String[] f = line.split(" ");
     return new int[] {Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4])};
   }
@@ -77,13 +82,17 @@ class BackgroundPriorityTest {
     assertThat(launcher[1]).as("urgent tier").isBetween(3, Math.max(3, base));
     assertThat(launcher[2]).as("normal thread").isBetween(0, base);
     assertThat(launcher[3]).as("a lowered thread can be raised again").isEqualTo(mayRaise ? 1 : 0);
+    assertThat(described).contains(mayRaise ? "post-processing at nice 19, at nice 3 while a link is short of key"
+        : "post-processing at nice 3, at nice 3 while a link is short of key (nice 19 needs the right");
     // the JVM's own table: nice 4 for the lowest priority (or the base, where the JVM may not
     // lower the value), which left post-processing a third of a core against each relay thread
     int[] policyOnly = probe("-XX:ThreadPriorityPolicy=1");
     assertThat(policyOnly[0]).as("background tier, policy alone").isBetween(4, Math.max(4, base));
     assertThat(policyOnly[1]).as("urgent tier, policy alone").isBetween(3, Math.max(3, base));
+    assertThat(described).contains("post-processing at nice 4, at nice 3 while a link is short of key");
     // without the policy Java priorities do not reach the OS at all
     assertThat(probe()).containsExactly(base, base, base, 0);
+    assertThat(described).contains("post-processing at the relays' priority");
   }
 
   @Test
@@ -108,6 +117,7 @@ class BackgroundPriorityTest {
     int[] policyOnly = probe(prefix, "-XX:ThreadPriorityPolicy=1");
     assertThat(policyOnly[0]).as("background tier").isEqualTo(4);
     assertThat(policyOnly[1]).as("urgent tier, its thread made while a background thread handed work on").isEqualTo(3);
+    assertThat(described).contains("post-processing at nice 4").contains("CAP_SYS_NICE or ulimit -e 20");
   }
 
   private static boolean rlimitAllowsNice0() throws Exception {
