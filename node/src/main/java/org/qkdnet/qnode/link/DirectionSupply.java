@@ -48,6 +48,7 @@ public final class DirectionSupply {
   private volatile boolean shortOfKey;
   private volatile double keyUse;
   private final KeyDemand demand = new KeyDemand(); // guarded by itself
+  private final java.util.function.LongSupplier nanoClock;
 
   /**
    * @param targetBytes how much key this end keeps assigned to its sending direction ahead of need
@@ -56,6 +57,12 @@ public final class DirectionSupply {
    */
   public DirectionSupply(String self, String peer, StationKeyStore store, AssignmentTransport transport,
       long targetBytes, long timeoutMillis) {
+    this(self, peer, store, transport, targetBytes, timeoutMillis, System::nanoTime);
+  }
+
+  /** As above, with the monotonic clock the rate of use is measured by ({@code System::nanoTime}). */
+  public DirectionSupply(String self, String peer, StationKeyStore store, AssignmentTransport transport,
+      long targetBytes, long timeoutMillis, java.util.function.LongSupplier nanoClock) {
     if (targetBytes < 1 || timeoutMillis < 1) {
       throw new IllegalArgumentException("target bytes and timeout must be positive");
     }
@@ -65,6 +72,7 @@ public final class DirectionSupply {
     this.transport = transport;
     this.targetBytes = targetBytes;
     this.timeoutMillis = timeoutMillis;
+    this.nanoClock = java.util.Objects.requireNonNull(nanoClock, "nanoClock");
   }
 
   public String peer() {
@@ -148,7 +156,7 @@ public final class DirectionSupply {
   /** Updates the link's rate of use and whether it is short of key ({@link KeyDemand}). */
   private void observeDemand() {
     synchronized (demand) {
-      long now = System.nanoTime();
+      long now = nanoClock.getAsLong();
       if (!demand.due(now)) {
         return;
       }

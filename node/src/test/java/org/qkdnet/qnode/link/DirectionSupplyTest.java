@@ -49,13 +49,13 @@ class DirectionSupplyTest {
 
     // a caller finds no key: demand the link could not meet
     assertThat(ensure(link.supplyA, 500)).isFalse();
-    Thread.sleep(KeyDemand.MIN_INTERVAL_NANOS / 1_000_000 + 20);
+    link.nanos.addAndGet(KeyDemand.MIN_INTERVAL_NANOS);
     link.supplyA.maintain();
     assertThat(link.supplyA.shortOfKey()).as("asked for and empty").isTrue();
 
     // a frame far beyond what that rate uses in the horizon
     link.frame(0, FRAME * 100, 1);
-    Thread.sleep(KeyDemand.MIN_INTERVAL_NANOS / 1_000_000 + 20);
+    link.nanos.addAndGet(KeyDemand.MIN_INTERVAL_NANOS);
     link.supplyA.maintain();
     assertThat(link.supplyA.shortOfKey()).isFalse();
     assertThat(link.supplyB.shortOfKey()).as("the other end has not looked yet").isFalse();
@@ -67,13 +67,15 @@ class DirectionSupplyTest {
     try {
       link.supplyA.maintain();
       assertThat(PostProcessingUrgency.urgent("AAA")).isFalse();
+      assertThat(PostProcessingUrgency.linkShort("AAA", SupplyPair.B)).isFalse();
       assertThat(ensure(link.supplyA, 500)).isFalse();
-      Thread.sleep(KeyDemand.MIN_INTERVAL_NANOS / 1_000_000 + 20);
+      link.nanos.addAndGet(KeyDemand.MIN_INTERVAL_NANOS);
       link.supplyA.maintain();
       assertThat(PostProcessingUrgency.urgent("AAA")).isTrue();
-      assertThat(u.linkShort(SupplyPair.B)).isTrue();
-      assertThat(u.linkShort("ZZZ")).as("no such link").isTrue();
-      assertThat(u.linkShort(null)).isTrue();
+      assertThat(PostProcessingUrgency.linkShort("AAA", SupplyPair.B)).isTrue();
+      assertThat(PostProcessingUrgency.linkShort("AAA", "ZZZ")).as("no such link").isTrue();
+      assertThat(PostProcessingUrgency.linkShort("AAA", null)).isTrue();
+      assertThat(PostProcessingUrgency.linkShort("ZZZ", SupplyPair.B)).as("no such station").isTrue();
       assertThat(PostProcessingUrgency.urgent("ZZZ")).as("no such station").isTrue();
       // a later station of the same id replaces this one; this one's unregistering leaves it
       PostProcessingUrgency later = PostProcessingUrgency.register("AAA", java.util.Map.of());

@@ -33,6 +33,8 @@ final class SupplyPair implements AutoCloseable {
   final AtomicInteger dropRequests = new AtomicInteger();
   /** Calls still whose answer is lost (the peer acted, the caller never hears). */
   final AtomicInteger dropAnswers = new AtomicInteger();
+  /** The clock both ends measure their links' rate of use by: tests move it. */
+  final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
   private final long target;
 
   SupplyPair(Path dir, long target) {
@@ -44,8 +46,8 @@ final class SupplyPair implements AutoCloseable {
   void open() {
     a = StationKeyStore.open(dir.resolve("a"), A, TestKek.kek());
     b = StationKeyStore.open(dir.resolve("b"), B, TestKek.kek());
-    supplyA = new DirectionSupply(A, B, a, transport(() -> supplyB), target, 5_000);
-    supplyB = new DirectionSupply(B, A, b, transport(() -> supplyA), target, 5_000);
+    supplyA = new DirectionSupply(A, B, a, transport(() -> supplyB), target, 5_000, nanos::get);
+    supplyB = new DirectionSupply(B, A, b, transport(() -> supplyA), target, 5_000, nanos::get);
   }
 
   /** Both ends append the same frame (the way the frame synchronisation leaves them). */
