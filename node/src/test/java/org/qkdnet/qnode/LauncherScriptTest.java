@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.link.NicePrivilege;
 
 /**
  * bin/qnode rebuilds the jar when a source is newer and otherwise runs it as it is. The script runs
@@ -65,7 +66,13 @@ class LauncherScriptTest {
   }
 
   private Run run(Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of("bash", root.resolve("bin/qnode").toString()));
+    return run(List.of(), env, args);
+  }
+
+  /** Runs bin/qnode under {@code prefix} (a command that runs the rest); "" in {@code env} unsets. */
+  private Run run(List<String> prefix, Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(prefix);
+    cmd.addAll(List.of("bash", root.resolve("bin/qnode").toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("PATH", root.resolve("fakebin") + ":" + System.getenv("PATH"));
@@ -73,7 +80,13 @@ class LauncherScriptTest {
     pb.environment().remove("JDK_JAVA_OPTIONS");
     pb.environment().put("QNODE_CDS", "off"); // the class-data archive has tests of its own
     pb.environment().put("QNODE_NICE19", "on"); // the check whether it may has a test of its own
-    pb.environment().putAll(env);
+    env.forEach((k, v) -> {
+      if (v.isEmpty()) {
+        pb.environment().remove(k);
+      } else {
+        pb.environment().put(k, v);
+      }
+    });
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     Process p = pb.start();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -144,7 +157,7 @@ class LauncherScriptTest {
     assertThat(run(Map.of("QNODE_NICE19", "on"), "demo").calls()).containsExactly(nice19 + " -jar " + jar + " demo");
     // auto (the default): what this process may do, read from /proc as the script does
     assertThat(run(Map.of("QNODE_NICE19", "auto"), "demo").calls())
-        .containsExactly((mayRaisePriority() ? nice19 : policy) + " -jar " + jar + " demo");
+        .containsExactly((NicePrivilege.mayRaise() ? nice19 : policy) + " -jar " + jar + " demo");
     Run bad = run(Map.of("QNODE_NICE19", "yes"), "demo");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.stderr()).contains("QNODE_NICE19 must be on, off or auto, not 'yes'");
@@ -154,41 +167,13 @@ class LauncherScriptTest {
   @Test
   void nice19_notWithoutCapSysNice() throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv drops CAP_SYS_NICE for the script");
-    Assumptions.assumeTrue(hasCapSysNice(), "no CAP_SYS_NICE to drop (the auto case above covers a process without it)");
-    Assumptions.assumeFalse(rlimitNiceAllowsZero(), "RLIMIT_NICE lets any process here raise priorities");
-    List<String> cmd = List.of("/usr/bin/setpriv", "--bounding-set=-sys_nice", "--inh-caps=-sys_nice", "--",
-        "bash", root.resolve("bin/qnode").toString(), "demo");
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("PATH", root.resolve("fakebin") + ":" + System.getenv("PATH"));
-    pb.environment().remove("QNODE_JAVA_OPTS");
-    pb.environment().remove("JDK_JAVA_OPTIONS");
-    pb.environment().put("QNODE_CDS", "off");
-    pb.environment().remove("QNODE_NICE19");
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
-    Process p = pb.start();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isZero();
-    assertThat(Files.readAllLines(calls)).containsExactly("java -XX:ThreadPriorityPolicy=1 -XX:+DisplayVMOutputToStderr"
+    Assumptions.assumeTrue(NicePrivilege.hasCapSysNice(), "no CAP_SYS_NICE to drop (the auto case above covers a process without it)");
+    Assumptions.assumeFalse(NicePrivilege.rlimitAllowsNice0(), "RLIMIT_NICE lets any process here raise priorities");
+    Run r = run(List.of("/usr/bin/setpriv", "--bounding-set=-sys_nice", "--inh-caps=-sys_nice", "--"),
+        Map.of("QNODE_NICE19", ""), "demo");
+    assertThat(r.code()).isZero();
+    assertThat(r.calls()).containsExactly("java -XX:ThreadPriorityPolicy=1 -XX:+DisplayVMOutputToStderr"
         + " -XX:+ExitOnOutOfMemoryError -jar " + jar + " demo");
-    Files.deleteIfExists(calls);
-  }
-
-  /** CAP_SYS_NICE or an RLIMIT_NICE of 20 (nice 0 reachable again), from /proc. */
-  private static boolean mayRaisePriority() throws Exception {
-    return hasCapSysNice() || rlimitNiceAllowsZero();
-  }
-
-  private static boolean hasCapSysNice() throws Exception {
-    String capEff = Files.readAllLines(Path.of("/proc/self/status")).stream()
-        .filter(l -> l.startsWith("CapEff:")).findFirst().orElse("CapEff: 0").split("\\s+")[1];
-    return new java.math.BigInteger(capEff, 16).testBit(23);
-  }
-
-  private static boolean rlimitNiceAllowsZero() throws Exception {
-    String limit = Files.readAllLines(Path.of("/proc/self/limits")).stream()
-        .filter(l -> l.startsWith("Max nice priority")).findFirst().orElse("Max nice priority 0 0");
-    String soft = limit.substring("Max nice priority".length()).trim().split("\\s+")[0];
-    return soft.equals("unlimited") || Integer.parseInt(soft) >= 20;
   }
 
   @Test

@@ -29,16 +29,22 @@ public final class BackgroundPriority {
   /** Java priority of post-processing while a link of the station is short of key. */
   public static final int URGENT = Thread.MIN_PRIORITY + 1;
 
+  // the JVM's flags, read once: background() is asked on every Cascade message
+  private static final boolean EFFECTIVE =
+      ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:ThreadPriorityPolicy=1");
+  private static final boolean NICE_19 =
+      ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:JavaPriority1_To_OSPriority=19");
+
   private BackgroundPriority() {}
 
   /** Whether this JVM maps thread priorities to the OS ({@code -XX:ThreadPriorityPolicy=1}). */
   public static boolean effective() {
-    return ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:ThreadPriorityPolicy=1");
+    return EFFECTIVE;
   }
 
   /** Whether the background tier is nice 19 ({@code -XX:JavaPriority1_To_OSPriority=19}). */
   public static boolean backgroundIsNice19() {
-    return ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:JavaPriority1_To_OSPriority=19");
+    return NICE_19;
   }
 
   private static volatile Boolean canRaise;
@@ -100,17 +106,23 @@ public final class BackgroundPriority {
     return backgroundIsNice19() && !canRaise() ? URGENT : BACKGROUND;
   }
 
+  /** Whether post-processing yields fully to relays: nice 19 in the background tier. */
+  public static boolean fullyBelowRelays() {
+    return effective() && backgroundIsNice19() && background() == BACKGROUND;
+  }
+
   /** One line for a user: where post-processing runs against relays in this JVM, and why. */
   public static String describe() {
     if (!effective()) {
       return "post-processing at the relays' priority (java without -XX:ThreadPriorityPolicy=1; bin/qnode adds it)";
     }
-    if (background() == BACKGROUND && backgroundIsNice19()) {
+    if (fullyBelowRelays()) {
       return "relays first: post-processing at nice 19, at nice 3 while a link is short of key";
     }
     String why = canRaise() ? "-XX:JavaPriority1_To_OSPriority=19 would make it nice 19"
-        : "nice 19 needs the right to raise priorities again: CAP_SYS_NICE or ulimit -e 20; README,"
-            + " \"One station per process\"";
+        : "nice 19 needs the right to raise priorities again: CAP_SYS_NICE or ulimit -e 20, which the"
+            + " systemd unit's LimitNICE=+0 and a container's --ulimit nice=20 give; Cascade stays in the"
+            + " background tier; README, \"One station per process\"";
     return "relays first: post-processing at nice " + (background() == BACKGROUND ? 4 : 3)
         + ", at nice 3 while a link is short of key (" + why + ")";
   }
@@ -139,10 +151,9 @@ public final class BackgroundPriority {
   private static ThreadPoolExecutor pool(String station, String name, int threads, int queue, int priority) {
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(queue), at(StationMdc.threads(station, name, true), priority));
-    if (priority == URGENT && priority != background() && mustMakeThreadsNow()) {
-      pool.prestartAllCoreThreads();
-    } else {
-      pool.allowCoreThreadTimeOut(true);
+    pool.allowCoreThreadTimeOut(true);
+    if (priority == URGENT) {
+      prestartIfNeeded(pool);
     }
     return pool;
   }
@@ -152,10 +163,12 @@ public final class BackgroundPriority {
    * start, at normal priority), and kept: a new thread starts at its creator's nice value and the
    * JVM then sets the one of its priority, which a process that cannot raise priorities ({@link
    * #canRaise()}) fails to do when the creator is a background thread (nice 19 stays 19). Made
-   * lazily, an urgent thread would often be made by a background one (a frame handed on).
+   * lazily, an urgent thread would often be made by a background one (a frame handed on). Not
+   * needed where both tiers have one priority ({@link #background()}).
    */
-  public static boolean mustMakeThreadsNow() {
-    return effective() && !canRaise() && Thread.currentThread().getPriority() > background();
+  private static boolean mustMakeThreadsNow() {
+    return effective() && !canRaise() && background() < URGENT
+        && Thread.currentThread().getPriority() > background();
   }
 
   /** Makes the core threads of {@code pool} now if it is a thread pool and {@link #mustMakeThreadsNow()}. */

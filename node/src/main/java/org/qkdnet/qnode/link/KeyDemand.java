@@ -46,7 +46,7 @@ final class KeyDemand {
       urgent = isUrgent(false, stored, lacked > 0 ? Double.MIN_VALUE : 0);
       return urgent;
     }
-    if (nowNanos - lastNanos < MIN_INTERVAL_NANOS) {
+    if (!due(nowNanos)) {
       return urgent;
     }
     double dt = (nowNanos - lastNanos) / 1e9;

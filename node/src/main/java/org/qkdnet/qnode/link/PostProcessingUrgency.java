@@ -42,8 +42,7 @@ public final class PostProcessingUrgency {
     return u == null || u.anyShort();
   }
 
-  /** Whether any link of this station is short of key. */
-  public boolean anyShort() {
+  private boolean anyShort() {
     for (DirectionSupply s : supplies.values()) {
       if (s.shortOfKey()) {
         return true;
@@ -52,9 +51,10 @@ public final class PostProcessingUrgency {
     return false;
   }
 
-  /** Whether the link to {@code peer} is short of key; true for an unknown peer. */
-  public boolean linkShort(String peer) {
-    DirectionSupply s = peer == null ? null : supplies.get(peer);
+  /** Whether {@code station}'s link to {@code peer} is short of key; true when either is unknown. */
+  public static boolean linkShort(String station, String peer) {
+    PostProcessingUrgency u = STATIONS.get(station);
+    DirectionSupply s = u == null || peer == null ? null : u.supplies.get(peer);
     return s == null || s.shortOfKey();
   }
 }

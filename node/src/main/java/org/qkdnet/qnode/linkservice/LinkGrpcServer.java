@@ -45,10 +45,8 @@ public final class LinkGrpcServer implements AutoCloseable {
     // (PostProcessingUrgency); each queue bounds what neighbours can pile up there (Bob has a few
     // frames in flight per link). The link is the calling peer's, read where the call submits.
     java.util.concurrent.ExecutorService postProcessing = org.qkdnet.qnode.link.BackgroundPriority.executor(
-        self, "postprocess-" + self, Math.max(1, Runtime.getRuntime().availableProcessors()), 256, () -> {
-          DirectionSupply s = supplies.get(PeerAuthInterceptor.PEER_STATION.get());
-          return s == null || s.shortOfKey();
-        });
+        self, "postprocess-" + self, Math.max(1, Runtime.getRuntime().availableProcessors()), 256,
+        () -> org.qkdnet.qnode.link.PostProcessingUrgency.linkShort(self, PeerAuthInterceptor.PEER_STATION.get()));
     LinkGrpcService service = new LinkGrpcService(self, relay, links, bb84, supplies, postProcessing);
     // Calls run on a bounded pool (they do blocking store work); with calls per connection capped
     // and only neighbours admitted, its queue cannot fill: at most neighbours x calls are pending.

@@ -376,19 +376,8 @@ public final class Station implements AutoCloseable {
       log.info("station {} up: cluster {}:{}, LinkService {}:{}, ETSI 014 https://{}:{}, {} links",
           self, own.host(), own.clusterPort(), own.host(), grpc.port(), own.host(),
           https.localAddress().getPort(), links.size());
-      if (!bb84Links.isEmpty() && !org.qkdnet.qnode.link.BackgroundPriority.effective()) {
-        log.info("station {}: post-processing runs at the relays' OS priority; start java with"
-            + " -XX:ThreadPriorityPolicy=1 (bin/qnode does) so that relays come first", self);
-      } else if (!bb84Links.isEmpty() && !org.qkdnet.qnode.link.BackgroundPriority.canRaise()) {
-        log.info("station {}: this process may not raise a thread's priority again (no CAP_SYS_NICE, ulimit -e"
-            + " below 20), so post-processing with key in hand runs at nice {} and Cascade stays there; the"
-            + " systemd unit sets LimitNICE=+0, for a container: --ulimit nice=20", self,
-            org.qkdnet.qnode.link.BackgroundPriority.background() == org.qkdnet.qnode.link.BackgroundPriority.URGENT
-                ? 3 : 4);
-      } else if (!bb84Links.isEmpty() && !org.qkdnet.qnode.link.BackgroundPriority.backgroundIsNice19()) {
-        log.info("station {}: post-processing with key in hand runs at nice 4 only; add"
-            + " -XX:JavaPriority1_To_OSPriority=19 (bin/qnode does where it may) so that it yields the CPU to"
-            + " relays", self);
+      if (!bb84Links.isEmpty() && !org.qkdnet.qnode.link.BackgroundPriority.fullyBelowRelays()) {
+        log.info("station {}: {}", self, org.qkdnet.qnode.link.BackgroundPriority.describe());
       }
       if (!FatalErrors.exitOnOutOfMemoryError()) {
         log.info("station {}: an OutOfMemoryError caught inside a library would not stop the process; start java"

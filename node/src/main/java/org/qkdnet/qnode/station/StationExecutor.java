@@ -32,7 +32,7 @@ public final class StationExecutor extends ExecutorServiceConfigurator {
   static final String STATION_KEY = "qnode-station";
   static final String INNER_KEY = "qnode-inner-executor";
   /** Bob's post-processing: two tiers of threads below the relays' priority. */
-  static final String POST_PROCESSING = "qnode.post-processing-dispatcher";
+  static final String POST_PROCESSING = StationGuardian.POST_PROCESSING_DISPATCHER;
 
   /**
    * Dispatchers whose threads serve only the station (actors, cluster, remoting, HTTP, scheduled

@@ -76,7 +76,7 @@ class BackgroundPriorityTest {
     // policy the JVM sets its normal threads to nice 0 where it may (as root), else they keep it
     int base = Probe.ownNice();
     int[] launcher = probe("-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19");
-    boolean mayRaise = mayLowerNice();
+    boolean mayRaise = NicePrivilege.mayRaise();
     // nice 19 only where a thread it makes can return to normal priority (see background())
     assertThat(launcher[0]).as("background tier").isEqualTo(mayRaise ? 19 : Math.max(3, base));
     assertThat(launcher[1]).as("urgent tier").isBetween(3, Math.max(3, base));
@@ -99,9 +99,9 @@ class BackgroundPriorityTest {
   void withoutTheRightToRaisePriorities_noNice19_andTheUrgentTierIsStillNice3() throws Exception {
     Assumptions.assumeTrue(Files.exists(Path.of("/proc/thread-self/stat")), "reads thread priorities from Linux /proc");
     List<String> prefix = List.of();
-    if (mayLowerNice()) {
+    if (NicePrivilege.mayRaise()) {
       // drop CAP_SYS_NICE for the child (RLIMIT_NICE must not allow it either)
-      Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && !rlimitAllowsNice0(),
+      Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && !NicePrivilege.rlimitAllowsNice0(),
           "this process may raise priorities and has no setpriv to run a child that may not");
       prefix = List.of("/usr/bin/setpriv", "--bounding-set=-sys_nice", "--inh-caps=-sys_nice", "--");
     }
@@ -118,19 +118,5 @@ class BackgroundPriorityTest {
     assertThat(policyOnly[0]).as("background tier").isEqualTo(4);
     assertThat(policyOnly[1]).as("urgent tier, its thread made while a background thread handed work on").isEqualTo(3);
     assertThat(described).contains("post-processing at nice 4").contains("CAP_SYS_NICE or ulimit -e 20");
-  }
-
-  private static boolean rlimitAllowsNice0() throws Exception {
-    String limit = Files.readAllLines(Path.of("/proc/self/limits")).stream()
-        .filter(l -> l.startsWith("Max nice priority")).findFirst().orElse("Max nice priority 0 0");
-    String soft = limit.substring("Max nice priority".length()).trim().split("\\s+")[0];
-    return soft.equals("unlimited") || Integer.parseInt(soft) >= 20;
-  }
-
-  /** CAP_SYS_NICE, or an RLIMIT_NICE that allows nice 0 (20 - 20), read from /proc as the JVM cannot. */
-  private static boolean mayLowerNice() throws Exception {
-    String capEff = Files.readAllLines(Path.of("/proc/self/status")).stream()
-        .filter(l -> l.startsWith("CapEff:")).findFirst().orElse("CapEff: 0").split("\\s+")[1];
-    return new java.math.BigInteger(capEff, 16).testBit(23) || rlimitAllowsNice0();
   }
 }
