@@ -48,6 +48,8 @@ public final class DirectionSupply {
   private volatile boolean shortOfKey;
   private volatile double keyUse;
   private final KeyDemand demand = new KeyDemand(); // guarded by itself
+  /** The load a failure elsewhere may move onto this link, in B/s ({@link #reserveFor}). */
+  private volatile java.util.function.DoubleSupplier reserve = () -> 0;
   private final java.util.function.LongSupplier nanoClock;
 
   /**
@@ -87,6 +89,15 @@ public final class DirectionSupply {
    */
   public boolean shortOfKey() {
     return shortOfKey;
+  }
+
+  /**
+   * Sets where the reserve rate comes from: the bytes per second a failure elsewhere may move onto
+   * this link, which it keeps key for on top of its own use ({@link KeyDemand}); its station gives
+   * the rate of use of its busiest other link ({@link PostProcessingUrgency#register}).
+   */
+  public void reserveFor(java.util.function.DoubleSupplier bytesPerSecond) {
+    reserve = java.util.Objects.requireNonNull(bytesPerSecond, "bytesPerSecond");
   }
 
   /**
@@ -165,12 +176,13 @@ public final class DirectionSupply {
       long consumed = out.generated() - out.available() + in.generated() - in.available();
       long stored = store.storedBytes(peer);
       boolean was = shortOfKey;
-      shortOfKey = demand.update(now, consumed, stored);
+      double reserveRate = reserve.getAsDouble();
+      shortOfKey = demand.update(now, consumed, stored, reserveRate);
       keyUse = demand.bytesPerSecond();
       if (shortOfKey != was) {
-        log.info("link {}-{}: {} ({} bytes held, used at {} B/s): its post-processing runs on the {} tier",
-            self, peer, shortOfKey ? "short of key" : "has key", stored, Math.round(demand.bytesPerSecond()),
-            shortOfKey ? "urgent" : "background");
+        log.info("link {}-{}: {} ({} bytes held, used at {} B/s, reserve for {} B/s more): its post-processing"
+                + " runs on the {} tier", self, peer, shortOfKey ? "short of key" : "has key", stored,
+            Math.round(demand.bytesPerSecond()), Math.round(reserveRate), shortOfKey ? "urgent" : "background");
       }
     }
   }

@@ -24,11 +24,31 @@ public final class PostProcessingUrgency {
     this.supplies = Map.copyOf(supplies);
   }
 
-  /** Registers the supplies of {@code station}'s links (replacing an earlier station of that id). */
+  /**
+   * Registers the supplies of {@code station}'s links (replacing an earlier station of that id),
+   * and makes each link keep a reserve for the use of the station's busiest other link: if that
+   * link, or a station behind it, fails, its relays move onto the others at once (N-1: any one
+   * failure is covered, not several).
+   */
   public static PostProcessingUrgency register(String station, Map<String, DirectionSupply> supplies) {
     PostProcessingUrgency u = new PostProcessingUrgency(supplies);
+    for (Map.Entry<String, DirectionSupply> e : u.supplies.entrySet()) {
+      String peer = e.getKey();
+      e.getValue().reserveFor(() -> u.busiestUseBesides(peer));
+    }
     STATIONS.put(station, u);
     return u;
+  }
+
+  /** The rate of use of the busiest link other than the one to {@code peer}, in B/s. */
+  double busiestUseBesides(String peer) {
+    double max = 0;
+    for (Map.Entry<String, DirectionSupply> e : supplies.entrySet()) {
+      if (!e.getKey().equals(peer)) {
+        max = Math.max(max, e.getValue().keyUseBytesPerSecond());
+      }
+    }
+    return max;
   }
 
   /** Forgets the station if this registration is still its current one. */

@@ -89,6 +89,46 @@ class DirectionSupplyTest {
   }
 
   @Test
+  void stationLinks_keepAReserveForTheBusiestOtherLinksUse() throws Exception {
+    // AAA's second link (to "CCC": a second pair of stores, its own clock), empty and unused
+    java.nio.file.Files.createDirectories(dir.resolve("second"));
+    try (SupplyPair second = new SupplyPair(dir.resolve("second"), TARGET)) {
+      PostProcessingUrgency u = PostProcessingUrgency.register("AAA",
+          java.util.Map.of(SupplyPair.B, link.supplyA, "CCC", second.supplyA));
+      try {
+        second.supplyA.maintain();
+        assertThat(second.supplyA.shortOfKey()).as("empty, and no link of AAA is used").isFalse();
+
+        // the first link carries 5,000 B in a second
+        link.supplyA.maintain();
+        link.frame(0, FRAME, 1);
+        assertThat(ensure(link.supplyA, 5_000)).isTrue();
+        use(SupplyPair.A, 5_000);
+        link.nanos.addAndGet(1_000_000_000L);
+        link.supplyA.maintain();
+        double busy = link.supplyA.keyUseBytesPerSecond();
+        assertThat(busy).isGreaterThan(500);
+        assertThat(u.busiestUseBesides("CCC")).isEqualTo(busy);
+        assertThat(u.busiestUseBesides(SupplyPair.B)).as("the second link is unused").isZero();
+
+        second.nanos.addAndGet(KeyDemand.MIN_INTERVAL_NANOS);
+        second.supplyA.maintain();
+        assertThat(second.supplyA.shortOfKey()).as("unused, but would take the first link's load if it failed")
+            .isTrue();
+        assertThat(PostProcessingUrgency.linkShort("AAA", "CCC")).isTrue();
+
+        // key for twice the horizon at the first link's rate: no longer short
+        second.frame(0, (int) (busy * 2 * KeyDemand.HORIZON_SECONDS) + 1_000, 2);
+        second.nanos.addAndGet(KeyDemand.MIN_INTERVAL_NANOS);
+        second.supplyA.maintain();
+        assertThat(second.supplyA.shortOfKey()).isFalse();
+      } finally {
+        u.unregister("AAA");
+      }
+    }
+  }
+
+  @Test
   void frames_landUnassigned_noDirectionOwnsThem() {
     link.frame(0, FRAME, 1);
     assertThat(link.a.availableToSend(SupplyPair.B)).isZero();

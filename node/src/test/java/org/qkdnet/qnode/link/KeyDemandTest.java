@@ -66,4 +66,31 @@ class KeyDemandTest {
     d.lacked(-5);
     assertThat(d.update(SECOND, 0, 0)).isFalse();
   }
+
+  @Test
+  void reserveRate_unusedLinkKeepsKeyForTheLoadAFailureWouldMoveOntoIt() {
+    KeyDemand d = new KeyDemand();
+    // nobody uses this link, but its station's busiest other link runs at 500 B/s
+    assertThat(d.update(0, 0, 4_900, 500)).as("4.9 s of the other link's load").isTrue();
+    assertThat(d.update(SECOND, 0, 9_900, 500)).as("still urgent below twice the horizon").isTrue();
+    assertThat(d.update(2 * SECOND, 0, 10_100, 500)).isFalse();
+    assertThat(d.update(3 * SECOND, 0, 5_100, 500)).as("5.1 s: not yet").isFalse();
+    assertThat(d.update(4 * SECOND, 0, 5_100, 0)).as("no load to take over").isFalse();
+    assertThat(d.update(5 * SECOND, 0, 0, Double.NaN)).as("an unknown reserve counts as none").isFalse();
+    assertThat(d.update(6 * SECOND, 0, 0, -1)).isFalse();
+  }
+
+  @Test
+  void reserveRate_addsToTheLinksOwnUse() {
+    KeyDemand d = new KeyDemand();
+    long consumed = 0;
+    for (int i = 0; i <= 300; i++) { // 1,000 B/s of its own, held plenty
+      consumed = i * 200L;
+      d.update(i * SECOND / 5, consumed, 1_000_000, 1_000);
+    }
+    long t = 300 * SECOND / 5;
+    assertThat(d.update(t += SECOND / 5, consumed += 200, 15_000)).as("15 s of its own use").isFalse();
+    assertThat(d.update(t += SECOND / 5, consumed += 200, 15_000, 1_000))
+        .as("7.5 s if the other link's 1,000 B/s move onto it").isTrue();
+  }
 }
