@@ -34,14 +34,15 @@ final class AdminProtoMapper {
       b.addLinks(LinkInfo.newBuilder().setA(l.a()).setB(l.b()).setKm(l.km()).setState(l.state())
           .setEndA(end(l.endA())).setEndB(end(l.endB())).setSecureBitsPerSecond(l.secureBitsPerSecond())
           .setQber(l.qber()).setCascadeEfficiency(l.cascadeEfficiency()).setFramesDropped(l.framesDropped())
-          .setLastFrameMs(l.lastFrameMillis()));
+          .setLastFrameMs(l.lastFrameMillis()).setKeyUseBytesPerSecond(l.keyUseBytesPerSecond()));
     }
     return b.build();
   }
 
   private static LinkEnd end(NetworkPicture.LinkEnd e) {
     return LinkEnd.newBuilder().setStation(e.station()).setState(e.state()).setSendBytes(e.sendBytes())
-        .setReceiveBytes(e.receiveBytes()).setUnassignedBytes(e.unassignedBytes()).build();
+        .setReceiveBytes(e.receiveBytes()).setUnassignedBytes(e.unassignedBytes()).setShortOfKey(e.shortOfKey())
+        .build();
   }
 
   static RouteReply route(RouteDecision d, List<List<String>> disjoint) {

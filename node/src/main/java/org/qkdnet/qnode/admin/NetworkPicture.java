@@ -53,8 +53,19 @@ public record NetworkPicture(String station, String topology, List<MemberState> 
     }
   }
 
-  /** One end of a link as it publishes it; state UNKNOWN when the end publishes nothing. */
-  public record LinkEnd(String station, String state, long sendBytes, long receiveBytes, long unassignedBytes) {}
+  /**
+   * One end of a link as it publishes it; state UNKNOWN when the end publishes nothing.
+   *
+   * @param shortOfKey whether this end finds the link short of key (its post-processing on the
+   *     urgent tier; docs/key-supply.md, section 5)
+   */
+  public record LinkEnd(String station, String state, long sendBytes, long receiveBytes, long unassignedBytes,
+      boolean shortOfKey) {
+    /** An end not short of key (pictures built by hand). */
+    public LinkEnd(String station, String state, long sendBytes, long receiveBytes, long unassignedBytes) {
+      this(station, state, sendBytes, receiveBytes, unassignedBytes, false);
+    }
+  }
 
   /**
    * One link: state UP only when both ends say UP, otherwise the worse of the two; rate and QBER
@@ -65,14 +76,16 @@ public record NetworkPicture(String station, String topology, List<MemberState> 
    * @param framesDropped the higher of the ends' counts, not their sum: a frame one end drops is
    *     mostly dropped (and counted) at the other too
    * @param lastFrameMillis the newer of the ends' last frame times (epoch ms, to 10 s); 0 if none
+   * @param keyUseBytesPerSecond the higher of the ends' rates of key use (both measure both
+   *     directions; coarse); 0 when unused or unknown
    */
   public record LinkState(String a, String b, double km, String state, LinkEnd endA, LinkEnd endB,
       double secureBitsPerSecond, double qber, double cascadeEfficiency, long framesDropped,
-      long lastFrameMillis) {
+      long lastFrameMillis, double keyUseBytesPerSecond) {
     /** A link without frame figures: no Cascade f, no dropped frame, no frame time (pictures built by hand). */
     public LinkState(String a, String b, double km, String state, LinkEnd endA, LinkEnd endB,
         double secureBitsPerSecond, double qber) {
-      this(a, b, km, state, endA, endB, secureBitsPerSecond, qber, Double.NaN, 0, 0);
+      this(a, b, km, state, endA, endB, secureBitsPerSecond, qber, Double.NaN, 0, 0, 0);
     }
 
     public String name() {
@@ -112,7 +125,9 @@ public record NetworkPicture(String station, String topology, List<MemberState> 
       links.add(new LinkState(l.a(), l.b(), l.km(), state(ra, rb), end(l.a(), ra), end(l.b(), rb), rate,
           higher(ra, rb, LinkReport::qber), higher(ra, rb, LinkReport::cascadeEfficiency),
           Math.max(ra.map(LinkReport::framesDropped).orElse(0L), rb.map(LinkReport::framesDropped).orElse(0L)),
-          Math.max(ra.map(LinkReport::lastFrameMillis).orElse(0L), rb.map(LinkReport::lastFrameMillis).orElse(0L))));
+          Math.max(ra.map(LinkReport::lastFrameMillis).orElse(0L), rb.map(LinkReport::lastFrameMillis).orElse(0L)),
+          Math.max(ra.map(LinkReport::keyUseBytesPerSecond).orElse(0.0),
+              rb.map(LinkReport::keyUseBytesPerSecond).orElse(0.0))));
     }
     return new NetworkPicture(v.station(), v.topology().name(), members, links);
   }
@@ -123,8 +138,8 @@ public record NetworkPicture(String station, String topology, List<MemberState> 
   }
 
   private static LinkEnd end(String station, Optional<LinkReport> r) {
-    return r.map(x -> new LinkEnd(station, x.status().name(), x.sendBytes(), x.receiveBytes(), x.unassignedBytes()))
-        .orElse(new LinkEnd(station, "UNKNOWN", 0, 0, 0));
+    return r.map(x -> new LinkEnd(station, x.status().name(), x.sendBytes(), x.receiveBytes(), x.unassignedBytes(),
+        x.shortOfKey())).orElse(new LinkEnd(station, "UNKNOWN", 0, 0, 0));
   }
 
   /** UP only when both ends say UP; otherwise the worse of the two (unknown counts as DOWN). */

@@ -326,7 +326,8 @@ public final class AdminCommand implements Runnable {
 
   @Command(name = "links", mixinStandardHelpOptions = true,
       description = {"Every fiber link: state and the unused key at both ends (coarse), rate, QBER, Cascade f,"
-          + " frames dropped and how long ago key last came from a frame.",
+          + " frames dropped, how long ago key last came from a frame, the rate key is used at and which ends"
+          + " find the link short of key (its post-processing then comes before the others').",
           "Figures are as the stations publish them: coarse (the last frame to 10 s); the age is read on this"
               + " machine's clock."})
   static final class LinksCmd implements Callable<Integer> {
@@ -349,7 +350,7 @@ public final class AdminCommand implements Runnable {
         }
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("LINK", "KM", "STATE", "POOL A", "POOL B", "A->B", "B->A", "SECURE", "QBER", "CASCADE F",
-            "DROPPED", "LAST FRAME"));
+            "DROPPED", "LAST FRAME", "KEY USE", "SHORT AT"));
         for (LinkInfo l : r.getLinksList()) {
           rows.add(List.of(l.getA() + "-" + l.getB(), String.format(Locale.ROOT, "%.0f", l.getKm()), l.getState(),
               bytes(pool(l.getEndA())), bytes(pool(l.getEndB())), bytes(l.getEndA().getSendBytes()),
@@ -358,10 +359,22 @@ public final class AdminCommand implements Runnable {
               Double.isNaN(l.getQber()) ? "-" : String.format(Locale.ROOT, "%.2f %%", 100 * l.getQber()),
               cascadeF(l) == null ? "-" : String.format(Locale.ROOT, "%.2f", cascadeF(l)),
               Long.toUnsignedString(l.getFramesDropped()),
-              l.getLastFrameMs() <= 0 ? "never" : age(now - l.getLastFrameMs()) + " ago"));
+              l.getLastFrameMs() <= 0 ? "never" : age(now - l.getLastFrameMs()) + " ago",
+              bytes(Math.round(l.getKeyUseBytesPerSecond())) + "/s", shortAt(l)));
         }
         table(rows, out);
       });
+    }
+
+    /** The ends that find the link short of key, or "-". */
+    static String shortAt(LinkInfo l) {
+      List<String> at = new ArrayList<>();
+      for (LinkEnd e : List.of(l.getEndA(), l.getEndB())) {
+        if (e.getShortOfKey()) {
+          at.add(e.getStation());
+        }
+      }
+      return at.isEmpty() ? "-" : String.join(",", at);
     }
 
     /** Cascade f, or null when not measured (NaN; 0 from a station older than the field). */
@@ -404,7 +417,7 @@ public final class AdminCommand implements Runnable {
         } else {
           o.put("cascade_f", cascadeF(l));
         }
-        o.put("frames_dropped", l.getFramesDropped());
+        o.put("frames_dropped", l.getFramesDropped()).put("key_use_bytes_per_second", l.getKeyUseBytesPerSecond());
         if (l.getLastFrameMs() <= 0) {
           o.putNull("last_frame_ms").putNull("last_frame_age_s"); // no key from a frame since the ends started
         } else {
@@ -419,7 +432,8 @@ public final class AdminCommand implements Runnable {
 
     private static void end(ObjectNode o, LinkEnd e) {
       o.put("station", e.getStation()).put("state", e.getState()).put("send_bytes", e.getSendBytes())
-          .put("receive_bytes", e.getReceiveBytes()).put("unassigned_bytes", e.getUnassignedBytes());
+          .put("receive_bytes", e.getReceiveBytes()).put("unassigned_bytes", e.getUnassignedBytes())
+          .put("short_of_key", e.getShortOfKey());
     }
   }
 

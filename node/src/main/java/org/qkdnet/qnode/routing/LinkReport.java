@@ -23,6 +23,12 @@ import java.util.Objects;
  *     (coarse, rounded down by the publisher); 0 for finished-key links
  * @param lastFrameMillis wall-clock time (epoch ms, coarse: rounded down by the publisher) this
  *     end last added key to its pool from a frame; 0 if it has not since it started
+ * @param keyUseBytesPerSecond the link's recent rate of key use, both directions, plus what callers
+ *     asked for and did not get (coarse; 0 when unused or unknown, and from a publisher older than
+ *     the field)
+ * @param shortOfKey whether this end finds the link short of key: what it holds would not last 10
+ *     s of its use plus the reserve for its station's busiest other link, so its post-processing
+ *     runs on the urgent tier (docs/key-supply.md, section 5); false from an older publisher
  */
 public record LinkReport(
     String station,
@@ -35,7 +41,9 @@ public record LinkReport(
     double qber,
     double cascadeEfficiency,
     long framesDropped,
-    long lastFrameMillis) {
+    long lastFrameMillis,
+    double keyUseBytesPerSecond,
+    boolean shortOfKey) {
 
   public LinkReport {
     Objects.requireNonNull(station, "station");
@@ -46,6 +54,9 @@ public record LinkReport(
     }
     if (framesDropped < 0 || lastFrameMillis < 0) {
       throw new IllegalArgumentException("frames dropped and last frame time must not be negative");
+    }
+    if (!(keyUseBytesPerSecond >= 0) || Double.isInfinite(keyUseBytesPerSecond)) {
+      keyUseBytesPerSecond = 0; // unknown
     }
     if (!(cascadeEfficiency > 0)) {
       cascadeEfficiency = Double.NaN; // f is about 1 or more when measured

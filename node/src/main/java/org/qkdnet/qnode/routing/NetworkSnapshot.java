@@ -134,7 +134,7 @@ public final class NetworkSnapshot implements NetworkView {
     for (String s : stations) {
       List<LinkReport> links = peers.getOrDefault(s, Set.of()).stream()
           .map(p -> new LinkReport(s, p, LinkStatus.UP, bytesOf(bytes, s, p), bytesOf(bytes, p, s), 0, 0, Double.NaN,
-              Double.NaN, 0, 0))
+              Double.NaN, 0, 0, 0, false))
           .toList();
       reports.put(s, new StationReport(s, 1, 1, true, false, links));
       incarnations.put(s, 1L);

@@ -59,7 +59,7 @@ final class LinkReports {
     List<LinkReport> out = new ArrayList<>();
     for (String peer : links.keySet()) {
       out.add(healthy ? link(peer) : new LinkReport(self, peer, LinkStatus.DOWN, 0, 0, 0, 0, Double.NaN,
-          Double.NaN, 0, 0));
+          Double.NaN, 0, 0, 0, false));
     }
     return new Levels(healthy, drained.getAsBoolean(), out);
   }
@@ -108,7 +108,8 @@ final class LinkReports {
       lastFrame = Math.max(lastFrame, stats.lastKeyMillis());
     }
     return new LinkReport(self, peer, status, coarse(send), coarse(receive), coarse(s.unassigned()),
-        coarseRate(rate), qber, f, dropped, lastFrame - lastFrame % LAST_FRAME_GRANULARITY_MILLIS);
+        coarseRate(rate), qber, f, dropped, lastFrame - lastFrame % LAST_FRAME_GRANULARITY_MILLIS,
+        ds == null ? 0 : coarseRate(ds.keyUseBytesPerSecond()), ds != null && ds.shortOfKey());
   }
 
   /** Keeps the 4 leading bits (a change of about 6 % or more shows); small counts stay exact. */

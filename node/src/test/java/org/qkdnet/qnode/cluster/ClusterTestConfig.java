@@ -31,7 +31,7 @@ final class ClusterTestConfig {
 
   static LinkReport link(String station, String peer, LinkStatus status, double qber) {
     return new LinkReport(station, peer, status, 4096, 2048, 1024, 12_345.5, qber, Double.isNaN(qber) ? Double.NaN : 1.16,
-        12, 1_767_225_600_000L);
+        12, 1_767_225_600_000L, 640.0, true);
   }
 
   static StationReport report(String station, long incarnation, long version) {

@@ -61,7 +61,8 @@ class StationReportSerializationTest {
     int i = 0;
     for (LinkStatus status : LinkStatus.values()) {
       links.add(new LinkReport("WUH", "P" + i, status, Long.MAX_VALUE - i, i, 0, i == 0 ? 0.0 : 1e6 / i, qbers[i],
-          fs[i], i == 3 ? Long.MAX_VALUE : 7L * i, i == 0 ? 0 : 1_767_225_600_000L + 10_000L * i));
+          fs[i], i == 3 ? Long.MAX_VALUE : 7L * i, i == 0 ? 0 : 1_767_225_600_000L + 10_000L * i, 1_536.0 * i,
+          i % 2 == 1));
       i++;
     }
     StationReport report = new StationReport("WUH", -7_366_221_451_235L, Long.MAX_VALUE, false, true, links);
@@ -77,6 +78,9 @@ class StationReportSerializationTest {
     assertThat(back.link("P3").orElseThrow().framesDropped()).isEqualTo(Long.MAX_VALUE);
     assertThat(back.link("P0").orElseThrow().lastFrameMillis()).isZero();
     assertThat(back.link("P1").orElseThrow().lastFrameMillis()).isEqualTo(1_767_225_610_000L);
+    assertThat(back.link("P1").orElseThrow().keyUseBytesPerSecond()).isEqualTo(1_536.0);
+    assertThat(back.link("P1").orElseThrow().shortOfKey()).isTrue();
+    assertThat(back.link("P2").orElseThrow().shortOfKey()).isFalse();
   }
 
   /**
@@ -95,7 +99,7 @@ class StationReportSerializationTest {
         .isEqualTo(cbor.writeValueAsBytes(report));
     ObjectNode tree = cbor.valueToTree(report);
     tree.get("links").forEach(l -> ((ObjectNode) l).remove(
-        List.of("cascadeEfficiency", "framesDropped", "lastFrameMillis")));
+        List.of("cascadeEfficiency", "framesDropped", "lastFrameMillis", "keyUseBytesPerSecond", "shortOfKey")));
 
     StationReport back = (StationReport) serialization.deserialize(cbor.writeValueAsBytes(tree),
         serializer.identifier(), Serializers.manifestFor(serializer, report)).get();
@@ -105,6 +109,8 @@ class StationReportSerializationTest {
     assertThat(p1.cascadeEfficiency()).isNaN();
     assertThat(p1.framesDropped()).isZero();
     assertThat(p1.lastFrameMillis()).isZero();
+    assertThat(p1.keyUseBytesPerSecond()).isZero();
+    assertThat(p1.shortOfKey()).isFalse();
   }
 
   @Test
@@ -161,7 +167,7 @@ class StationReportSerializationTest {
         links.add(new LinkReport(id, "PEER" + l, LinkStatus.values()[l], (n * 1_000_003L) % (1L << 31),
             (n * 999_983L) % (1L << 30), (n * 65_537L) % (1L << 29), 10_000 + n % 40_000 + 0.125 * l,
             0.01 + (n % 97) / 3000.0, l % 2 == 0 ? Double.NaN : 1.05 + (n % 30) / 100.0, n % 500,
-            1_767_225_600_000L + 10_000L * (n % 8_640)));
+            1_767_225_600_000L + 10_000L * (n % 8_640), (n * 31L) % 9_000, l == 0));
       }
       map = map.put(self, id, new StationReport(id, 1_234_567_890_123L * (s + 1), 1000 + s, true, false, links),
           (current, r) -> current + 1);

@@ -28,9 +28,9 @@ class NetworkSnapshotTest {
   void capacity_isMinOfSenderSendAndReceiverReceive_countingUnassigned() {
     // ALP can send 1000 + 4000 unassigned; BRA can receive only 2000 + 500 unassigned from ALP.
     StationReport alp = new StationReport("ALP", 1, 1, true, false,
-        List.of(new LinkReport("ALP", "BRA", LinkStatus.UP, 1_000, 9_000, 4_000, 0, Double.NaN, Double.NaN, 0, 0)));
+        List.of(new LinkReport("ALP", "BRA", LinkStatus.UP, 1_000, 9_000, 4_000, 0, Double.NaN, Double.NaN, 0, 0, 0, false)));
     StationReport bra = new StationReport("BRA", 1, 1, true, false,
-        List.of(new LinkReport("BRA", "ALP", LinkStatus.UP, 9_000, 2_000, 500, 0, Double.NaN, Double.NaN, 0, 0)));
+        List.of(new LinkReport("BRA", "ALP", LinkStatus.UP, 9_000, 2_000, 500, 0, Double.NaN, Double.NaN, 0, 0, 0, false)));
     NetworkSnapshot n = NetworkSnapshot.of(Set.of("ALP", "BRA"), Map.of("ALP", 1L, "BRA", 1L),
         Map.of("ALP", alp, "BRA", bra), s -> false, (a, b) -> false);
     assertThat(n.capacity("ALP", "BRA")).hasValue(2_500);
@@ -103,7 +103,7 @@ class NetworkSnapshotTest {
   @Test
   void linkReportedAtOneEndOnly_isNotUsable() {
     StationReport alp = new StationReport("ALP", 1, 1, true, false,
-        List.of(new LinkReport("ALP", "BRA", LinkStatus.UP, 1_000, 1_000, 0, 0, Double.NaN, Double.NaN, 0, 0)));
+        List.of(new LinkReport("ALP", "BRA", LinkStatus.UP, 1_000, 1_000, 0, 0, Double.NaN, Double.NaN, 0, 0, 0, false)));
     StationReport bra = new StationReport("BRA", 1, 1, true, false, List.of());
     NetworkSnapshot n = NetworkSnapshot.of(Set.of("ALP", "BRA"), Map.of("ALP", 1L, "BRA", 1L),
         Map.of("ALP", alp, "BRA", bra), s -> false, (a, b) -> false);

@@ -38,8 +38,8 @@ final class TestNetwork {
 
   /** The link a-b UP at both ends, {@code aToB} bytes relayable from a to b and {@code bToA} back. */
   TestNetwork link(String a, String b, long aToB, long bToA) {
-    put(new LinkReport(a, b, LinkStatus.UP, aToB, bToA, 0, 0, Double.NaN, Double.NaN, 0, 0));
-    put(new LinkReport(b, a, LinkStatus.UP, bToA, aToB, 0, 0, Double.NaN, Double.NaN, 0, 0));
+    put(new LinkReport(a, b, LinkStatus.UP, aToB, bToA, 0, 0, Double.NaN, Double.NaN, 0, 0, 0, false));
+    put(new LinkReport(b, a, LinkStatus.UP, bToA, aToB, 0, 0, Double.NaN, Double.NaN, 0, 0, 0, false));
     return this;
   }
 
@@ -52,7 +52,7 @@ final class TestNetwork {
   TestNetwork status(String station, String peer, LinkStatus status) {
     LinkReport l = links.get(station).get(peer);
     put(new LinkReport(station, peer, status, l.sendBytes(), l.receiveBytes(), l.unassignedBytes(), 0, Double.NaN,
-        Double.NaN, 0, 0));
+        Double.NaN, 0, 0, 0, false));
     return this;
   }
 

@@ -147,10 +147,31 @@ class AdminApiTest {
     }
     Run table = admin("CHA", "links");
     assertThat(table.out().lines().findFirst().orElseThrow()).startsWith("LINK").contains("POOL A")
-        .contains("CASCADE F").contains("DROPPED").endsWith("LAST FRAME");
+        .contains("CASCADE F").contains("DROPPED").contains("LAST FRAME").contains("KEY USE").endsWith("SHORT AT");
     assertThat(table.out()).contains("ALP-BRA").contains("CHA-DEL");
     assertThat(table.out().lines().skip(1))
-        .allSatisfy(row -> assertThat(row).matches(".* - +0 +\\d+ (s|min|h|d) ago"));
+        .allSatisfy(row -> assertThat(row).matches(".* - +0 +\\d+ (s|min|h|d) ago +\\d+ (B|KiB|MiB)/s +(-|[A-Z]{3}(,[A-Z]{3})?)"));
+  }
+
+  @Test
+  void links_showTheRateKeyIsUsedAt_afterRelays() throws Exception {
+    // probes relay (and burn) test keys ALP -> CHA: the links of their route are used
+    for (int i = 0; i < 10; i++) {
+      Run r = admin("ALP", "probe", "--to", "CHA", "--json");
+      assertThat(r.exit()).as(r.err()).isZero();
+    }
+    JsonNode used = await("a link of ALP with a rate of use, as BRA sees it").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500)).until(() -> {
+          for (JsonNode l : JSON.readTree(admin("BRA", "links", "--json").out())) {
+            if ((l.get("a").asText().equals("ALP") || l.get("b").asText().equals("ALP"))
+                && l.get("key_use_bytes_per_second").asDouble() > 0) {
+              return l;
+            }
+          }
+          return null;
+        }, java.util.Objects::nonNull);
+    assertThat(used.get("end_a").get("short_of_key").isBoolean()).as(used.toString()).isTrue();
+    assertThat(used.get("end_b").get("short_of_key").isBoolean()).isTrue();
   }
 
   @Test
