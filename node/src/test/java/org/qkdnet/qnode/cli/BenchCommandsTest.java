@@ -106,6 +106,13 @@ class BenchCommandsTest {
     assertThat(o.get("per_hop_p50_us").asDouble()).isEqualTo(o.get("per_hop_ms_p50").asDouble() * 1000, within(0.01));
     assertThat(o.get("per_hop_over_baseline").asDouble())
         .isEqualTo(o.get("per_hop_p50_us").asDouble() / o.get("grpc_baseline_p50_us").asDouble(), within(0.01));
+    // where the time goes: each share is written durably by its origin and by every station it reaches
+    // (2 shares x 3 stations per relay, at least), and the floor is the bare call plus those waits
+    assertThat(o.get("store_synced_writes").asLong()).isGreaterThanOrEqualTo(20 * 3);
+    assertThat(o.get("store_sync_wait_p50_us").asDouble()).isPositive();
+    int hops = o.get("hops").asInt();
+    assertThat(o.get("floor_per_hop_us").asDouble()).isEqualTo(o.get("grpc_baseline_p50_us").asDouble()
+        + o.get("store_sync_wait_p50_us").asDouble() * (hops + 1) / hops, within(0.5));
   }
 
   @Test
