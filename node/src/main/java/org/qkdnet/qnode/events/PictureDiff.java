@@ -44,14 +44,18 @@ public final class PictureDiff {
     }
     for (NetworkPicture.LinkState l : after.links()) {
       NetworkPicture.LinkState was = before.link(l.name()).orElse(null);
-      if (was == null || was.state().equals(l.state())) {
+      if (was == null) {
         continue;
       }
-      out.add(new Change(NetworkEvent.Kind.LINK, l.name(), was.state() + " -> " + l.state()));
-      if ("QUARANTINED".equals(l.state())) {
-        out.add(new Change(NetworkEvent.Kind.ALARM, l.name(), "link " + l.name()
-            + " is quarantined: its two ends disagree about used key; it is re-keyed under a new epoch"));
+      if (!was.state().equals(l.state())) {
+        out.add(new Change(NetworkEvent.Kind.LINK, l.name(), was.state() + " -> " + l.state()));
+        if ("QUARANTINED".equals(l.state())) {
+          out.add(new Change(NetworkEvent.Kind.ALARM, l.name(), "link " + l.name()
+              + " is quarantined: its two ends disagree about used key; it is re-keyed under a new epoch"));
+        }
       }
+      supplyChange(l.name(), was.endA(), l.endA(), out);
+      supplyChange(l.name(), was.endB(), l.endB(), out);
     }
     for (Map.Entry<String, List<String>> r : routesAfter.entrySet()) {
       List<String> was = routesBefore.get(r.getKey());
@@ -64,6 +68,19 @@ public final class PictureDiff {
       }
     }
     return out;
+  }
+
+  /**
+   * An end that found its link short of key, or no longer does (docs/key-supply.md, section 5):
+   * its post-processing moved to the urgent tier, or back. Not an alarm: relays still run.
+   */
+  private static void supplyChange(String link, NetworkPicture.LinkEnd was, NetworkPicture.LinkEnd now,
+      List<Change> out) {
+    if (was.shortOfKey() != now.shortOfKey()) {
+      out.add(new Change(NetworkEvent.Kind.LINK, link, now.shortOfKey()
+          ? "short of key at " + now.station() + ": its post-processing comes first"
+          : "key enough at " + now.station() + " again"));
+    }
   }
 
   private static String text(List<String> path) {

@@ -72,6 +72,18 @@ class PictureDiffTest {
   }
 
   @Test
+  void anEndShortOfKey_andWithKeyAgain_areLinkEvents() {
+    LinkState shortAtBra = new LinkState("ALP", "BRA", 10, "UP", new LinkEnd("ALP", "UP", 1, 1, 1),
+        new LinkEnd("BRA", "UP", 1, 1, 1, true), 1000, Double.NaN);
+    NetworkPicture after = picture(HEALTHY.members(), List.of(shortAtBra));
+    assertThat(texts(PictureDiff.diff(HEALTHY, Map.of(), after, Map.of())))
+        .containsExactly("LINK ALP-BRA: short of key at BRA: its post-processing comes first");
+    assertThat(PictureDiff.diff(after, Map.of(), after, Map.of())).as("still short: no new event").isEmpty();
+    assertThat(texts(PictureDiff.diff(after, Map.of(), HEALTHY, Map.of())))
+        .containsExactly("LINK ALP-BRA: key enough at BRA again");
+  }
+
+  @Test
   void routeChanges_areEvents_aLostRouteIsAnAlarm_aNewPairIsNot() {
     Map<String, List<String>> before = Map.of("ALP->CHA", List.of("ALP", "BRA", "CHA"));
     assertThat(texts(PictureDiff.diff(HEALTHY, before, HEALTHY, Map.of("ALP->CHA", List.of("ALP", "DEL", "CHA")))))
