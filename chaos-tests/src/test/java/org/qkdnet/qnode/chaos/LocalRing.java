@@ -103,6 +103,38 @@ final class LocalRing {
         .toList();
   }
 
+  /**
+   * {@code qnode admin --target <station's admin API> --tls-dir <pki> args}, as an operator runs it
+   * (its own process, base port + 10 × index + 3, bounded: 60 s); its output. Fails with the
+   * output when it exits non-zero.
+   */
+  String admin(String station, String... args) throws Exception {
+    int i = IDS.indexOf(station);
+    if (i < 0) {
+      throw new IllegalArgumentException("no station " + station + " in the local ring");
+    }
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(StationProcess.java(), "-Xmx128m",
+        "-jar", StationProcess.jar().toString(), "admin", "--target", "127.0.0.1:" + (basePort + 10 * i + 3),
+        "--tls-dir", pki.toString()));
+    cmd.addAll(java.util.List.of(args));
+    Path out = Files.createTempFile(pki.getParent(), "admin-", ".out");
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("qnode admin " + String.join(" ", args) + " did not finish in 60 s");
+      }
+      String text = Files.readString(out, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException("qnode admin " + String.join(" ", args) + " exited " + p.exitValue() + ": "
+            + text);
+      }
+      return text;
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
   /** An ETSI 014 client of SAE {@code sae} at its station's endpoint. */
   Etsi014Client client(String station, String sae, Duration timeout) throws Exception {
     return new Etsi014Client(etsi014Url(station), sae(sae), timeout);

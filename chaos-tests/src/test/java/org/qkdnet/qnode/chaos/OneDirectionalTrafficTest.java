@@ -86,6 +86,12 @@ class OneDirectionalTrafficTest {
           }
         });
 
+    // operators see the supply state too: `qnode admin links --json`, asked at CHA (the cluster's
+    // replicated view), shows ALP's end of a link out of ALP short of key at some point of the drain
+    // or the traffic after it (polled until seen, one admin process at a time)
+    AdminLinksWatch watch = new AdminLinksWatch(ring, "CHA", "ALP");
+    watch.start();
+
     // 1. drain: large requests until the route is dry after more than the pool cap went through
     // (bounded: 75 s; at 8 KiB/s per link that takes ~30 s)
     long[] drained = {0};
@@ -150,6 +156,11 @@ class OneDirectionalTrafficTest {
         "ONE-DIRECTIONAL drained_bytes=%d (ran dry: %s) then %.1f s: pairs=%d (%.1f/s) ok=%d 503=%d other=%d%n",
         drained[0], dryAnswers[0] >= 3, seconds, pairs, pairs / seconds, ok, refused, other);
 
+    watch.stopAndJoin();
+    assertThat(watch.seen()).as("a link of ALP short of key at ALP in `qnode admin links --json` at CHA, polled "
+        + watch.polls() + " times; last problem: " + watch.lastProblem()).isNotNull();
+    System.out.println("ADMIN-LINKS at CHA saw " + watch.seen());
+
     assertThat(other).as("answers other than success or 503").isZero();
     // the rate itself is a measurement (printed above, kept in docs/performance.md), not asserted:
     // this machine is shared; what must hold is that the direction keeps being served
@@ -158,6 +169,66 @@ class OneDirectionalTrafficTest {
     for (EtsiTraffic.Fetch f : traffic.fetches()) {
       String sent = requests.stream().filter(r -> f.keyId().equals(r.keyId())).findFirst().orElseThrow().sha256();
       assertThat(f.sha256()).as("key " + f.keyId() + " identical at CHA").isEqualTo(sent);
+    }
+  }
+
+  /** Polls {@code qnode admin links --json} at one station until an end of {@code end} is short of key. */
+  private static final class AdminLinksWatch extends Thread {
+    private final LocalRing ring;
+    private final String askAt;
+    private final String end;
+    private final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile String seen;
+    private volatile String lastProblem = "none";
+    private volatile int polls;
+
+    AdminLinksWatch(LocalRing ring, String askAt, String end) {
+      super("admin-links-watch");
+      setDaemon(true);
+      this.ring = ring;
+      this.askAt = askAt;
+      this.end = end;
+    }
+
+    @Override
+    public void run() {
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      while (!stop.get() && seen == null) {
+        try {
+          polls++;
+          for (com.fasterxml.jackson.databind.JsonNode l : json.readTree(ring.admin(askAt, "links", "--json"))) {
+            for (String side : List.of("end_a", "end_b")) {
+              com.fasterxml.jackson.databind.JsonNode e = l.get(side);
+              if (e.get("station").asText().equals(end) && e.get("short_of_key").asBoolean()) {
+                seen = l.get("a").asText() + "-" + l.get("b").asText() + " (key use "
+                    + Math.round(l.get("key_use_bytes_per_second").asDouble()) + " B/s)";
+              }
+            }
+          }
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
+        } catch (Exception e) {
+          lastProblem = e.toString();
+        }
+      }
+    }
+
+    void stopAndJoin() throws InterruptedException {
+      stop.set(true);
+      join(Duration.ofSeconds(70).toMillis());
+    }
+
+    String seen() {
+      return seen;
+    }
+
+    int polls() {
+      return polls;
+    }
+
+    String lastProblem() {
+      return lastProblem;
     }
   }
 }
