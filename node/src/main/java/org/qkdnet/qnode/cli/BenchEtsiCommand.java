@@ -119,6 +119,8 @@ public final class BenchEtsiCommand implements Callable<Integer> {
 
   private final long t0 = System.nanoTime();
   private PrintWriter out;
+  /** The in-process stations' synced writes (set once the network runs). */
+  private StoreSyncs syncs;
 
   /** Who talks to whom in a scenario. */
   record Pair(String master, String masterStation, String slave, String slaveStation) {}
@@ -233,6 +235,7 @@ public final class BenchEtsiCommand implements Callable<Integer> {
       try (LocalNetwork net = LocalNetwork.start(cfg, dir,
           id -> say("[%d/%d] station %s up", up.incrementAndGet(), total, id))) {
         running.set(net);
+        syncs = new StoreSyncs(net.stations());
         Duration readyTimeout = device.equals("bb84-sim") ? READY_TIMEOUT_BB84 : READY_TIMEOUT;
         long readyDeadline = System.nanoTime() + readyTimeout.toNanos();
         try {
@@ -369,12 +372,17 @@ public final class BenchEtsiCommand implements Callable<Integer> {
 
   private Phase measure(String label, Client[] clients, boolean withDec) throws InterruptedException {
     say("%s: measuring %d %s", label, requests, withDec ? "pairs" : "requests");
+    syncs.take(); // from here on: the measured requests' synced writes
     Phase p = runPhase(label, clients, requests, withDec);
+    p.synced = syncs.take();
     say("%s: %d ok in %.2f s -> %.0f %s/s, p50 %.3f ms, p99 %.3f ms, %d error(s)%s, %d retries%s, %d mismatch(es)%s, "
         + "%s", label, p.ok, p.seconds, p.perSecond(), withDec ? "pairs" : "requests", p.p50Ms(), p.p99Ms(),
         p.errors(), p.errors.isEmpty() ? "" : " " + p.errors, p.retries,
         p.retryReasons.isEmpty() ? "" : " " + p.retryReasons, p.mismatches,
         p.stoppedByTime ? ", STOPPED at --max-seconds" : "", p.versions.isEmpty() ? "no answer" : String.join(",", p.versions));
+    say("%s: synced writes of the stores %.2f per %s (%s), a writer's wait p50 %.0f us, %d fsyncs for %d writes",
+        label, p.syncedPerRequest(), withDec ? "pair" : "request", p.synced.perStation(), p.synced.waitP50Us(),
+        p.synced.fsyncs().getTotalCount(), p.synced.writes());
     return p;
   }
 
@@ -662,6 +670,8 @@ public final class BenchEtsiCommand implements Callable<Integer> {
     final int requested;
     final double seconds;
     boolean stoppedByTime;
+    /** The stores' synced writes while measuring. */
+    StoreSyncs.Interval synced;
 
     Phase(int threads, int requested, double seconds) {
       this.threads = threads;
@@ -671,6 +681,11 @@ public final class BenchEtsiCommand implements Callable<Integer> {
 
     double perSecond() {
       return ok / seconds;
+    }
+
+    /** Synced writes per successful request (pair), at every station together. */
+    double syncedPerRequest() {
+      return ok == 0 ? 0 : synced.writes() / (double) ok;
     }
 
     double p50Ms() {
@@ -802,6 +817,10 @@ public final class BenchEtsiCommand implements Callable<Integer> {
           .put("retries", p.retries).put("requested", p.requested)
           .put("http_version", p.versions.isEmpty() ? "none" : String.join(",", p.versions));
       row.node().put("stopped_by_time", p.stoppedByTime);
+      if (p.synced != null) {
+        row.put("synced_writes", p.synced.writes()).put("synced_writes_per_request", p.syncedPerRequest(), 3)
+            .put("store_sync_wait_p50_us", p.synced.waitP50Us(), 1);
+      }
       ObjectNode byStatus = row.node().putObject("errors_by_status");
       p.errors.forEach(byStatus::put);
       ObjectNode byReason = row.node().putObject("retries_by_reason");

@@ -31,9 +31,7 @@ import org.qkdnet.qnode.config.TopologySpec;
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.demo.Demo;
 import org.qkdnet.qnode.demo.LocalNetwork;
-import org.qkdnet.qnode.keystore.SyncRecorder;
 import org.qkdnet.qnode.relay.RelayEngine;
-import org.qkdnet.qnode.station.Station;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -167,13 +165,7 @@ public final class BenchRelayCommand implements Callable<Integer> {
       // every station's synced writes while measuring (relays may take another route than the
       // planned one; the bench's stations have no other use for their store metrics: this
       // replaces their recorder)
-      SyncTimes syncs = new SyncTimes();
-      Map<String, LongAdder> syncsAt = new java.util.TreeMap<>();
-      for (Station s : net.stations()) {
-        LongAdder count = new LongAdder();
-        syncsAt.put(s.id(), count);
-        s.store().recordSyncs(syncs.countingAt(count));
-      }
+      StoreSyncs syncs = new StoreSyncs(net.stations());
       System.out.println("measuring");
       Recorder recorder = new Recorder(3);
       ConcurrentMap<List<String>, RouteFigures> perRoute = new ConcurrentHashMap<>();
@@ -214,20 +206,17 @@ public final class BenchRelayCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "per hop (end-to-end / %d%s): p50 %.3f ms, p99 %.3f ms; p50 %.1fx the grpc "
           + "baseline%n", hops, paths == 1 ? "" : ", the longest route's hops", p50 / hops, p99 / hops,
           p50 * 1000 / hops / baselineUs);
-      Histogram waits = syncs.waits.getIntervalHistogram();
-      Histogram fsyncs = syncs.fsyncs.getIntervalHistogram();
-      double waitUs = waits.getTotalCount() == 0 ? 0 : waits.getValueAtPercentile(50);
+      StoreSyncs.Interval synced = syncs.take();
+      double waitUs = synced.waitP50Us();
       // each hop is one call and, at its receiver, one synced write; the origin's reservation is one more
       double floorUs = baselineUs + waitUs * (hops + 1) / hops;
       System.out.printf(Locale.ROOT, "stores: %d synced writes waited p50 %.0f us (%d fsyncs, p50 %.0f us);"
           + " floor per hop (bare call + %d synced writes / %d hops) %.0f us = %.1fx the baseline; measured per hop"
-          + " %.0f us beyond it%n", waits.getTotalCount(), waitUs, fsyncs.getTotalCount(),
-          fsyncs.getTotalCount() == 0 ? 0.0 : (double) fsyncs.getValueAtPercentile(50), hops + 1, hops, floorUs,
-          floorUs / baselineUs, p50 * 1000 / hops - floorUs);
+          + " %.0f us beyond it%n", synced.writes(), waitUs, synced.fsyncs().getTotalCount(), synced.fsyncP50Us(),
+          hops + 1, hops, floorUs, floorUs / baselineUs, p50 * 1000 / hops - floorUs);
       System.out.printf(Locale.ROOT, "synced writes per relay at the stations that made any: %s%n", String.join(", ",
-          syncsAt.entrySet().stream().filter(e -> e.getValue().sum() > 0)
-              .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue().sum() / (double) relays))
-              .toList()));
+          synced.perStation().entrySet().stream()
+              .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / (double) relays)).toList()));
       if (json != null) {
         ObjectNode o = BenchJson.MAPPER.createObjectNode();
         o.put("topology", topo.name()).put("from", from).put("to", to).put("hops", hops);
@@ -242,9 +231,9 @@ public final class BenchRelayCommand implements Callable<Integer> {
         BenchJson.number(o, "grpc_baseline_p50_us", baselineUs);
         BenchJson.number(o, "grpc_baseline_p99_us", baseline.getValueAtPercentile(99));
         BenchJson.number(o, "per_hop_over_baseline", p50 * 1000 / hops / baselineUs);
-        o.put("store_synced_writes", waits.getTotalCount()).put("store_fsyncs", fsyncs.getTotalCount());
+        o.put("store_synced_writes", synced.writes()).put("store_fsyncs", synced.fsyncs().getTotalCount());
         BenchJson.number(o, "store_sync_wait_p50_us", waitUs);
-        BenchJson.number(o, "store_fsync_p50_us", fsyncs.getTotalCount() == 0 ? 0 : fsyncs.getValueAtPercentile(50));
+        BenchJson.number(o, "store_fsync_p50_us", synced.fsyncP50Us());
         BenchJson.number(o, "floor_per_hop_us", floorUs);
         o.put("cores", Runtime.getRuntime().availableProcessors());
         o.put("paths", paths);
@@ -292,38 +281,6 @@ public final class BenchRelayCommand implements Callable<Integer> {
       }
     }
     return r.getIntervalHistogram();
-  }
-
-  /** The synced writes of the route's stores: each writer's wait for the disk, and each fsync (us). */
-  private static final class SyncTimes implements SyncRecorder {
-    final Recorder waits = new Recorder(3);
-    final Recorder fsyncs = new Recorder(3);
-
-    @Override
-    public void waited(long nanos) {
-      waits.recordValue(Math.max(1, nanos / 1000));
-    }
-
-    @Override
-    public void fsynced(long nanos) {
-      fsyncs.recordValue(Math.max(1, nanos / 1000));
-    }
-
-    /** This recorder, also counting one station's waits in {@code count}. */
-    SyncRecorder countingAt(LongAdder count) {
-      return new SyncRecorder() {
-        @Override
-        public void waited(long nanos) {
-          count.increment();
-          SyncTimes.this.waited(nanos);
-        }
-
-        @Override
-        public void fsynced(long nanos) {
-          SyncTimes.this.fsynced(nanos);
-        }
-      };
-    }
   }
 
   /** One route's share times (hop 1 sent to the destination's answer) and how often it was taken. */

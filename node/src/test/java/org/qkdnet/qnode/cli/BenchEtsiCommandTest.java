@@ -56,6 +56,11 @@ class BenchEtsiCommandTest {
         assertThat(p.get("p50_ms").asDouble()).as(scenario).isPositive();
         assertThat(p.get("p99_ms").asDouble()).as(scenario).isGreaterThanOrEqualTo(p.get("p50_ms").asDouble());
         assertThat(p.get("http_version").asText()).isEqualTo(o.get("http_version").asText());
+        // the stores' synced writes behind the figures: an enc_keys at one station stores its key
+        // for the slave (one); a pair also reserves and relays pad on each hop and fetches at CHA
+        assertThat(p.get("synced_writes_per_request").asDouble()).as(scenario)
+            .isGreaterThanOrEqualTo(scenario.equals("same_station") ? 1.0 : 4.0);
+        assertThat(p.get("store_sync_wait_p50_us").asDouble()).as(scenario).isPositive();
       }
       assertThat(threads).containsExactly(1, 2);
     }
