@@ -39,11 +39,6 @@ final class KeyDemand {
     return lastConsumed < 0 || nowNanos - lastNanos >= MIN_INTERVAL_NANOS;
   }
 
-  /** As {@link #update(long, long, long, double)} with no reserve rate. */
-  boolean update(long nowNanos, long consumed, long stored) {
-    return update(nowNanos, consumed, stored, 0);
-  }
-
   /**
    * Takes the link's cumulative consumed bytes (both directions), the bytes it holds unused at
    * this end and the reserve rate (bytes per second a failure elsewhere may move onto it; 0 for
