@@ -157,9 +157,9 @@ class OneDirectionalTrafficTest {
         drained[0], dryAnswers[0] >= 3, seconds, pairs, pairs / seconds, ok, refused, other);
 
     watch.stopAndJoin();
-    assertThat(watch.seen()).as("a link of ALP short of key at ALP in `qnode admin links --json` at CHA, polled "
-        + watch.polls() + " times; last problem: " + watch.lastProblem()).isNotNull();
-    System.out.println("ADMIN-LINKS at CHA saw " + watch.seen());
+    assertThat(watch.seen).as("a link of ALP short of key at ALP in `qnode admin links --json` at CHA, polled "
+        + watch.polls + " times; last problem: " + watch.lastProblem).isNotNull();
+    System.out.println("ADMIN-LINKS at CHA saw " + watch.seen);
 
     assertThat(other).as("answers other than success or 503").isZero();
     // the rate itself is a measurement (printed above, kept in docs/performance.md), not asserted:
@@ -172,63 +172,60 @@ class OneDirectionalTrafficTest {
     }
   }
 
-  /** Polls {@code qnode admin links --json} at one station until an end of {@code end} is short of key. */
-  private static final class AdminLinksWatch extends Thread {
+  /**
+   * Asks {@code qnode admin links --json} at one station every 500 ms (one admin process at a time,
+   * on a scheduler: no sleeping thread) until an end of {@code end} is short of key.
+   */
+  private static final class AdminLinksWatch {
+    private final java.util.concurrent.ScheduledExecutorService timer =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "admin-links-watch");
+          t.setDaemon(true); // a test that failed before stopAndJoin leaves nothing running
+          return t;
+        });
+    private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     private final LocalRing ring;
     private final String askAt;
     private final String end;
-    private final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile String seen;
-    private volatile String lastProblem = "none";
-    private volatile int polls;
+    /** The link seen short at {@code end}, with its key use; null until then. */
+    volatile String seen;
+    volatile String lastProblem = "none";
+    volatile int polls;
 
     AdminLinksWatch(LocalRing ring, String askAt, String end) {
-      super("admin-links-watch");
-      setDaemon(true);
       this.ring = ring;
       this.askAt = askAt;
       this.end = end;
     }
 
-    @Override
-    public void run() {
-      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-      while (!stop.get() && seen == null) {
-        try {
-          polls++;
-          for (com.fasterxml.jackson.databind.JsonNode l : json.readTree(ring.admin(askAt, "links", "--json"))) {
-            for (String side : List.of("end_a", "end_b")) {
-              com.fasterxml.jackson.databind.JsonNode e = l.get(side);
-              if (e.get("station").asText().equals(end) && e.get("short_of_key").asBoolean()) {
-                seen = l.get("a").asText() + "-" + l.get("b").asText() + " (key use "
-                    + Math.round(l.get("key_use_bytes_per_second").asDouble()) + " B/s)";
-              }
+    void start() {
+      timer.scheduleWithFixedDelay(this::poll, 0, 500, TimeUnit.MILLISECONDS);
+    }
+
+    private void poll() {
+      if (seen != null) {
+        return;
+      }
+      polls++;
+      try {
+        for (com.fasterxml.jackson.databind.JsonNode l : json.readTree(ring.admin(askAt, "links", "--json"))) {
+          for (String side : List.of("end_a", "end_b")) {
+            com.fasterxml.jackson.databind.JsonNode e = l.get(side);
+            if (e.get("station").asText().equals(end) && e.get("short_of_key").asBoolean()) {
+              seen = l.get("a").asText() + "-" + l.get("b").asText() + " (key use "
+                  + Math.round(l.get("key_use_bytes_per_second").asDouble()) + " B/s)";
             }
           }
-          Thread.sleep(500);
-        } catch (InterruptedException e) {
-          return;
-        } catch (Exception e) {
-          lastProblem = e.toString();
         }
+      } catch (Exception e) {
+        lastProblem = e.toString();
       }
     }
 
+    /** Stops polling; an admin process in flight finishes first (its own bound: 60 s). */
     void stopAndJoin() throws InterruptedException {
-      stop.set(true);
-      join(Duration.ofSeconds(70).toMillis());
-    }
-
-    String seen() {
-      return seen;
-    }
-
-    int polls() {
-      return polls;
-    }
-
-    String lastProblem() {
-      return lastProblem;
+      timer.shutdown();
+      timer.awaitTermination(70, TimeUnit.SECONDS);
     }
   }
 }
