@@ -828,17 +828,20 @@ final class LinkPool {
     if (point <= trimmedTo) {
       return trimmedTo;
     }
-    long cut = rocks.wholeChunksEndBelow(StoreKeys.chunkPrefix(s), point);
-    if (cut <= trimmedTo) {
-      return trimmedTo;
-    }
     try (StoreBatch batch = rocks.batch()) {
-      batch.deleteRange(StoreKeys.chunk(s, trimmedTo), StoreKeys.chunk(s, cut));
+      long cut = rocks.wholeChunksBelow(StoreKeys.chunkPrefix(s), trimmedTo, point, key -> {
+        try {
+          batch.delete(key);
+        } catch (RocksDBException e) {
+          throw new KeyStoreFailedException("cannot build trim batch: " + e.getMessage(), e);
+        }
+      });
+      if (cut <= trimmedTo) {
+        return trimmedTo;
+      }
       rocks.writeUnsynced(batch);
-    } catch (RocksDBException e) {
-      throw new KeyStoreFailedException("cannot build trim batch: " + e.getMessage(), e);
+      return cut;
     }
-    return cut;
   }
 
   /** Chunk records of a stream still stored (tests: consumed pad is deleted). */

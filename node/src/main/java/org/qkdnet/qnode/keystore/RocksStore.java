@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
@@ -392,23 +393,35 @@ final class RocksStore implements AutoCloseable {
   }
 
   /**
-   * Where the chunks of a stream stored under {@code chunkPrefix} can be cut at or below {@code
-   * offset} without touching bytes at or above it: the end of the last chunk that lies wholly
-   * below {@code offset}, or -1 if there is none. Reads key and value lengths only.
+   * The chunks of a stream stored under {@code chunkPrefix} that start at or after {@code from}
+   * and lie wholly below {@code offset} (none of their bytes is at or above it): their record keys
+   * go to {@code keys}, in order, and the end of the last one is returned, or -1 if there is none.
+   * Reads keys and value lengths only. A trim deletes these records one by one: range tombstones
+   * would make every later read of the stream (a new iterator, a seek) pay for each one of them
+   * until a compaction, and pad is read on every relay hop.
    */
-  long wholeChunksEndBelow(byte[] chunkPrefix, long offset) {
+  long wholeChunksBelow(byte[] chunkPrefix, long from, long offset, Consumer<byte[]> keys) {
     checkHealthy();
+    long end = -1;
+    byte[] none = new byte[0];
     try (RocksIterator it = db.newIterator()) {
-      it.seekForPrev(StoreKeys.withOffset(chunkPrefix, offset));
-      if (!it.isValid() || !StoreKeys.hasPrefix(it.key(), chunkPrefix)) {
-        checkIterator(it);
-        return -1;
+      for (it.seek(StoreKeys.withOffset(chunkPrefix, from)); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (!StoreKeys.hasPrefix(key, chunkPrefix)) {
+          break;
+        }
+        int stored = it.value(none);
+        long chunkEnd = StoreKeys.offsetOf(key)
+            + (StoreKeys.isSecret(key) ? RecordCipher.plaintextLength(stored) : stored);
+        if (chunkEnd > offset) {
+          break;
+        }
+        keys.accept(key);
+        end = chunkEnd;
       }
-      long start = StoreKeys.offsetOf(it.key());
-      long end = start + (StoreKeys.isSecret(it.key())
-          ? RecordCipher.plaintextLength(it.value().length) : it.value().length);
-      return end <= offset ? end : start;
+      checkIterator(it);
     }
+    return end;
   }
 
   /**
