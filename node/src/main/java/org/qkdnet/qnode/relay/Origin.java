@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.keystore.CrashPoints;
 import org.qkdnet.qnode.keystore.PadReservation;
@@ -200,11 +201,9 @@ final class Origin {
     }
     supply.replenish(next);
     long sentAt = System.nanoTime();
-    return sendSafely(transport, self, hop, timeoutFor(clock, limits, deadline, path.size() - 1)).toCompletableFuture()
-        .thenApply(o -> {
+    return sendThenSettle(hop, timeoutFor(clock, limits, deadline, path.size() - 1), reservation, r.destination(),
+        o -> {
           long nanos = System.nanoTime() - sentAt;
-          settle(store, reservation, o, r.probe());
-          noteSuspect(routes, self, o, r.destination());
           if (!o.accepted()) {
             share.zeroize();
           }
@@ -261,10 +260,50 @@ final class Origin {
   // ---- shared with the transit side --------------------------------------------------------------
 
   /**
+   * Sends {@code hop} ({@link #sendSafely}), notes a suspect the answer names (routes avoid it at
+   * once), completes the result with the answer mapped by {@code then}, and only then settles
+   * {@code reservation}, the hop's pad: USED if the next station took it into use, else BURNED
+   * ({@link #settle}). The settle (an unsynced write and a trim of consumed pad) is bookkeeping that
+   * nothing waiting for the answer needs, so it stays off the relay's path; a settle lost in a
+   * crash leaves the pad RESERVED and recovery burns it, as before. A transport that fails instead
+   * of answering gets its pad burned.
+   */
+  <T> CompletableFuture<T> sendThenSettle(HopMessage hop, long timeoutMillis, PadReservation reservation,
+      String destination, Function<RelayOutcome, T> then) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    sendSafely(transport, self, hop, timeoutMillis).whenComplete((o, failure) -> {
+      if (failure != null) {
+        settleAfterAnswer(hop, reservation, RelayOutcome.failed(hop.relayId(), RelayOutcome.INTERNAL,
+            failure.getClass().getSimpleName(), self));
+        result.completeExceptionally(failure);
+        return;
+      }
+      noteSuspect(routes, self, o, destination);
+      try {
+        result.complete(then.apply(o));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+      settleAfterAnswer(hop, reservation, o);
+    });
+    return result;
+  }
+
+  private void settleAfterAnswer(HopMessage hop, PadReservation reservation, RelayOutcome o) {
+    try {
+      settle(store, reservation, o, hop.probe());
+    } catch (RuntimeException e) {
+      // the store failed closed: the answer stands, the pad is never offered again
+      log.error("relay {}: hop {}'s pad toward {} could not be settled after the answer ({}); it stays reserved"
+          + " until recovery burns it", hop.relayId(), hop.hop(), hop.receiver(), e.toString());
+    }
+  }
+
+  /**
    * USED if the destination took the pad into use, else BURNED (and always for a probe, whose key
    * serves no one): reserved pad never comes back.
    */
-  static void settle(StationKeyStore store, PadReservation reservation, RelayOutcome outcome, boolean probe) {
+  private static void settle(StationKeyStore store, PadReservation reservation, RelayOutcome outcome, boolean probe) {
     if (outcome.accepted() && !probe) {
       store.markUsed(reservation);
     } else {
@@ -273,7 +312,7 @@ final class Origin {
   }
 
   /** A neighbour that failed at transport level is suspect at once, before the cluster notices. */
-  static void noteSuspect(RelayRoutes routes, String self, RelayOutcome o, String destination) {
+  private static void noteSuspect(RelayRoutes routes, String self, RelayOutcome o, String destination) {
     if (o.suspect().isEmpty() || o.suspect().equals(self)) {
       return;
     }
@@ -291,7 +330,7 @@ final class Origin {
    * settle step runs and burns the reservation at once instead of leaving it RESERVED until the
    * next restart burns it.
    */
-  static java.util.concurrent.CompletionStage<RelayOutcome> sendSafely(HopTransport transport, String self,
+  private static CompletionStage<RelayOutcome> sendSafely(HopTransport transport, String self,
       HopMessage hop, long timeoutMillis) {
     try {
       return transport.send(hop, timeoutMillis);

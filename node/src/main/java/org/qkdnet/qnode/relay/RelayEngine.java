@@ -392,12 +392,8 @@ public final class RelayEngine {
     }
     supply.replenish(next);
     int remainingHops = in.path().size() - 1 - in.hop();
-    return Origin.sendSafely(transport, self, out, Origin.timeoutFor(clock, limits, deadline, remainingHops))
-        .thenApply(outcome -> {
-          Origin.settle(store, reservation, outcome, in.probe());
-          Origin.noteSuspect(routes, self, outcome, in.destination());
-          return outcome;
-        });
+    return origin.sendThenSettle(out, Origin.timeoutFor(clock, limits, deadline, remainingHops), reservation,
+        in.destination(), outcome -> outcome);
   }
 
   // ---------------------------------------------------------------- checks before any pad

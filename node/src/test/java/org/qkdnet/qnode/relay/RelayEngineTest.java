@@ -45,6 +45,8 @@ class RelayEngineTest {
   private final List<HopMessage> sent = Collections.synchronizedList(new ArrayList<>());
   /** Fault applied to hops sent by a station (tamper, replay...). */
   private final Map<String, UnaryOperator<HopMessage>> tamper = new HashMap<>();
+  /** Stations whose transport fails its send instead of answering (a transport bug). */
+  private final Map<String, RuntimeException> transportFails = new HashMap<>();
 
   @BeforeEach
   void setUp() {
@@ -81,6 +83,9 @@ class RelayEngineTest {
     HopTransport transport = (m, timeout) -> {
       HopMessage out = tamper.getOrDefault(self, UnaryOperator.identity()).apply(m);
       sent.add(out);
+      if (transportFails.containsKey(self)) {
+        return CompletableFuture.failedFuture(transportFails.get(self));
+      }
       RelayEngine next = engines.get(out.receiver());
       return next == null
           ? CompletableFuture.completedFuture(
@@ -134,6 +139,22 @@ class RelayEngineTest {
     assertThat(d.keys()).hasSize(2);
     assertThat(sent).allSatisfy(h -> assertThat(h.remainingMillis()).isBetween(1L, 5000L));
     assertThat(stores.get("C").takeForSlave(keyIds.get(0), "C-APP", "A-APP")).isPresent();
+  }
+
+  @Test
+  void transportThatFailsInsteadOfAnswering_burnsTheHopsPadAtOnce_atOriginAndTransit() {
+    transportFails.put("B", new IllegalStateException("transport bug"));
+    CompletableFuture<RelayEngine.Delivery> f =
+        engines.get("A").originate("C", "A-APP", "C-APP", ids(1), KEY).toCompletableFuture();
+    assertThatThrownBy(f::join).isInstanceOf(CompletionException.class);
+    // B took A's pad into use and reserved pad toward C, whose send failed: burned, not left reserved
+    assertThat(ledger("B", "B", "C").reserved()).as("nothing left in doubt at the transit").isZero();
+    assertThat(ledger("B", "B", "C").burned()).isEqualTo(KEY + 32);
+    assertThat(ledger("A", "A", "B").reserved()).isZero();
+
+    transportFails.put("A", new IllegalStateException("transport bug"));
+    assertThatThrownBy(() -> relay(ids(1))).isInstanceOf(CompletionException.class);
+    assertThat(ledger("A", "A", "B").reserved()).as("nothing left in doubt at the origin").isZero();
   }
 
   @Test
