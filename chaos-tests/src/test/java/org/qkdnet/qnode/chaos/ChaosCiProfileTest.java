@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * <p>About 10 minutes on two cores. Its runs found two key losses in the fetch, both fixed: a
  * station crashing between deleting a fetched key and sending the dec_keys answer (the fetch is now
  * two-step: keys handed out, deleted once the answer went out; the crash point between the steps,
- * keystore.afterHandOutSync, is one of this profile's), and an answer counted sent when the HTTP
+ * keystore.afterHandOut, is one of this profile's), and an answer counted sent when the HTTP
  * server took it, before its bytes left the process (now deleted a moment later, and an orderly
  * stop lets answers in flight go out first).
  */

@@ -19,7 +19,7 @@ import java.util.List;
 final class CrashPointFault implements Fault {
   /** Every crash point in node/src/main (grep CrashPoints.hit). */
   static final List<String> POINTS = List.of("keystore.afterApplySync", "keystore.afterAssignSync",
-      "keystore.afterHandOutSync", "keystore.afterReserveSync", "keystore.afterTransitSync", "relay.destinationAfterStoreBeforeAck",
+      "keystore.afterHandOut", "keystore.afterReserveSync", "keystore.afterTransitSync", "relay.destinationAfterStoreBeforeAck",
       "relay.originAfterReserveBeforeSend", "relay.transitAfterReserveBeforeSend");
 
   /**

@@ -297,7 +297,7 @@ final class Schedule {
       case "keystore.afterReserveSync" -> masters;
       case "keystore.afterTransitSync", "relay.transitAfterReserveBeforeSend" -> transits;
       // a fetch (dec_keys) at the slave's station marks its keys handed out
-      case "relay.destinationAfterStoreBeforeAck", "keystore.afterHandOutSync" -> slaves;
+      case "relay.destinationAfterStoreBeforeAck", "keystore.afterHandOut" -> slaves;
       case "relay.originAfterReserveBeforeSend" -> masters;
       default -> throw new IllegalArgumentException("no crash point " + point);
     };

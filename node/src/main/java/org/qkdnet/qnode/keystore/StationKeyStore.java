@@ -672,11 +672,14 @@ public final class StationKeyStore implements AutoCloseable {
   }
 
   /**
-   * Step one of a fetch answered over the network: the keys, in the order asked, marked durably as
-   * handed out (no other fetch finds them) but not deleted; or an empty list, changing nothing, if
-   * any is unknown, being answered, not the caller's, or named twice. The caller answers, then
-   * says {@link #fetchDelivered} or {@link #fetchNotDelivered}; if the station dies first, the keys
-   * wait again after the restart.
+   * Step one of a fetch answered over the network: the keys, in the order asked, marked as handed
+   * out (no other fetch finds them) but not deleted; or an empty list, changing nothing, if any is
+   * unknown, being answered, not the caller's, or named twice. The caller answers, then says
+   * {@link #fetchDelivered} or {@link #fetchNotDelivered}; if the station dies first, the keys wait
+   * again after the restart. The mark is not synced (the next sync of any writer makes it durable):
+   * a restart that finds it returns the keys to their slave, and one after a power cut that lost
+   * it finds them waiting for their slave all the same, so a sync here would change no outcome
+   * and cost every dec_keys answer a wait for the disk.
    */
   public List<Optional<KeyMaterial>> handOutForSlave(
       List<String> keyIds, String callerSae, String masterSae) {
@@ -686,13 +689,10 @@ public final class StationKeyStore implements AutoCloseable {
     return guarded(
         () -> {
           List<Optional<KeyMaterial>> keys = shelf.handOut(ids, callerSae, masterSae);
-          if (keys.isEmpty()) {
-            return keys;
+          if (!keys.isEmpty()) {
+            CrashPoints.hit("keystore.afterHandOut");
           }
-          List<Optional<KeyMaterial>> out =
-              synced(keys, ks -> ks.forEach(k -> k.ifPresent(KeyMaterial::zeroize)));
-          CrashPoints.hit("keystore.afterHandOutSync");
-          return out;
+          return keys;
         });
   }
 

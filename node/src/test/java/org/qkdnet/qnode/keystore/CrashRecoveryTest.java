@@ -50,9 +50,9 @@ class CrashRecoveryTest {
   }
 
   @Test
-  void handOut_haltedAfterSyncBeforeTheAnswer_keyWaitsForTheSlaveAgain() throws Exception {
+  void handOut_haltedBeforeTheAnswer_keyWaitsForTheSlaveAgain() throws Exception {
     Path db = dir.resolve("db");
-    CrashingChild.run(dir, FetchChild.class, "keystore.afterHandOutSync", 0, db.toString());
+    CrashingChild.run(dir, FetchChild.class, "keystore.afterHandOut", 0, db.toString());
 
     try (StationKeyStore d = StationKeyStore.open(db, "D", TestKek.kek())) {
       assertThat(d.fetchesReturnedAtOpen()).isEqualTo(1);

@@ -139,6 +139,27 @@ class DeliverableKeysTest {
   }
 
   @Test
+  void handOut_makesNoSyncedWrite_aPowerCutThatLosesItsMark_leavesTheKeyWaitingForTheSlave() {
+    DeliverableKey k = key("k1", 1);
+    Path afterCut = dir.resolve("after-power-cut");
+    try (StationKeyStore s = StationKeyStore.open(dir.resolve("db"), "D", TestKek.kek())) {
+      s.storeDeliverable(List.of(k));
+      CrashJournal journal = CrashJournal.start(s, dir.resolve("checkpoint"));
+      long syncs = s.syncCount();
+
+      assertThat(s.handOutForSlave(List.of("k1"), "saeSlave", "saeMaster")).hasSize(1);
+
+      assertThat(s.syncCount()).as("no wait for the disk in a dec_keys answer").isEqualTo(syncs);
+      assertThat(journal.unsynced()).as("the mark, not yet durable").isPositive();
+      journal.restoreAsAfterCrash(afterCut);
+    }
+    try (StationKeyStore s = StationKeyStore.open(afterCut, "D", TestKek.kek())) {
+      assertThat(s.deliverableCount("saeSlave")).isEqualTo(1);
+      assertThat(s.takeForSlave("k1", "saeSlave", "saeMaster").orElseThrow().contentEquals(k.key())).isTrue();
+    }
+  }
+
+  @Test
   void handOut_delivered_goneForGoodAlsoAfterReopen() {
     try (StationKeyStore s = StationKeyStore.open(dir, "D", TestKek.kek())) {
       s.storeDeliverable(List.of(key("k1", 1)));
