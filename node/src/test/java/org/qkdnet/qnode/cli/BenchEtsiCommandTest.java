@@ -57,9 +57,10 @@ class BenchEtsiCommandTest {
         assertThat(p.get("p99_ms").asDouble()).as(scenario).isGreaterThanOrEqualTo(p.get("p50_ms").asDouble());
         assertThat(p.get("http_version").asText()).isEqualTo(o.get("http_version").asText());
         // the stores' synced writes behind the figures: an enc_keys at one station stores its key
-        // for the slave (one); a pair also reserves and relays pad on each hop and fetches at CHA
+        // for the slave (one); a pair reserves pad at ALP, relays it at BRA and stores the key at
+        // CHA (three; the fetch's delete follows a second after its answer, maybe after the phase)
         assertThat(p.get("synced_writes_per_request").asDouble()).as(scenario)
-            .isGreaterThanOrEqualTo(scenario.equals("same_station") ? 1.0 : 4.0);
+            .isGreaterThanOrEqualTo(scenario.equals("same_station") ? 1.0 : 3.0);
         assertThat(p.get("store_sync_wait_p50_us").asDouble()).as(scenario).isPositive();
       }
       assertThat(threads).containsExactly(1, 2);
