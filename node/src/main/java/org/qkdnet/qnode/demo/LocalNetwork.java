@@ -175,6 +175,24 @@ public final class LocalNetwork implements AutoCloseable {
     return st;
   }
 
+  /**
+   * Restarts, as a supervisor would, every station that stopped on its own (failed closed: removed
+   * from the cluster, e.g. downed while starved of CPU during formation, or its store failed), on
+   * the same ports and data; an operator's or stopped station is not here. Returns each restarted
+   * station's reason for stopping, in station order.
+   */
+  public Map<String, String> restartFailedClosed() {
+    Map<String, String> restarted = new java.util.TreeMap<>();
+    for (Station s : stations()) {
+      String why = s.failedClosed().toCompletableFuture().getNow(null);
+      if (why != null) {
+        restart(s.id());
+        restarted.put(s.id(), why);
+      }
+    }
+    return restarted;
+  }
+
   /** Stops one station and leaves it down. */
   public void stop(String id) {
     Station old;
