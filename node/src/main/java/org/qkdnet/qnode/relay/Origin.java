@@ -273,9 +273,8 @@ final class Origin {
     CompletableFuture<T> result = new CompletableFuture<>();
     sendSafely(transport, self, hop, timeoutMillis).whenComplete((o, failure) -> {
       if (failure != null) {
-        settleAfterAnswer(hop, reservation, RelayOutcome.failed(hop.relayId(), RelayOutcome.INTERNAL,
-            failure.getClass().getSimpleName(), self));
         result.completeExceptionally(failure);
+        settleAfterAnswer(hop, reservation, false);
         return;
       }
       noteSuspect(routes, self, o, destination);
@@ -284,14 +283,14 @@ final class Origin {
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       }
-      settleAfterAnswer(hop, reservation, o);
+      settleAfterAnswer(hop, reservation, o.accepted());
     });
     return result;
   }
 
-  private void settleAfterAnswer(HopMessage hop, PadReservation reservation, RelayOutcome o) {
+  private void settleAfterAnswer(HopMessage hop, PadReservation reservation, boolean accepted) {
     try {
-      settle(store, reservation, o, hop.probe());
+      settle(store, reservation, accepted, hop.probe());
     } catch (RuntimeException e) {
       // the store failed closed: the answer stands, the pad is never offered again
       log.error("relay {}: hop {}'s pad toward {} could not be settled after the answer ({}); it stays reserved"
@@ -303,8 +302,8 @@ final class Origin {
    * USED if the destination took the pad into use, else BURNED (and always for a probe, whose key
    * serves no one): reserved pad never comes back.
    */
-  private static void settle(StationKeyStore store, PadReservation reservation, RelayOutcome outcome, boolean probe) {
-    if (outcome.accepted() && !probe) {
+  private static void settle(StationKeyStore store, PadReservation reservation, boolean accepted, boolean probe) {
+    if (accepted && !probe) {
       store.markUsed(reservation);
     } else {
       store.burn(reservation);

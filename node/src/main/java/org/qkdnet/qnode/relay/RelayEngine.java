@@ -393,7 +393,7 @@ public final class RelayEngine {
     supply.replenish(next);
     int remainingHops = in.path().size() - 1 - in.hop();
     return origin.sendThenSettle(out, Origin.timeoutFor(clock, limits, deadline, remainingHops), reservation,
-        in.destination(), outcome -> outcome);
+        in.destination(), java.util.function.Function.identity());
   }
 
   // ---------------------------------------------------------------- checks before any pad
