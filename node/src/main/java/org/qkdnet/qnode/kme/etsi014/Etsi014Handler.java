@@ -171,10 +171,10 @@ final class Etsi014Handler {
   }
 
   private CompletionStage<byte[]> body(HttpRequest request) {
-    return request
-        .entity()
-        .withSizeLimit(MAX_BODY_BYTES)
-        .toStrict(BODY_TIMEOUT_MILLIS, materializer)
+    return PekkoStages.onCompletingThread(request
+            .entity()
+            .withSizeLimit(MAX_BODY_BYTES)
+            .toStrict(BODY_TIMEOUT_MILLIS, materializer))
         .handle(
             (strict, error) -> {
               if (error == null) {
@@ -277,7 +277,7 @@ final class Etsi014Handler {
           return b;
         })
         .watchTermination((mat, done) -> {
-          done.whenComplete((d, error) -> {
+          PekkoStages.onCompletingThread(done).whenComplete((d, error) -> {
             if (error == null && taken.get()) {
               fetch.taken(blocking); // deleted a moment later: the bytes have to leave the process first
             } else {

@@ -161,6 +161,31 @@ class Etsi014ServerTest {
   }
 
   @Test
+  void manyRequests_startNoThreadPerRequest() throws Exception {
+    // Pekko's stages run callbacks given without an executor on the JDK's default async pool,
+    // which on a 2-core machine (common pool parallelism 1) starts a thread per callback: one per
+    // request body and one per dec_keys answer. Where the common pool is larger this checks that
+    // nothing else starts a thread per request.
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    encOne(bankA, wuh, "etc-1"); // connections and pools warm
+    int pairs = 40;
+    long before = threads.getTotalStartedThreadCount();
+    for (int i = 0; i < pairs; i++) {
+      Reply enc = post(bankA, wuh, "/api/v1/keys/etc-1/enc_keys", "{\"number\":1,\"size\":128}");
+      assertThat(enc.status).isEqualTo(200);
+      String id = enc.json.get("keys").get(0).get("key_ID").asText();
+      Reply dec = post(etc1, ezh, "/api/v1/keys/bank-a/dec_keys", "{\"key_IDs\":[{\"key_ID\":\"" + id + "\"}]}");
+      assertThat(dec.status).isEqualTo(200);
+    }
+    long started = threads.getTotalStartedThreadCount() - before;
+
+    assertThat(started)
+        .as("threads started during %d enc_keys/dec_keys pairs (common pool parallelism %d)", pairs,
+            java.util.concurrent.ForkJoinPool.getCommonPoolParallelism())
+        .isLessThan(pairs / 4);
+  }
+
+  @Test
   void encKeysThenDecKeys_getFormsLocalSlave_slaveGetsIdenticalKey() throws Exception {
     Reply enc = get(bankA, wuh, "/api/v1/keys/bank-b/enc_keys?number=1&size=256");
     JsonNode key = enc.json.get("keys").get(0);
