@@ -174,7 +174,7 @@ final class Etsi014Handler {
     return PekkoStages.onCompletingThread(request
             .entity()
             .withSizeLimit(MAX_BODY_BYTES)
-            .toStrict(BODY_TIMEOUT_MILLIS, materializer))
+            .toStrict(BODY_TIMEOUT_MILLIS, MAX_BODY_BYTES, materializer)) // a limit given: no config lookup per request
         .handle(
             (strict, error) -> {
               if (error == null) {
