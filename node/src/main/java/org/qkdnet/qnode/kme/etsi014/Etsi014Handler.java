@@ -171,6 +171,10 @@ final class Etsi014Handler {
   }
 
   private CompletionStage<byte[]> body(HttpRequest request) {
+    java.util.OptionalLong declared = request.entity().getContentLengthOption();
+    if (declared.isPresent() && declared.getAsLong() > MAX_BODY_BYTES) {
+      throw tooLarge(); // the caller discards the body
+    }
     return PekkoStages.onCompletingThread(request
             .entity()
             .withSizeLimit(MAX_BODY_BYTES)
@@ -181,11 +185,14 @@ final class Etsi014Handler {
                 return strict.getData().toArray();
               }
               if (unwrap(error) instanceof EntityStreamSizeException) {
-                throw new KmeException(
-                    400, "request body is larger than " + MAX_BODY_BYTES + " bytes");
+                throw tooLarge();
               }
               throw new KmeException(400, "could not read the request body");
             });
+  }
+
+  private static KmeException tooLarge() {
+    return new KmeException(400, "request body is larger than " + MAX_BODY_BYTES + " bytes");
   }
 
   private static Query query(HttpRequest request) {

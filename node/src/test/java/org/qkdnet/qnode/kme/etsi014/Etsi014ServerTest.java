@@ -277,6 +277,28 @@ class Etsi014ServerTest {
   }
 
   @Test
+  void encKeys_bodyAboveTheLimit_is400NamingTheLimit_andIssuesNoKey() throws Exception {
+    int deliverablesBefore = wuhStore.deliverables().size();
+    String padded = "{\"number\":1,\"size\":128,\"extension_optional\":[\""
+        + "x".repeat(Etsi014Handler.MAX_BODY_BYTES) + "\"]}";
+
+    Reply r = post(bankA, wuh, "/api/v1/keys/etc-1/enc_keys", padded);
+    byte[] bytes = padded.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Reply chunked = send(bankA, request(wuh, "/api/v1/keys/etc-1/enc_keys") // no length given: chunked
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)))
+        .build());
+
+    assertThat(List.of(r, chunked)).allSatisfy(reply -> {
+      assertThat(reply.status).isEqualTo(400);
+      assertThat(reply.json.get("message").asText()).contains("larger than " + Etsi014Handler.MAX_BODY_BYTES + " bytes");
+    });
+    assertThat(wuhStore.deliverables()).hasSize(deliverablesBefore);
+    assertThat(post(bankA, wuh, "/api/v1/keys/etc-1/enc_keys", "{\"number\":1,\"size\":128}").status)
+        .as("the server still answers on a new request").isEqualTo(200);
+  }
+
+  @Test
   void encKeys_sizeNotMultipleOf8_is400() throws Exception {
     Reply r = get(bankA, wuh, "/api/v1/keys/bank-b/enc_keys?size=100");
 
