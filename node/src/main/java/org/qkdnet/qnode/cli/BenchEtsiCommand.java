@@ -85,6 +85,12 @@ public final class BenchEtsiCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   int warmup;
 
+  @Option(names = "--warmup-seconds", defaultValue = "15",
+      description = "The warm-up goes on until it has also run this long (0: the --warmup count alone). The JIT "
+          + "compiles the stations' request paths for about a minute; a shorter warm-up measures part of that. "
+          + "Default: ${DEFAULT-VALUE}.")
+  int warmupSeconds;
+
   @Option(names = "--max-seconds", defaultValue = "120",
       description = "Time bound of each phase (and of its warm-up): a phase stops then and reports what it did. "
           + "Default: ${DEFAULT-VALUE}.")
@@ -146,6 +152,9 @@ public final class BenchEtsiCommand implements Callable<Integer> {
       if (warmup < 0 || warmup > 1_000_000) {
         throw new ConfigException("--warmup", warmup + " is outside 0..1000000");
       }
+      if (warmupSeconds < 0 || warmupSeconds > 3600) {
+        throw new ConfigException("--warmup-seconds", warmupSeconds + " is outside 0..3600");
+      }
       if (maxSeconds < 1 || maxSeconds > 3600) {
         throw new ConfigException("--max-seconds", maxSeconds + " is outside 1..3600");
       }
@@ -199,9 +208,9 @@ public final class BenchEtsiCommand implements Callable<Integer> {
           + " has neither a same-station SAE pair nor an SAE pair two hops apart");
     }
     int cores = Runtime.getRuntime().availableProcessors();
-    say("bench etsi: %s, device %s, threads %s, %d requests per phase (+%d warm-up), %d-bit keys, at most %d s "
-        + "per phase; %d cores, Java %s", topo.name(), device, threadList(), requests, warmup, keySize, maxSeconds,
-        cores, System.getProperty("java.version"));
+    say("bench etsi: %s, device %s, threads %s, %d requests per phase (+%d warm-up, at least %d s), %d-bit keys, "
+        + "at most %d s per phase; %d cores, Java %s", topo.name(), device, threadList(), requests, warmup,
+        warmupSeconds, keySize, maxSeconds, cores, System.getProperty("java.version"));
     say("per-SAE throttle lifted for the benchmark (%d requests/s, %s of key/s); every other limit as configured",
         LIFTED_REQUESTS_PER_SECOND, LIFTED_KEY_BYTES);
     same.ifPresentOrElse(
@@ -276,7 +285,8 @@ public final class BenchEtsiCommand implements Callable<Integer> {
           .put("topology", topo.name()).put("device", device).put("key_bits", keySize)
           .put("cores", cores).put("java", System.getProperty("java.version"))
           .put("http_version", httpVersion).put("throttle", "lifted")
-          .put("requests_per_phase", requests).put("warmup", warmup).put("max_seconds", maxSeconds);
+          .put("requests_per_phase", requests).put("warmup", warmup).put("warmup_seconds", warmupSeconds)
+          .put("max_seconds", maxSeconds);
       putScenario(o, SAME_STATION, same, sameSkipped, results.get(SAME_STATION), List.of());
       putScenario(o, TWO_HOP_PAIR, twoHop, twoHopReason, results.get(TWO_HOP_PAIR), planned);
       try {
@@ -352,9 +362,9 @@ public final class BenchEtsiCommand implements Callable<Integer> {
       }
       String label = String.format(Locale.ROOT, "%s, %d thread%s", name, t, t == 1 ? "" : "s");
       int warm = warmup == 0 ? 0 : Math.max(warmup, t);
-      if (warm > 0) {
-        say("%s: warming up (%d %s)", label, warm, withDec ? "pairs" : "requests");
-        Phase w = runPhase(label + " warm-up", clients, warm, withDec);
+      if (warm > 0 || warmupSeconds > 0) {
+        say("%s: warming up (%d %s, at least %d s)", label, warm, withDec ? "pairs" : "requests", warmupSeconds);
+        Phase w = runPhase(label + " warm-up", clients, warm, withDec, warmupSeconds);
         if (w.mismatches > 0 || w.errors() > 0) {
           say("%s: warm-up had %d error(s) %s%s", label, w.errors(), w.errors,
               w.mismatches > 0 ? " and " + w.mismatches + " MISMATCH(ES)" : "");
@@ -362,6 +372,7 @@ public final class BenchEtsiCommand implements Callable<Integer> {
         // a mismatch is an error wherever it happens: carried into the measured phase's count
         Phase m = measure(label, clients, withDec);
         m.mismatches += w.mismatches;
+        m.warmedUp = w;
         phases.add(m);
       } else {
         phases.add(measure(label, clients, withDec));
@@ -373,7 +384,7 @@ public final class BenchEtsiCommand implements Callable<Integer> {
   private Phase measure(String label, Client[] clients, boolean withDec) throws InterruptedException {
     say("%s: measuring %d %s", label, requests, withDec ? "pairs" : "requests");
     syncs.take(); // from here on: the measured requests' synced writes
-    Phase p = runPhase(label, clients, requests, withDec);
+    Phase p = runPhase(label, clients, requests, withDec, 0);
     p.synced = syncs.take();
     say("%s: %d ok in %.2f s -> %.0f %s/s, p50 %.3f ms, p99 %.3f ms, %d error(s)%s, %d retries%s, %d mismatch(es)%s, "
         + "%s", label, p.ok, p.seconds, p.perSecond(), withDec ? "pairs" : "requests", p.p50Ms(), p.p99Ms(),
@@ -388,17 +399,19 @@ public final class BenchEtsiCommand implements Callable<Integer> {
 
   /**
    * {@code n} requests (pairs) over {@code clients.length} threads, each thread with its own
-   * client; bounded by {@code n} and by {@code --max-seconds}.
+   * client, and more until {@code minSeconds} have passed; bounded by {@code --max-seconds}.
    */
-  private Phase runPhase(String label, Client[] clients, int n, boolean withDec) throws InterruptedException {
+  private Phase runPhase(String label, Client[] clients, int n, boolean withDec, int minSeconds)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(maxSeconds).toNanos();
+    long until = System.nanoTime() + Duration.ofSeconds(Math.min(minSeconds, maxSeconds)).toNanos();
     AtomicInteger next = new AtomicInteger();
     AtomicInteger done = new AtomicInteger();
     Worker[] workers = new Worker[clients.length];
     Thread[] threadsRun = new Thread[clients.length];
     long start = System.nanoTime();
     for (int i = 0; i < clients.length; i++) {
-      Worker w = new Worker(clients[i], withDec, deadline, n, next, done);
+      Worker w = new Worker(clients[i], withDec, deadline, n, until, next, done);
       workers[i] = w;
       threadsRun[i] = new Thread(w, "bench-etsi-" + i);
       threadsRun[i].setDaemon(true);
@@ -411,7 +424,7 @@ public final class BenchEtsiCommand implements Callable<Integer> {
       while (t.isAlive() && System.nanoTime() < joinBy) {
         t.join(200);
         if (System.nanoTime() > nextProgress) {
-          say("%s: %d/%d done", label, Math.min(done.get(), n), n);
+          say("%s: %d/%d done", label, done.get(), n);
           nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
         }
       }
@@ -486,14 +499,17 @@ public final class BenchEtsiCommand implements Callable<Integer> {
     final boolean withDec;
     final long deadline;
     final int n;
+    /** Requests go on past {@code n} until then (a warm-up by time); never past {@code deadline}. */
+    final long until;
     final AtomicInteger next;
     final AtomicInteger done;
 
-    Worker(Client c, boolean withDec, long deadline, int n, AtomicInteger next, AtomicInteger done) {
+    Worker(Client c, boolean withDec, long deadline, int n, long until, AtomicInteger next, AtomicInteger done) {
       this.c = c;
       this.withDec = withDec;
       this.deadline = deadline;
       this.n = n;
+      this.until = until;
       this.next = next;
       this.done = done;
     }
@@ -501,7 +517,7 @@ public final class BenchEtsiCommand implements Callable<Integer> {
     @Override
     public void run() {
       try {
-        while (System.nanoTime() < deadline && next.getAndIncrement() < n) {
+        while (System.nanoTime() < deadline && (next.getAndIncrement() < n || System.nanoTime() < until)) {
           long t0 = System.nanoTime();
           if (withDec ? pair() : single()) {
             ok++;
@@ -670,6 +686,8 @@ public final class BenchEtsiCommand implements Callable<Integer> {
     final int requested;
     final double seconds;
     boolean stoppedByTime;
+    /** The warm-up before this phase, if there was one. */
+    Phase warmedUp;
     /** The stores' synced writes while measuring. */
     StoreSyncs.Interval synced;
 
@@ -817,6 +835,9 @@ public final class BenchEtsiCommand implements Callable<Integer> {
           .put("retries", p.retries).put("requested", p.requested)
           .put("http_version", p.versions.isEmpty() ? "none" : String.join(",", p.versions));
       row.node().put("stopped_by_time", p.stoppedByTime);
+      if (p.warmedUp != null) {
+        row.put("warmup_requests", p.warmedUp.ok).put("warmup_ran_seconds", p.warmedUp.seconds, 3);
+      }
       if (p.synced != null) {
         row.put("synced_writes", p.synced.writes()).put("synced_writes_per_request", p.syncedPerRequest(), 3)
             .put("store_sync_wait_p50_us", p.synced.waitP50Us(), 1);

@@ -33,7 +33,8 @@ class BenchEtsiCommandTest {
   @Test
   void smallRun_bothScenariosOverHttps_noMismatchAndFiguresInJson() throws Exception {
     Path json = tmp.resolve("e.json");
-    int rc = run("--threads", "1,2", "--requests", "40", "--warmup", "5", "--json", json.toString());
+    int rc = run("--threads", "1,2", "--requests", "40", "--warmup", "5", "--warmup-seconds", "1",
+        "--json", json.toString());
     assertThat(rc).as(err + "\n" + out).isZero();
     JsonNode o = new ObjectMapper().readTree(json.toFile());
     assertThat(o.get("cores").asInt()).isPositive();
@@ -49,6 +50,9 @@ class BenchEtsiCommandTest {
       for (JsonNode p : phases) {
         threads.add(p.get("threads").asInt());
         assertThat(p.get("requests").asLong()).as(scenario).isEqualTo(40);
+        // the warm-up ran its count and then on until its second had passed
+        assertThat(p.get("warmup_requests").asLong()).as(scenario).isGreaterThanOrEqualTo(5);
+        assertThat(p.get("warmup_ran_seconds").asDouble()).as(scenario).isGreaterThanOrEqualTo(1.0);
         assertThat(p.get("errors").asLong()).as(scenario).isZero();
         assertThat(p.get("mismatches").asLong()).as(scenario).isZero();
         assertThat(p.get("seconds").asDouble()).as(scenario).isPositive();
@@ -77,6 +81,8 @@ class BenchEtsiCommandTest {
       "--topology, nowhere-such",
       "--key-size, 100",
       "--key-size, 0",
+      "--warmup-seconds, -1",
+      "--warmup-seconds, 3601",
   })
   void badInput_exit2NamingTheOption_nothingStarts(String option, String value) {
     int rc = run(option, value);
