@@ -196,7 +196,7 @@ class LauncherScriptTest {
     assertThat(built.calls()).hasSize(3);
     assertThat(built.calls().get(0)).startsWith("mvn ");
     assertThat(built.calls().get(1)).matches("java -XX:ArchiveClassesAtExit=" + java.util.regex.Pattern.quote(jsa
-        + ".tmp.") + "\\d+ -jar " + java.util.regex.Pattern.quote(jar.toString()) + " bench relay --relays 20 --warmup 5");
+        + ".tmp.") + "\\d+ -jar " + java.util.regex.Pattern.quote(jar.toString()) + " bench relay --relays 20 --warmup 5 --warmup-seconds 0");
     assertThat(built.calls().get(2)).contains("-XX:SharedArchiveFile=" + jsa + " ").endsWith(" run --station ALP");
     assertThat(built.stderr()).contains("recording a class-data archive");
     assertThat(jsa).exists();

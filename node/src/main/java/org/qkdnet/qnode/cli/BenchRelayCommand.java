@@ -62,6 +62,11 @@ public final class BenchRelayCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "300", description = "Unmeasured relays first. Default: ${DEFAULT-VALUE}.")
   int warmup;
 
+  @Option(names = "--warmup-seconds", defaultValue = "15",
+      description = "The warm-up goes on until it has also run this long (0: the --warmup count alone): the JIT "
+          + "compiles the relay path for a while, and a shorter warm-up measures part of that. Default: ${DEFAULT-VALUE}.")
+  int warmupSeconds;
+
   @Option(names = "--concurrency", defaultValue = "1", description = "Relays in flight. Default: ${DEFAULT-VALUE}.")
   int concurrency;
 
@@ -87,6 +92,9 @@ public final class BenchRelayCommand implements Callable<Integer> {
     try {
       if (relays < 1 || relays > 1_000_000 || warmup < 0 || warmup > 100_000) {
         throw new ConfigException("--relays/--warmup", "relays 1..1000000, warmup 0..100000");
+      }
+      if (warmupSeconds < 0 || warmupSeconds > 3600) {
+        throw new ConfigException("--warmup-seconds", warmupSeconds + " is outside 0..3600");
       }
       if (concurrency < 1 || concurrency > 256) {
         throw new ConfigException("--concurrency", concurrency + " is outside 1..256");
@@ -130,9 +138,10 @@ public final class BenchRelayCommand implements Callable<Integer> {
     String master = topo.saesOf(from).get(0).id();
     String slave = topo.saesOf(to).get(0).id();
     Path dir = Files.createTempDirectory("qnode-bench-relay-");
-    System.out.printf(Locale.ROOT, "bench relay: %s, %s -> %s%s, %d relays (+%d warm-up), concurrency %d, "
-        + "%d-bit keys, device %s; %d cores, Java %s%n", topo.name(), from, to,
-        paths == 1 ? "" : ", " + paths + " node-disjoint paths", relays, warmup, concurrency, keySize, device,
+    System.out.printf(Locale.ROOT, "bench relay: %s, %s -> %s%s, %d relays (+%d warm-up, at least %d s), "
+        + "concurrency %d, %d-bit keys, device %s; %d cores, Java %s%n", topo.name(), from, to,
+        paths == 1 ? "" : ", " + paths + " node-disjoint paths", relays, warmup, warmupSeconds, concurrency, keySize,
+        device,
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     try (LocalNetwork net = LocalNetwork.start(cfg, dir, id -> { })) {
       long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
@@ -155,7 +164,9 @@ public final class BenchRelayCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "network ready, route%s %s; warming up%n", planned.size() == 1 ? "" : "s",
           labels(planned));
       RelayEngine engine = net.station(from).relayEngine();
-      run(engine, master, slave, warmup, new Recorder(3), new ConcurrentHashMap<>());
+      long warmStart = System.nanoTime();
+      run(engine, master, slave, warmup, warmupSeconds, new Recorder(3), new ConcurrentHashMap<>());
+      double warmedSeconds = (System.nanoTime() - warmStart) / 1e9;
       // the baseline: a bare unary call between the origin and its first hop on the same channel
       String firstHop = planned.get(0).get(1);
       Histogram baseline = pings(net, firstHop, Math.min(relays, BASELINE_CALLS));
@@ -170,7 +181,7 @@ public final class BenchRelayCommand implements Callable<Integer> {
       Recorder recorder = new Recorder(3);
       ConcurrentMap<List<String>, RouteFigures> perRoute = new ConcurrentHashMap<>();
       long start = System.nanoTime();
-      int failures = run(engine, master, slave, relays, recorder, perRoute);
+      int failures = run(engine, master, slave, relays, 0, recorder, perRoute);
       double seconds = (System.nanoTime() - start) / 1e9;
       Histogram h = recorder.getIntervalHistogram();
       double p50 = h.getValueAtPercentile(50) / 1000.0;
@@ -221,6 +232,8 @@ public final class BenchRelayCommand implements Callable<Integer> {
         ObjectNode o = BenchJson.MAPPER.createObjectNode();
         o.put("topology", topo.name()).put("from", from).put("to", to).put("hops", hops);
         o.put("relays", relays).put("failed", failures).put("concurrency", concurrency).put("key_bits", keySize);
+        o.put("warmup", warmup).put("warmup_seconds", warmupSeconds);
+        BenchJson.number(o, "warmup_ran_seconds", warmedSeconds);
         BenchJson.number(o, "keys_per_s", (relays - failures) / seconds);
         BenchJson.number(o, "latency_ms_p50", p50);
         BenchJson.number(o, "latency_ms_p99", p99);
@@ -315,14 +328,16 @@ public final class BenchRelayCommand implements Callable<Integer> {
    * Runs {@code n} relays with {@code concurrency} in flight, recording each delivery's time in
    * {@code latency} and each route's own time in {@code perRoute}; returns the number that failed.
    */
-  private int run(RelayEngine engine, String master, String slave, int n, Recorder latency,
+  /** {@code n} relays, and more until {@code minSeconds} have passed; each relay bounded by 60 s. */
+  private int run(RelayEngine engine, String master, String slave, int n, int minSeconds, Recorder latency,
       ConcurrentMap<List<String>, RouteFigures> perRoute) throws InterruptedException {
+    long until = System.nanoTime() + Duration.ofSeconds(minSeconds).toNanos();
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     Thread[] workers = new Thread[concurrency];
     for (int w = 0; w < concurrency; w++) {
       workers[w] = new Thread(() -> {
-        while (next.getAndIncrement() < n) {
+        while (next.getAndIncrement() < n || System.nanoTime() < until) {
           long t0 = System.nanoTime();
           try {
             RelayEngine.Delivery d = engine.originate(to, master, slave, List.of(UUID.randomUUID().toString()),

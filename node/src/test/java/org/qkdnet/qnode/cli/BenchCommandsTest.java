@@ -76,9 +76,12 @@ class BenchCommandsTest {
   void relay_twoPathsOnLocalRing_jsonNamesTwoNodeDisjointRoutesAndNoFailures() throws Exception {
     Path json = tmp.resolve("r.json");
     int rc = run(new BenchRelayCommand(), "--topology", "local", "--from", "ALP", "--to", "CHA", "--paths", "2",
-        "--relays", "20", "--warmup", "5", "--json", json.toString());
+        "--relays", "20", "--warmup", "5", "--warmup-seconds", "1", "--json", json.toString());
     assertThat(rc).as(err.toString()).isZero();
     JsonNode o = new ObjectMapper().readTree(json.toFile());
+    // the warm-up ran its 5 relays and then on until its second had passed
+    assertThat(o.get("warmup_seconds").asInt()).isEqualTo(1);
+    assertThat(o.get("warmup_ran_seconds").asDouble()).isGreaterThanOrEqualTo(1.0);
     assertThat(o.get("failed").asInt()).isZero();
     assertThat(o.get("paths").asInt()).isEqualTo(2);
     List<List<String>> routes = new ArrayList<>();

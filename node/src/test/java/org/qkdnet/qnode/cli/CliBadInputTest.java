@@ -52,6 +52,13 @@ class CliBadInputTest {
   }
 
   @Test
+  void benchRelay_negativeWarmupSeconds_exit2NamingTheOption() {
+    Result r = run("bench", "relay", "--warmup-seconds", "-1");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--warmup-seconds").contains("-1");
+  }
+
+  @Test
   void benchRelay_unknownDevice_exit2NamingTheOptionAndKinds() {
     Result r = run("bench", "relay", "--device", "laser");
     assertThat(r.code()).isEqualTo(2);
