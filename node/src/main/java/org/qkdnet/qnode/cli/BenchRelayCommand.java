@@ -140,9 +140,8 @@ public final class BenchRelayCommand implements Callable<Integer> {
     Path dir = Files.createTempDirectory("qnode-bench-relay-");
     System.out.printf(Locale.ROOT, "bench relay: %s, %s -> %s%s, %d relays (+%d warm-up, at least %d s), "
         + "concurrency %d, %d-bit keys, device %s; %d cores, Java %s%n", topo.name(), from, to,
-        paths == 1 ? "" : ", " + paths + " node-disjoint paths", relays, warmup, warmupSeconds, concurrency, keySize,
-        device,
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        paths == 1 ? "" : ", " + paths + " node-disjoint paths", relays, warmup, warmupSeconds, concurrency,
+        keySize, device, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     try (LocalNetwork net = LocalNetwork.start(cfg, dir, id -> { })) {
       long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
       while (net.stations().stream().anyMatch(s -> s.liveStations().snapshot().size() < topo.stations().size())) {
@@ -161,8 +160,8 @@ public final class BenchRelayCommand implements Callable<Integer> {
         }
         Thread.sleep(200); // waiting for pools to fill
       }
-      System.out.printf(Locale.ROOT, "network ready, route%s %s; warming up%n", planned.size() == 1 ? "" : "s",
-          labels(planned));
+      System.out.printf(Locale.ROOT, "network ready, route%s %s; warming up (%d relays, at least %d s)%n",
+          planned.size() == 1 ? "" : "s", labels(planned), warmup, warmupSeconds);
       RelayEngine engine = net.station(from).relayEngine();
       long warmStart = System.nanoTime();
       run(engine, master, slave, warmup, warmupSeconds, new Recorder(3), new ConcurrentHashMap<>());
@@ -325,10 +324,10 @@ public final class BenchRelayCommand implements Callable<Integer> {
   }
 
   /**
-   * Runs {@code n} relays with {@code concurrency} in flight, recording each delivery's time in
-   * {@code latency} and each route's own time in {@code perRoute}; returns the number that failed.
+   * Runs {@code n} relays, and more until {@code minSeconds} have passed, with {@code concurrency}
+   * in flight (each relay bounded by 60 s), recording each delivery's time in {@code latency} and
+   * each route's own time in {@code perRoute}; returns the number that failed.
    */
-  /** {@code n} relays, and more until {@code minSeconds} have passed; each relay bounded by 60 s. */
   private int run(RelayEngine engine, String master, String slave, int n, int minSeconds, Recorder latency,
       ConcurrentMap<List<String>, RouteFigures> perRoute) throws InterruptedException {
     long until = System.nanoTime() + Duration.ofSeconds(minSeconds).toNanos();

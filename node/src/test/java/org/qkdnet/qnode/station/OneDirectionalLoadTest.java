@@ -87,8 +87,11 @@ class OneDirectionalLoadTest {
         refused++;
       }
     }
+    // The loop asks as fast as the server answers, faster than the link makes key: how many of
+    // its requests were refused says how fast a 503 returns, not whether the direction is served
+    // (since the server stopped starting a thread per request, refusals outnumber the served in
+    // some runs: 1,148 against 1,091). That it is served at all, at a rate, is the point.
     assertThat(ok).as("one-key requests in 5 s after draining (" + refused + " refused)").isGreaterThanOrEqualTo(100);
-    assertThat(refused).isLessThan(ok);
     List<Etsi014Client.Key> got = slave.decKeys("ALP-APP1", List.of(sample.get(0).keyId()));
     assertThat(got.get(0).key().contentEquals(sample.get(0).key())).isTrue();
     // nothing was split away in advance: the idle direction holds no more than its small working set
