@@ -115,23 +115,20 @@ public final class Demo {
       Histogram requestMicros = new Histogram(60_000_000L, 3);
       List<Etsi014Client.Key> sent = new ArrayList<>();
       double firstKeyAt = Double.NaN;
-      int failures = 0;
-      int maxFailures = Math.max(10, n / 5);
-      while (sent.size() < n && failures < maxFailures) {
+      // a refused or failed request waits for the simulated links to deliver more key, then retries
+      Attempts attempts = new Attempts(Math.max(10, n / 5), Duration.ofMillis(500), line -> say("%s", line));
+      while (sent.size() < n && !attempts.exhausted()) {
         int batch = Math.min(o.keysPerRequest(), n - sent.size());
         long start = System.nanoTime();
-        try {
-          List<Etsi014Client.Key> got = masterApp.encKeys(slave, batch, o.keySizeBits());
+        Optional<List<Etsi014Client.Key>> got = attempts.attempt("enc_keys",
+            () -> masterApp.encKeys(slave, batch, o.keySizeBits()));
+        if (got.isPresent()) {
           requestMicros.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
-          sent.addAll(got);
+          sent.addAll(got.get());
           if (Double.isNaN(firstKeyAt)) {
             firstKeyAt = elapsed();
             say("first key delivered to %s after %.1f s", master, firstKeyAt);
           }
-        } catch (Etsi014Client.Etsi014Error e) {
-          failures++;
-          say("enc_keys refused (%s); pools refill, retrying", e.getMessage());
-          Thread.sleep(500); // waiting for the simulated links to deliver more key
         }
         if (sent.size() % 20 == 0 || sent.size() == n) {
           say("keys delivered to master: %d/%d", sent.size(), n);
@@ -142,11 +139,15 @@ public final class Demo {
       List<Etsi014Client.Key> received = new ArrayList<>();
       for (int i = 0; i < sent.size(); i += o.keysPerRequest()) {
         List<Etsi014Client.Key> chunk = sent.subList(i, Math.min(sent.size(), i + o.keysPerRequest()));
-        try {
-          received.addAll(slaveApp.decKeys(master, chunk.stream().map(Etsi014Client.Key::keyId).toList()));
-        } catch (Etsi014Client.Etsi014Error e) {
-          say("dec_keys failed: %s", e.getMessage());
+        // a fetch that got no answer or a 503 is retried (its keys stay until an answer is sent);
+        // the keys of one refused otherwise are missing below, and the demo fails
+        Attempts.Call<List<Etsi014Client.Key>> fetch =
+            () -> slaveApp.decKeys(master, chunk.stream().map(Etsi014Client.Key::keyId).toList());
+        Optional<List<Etsi014Client.Key>> got = attempts.attempt("dec_keys", fetch);
+        while (got.isEmpty() && attempts.lastMayPass() && !attempts.exhausted()) {
+          got = attempts.attempt("dec_keys", fetch);
         }
+        got.ifPresent(received::addAll);
       }
       for (Etsi014Client.Key s : sent) {
         for (Etsi014Client.Key r : received) {

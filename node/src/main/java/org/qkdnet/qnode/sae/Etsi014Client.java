@@ -29,7 +29,7 @@ public final class Etsi014Client {
     private static final long serialVersionUID = 1L;
     private final int status;
 
-    Etsi014Error(int status, String message) {
+    public Etsi014Error(int status, String message) {
       super("HTTP " + status + ": " + message);
       this.status = status;
     }
