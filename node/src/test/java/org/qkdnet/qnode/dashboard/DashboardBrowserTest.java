@@ -1,11 +1,9 @@
 package org.qkdnet.qnode.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -38,8 +36,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.qkdnet.qnode.TestRings;
 import org.qkdnet.qnode.Main;
-import org.qkdnet.qnode.config.ConfigLoader;
 import org.qkdnet.qnode.crypto.Identity;
 import org.qkdnet.qnode.crypto.Pem;
 import org.qkdnet.qnode.demo.LocalNetwork;
@@ -96,11 +94,9 @@ class DashboardBrowserTest {
           + " without a person only by its AutoSelectCertificateForUrls policy; run as root (CI does)");
     }
 
-    Config cfg = ConfigFactory.parseString("qnode.device.kind = finished-key-sim")
-        .withFallback(ConfigLoader.load("local"));
+    Config cfg = TestRings.finishedKeyLocal();
     net = LocalNetwork.start(cfg, dir.resolve("ring"), id -> { });
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-        net.stations().stream().allMatch(s -> s.liveStations().routable().size() == 4));
+    TestRings.awaitRoutable(net);
     url = net.dashboardUrl("ALP").orElseThrow();
 
     Path home = dir.resolve("home");

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -30,8 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.TestRings;
 import org.qkdnet.qnode.Main;
-import org.qkdnet.qnode.config.ConfigLoader;
 import org.qkdnet.qnode.crypto.Pem;
 import org.qkdnet.qnode.crypto.TlsContexts;
 import org.qkdnet.qnode.demo.LocalNetwork;
@@ -56,12 +55,10 @@ class AdminApiTest {
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
-    Config cfg = ConfigFactory.parseString("qnode.device.kind = finished-key-sim")
-        .withFallback(ConfigLoader.load("local"));
+    Config cfg = TestRings.finishedKeyLocal();
     net = LocalNetwork.start(cfg, dir, id -> { });
     pki = net.pkiDir();
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-        net.stations().stream().allMatch(s -> s.liveStations().routable().size() == 4));
+    TestRings.awaitRoutable(net);
     net.awaitDisjointRoutes("ALP", "CHA", 2, Duration.ofSeconds(90));
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -15,8 +14,8 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qkdnet.qnode.TestRings;
 import org.qkdnet.qnode.TestTrees;
-import org.qkdnet.qnode.config.ConfigLoader;
 import org.qkdnet.qnode.crypto.KeyMaterial;
 import org.qkdnet.qnode.demo.LocalNetwork;
 import org.qkdnet.qnode.keystore.StationKeyStore;
@@ -37,8 +36,7 @@ class LinkRekeyTest {
 
   @Test
   void stationRestoredFromABackup_linkQuarantinedThenReKeyed_keysFlowAgain_noKeyTwice() throws Exception {
-    Config cfg = ConfigFactory.parseString("qnode.device.kind = finished-key-sim")
-        .withFallback(ConfigLoader.load("local"));
+    Config cfg = TestRings.finishedKeyLocal();
     try (LocalNetwork net = LocalNetwork.start(cfg, dir, id -> { })) {
       awaitAllUp(net);
       deliver(net, 5);
@@ -76,8 +74,7 @@ class LinkRekeyTest {
   }
 
   private static void awaitAllUp(LocalNetwork net) throws InterruptedException {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-        net.stations().stream().allMatch(s -> s.liveStations().snapshot().size() == 4));
+    TestRings.awaitLive(net);
     // the direct route: the link under test carries key (after the re-key: from fresh frames)
     await("route ALP-BRA").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
         .until(() -> net.station("ALP").currentRoutes("BRA", "ALP-APP1", "BRA-APP1").contains(List.of("ALP", "BRA")));

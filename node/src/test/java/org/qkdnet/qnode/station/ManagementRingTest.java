@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qkdnet.qnode.config.ConfigLoader;
+import org.qkdnet.qnode.TestRings;
 import org.qkdnet.qnode.demo.LocalNetwork;
 
 /**
@@ -47,8 +47,7 @@ class ManagementRingTest {
 
   @Test
   void clusterMembers_onTheStationThatAskedForIt_listsFourUp_othersServeNothingThere() throws Exception {
-    Config cfg = ConfigFactory.parseString("qnode.device.kind = finished-key-sim")
-        .withFallback(ConfigLoader.load("local"));
+    Config cfg = TestRings.finishedKeyLocal();
     Config on = ConfigFactory.parseString("qnode.management.enabled = on");
     try (LocalNetwork net = LocalNetwork.start(ConfigFactory.empty(), cfg, dir, id -> { },
         id -> "ALP".equals(id) ? on : ConfigFactory.empty())) {
@@ -59,8 +58,7 @@ class ManagementRingTest {
       assertThat(alp.managementUrl()).hasValue(base);
       assertThat(del.managementUrl()).isEmpty();
 
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-          net.stations().stream().allMatch(s -> s.liveStations().routable().size() == 4));
+      TestRings.awaitRoutable(net);
       // Pekko's gossip may reach ALP's member list a moment after the routable view
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
         JsonNode m = members(base).get("members");

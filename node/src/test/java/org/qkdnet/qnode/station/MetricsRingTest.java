@@ -2,10 +2,8 @@ package org.qkdnet.qnode.station;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qkdnet.qnode.config.ConfigLoader;
+import org.qkdnet.qnode.TestRings;
 import org.qkdnet.qnode.demo.LocalNetwork;
 import org.qkdnet.qnode.metrics.PrometheusText;
 import org.qkdnet.qnode.sae.Etsi014Client;
@@ -56,12 +54,9 @@ class MetricsRingTest {
 
   @Test
   void relaysAndRequests_showOnEveryStationsPage_withoutKeyMaterial() throws Exception {
-    Config cfg = ConfigFactory.parseString("qnode.device.kind = finished-key-sim")
-        .withFallback(ConfigLoader.load("local"));
+    Config cfg = TestRings.finishedKeyLocal();
     try (LocalNetwork net = LocalNetwork.start(cfg, dir, id -> { })) {
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-          // routable = Up and reachable, what the page counts as "up" (a live member may still be joining)
-          net.stations().stream().allMatch(s -> s.liveStations().routable().size() == 4));
+      TestRings.awaitRoutable(net);
       net.awaitRoutes("ALP", "CHA", "ALP-APP1", "CHA-APP1", Duration.ofSeconds(90));
       for (Station s : net.stations()) {
         // the derived port: base-port + 10 x index + 4, two above the station's ETSI 014 port

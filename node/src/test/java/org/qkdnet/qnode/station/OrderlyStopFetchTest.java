@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qkdnet.qnode.config.ConfigLoader;
+import org.qkdnet.qnode.TestRings;
 import org.qkdnet.qnode.config.QnodeSettings;
 import org.qkdnet.qnode.crypto.KeyEncryptionKey;
 import org.qkdnet.qnode.demo.LocalNetwork;
@@ -42,13 +41,11 @@ class OrderlyStopFetchTest {
 
   @Test
   void slaveStationStopsWhileItsSaeFetches_everyKeyReceivedOrWaitingNeverBothNeverNeither() throws Exception {
-    Config cfg = ConfigFactory.parseString("qnode.device.kind = finished-key-sim")
-        .withFallback(ConfigLoader.load("local"));
+    Config cfg = TestRings.finishedKeyLocal();
     Set<String> made = new TreeSet<>();
     Set<String> received = ConcurrentHashMap.newKeySet();
     try (LocalNetwork net = LocalNetwork.start(cfg, dir, id -> { })) {
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-          net.stations().stream().allMatch(s -> s.liveStations().snapshot().size() == 4));
+      TestRings.awaitLive(net);
       net.awaitRoutes("ALP", "CHA", "ALP-APP1", "CHA-APP1", Duration.ofSeconds(90));
       Etsi014Client master = new Etsi014Client(net.etsi014Url("ALP"), net.saeTls("ALP-APP1"), Duration.ofSeconds(10));
       // 503 while the link's pool refills: asked again until there are enough

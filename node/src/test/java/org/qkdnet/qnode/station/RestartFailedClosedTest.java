@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.Cluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qkdnet.qnode.config.ConfigLoader;
+import org.qkdnet.qnode.TestRings;
 import org.qkdnet.qnode.demo.LocalNetwork;
 
 /**
@@ -25,11 +24,9 @@ class RestartFailedClosedTest {
 
   @Test
   void aStationTheClusterRemoved_isRestarted_andTheClusterShowsAllMembersAgain() throws Exception {
-    Config cfg = ConfigFactory.parseString("qnode.device.kind = finished-key-sim")
-        .withFallback(ConfigLoader.load("local"));
+    Config cfg = TestRings.finishedKeyLocal();
     try (LocalNetwork net = LocalNetwork.start(cfg, dir, id -> { })) {
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-          net.leastLiveMembers() == 4);
+      TestRings.awaitLive(net);
       assertThat(net.restartFailedClosed()).as("nothing stopped yet").isEmpty();
 
       Station bra = net.station("BRA");

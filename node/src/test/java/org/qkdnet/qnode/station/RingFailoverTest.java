@@ -3,7 +3,6 @@ package org.qkdnet.qnode.station;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.qkdnet.qnode.config.ConfigLoader;
+import org.qkdnet.qnode.TestRings;
 import org.qkdnet.qnode.demo.LocalNetwork;
 import org.qkdnet.qnode.relay.HopFaults;
 import org.qkdnet.qnode.relay.HopMessage;
@@ -31,8 +30,7 @@ class RingFailoverTest {
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
-    Config cfg = ConfigFactory.parseString("qnode.device.kind = finished-key-sim")
-        .withFallback(ConfigLoader.load("local"));
+    Config cfg = TestRings.finishedKeyLocal();
     net = LocalNetwork.start(cfg, dir, id -> { });
     net.awaitRoutes("ALP", "CHA", "ALP-APP1", "CHA-APP1", Duration.ofSeconds(90));
     // both ways round the ring must carry key before one is taken away, or there is nothing to fail

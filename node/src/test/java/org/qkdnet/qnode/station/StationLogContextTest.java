@@ -1,21 +1,19 @@
 package org.qkdnet.qnode.station;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qkdnet.qnode.config.ConfigLoader;
+import org.qkdnet.qnode.TestRings;
 import org.qkdnet.qnode.demo.LocalNetwork;
 import org.qkdnet.qnode.logging.StationMdc;
 import org.qkdnet.qnode.sae.Etsi014Client;
@@ -33,11 +31,9 @@ class StationLogContextTest {
     captured.setContext(ctx);
     captured.start();
     root.addAppender(captured);
-    Config cfg = ConfigFactory.parseString("qnode.device.kind = finished-key-sim")
-        .withFallback(ConfigLoader.load("local"));
+    Config cfg = TestRings.finishedKeyLocal();
     try (LocalNetwork net = LocalNetwork.start(cfg, dir, id -> { })) {
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-          net.stations().stream().allMatch(s -> s.liveStations().snapshot().size() == 4));
+      TestRings.awaitLive(net);
       net.awaitDisjointRoutes("ALP", "CHA", 2, Duration.ofSeconds(90));
       Etsi014Client master = new Etsi014Client(net.etsi014Url("ALP"), net.saeTls("ALP-APP1"), Duration.ofSeconds(10));
       assertThat(master.encKeys("CHA-APP1", 1, 256)).hasSize(1);
