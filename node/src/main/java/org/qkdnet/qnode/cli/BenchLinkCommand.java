@@ -195,6 +195,8 @@ public final class BenchLinkCommand implements Callable<Integer> {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     boolean cpuClock = threads.isCurrentThreadCpuTimeSupported();
     long simNanos = 0;
+    long siftNanos = 0;
+    long siftedBits = 0;
     java.util.List<BlockResult> done = new java.util.ArrayList<>();
     long frame = 0;
     long pulses = 0;
@@ -207,15 +209,21 @@ public final class BenchLinkCommand implements Callable<Integer> {
     while (done.size() < s.blocks() && nanosLeft.getAsLong() > 0) {
       long t0 = cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime();
       Bb84BobView bobView = sim.bobView(frame);
-      simNanos += (cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - t0;
+      long t1 = cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+      // Sifting and estimation at both ends, as the two stations of a link do them.
       Bb84AliceView aliceView = sim.aliceView(frame);
       Sifter.AliceSifting alice = Sifter.alice(aliceView, Sifter.announce(bobView));
       int detections = bobView.detections();
       SiftedFrame bob = Sifter.bob(bobView, alice.reply());
+      BlockCounts c = FrameStatistics.tally(alice.sifted(), bob.disclosedBits());
+      FrameStatistics.tally(bob, alice.sifted().disclosedBits());
+      long t2 = cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+      simNanos += t1 - t0;
+      siftNanos += t2 - t1;
+      siftedBits += bob.size();
       bobView.zeroize();
       pulses += p.frameSlots();
       frame++;
-      BlockCounts c = FrameStatistics.tally(alice.sifted(), bob.disclosedBits());
       Estimate e = check.check(frame, c);
       long frameErrors = keyErrors(alice.sifted(), bob);
       if (e.accepted()) {
@@ -244,7 +252,8 @@ public final class BenchLinkCommand implements Callable<Integer> {
     FiniteKeyBound.Result analytic = FiniteKeyRate.block(p, s.km(), s.blockBits(), F, s.tagBits(), s.eps());
     FiniteKeyRate.ExpectedBlock expected = FiniteKeyRate.expected(p, s.km(), s.blockBits());
     return new Result(s, done, frame, dropped, lastDrop, analytic, expected.pulses(),
-        FiniteKeyRate.asymptoticBitsPerSecond(p, s.km(), F), simNanos / 1e9, pulses, cpuClock);
+        FiniteKeyRate.asymptoticBitsPerSecond(p, s.km(), F), simNanos / 1e9, siftNanos / 1e9, siftedBits, pulses,
+        cpuClock);
   }
 
   /** Differing key bits between the two ends: what error correction would have to fix. */
@@ -263,7 +272,7 @@ public final class BenchLinkCommand implements Callable<Integer> {
   /** The outcome of a run. */
   record Result(Settings settings, java.util.List<BlockResult> blocks, long frames, int dropped, String lastDropReason,
       FiniteKeyBound.Result analytic, double analyticPulses, double asymptoticBps, double simulatorSeconds,
-      long pulses, boolean cpuClock) {
+      double siftingSeconds, long siftedBits, long pulses, boolean cpuClock) {
 
     private double seconds(double pulses) {
       return pulses / settings.params().pulseRateHz();
@@ -297,6 +306,16 @@ public final class BenchLinkCommand implements Callable<Integer> {
       return simulatorSeconds > 0 ? seconds(pulses) / simulatorSeconds : 0;
     }
 
+    /** Sifted bits (both bases) per second of the simulator's CPU (or wall) time, in Mbit. */
+    double simulatorMbitPerSecond() {
+      return simulatorSeconds > 0 ? siftedBits / simulatorSeconds / 1e6 : 0;
+    }
+
+    /** Sifted bits per second spent sifting and estimating at both ends, in Mbit. */
+    double siftingMbitPerSecond() {
+      return siftingSeconds > 0 ? siftedBits / siftingSeconds / 1e6 : 0;
+    }
+
     String summary() {
       Bb84Parameters p = settings.params();
       StringBuilder b = new StringBuilder();
@@ -320,6 +339,9 @@ public final class BenchLinkCommand implements Callable<Integer> {
       }
       b.append(String.format(Locale.ROOT, "  simulator: %.1fx real time (%s %.2f s for %.2f s of pulses)%n",
           simulatorSpeedup(), cpuClock ? "CPU" : "wall", simulatorSeconds, seconds(pulses)));
+      b.append(String.format(Locale.ROOT, "  sifted key per %s-second: %.1f Mbit simulated, %.1f Mbit sifted and"
+          + " estimated at both ends (%.2f s)%n", cpuClock ? "CPU" : "wall", simulatorMbitPerSecond(),
+          siftingMbitPerSecond(), siftingSeconds));
       return b.toString();
     }
 
@@ -330,7 +352,10 @@ public final class BenchLinkCommand implements Callable<Integer> {
           .put("secure_bps_asymptotic", asymptoticBps, 1).put("ratio", ratio(), 5).put("qber", qber(), 6)
           .put("qber_x", xQber(), 6).put("frames", frames).put("pulses", pulses).put("frames_dropped", dropped)
           .put("frame_slots", settings.params().frameSlots()).put("seed", settings.seed())
-          .put("simulator_speedup", simulatorSpeedup(), 2).line() + "\n";
+          .put("simulator_speedup", simulatorSpeedup(), 2).put("sifted_bits", siftedBits)
+          .put("clock", cpuClock ? "cpu" : "wall")
+          .put("simulator_mbit_per_s", simulatorMbitPerSecond(), 2).put("sifting_mbit_per_s", siftingMbitPerSecond(), 2)
+          .line() + "\n";
     }
   }
 }

@@ -112,10 +112,13 @@ class BenchLinkCommandTest {
     Path json = tmp.resolve("link.json");
     int code = run("--km", "50", "--block-bits", "2e5", "--frame-slots", "20000000", "--json", json.toString());
     assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("simulated secure rate").contains("asymptotic secure rate");
+    assertThat(out.toString()).contains("simulated secure rate").contains("asymptotic secure rate")
+        .contains("Mbit sifted and estimated at both ends");
     String j = Files.readString(json);
+    assertThat(j).doesNotContain("\"sifted_bits\": 0,");
     for (String key : new String[] {"km", "block_bits", "eps_sec", "secure_bps_simulated", "secure_bps_analytic",
-        "secure_bps_asymptotic", "ratio", "qber", "frames", "pulses"}) {
+        "secure_bps_asymptotic", "ratio", "qber", "frames", "pulses", "sifted_bits", "clock",
+        "simulator_mbit_per_s", "sifting_mbit_per_s"}) {
       assertThat(j).contains("\"" + key + "\": ");
     }
     assertThat(j).contains("\"km\": 50.0").contains("\"block_bits\": 200000,").contains("\"eps_sec\": 1.0E-10,");
