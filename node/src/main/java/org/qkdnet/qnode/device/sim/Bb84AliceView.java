@@ -39,7 +39,8 @@ public final class Bb84AliceView {
    */
   public int packed(int slot) {
     long v = value(slot);
-    return preparation.bit(v) | (preparation.xBasis(v) ? 2 : 0) | (preparation.intensity(v) << 2);
+    // Branch-free: the class and basis are coin flips that would defeat branch prediction.
+    return preparation.bit(v) | (int) (preparation.xBasisBit(v) << 1) | (preparation.intensityBranchFree(v) << 2);
   }
 
   /**

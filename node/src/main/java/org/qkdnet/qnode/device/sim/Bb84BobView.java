@@ -56,6 +56,21 @@ public final class Bb84BobView {
     return (int) (bits[i >>> 6] >>> i & 1);
   }
 
+  /**
+   * Bases of detections {@code 64 w .. 64 w + 63}: bit b set = detection 64 w + b measured in X.
+   * Bits past the last detection are zero.
+   */
+  public long xBasisWord(int w) {
+    Objects.checkIndex(w, (detections + 63) >>> 6);
+    return xBasis[w];
+  }
+
+  /** Bits of detections {@code 64 w .. 64 w + 63} (bit b is detection 64 w + b's); zero past the last. */
+  public long bitWord(int w) {
+    Objects.checkIndex(w, (detections + 63) >>> 6);
+    return bits[w];
+  }
+
   /** A copy of the detected slots. */
   public int[] slots() {
     return Arrays.copyOf(slots, detections);

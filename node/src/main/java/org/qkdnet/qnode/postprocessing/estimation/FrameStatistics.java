@@ -29,19 +29,19 @@ public final class FrameStatistics {
           + own.disclosedLength());
     }
     BitString mine = own.disclosedBits();
-    long[] z = new long[3];
+    long[] z = own.countsPerClass();
     long[] x = new long[3];
     long[] errors = new long[3];
     int d = 0;
-    for (int i = 0; i < own.size(); i++) {
+    // Disclosed (X-basis) positions are few; every other sifted detection is a key bit.
+    for (int i = own.nextX(0); i >= 0; i = own.nextX(i + 1)) {
       int k = own.intensity(i).ordinal();
-      if (own.isKey(i)) {
-        z[k]++;
-      } else {
-        x[k]++;
-        errors[k] += mine.get(d) != peerDisclosed.get(d) ? 1 : 0;
-        d++;
-      }
+      x[k]++;
+      errors[k] += mine.get(d) != peerDisclosed.get(d) ? 1 : 0;
+      d++;
+    }
+    for (int k = 0; k < 3; k++) {
+      z[k] -= x[k];
     }
     return new BlockCounts(PerClass.of(z), PerClass.of(x), PerClass.of(errors), 1);
   }

@@ -59,6 +59,16 @@ public final class BitString {
     return (words[i >>> 6] >>> i & 1) != 0;
   }
 
+  /** Bits {@code 64 w .. 64 w + 63}; zero past the length. */
+  long word(int w) {
+    return words[w];
+  }
+
+  /** Words of this string: (length + 63) / 64. */
+  int words() {
+    return words.length;
+  }
+
   public int cardinality() {
     int c = 0;
     for (long w : words) {

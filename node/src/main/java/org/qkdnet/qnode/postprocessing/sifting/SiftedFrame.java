@@ -28,11 +28,11 @@ public final class SiftedFrame {
     this.xBasis = xBasis;
     this.intensities = intensities;
     this.bits = bits;
-    int k = 0;
-    for (int i = 0; i < size; i++) {
-      k += isKey(i) ? 1 : 0;
+    int xCount = 0;
+    for (int w = 0; w < (size + 63) >>> 6; w++) {
+      xCount += Long.bitCount(xWord(w));
     }
-    this.keyLength = k;
+    this.keyLength = size - xCount;
   }
 
   public long frame() {
@@ -83,29 +83,118 @@ public final class SiftedFrame {
    */
   public KeyMaterial keyBits() {
     byte[] out = new byte[(keyLength + 7) >>> 3];
-    int j = 0;
-    for (int i = 0; i < size; i++) {
-      if (isKey(i)) {
-        out[j >>> 3] |= (byte) (bit(i) << (7 - (j & 7)));
-        j++;
+    MsbFirstWriter writer = new MsbFirstWriter(out);
+    for (int w = 0; w < (size + 63) >>> 6; w++) {
+      // A word's key bits come in runs between its X-basis positions: one append per run.
+      long key = ~xWord(w) & validBits(w);
+      long word = bits[w];
+      while (key != 0) {
+        int start = Long.numberOfTrailingZeros(key);
+        int run = Long.numberOfTrailingZeros(~(key >>> start));
+        writer.append(word >>> start, run);
+        key &= ~((-1L >>> (64 - run)) << start);
       }
     }
+    writer.finish();
     return KeyMaterial.wrap(out);
   }
 
   /** This end's disclosed bits, in sifted order; compared with the other end's for estimation. */
   public BitString disclosedBits() {
-    BitString.Builder b = new BitString.Builder(disclosedLength());
-    for (int i = 0; i < size; i++) {
-      if (!isKey(i)) {
-        b.add(bit(i) != 0);
+    int length = disclosedLength();
+    long[] out = new long[Math.max(1, (length + 63) >>> 6)];
+    int d = 0;
+    for (int w = 0; w < (size + 63) >>> 6; w++) {
+      long word = bits[w];
+      for (long x = xWord(w); x != 0; x &= x - 1) {
+        out[d >>> 6] |= ((word >>> Long.numberOfTrailingZeros(x)) & 1) << d; // no branch on the bit
+        d++;
       }
     }
-    return b.build();
+    return BitString.of(out, length);
   }
 
-  private int bit(int i) {
-    return (int) (bits[i >>> 6] >>> i & 1);
+  /** The first X-basis (disclosed) position at or after {@code from}, or -1 if there is none. */
+  public int nextX(int from) {
+    if (from < 0) {
+      throw new IndexOutOfBoundsException("position " + from + " is negative");
+    }
+    if (from >= size) {
+      return -1;
+    }
+    int w = from >>> 6;
+    long word = xWord(w) & (-1L << from);
+    while (word == 0) {
+      if (++w >= (size + 63) >>> 6) {
+        return -1;
+      }
+      word = xWord(w);
+    }
+    return (w << 6) + Long.numberOfTrailingZeros(word);
+  }
+
+  /** Sifted detections per intensity class (both bases), indexed by {@link Intensity#ordinal()}. */
+  public long[] countsPerClass() {
+    long decoy = 0;
+    long vacuum = 0;
+    for (int i = 0; i < size; i++) {
+      byte c = intensities[i];
+      decoy += c == Intensity.DECOY.code() ? 1 : 0;
+      vacuum += c == Intensity.VACUUM.code() ? 1 : 0;
+    }
+    long[] counts = new long[3];
+    counts[Intensity.DECOY.ordinal()] = decoy;
+    counts[Intensity.VACUUM.ordinal()] = vacuum;
+    counts[Intensity.SIGNAL.ordinal()] = size - decoy - vacuum;
+    return counts;
+  }
+
+  /** The X-basis bits of word {@code w}, none past the size. */
+  private long xWord(int w) {
+    return xBasis[w] & validBits(w);
+  }
+
+  private long validBits(int w) {
+    int n = size - (w << 6);
+    return n >= 64 ? -1L : (1L << n) - 1;
+  }
+
+  /** Appends bits to a byte array most significant bit first, 64 at a time. */
+  private static final class MsbFirstWriter {
+    private final byte[] out;
+    private int position;
+    private long pending; // bits so far, from the top
+    private int filled;
+
+    MsbFirstWriter(byte[] out) {
+      this.out = out;
+    }
+
+    /** Appends the lowest {@code count} bits of {@code bits} (1..64), lowest first. */
+    void append(long bits, int count) {
+      long top = Long.reverse(bits) & (-1L << (64 - count));
+      pending |= top >>> filled;
+      int total = filled + count;
+      if (total >= 64) {
+        putLong(pending);
+        pending = filled == 0 ? 0 : top << (64 - filled);
+        total -= 64;
+      }
+      filled = total;
+    }
+
+    void finish() {
+      for (int i = 0; i < (filled + 7) >>> 3; i++) {
+        out[position++] = (byte) (pending >>> (56 - 8 * i));
+      }
+      pending = 0;
+    }
+
+    private void putLong(long v) {
+      for (int i = 0; i < 8; i++) {
+        out[position++] = (byte) (v >>> (56 - 8 * i));
+      }
+    }
   }
 
   /** Clears this end's bits. */

@@ -1,5 +1,6 @@
 package org.qkdnet.qnode.postprocessing.sifting;
 
+import java.util.Arrays;
 import org.qkdnet.qnode.device.sim.Bb84AliceView;
 import org.qkdnet.qnode.device.sim.Bb84BobView;
 
@@ -18,11 +19,11 @@ public final class Sifter {
   /** Bob's announcement of {@code bob}'s detections. */
   public static SiftingAnnouncement announce(Bb84BobView bob) {
     int n = bob.detections();
-    BitString.Builder x = new BitString.Builder(n);
-    for (int i = 0; i < n; i++) {
-      x.add(bob.isX(i));
+    long[] x = new long[words(n)];
+    for (int w = 0; w < x.length; w++) {
+      x[w] = bob.xBasisWord(w);
     }
-    return new SiftingAnnouncement(bob.frame(), bob.slots(), x.build());
+    return new SiftingAnnouncement(bob.frame(), bob.slots(), BitString.of(x, n));
   }
 
   /** Alice's side: match {@code announcement} against what she sent. */
@@ -36,22 +37,32 @@ public final class Sifter {
       throw new IllegalArgumentException("announced slot " + announcement.slot(n - 1)
           + " is outside the frame of " + alice.frameSlots() + " slots");
     }
+    int[] slots = announcement.slots();
+    long[] x = new long[words(n)];
+    long[] bits = new long[x.length];
+    byte[] classes = new byte[n];
+    long[] match = new long[x.length];
     BitString bobX = announcement.xBasis();
-    BitString.Builder match = new BitString.Builder(n);
-    Columns sifted = new Columns(n);
-    for (int i = 0; i < n; i++) {
-      int slot = announcement.slot(i);
-      // Alice's slot packed: bit 0 her bit, bit 1 X basis, bits 2-3 intensity code.
-      int a = alice.packed(slot);
-      boolean x = (a & 2) != 0;
-      boolean matches = x == bobX.get(i);
-      match.add(matches);
-      if (matches) {
-        sifted.add(slot, x, (byte) (a >>> 2), a & 1);
+    for (int w = 0; w < x.length; w++) {
+      int base = w << 6;
+      int end = Math.min(64, n - base);
+      long xw = 0;
+      long bw = 0;
+      for (int b = 0; b < end; b++) {
+        // Alice's slot packed: bit 0 her bit, bit 1 X basis, bits 2-3 intensity code.
+        int a = alice.packed(slots[base + b]);
+        xw |= (long) ((a >>> 1) & 1) << b;
+        bw |= (long) (a & 1) << b;
+        classes[base + b] = (byte) (a >>> 2);
       }
+      x[w] = xw;
+      bits[w] = bw;
+      match[w] = ~(xw ^ bobX.word(w)) & lowBits(end);
     }
-    byte[] classes = java.util.Arrays.copyOf(sifted.intensities, sifted.size);
-    return new AliceSifting(new SiftingReply(alice.frame(), match.build(), classes),
+    Columns sifted = Columns.compact(n, slots, x, bits, classes, match);
+    Arrays.fill(bits, 0);
+    byte[] matchedClasses = Arrays.copyOf(sifted.intensities, sifted.size);
+    return new AliceSifting(new SiftingReply(alice.frame(), BitString.of(match, n), matchedClasses),
         sifted.build(alice.frame()));
   }
 
@@ -67,17 +78,30 @@ public final class Sifter {
           + " detections, Bob announced " + n);
     }
     BitString match = reply.match();
-    Columns sifted = new Columns(match.cardinality());
-    int j = 0;
-    for (int i = 0; i < n; i++) {
-      if (match.get(i)) {
-        sifted.add(bob.slot(i), bob.isX(i), reply.intensity(j++), bob.bit(i));
-      }
+    long[] x = new long[words(n)];
+    long[] bits = new long[x.length];
+    long[] keep = new long[x.length];
+    for (int w = 0; w < x.length; w++) {
+      x[w] = bob.xBasisWord(w);
+      bits[w] = bob.bitWord(w);
+      keep[w] = match.word(w);
     }
+    Columns sifted = Columns.compact(n, bob.slots(), x, bits, null, keep);
+    Arrays.fill(bits, 0);
+    sifted.intensities = reply.intensities();
     return sifted.build(bob.frame());
   }
 
-  /** Growable columns of a sifted frame under construction. */
+  private static int words(int bits) {
+    return (bits + 63) >>> 6;
+  }
+
+  /** The lowest {@code n} bits set, 1 <= n <= 64. */
+  private static long lowBits(int n) {
+    return -1L >>> (64 - n);
+  }
+
+  /** The columns of a sifted frame. */
   private static final class Columns {
     int size;
     int[] slots;
@@ -85,23 +109,53 @@ public final class Sifter {
     byte[] intensities;
     long[] bits;
 
-    Columns(int capacity) {
-      int c = Math.max(1, capacity);
-      slots = new int[c];
-      xBasis = new long[(c + 63) >>> 6];
-      intensities = new byte[c];
-      bits = new long[(c + 63) >>> 6];
-    }
-
-    void add(int slot, boolean x, byte intensity, int bit) {
-      // Capacity is the announced count, an upper bound of the matches: no growth needed.
-      slots[size] = slot;
-      intensities[size] = intensity;
-      if (x) {
-        xBasis[size >>> 6] |= 1L << size;
+    /**
+     * The detections whose bit is set in {@code keep}, in order: their slots, basis and bit words
+     * (bit i of word i / 64 per detection) and, if given, intensity classes. Branch-free: every
+     * detection is written at the next free position, which advances only for a kept one; the
+     * basis and bit words fill up in registers.
+     */
+    static Columns compact(int n, int[] slots, long[] x, long[] bits, byte[] classes, long[] keep) {
+      Columns c = new Columns();
+      int[] outSlots = new int[Math.max(1, n)];
+      byte[] outClasses = classes == null ? null : new byte[outSlots.length];
+      long[] outX = new long[x.length + 1];
+      long[] outBits = new long[x.length + 1];
+      int size = 0;
+      long xAcc = 0;
+      long bitAcc = 0;
+      for (int w = 0; w < x.length; w++) {
+        int base = w << 6;
+        int end = Math.min(64, n - base);
+        long k = keep[w];
+        long xk = x[w] & k;
+        long bk = bits[w] & k;
+        for (int b = 0; b < end; b++) {
+          int kept = (int) ((k >>> b) & 1);
+          outSlots[size] = slots[base + b];
+          if (outClasses != null) {
+            outClasses[size] = classes[base + b];
+          }
+          xAcc |= ((xk >>> b) & 1) << size;
+          bitAcc |= ((bk >>> b) & 1) << size;
+          int next = size + kept;
+          if ((next & 63) == 0 && kept != 0) {
+            outX[size >>> 6] = xAcc;
+            outBits[size >>> 6] = bitAcc;
+            xAcc = 0;
+            bitAcc = 0;
+          }
+          size = next;
+        }
       }
-      bits[size >>> 6] |= (long) bit << size;
-      size++;
+      outX[size >>> 6] = xAcc;
+      outBits[size >>> 6] = bitAcc;
+      c.size = size;
+      c.slots = outSlots;
+      c.xBasis = outX;
+      c.intensities = outClasses;
+      c.bits = outBits;
+      return c;
     }
 
     SiftedFrame build(long frame) {
