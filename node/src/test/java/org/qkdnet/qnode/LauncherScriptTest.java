@@ -142,10 +142,13 @@ class LauncherScriptTest {
     String station = "java -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 -XX:+DisplayVMOutputToStderr -XX:+ExitOnOutOfMemoryError";
     assertThat(run("run", "--station", "ALP").calls()).containsExactly(
         station + " -Xmx512m -jar " + jar + " run --station ALP");
-    assertThat(run("demo").calls()).containsExactly(station + " -jar " + jar + " demo");
+    assertThat(run("demo").calls()).containsExactly(station + " -XX:TieredStopAtLevel=1 -jar " + jar + " demo");
     assertThat(run("bench", "relay").calls()).containsExactly(
         "java -XX:+ExitOnOutOfMemoryError -jar " + jar + " bench relay");
     assertThat(run("admin", "status").calls()).containsExactly("java -jar " + jar + " admin status");
+    // the demo's C1-only default comes before the user's options, so theirs wins
+    assertThat(run(Map.of("QNODE_JAVA_OPTS", "-XX:TieredStopAtLevel=4"), "demo").calls()).singleElement().asString()
+        .contains("-XX:TieredStopAtLevel=1 -XX:TieredStopAtLevel=4 -jar ");
   }
 
   @Test
@@ -153,11 +156,12 @@ class LauncherScriptTest {
     String policy = "java -XX:ThreadPriorityPolicy=1 -XX:+DisplayVMOutputToStderr -XX:+ExitOnOutOfMemoryError";
     String nice19 = "java -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 -XX:+DisplayVMOutputToStderr"
         + " -XX:+ExitOnOutOfMemoryError";
-    assertThat(run(Map.of("QNODE_NICE19", "off"), "demo").calls()).containsExactly(policy + " -jar " + jar + " demo");
-    assertThat(run(Map.of("QNODE_NICE19", "on"), "demo").calls()).containsExactly(nice19 + " -jar " + jar + " demo");
+    String c1 = " -XX:TieredStopAtLevel=1";
+    assertThat(run(Map.of("QNODE_NICE19", "off"), "demo").calls()).containsExactly(policy + c1 + " -jar " + jar + " demo");
+    assertThat(run(Map.of("QNODE_NICE19", "on"), "demo").calls()).containsExactly(nice19 + c1 + " -jar " + jar + " demo");
     // auto (the default): what this process may do, read from /proc as the script does
     assertThat(run(Map.of("QNODE_NICE19", "auto"), "demo").calls())
-        .containsExactly((NicePrivilege.mayRaise() ? nice19 : policy) + " -jar " + jar + " demo");
+        .containsExactly((NicePrivilege.mayRaise() ? nice19 : policy) + c1 + " -jar " + jar + " demo");
     Run bad = run(Map.of("QNODE_NICE19", "yes"), "demo");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.stderr()).contains("QNODE_NICE19 must be on, off or auto, not 'yes'");
@@ -173,7 +177,7 @@ class LauncherScriptTest {
         Map.of("QNODE_NICE19", ""), "demo");
     assertThat(r.code()).isZero();
     assertThat(r.calls()).containsExactly("java -XX:ThreadPriorityPolicy=1 -XX:+DisplayVMOutputToStderr"
-        + " -XX:+ExitOnOutOfMemoryError -jar " + jar + " demo");
+        + " -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -jar " + jar + " demo");
   }
 
   @Test
