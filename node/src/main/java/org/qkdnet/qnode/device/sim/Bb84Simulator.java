@@ -52,10 +52,9 @@ public final class Bb84Simulator {
   private static final int BASIS_BITS = 14;
   private static final int ERROR_SHIFT = 1;
   private static final int ERROR_BITS = 15;
-  // Candidate slot and two flags share an int: frames are below 2^30 slots.
-  private static final int PHOTON = 1 << 30;
-  private static final int DARK = 1 << 31;
-  private static final int SLOT_MASK = PHOTON - 1;
+  // The kind of a candidate: a photon candidate, a dark count, or both in one slot.
+  private static final long PHOTON = 1;
+  private static final long DARK = 2;
 
   private final Bb84Parameters params;
   private final double km;
@@ -186,24 +185,41 @@ public final class Bb84Simulator {
   }
 
   /**
-   * One frame's generation, in chunks of candidates with each stage a simple loop (gaps;
-   * Alice's values; branch-free decisions): data-dependent branches, not arithmetic, dominate the
-   * cost of a branchy per-candidate loop.
+   * One frame's generation in stages, each a simple loop over a chunk: the channel values of the
+   * next draws; the gaps, which give the candidates' slots; Alice's values and the branch-free
+   * decisions; the packing of the clicks. Data-dependent branches, not arithmetic, dominate the
+   * cost of a branchy per-candidate loop. The first stage and the decisions are straight-line
+   * long arithmetic over arrays, which the JIT compiles to SIMD instructions (several candidates
+   * per instruction), but only for a small loop body: C2 unrolls, and so vectorizes, a loop of
+   * at most LoopUnrollLimit (60) nodes. Hence the decisions are four short loops passing their
+   * results in arrays, and slots and kinds are separate arrays of longs (an int-to-long
+   * conversion or a mask before Alice's mixing already made that loop too big).
    */
   private final class ClickRun {
-    private static final int CHUNK = 4096;
+    private static final int CHUNK = CounterRandom.FILL_MAX;
     private final long frame;
     private final int frameSlots;
     private final long aliceKey;
     private final long channelKey;
     private final long darkKey;
-    private long channelIndex;
     private long darkIndex;
     private long nextDarkSlot;
     private long nextDarkValue;
-    private final int[] candidates = new int[CHUNK];
+    // Slot of the last photon draw: a candidate, or the last slot of a tail draw's run.
+    private long lastDraw;
+    private final long[] draws = new long[CHUNK];
+    // The queued candidates: slot, kind, channel value.
+    private final long[] queuedSlots = new long[CHUNK];
+    private final long[] kinds = new long[CHUNK];
     private final long[] channelValues = new long[CHUNK];
+    // The decisions' stages: Alice's value in the slot; 1 for a photon click (a kept photon
+    // candidate); Bob's basis (bit 0, 1 for X) and whether a photon click in the matching basis
+    // flips the random bit to Alice's (bit 1); the outcome (bit 0 click, bit 1 Bob's basis is X,
+    // bit 2 his bit, all 0 without a click).
     private final long[] aliceValues = new long[CHUNK];
+    private final long[] photonClicks = new long[CHUNK];
+    private final long[] bobValues = new long[CHUNK];
+    private final long[] outcomes = new long[CHUNK];
     private int pending;
     private int size;
     private int[] slots;
@@ -226,41 +242,105 @@ public final class Bb84Simulator {
       nextDarkSlot = -1;
       advanceDark();
       if (photonGaps != null) {
-        GapSampler gaps = photonGaps;
-        int tail = gaps.tableSize();
-        long slot = -1;
-        // Each iteration advances at least one slot, so this ends within frameSlots iterations.
-        while (true) {
-          long c = CounterRandom.at(channelKey, channelIndex++);
-          int g = gaps.gap((int) (c >>> GAP_SHIFT));
-          slot += g == tail ? tail : g + 1;
-          if (slot >= frameSlots) {
-            break;
-          }
-          if (g == tail) {
-            continue;
-          }
-          if (slot >= nextDarkSlot) {
-            addDarksUpTo(slot);
-          }
-          int flags = PHOTON;
-          if (slot == nextDarkSlot) {
-            flags |= DARK;
-            advanceDark();
-          }
-          add((int) slot | flags, c);
-        }
+        addPhotonCandidates();
       }
       addDarksUpTo(frameSlots);
       decide();
       return new Bb84BobView(frame, frameSlots, size, slots, xBasis, bits);
     }
 
+    /** Queues the photon candidates of the frame, with the dark counts between them. */
+    private void addPhotonCandidates() {
+      lastDraw = -1;
+      // Each draw advances at least one slot, so this ends within frameSlots draws. The draws
+      // computed past the frame's end (fewer than a chunk) are wasted, and cheap.
+      for (long first = 0; ; first += CHUNK) {
+        CounterRandom.fill(channelKey, first, draws);
+        int i = 0;
+        while (i < CHUNK) {
+          i = addPlainCandidates(i);
+          if (i < CHUNK && !addDraw(draws[i++])) {
+            return;
+          }
+        }
+      }
+    }
+
+    /**
+     * The common case in a loop of its own: queues the draws from {@code from} on for as long as
+     * each is a photon candidate and nothing else happens (no tail draw, no dark count before
+     * or in its slot, not the frame's end) and the queue has room. Returns the index of the
+     * first draw not taken. A general loop, with a branch and stores of kind and channel value
+     * per draw, took about twice as long per candidate.
+     */
+    private int addPlainCandidates(int from) {
+      final GapSampler gaps = photonGaps;
+      final int tail = gaps.tableSize();
+      final long[] draw = draws;
+      final long[] qs = queuedSlots;
+      final long limit = Math.min(nextDarkSlot, frameSlots);
+      final int n = pending;
+      final int end = Math.min(CHUNK, from + CHUNK - n);
+      final int offset = n - from;
+      long slot = lastDraw;
+      int i = from;
+      for (; i < end; i++) {
+        int g = gaps.gap((int) (draw[i] >>> GAP_SHIFT));
+        long next = slot + g + 1;
+        if (g == tail || next >= limit) {
+          break;
+        }
+        slot = next;
+        qs[offset + i] = slot;
+      }
+      int m = i - from;
+      System.arraycopy(draw, from, channelValues, n, m);
+      Arrays.fill(kinds, n, n + m, PHOTON);
+      lastDraw = slot;
+      pending = n + m;
+      if (pending == CHUNK) {
+        decide();
+      }
+      return i;
+    }
+
+    /** Takes one draw in the general case; false once past the frame's end. */
+    private boolean addDraw(long c) {
+      int tail = photonGaps.tableSize();
+      int g = photonGaps.gap((int) (c >>> GAP_SHIFT));
+      long slot = lastDraw + (g == tail ? tail : g + 1);
+      lastDraw = slot;
+      if (slot >= frameSlots) {
+        return false;
+      }
+      if (g != tail) {
+        long kind = PHOTON;
+        if (slot >= nextDarkSlot) {
+          addDarksUpTo(slot);
+          if (slot == nextDarkSlot) {
+            kind |= DARK;
+            advanceDark();
+          }
+        }
+        add(slot, kind, c);
+      }
+      return true;
+    }
+
     /** Queues the dark counts before {@code slot} as clicks without photons. */
     private void addDarksUpTo(long slot) {
       while (nextDarkSlot < slot) {
-        add((int) nextDarkSlot | DARK, nextDarkValue);
+        add(nextDarkSlot, DARK, nextDarkValue);
         advanceDark();
+      }
+    }
+
+    private void add(long slot, long kind, long channelValue) {
+      queuedSlots[pending] = slot;
+      kinds[pending] = kind;
+      channelValues[pending] = channelValue;
+      if (++pending == CHUNK) {
+        decide();
       }
     }
 
@@ -284,27 +364,70 @@ public final class Bb84Simulator {
       nextDarkSlot = Long.MAX_VALUE;
     }
 
-    private void add(int candidate, long channelValue) {
-      candidates[pending] = candidate;
-      channelValues[pending] = channelValue;
-      if (++pending == CHUNK) {
-        decide();
-      }
-    }
-
     /** Turns the queued candidates into clicks (or nothing), in slot order. */
     private void decide() {
       int n = pending;
       pending = 0;
-      final int[] cand = candidates;
-      final long[] av = aliceValues;
-      for (int i = 0; i < n; i++) {
-        av[i] = preparation.value(aliceKey, cand[i] & SLOT_MASK);
-      }
-      ensureRoom(n);
-      final long[] thin = thinBelow;
-      final Preparation prep = preparation;
+      decideOutcomes(n);
+      pack(n);
+    }
+
+    /**
+     * The outcome of each queued candidate. Only lane-wise long arithmetic, no branches, no
+     * table reads: booleans are 0/1 longs from sign bits and choices are masks.
+     */
+    private void decideOutcomes(int n) {
+      final long[] qs = queuedSlots;
+      final long[] kind = kinds;
       final long[] cv = channelValues;
+      final long[] av = aliceValues;
+      final long[] photonClick = photonClicks;
+      final long[] bob = bobValues;
+      final long[] outcome = outcomes;
+      final Preparation prep = preparation;
+      final long key = aliceKey;
+      for (int i = 0; i < n; i++) {
+        av[i] = prep.value(key, qs[i]);
+      }
+      final long thinSignal = thinBelow[0];
+      final long thinDecoyStep = thinBelow[1] - thinBelow[0];
+      final long thinVacuumStep = thinBelow[2] - thinBelow[1];
+      for (int i = 0; i < n; i++) {
+        long a = av[i];
+        // thinBelow of Alice's class: the signal's, plus a step for each class threshold passed.
+        long thin = thinSignal + (thinDecoyStep & prep.notSignalMask(a)) + (thinVacuumStep & prep.vacuumMask(a));
+        long thinned = (((cv[i] >>> THIN_SHIFT) & ((1L << THIN_BITS) - 1)) - thin) >>> 63;
+        photonClick[i] = kind[i] & PHOTON & thinned;
+      }
+      final long zBelow = bobZBelow;
+      final long errorZ = errorBelowZ;
+      final long errorXStep = errorBelowX - errorBelowZ;
+      for (int i = 0; i < n; i++) {
+        long a = av[i];
+        long c = cv[i];
+        long bobX = (zBelow - 1 - ((c >>> BASIS_SHIFT) & ((1L << BASIS_BITS) - 1))) >>> 63;
+        long errorBelow = errorZ + (errorXStep & -bobX);
+        long error = (((c >>> ERROR_SHIFT) & ((1L << ERROR_BITS) - 1)) - errorBelow) >>> 63;
+        long basesMatch = 1 ^ bobX ^ prep.xBasisBit(a);
+        // Bit 0 of c is the outcome of a random click; a photon click in the matching basis
+        // gives Alice's bit instead, flipped on an error.
+        long flip = basesMatch & (c ^ a ^ error) & 1;
+        bob[i] = bobX | flip << 1;
+      }
+      for (int i = 0; i < n; i++) {
+        long p = photonClick[i];
+        long b = bob[i];
+        long click = p | kind[i] >>> 1;
+        long bit = (cv[i] ^ (b >>> 1 & p)) & 1;
+        outcome[i] = (1 | (b & 1) << 1 | bit << 2) & (click << 2 | click << 1 | click);
+      }
+    }
+
+    /** Appends the clicks among the queued candidates to the frame's slots, bases and bits. */
+    private void pack(int n) {
+      ensureRoom(n);
+      final long[] qs = queuedSlots;
+      final long[] outcome = outcomes;
       final int[] outSlots = slots;
       final long[] outX = xBasis;
       final long[] outBits = bits;
@@ -312,25 +435,12 @@ public final class Bb84Simulator {
       long xWord = outX[out >>> 6];
       long bitWord = outBits[out >>> 6];
       for (int i = 0; i < n; i++) {
-        int candidate = cand[i];
-        long a = av[i];
-        long c = cv[i];
-        // Booleans as 0/1 longs from sign bits keep this loop free of unpredictable branches.
-        long photon = (candidate >>> 30) & 1;
-        long dark = (candidate >>> 31) & 1;
-        long thinned = ((((c >>> THIN_SHIFT) & ((1L << THIN_BITS) - 1)) - thin[prep.intensityBranchFree(a)]) >>> 63);
-        long photonClick = photon & thinned;
-        long accept = photonClick | dark;
-        long bobX = ((((c >>> BASIS_SHIFT) & ((1L << BASIS_BITS) - 1)) - bobZBelow) >>> 63) ^ 1;
-        // The threshold of Bob's basis, chosen by arithmetic rather than a branch.
-        long errorBelow = errorBelowZ + bobX * (errorBelowX - errorBelowZ);
-        long error = (((c >>> ERROR_SHIFT) & ((1L << ERROR_BITS) - 1)) - errorBelow) >>> 63;
-        long random = (photonClick ^ 1) | bobX ^ prep.xBasisBit(a);
-        long bit = (random & c & 1) | ((random ^ 1) & (a ^ error) & 1);
-        outSlots[out] = candidate & SLOT_MASK;
-        xWord |= (bobX & accept) << out;
-        bitWord |= (bit & accept) << out;
-        int next = out + (int) accept;
+        long o = outcome[i];
+        // Written for every candidate, kept (out advanced) only for a click: no branch.
+        outSlots[out] = (int) qs[i];
+        xWord |= ((o >>> 1) & 1) << out;
+        bitWord |= (o >>> 2) << out;
+        int next = out + (int) (o & 1);
         if ((next >>> 6) != (out >>> 6)) {
           outX[out >>> 6] = xWord;
           outBits[out >>> 6] = bitWord;
@@ -345,7 +455,7 @@ public final class Bb84Simulator {
     }
 
     private void ensureRoom(int more) {
-      // One spare word: decide() stores the partial word at index size / 64.
+      // One spare word: pack() stores the partial word at index size / 64.
       if (size + more + 64 <= slots.length) {
         return;
       }

@@ -32,6 +32,31 @@ final class CounterRandom {
     return mix64(key ^ (index * GAMMA));
   }
 
+  /** Most values {@link #fill} computes at once. */
+  static final int FILL_MAX = 4096;
+  // STEP[i] = i * GAMMA: the index scaled as a table read, not an int-to-long conversion, so
+  // that fill's loop is plain long arithmetic, which the JIT turns into SIMD code.
+  private static final long[] STEP = new long[FILL_MAX];
+
+  static {
+    for (int i = 0; i < FILL_MAX; i++) {
+      STEP[i] = i * GAMMA;
+    }
+  }
+
+  /** Values {@code first} .. {@code first + out.length - 1} of stream {@code key}, as {@link #at}. */
+  static void fill(long key, long first, long[] out) {
+    if (out.length > FILL_MAX) {
+      throw new IllegalArgumentException("at most " + FILL_MAX + " values, got " + out.length);
+    }
+    // (first + i) * GAMMA = first * GAMMA + i * GAMMA, modulo 2^64.
+    long base = first * GAMMA;
+    final long[] step = STEP;
+    for (int i = 0; i < out.length; i++) {
+      out[i] = mix64(key ^ (base + step[i]));
+    }
+  }
+
   /** Key of one frame's stream in one domain. */
   static long frameKey(long linkSeed, long frame, long domain) {
     return mix64(mix64(linkSeed ^ mix64(domain)) + (frame + 1) * GAMMA);

@@ -30,10 +30,14 @@ final class Preparation {
     return u < signalBelow ? 0 : u < decoyBelow ? 1 : 2;
   }
 
-  /** {@link #intensity} without branches: each threshold passed adds one. */
-  int intensityBranchFree(long v) {
-    long u = v >>> 32;
-    return (int) (((signalBelow - 1 - u) >>> 63) + ((decoyBelow - 1 - u) >>> 63));
+  /** -1 (all ones) unless {@code v} is a signal pulse, else 0; no branch. */
+  long notSignalMask(long v) {
+    return (signalBelow - 1 - (v >>> 32)) >> 63;
+  }
+
+  /** -1 (all ones) if {@code v} is a vacuum pulse, else 0; no branch. */
+  long vacuumMask(long v) {
+    return (decoyBelow - 1 - (v >>> 32)) >> 63;
   }
 
   /** 1 for the X basis, 0 for Z, without branches. */
