@@ -246,6 +246,10 @@ public final class Bb84Simulator {
       }
       addDarksUpTo(frameSlots);
       decide();
+      // The stages' arrays held Alice's values and Bob's bits: leave no copy behind.
+      Arrays.fill(aliceValues, 0);
+      Arrays.fill(bobValues, 0);
+      Arrays.fill(outcomes, 0);
       return new Bb84BobView(frame, frameSlots, size, slots, xBasis, bits);
     }
 
