@@ -64,11 +64,6 @@ public final class BitString {
     return words[w];
   }
 
-  /** Words of this string: (length + 63) / 64. */
-  int words() {
-    return words.length;
-  }
-
   public int cardinality() {
     int c = 0;
     for (long w : words) {

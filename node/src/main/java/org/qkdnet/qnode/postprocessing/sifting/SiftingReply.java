@@ -32,10 +32,6 @@ public record SiftingReply(long frame, BitString match, byte[] intensities) {
     return intensities.clone();
   }
 
-  byte intensity(int i) {
-    return intensities[i];
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof SiftingReply r && r.frame == frame && r.match.equals(match)
