@@ -194,6 +194,7 @@ public final class BenchLinkCommand implements Callable<Integer> {
     FiniteKeyBound bound = p.finiteKeyBound(s.eps());
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     boolean cpuClock = threads.isCurrentThreadCpuTimeSupported();
+    LongSupplier clock = cpuClock ? threads::getCurrentThreadCpuTime : System::nanoTime;
     long simNanos = 0;
     long siftNanos = 0;
     long siftedBits = 0;
@@ -207,9 +208,9 @@ public final class BenchLinkCommand implements Callable<Integer> {
     long errors = 0;
     long auth = 0;
     while (done.size() < s.blocks() && nanosLeft.getAsLong() > 0) {
-      long t0 = cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+      long t0 = clock.getAsLong();
       Bb84BobView bobView = sim.bobView(frame);
-      long t1 = cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+      long t1 = clock.getAsLong();
       // Sifting and estimation at both ends, as the two stations of a link do them.
       Bb84AliceView aliceView = sim.aliceView(frame);
       Sifter.AliceSifting alice = Sifter.alice(aliceView, Sifter.announce(bobView));
@@ -217,7 +218,7 @@ public final class BenchLinkCommand implements Callable<Integer> {
       SiftedFrame bob = Sifter.bob(bobView, alice.reply());
       BlockCounts c = FrameStatistics.tally(alice.sifted(), bob.disclosedBits());
       FrameStatistics.tally(bob, alice.sifted().disclosedBits());
-      long t2 = cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+      long t2 = clock.getAsLong();
       simNanos += t1 - t0;
       siftNanos += t2 - t1;
       siftedBits += bob.size();

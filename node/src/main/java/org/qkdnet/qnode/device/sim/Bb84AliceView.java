@@ -40,8 +40,7 @@ public final class Bb84AliceView {
   public int packed(int slot) {
     long v = value(slot);
     // Branch-free: the class and basis are coin flips that would defeat branch prediction.
-    long intensity = (preparation.notSignalMask(v) & 1) + (preparation.vacuumMask(v) & 1);
-    return preparation.bit(v) | (int) (preparation.xBasisBit(v) << 1) | (int) (intensity << 2);
+    return preparation.bit(v) | (int) (preparation.xBasisBit(v) << 1) | (preparation.intensity(v) << 2);
   }
 
   /**

@@ -24,10 +24,9 @@ final class Preparation {
     return CounterRandom.at(aliceKey, slot);
   }
 
-  /** 0 signal, 1 decoy, 2 vacuum. */
+  /** 0 signal, 1 decoy, 2 vacuum: one for each class threshold passed, without branches. */
   int intensity(long v) {
-    long u = v >>> 32;
-    return u < signalBelow ? 0 : u < decoyBelow ? 1 : 2;
+    return (int) ((notSignalMask(v) & 1) + (vacuumMask(v) & 1));
   }
 
   /** -1 (all ones) unless {@code v} is a signal pulse, else 0; no branch. */

@@ -33,7 +33,7 @@ public final class FrameStatistics {
     long[] x = new long[3];
     long[] errors = new long[3];
     int d = 0;
-    // Disclosed (X-basis) positions are few; every other sifted detection is a key bit.
+    // Only the disclosed (X-basis) positions are visited, a minority; every other one is a key bit.
     for (int i = own.nextX(0); i >= 0; i = own.nextX(i + 1)) {
       int k = own.intensity(i).ordinal();
       x[k]++;
